@@ -1,0 +1,47 @@
+import zoneinfo
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list, for example Europe/London.")
+
+
+class Profile(models.Model):
+    """Per-user settings. Days, streaks and trends are counted in `time_zone`."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    default_hold_seconds = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(10), MaxValueValidator(180)]
+    )
+    sound_on = models.BooleanField("Play a tone at the end of a hold", default=True)
+    lead_in_seconds = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(0), MaxValueValidator(30)]
+    )
+    safety_acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_date(self, moment: datetime | None = None) -> date:
+        """The calendar date in the user's own time zone at `moment` (now by default)."""
+        return timezone.localtime(moment or timezone.now(), self.zone).date()
+
+    @property
+    def has_acknowledged_safety(self) -> bool:
+        return self.safety_acknowledged_at is not None
+
+    def acknowledge_safety(self) -> None:
+        self.safety_acknowledged_at = timezone.now()
+        self.save(update_fields=["safety_acknowledged_at"])

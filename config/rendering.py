@@ -1,0 +1,25 @@
+"""How views answer htmx and plain requests alike."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+# Invalid form input answers 422; htmx is configured (base.html) to swap 422 responses so errors show in place.
+INVALID = 422
+
+
+def page_or_partial(request: HttpRequest, template: str, part: str) -> str:
+    """`template#part` for an htmx request that targets part of a page, the whole template otherwise."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return f"{template}#{part}"
+    return template
+
+
+def render_form_page(
+    request: HttpRequest, template: str, part: str, context: dict[str, Any], form_key: str = "form"
+) -> TemplateResponse:
+    """Renders a page (or its partial) holding a form; invalid bound forms answer 422."""
+    form = context.get(form_key)
+    status = INVALID if form is not None and form.is_bound and form.errors else 200
+    return TemplateResponse(request, page_or_partial(request, template, part), context, status=status)

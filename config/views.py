@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from journal.dashboard import dashboard_context
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return TemplateResponse(request, "dashboard.html", dashboard_context(request.user))
+    return TemplateResponse(request, "home.html")
+
+
+def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+def safety(request: HttpRequest) -> HttpResponse:
+    """The safety notice, readable by anyone; a signed-in user acknowledges it once before starting anything."""
+    if request.method == "POST":
+        return acknowledge_safety(request)
+    return TemplateResponse(request, "safety.html", {"next": _safe_next(request, "")})
+
+
+@login_required
+def acknowledge_safety(request: HttpRequest) -> HttpResponse:
+    request.user.profile.acknowledge_safety()
+    return redirect(_safe_next(request))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the request may be what failed.
+    return render(request, "500.html", status=500)

@@ -1,0 +1,12 @@
+// Follows the system's light or dark setting (Bootstrap 5.3 colour modes). Loaded in <head> to avoid a flash.
+(function () {
+  "use strict";
+  var query = window.matchMedia("(prefers-color-scheme: dark)");
+  function apply() {
+    document.documentElement.setAttribute("data-bs-theme", query.matches ? "dark" : "light");
+  }
+  apply();
+  if (query.addEventListener) {
+    query.addEventListener("change", apply);
+  }
+})();

@@ -1,0 +1,112 @@
+"""Personas and shared fixtures. The owner owns the data under test, another user must never see it, and the
+anonymous visitor is a fresh client with no session."""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner")
+
+
+@pytest.fixture
+def other_user(db):
+    return make_user("other")
+
+
+@pytest.fixture
+def anonymous_client(db) -> Client:
+    return Client()
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    client = Client()
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def other_client(other_user) -> Client:
+    client = Client()
+    client.force_login(other_user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def htmx_headers() -> dict[str, str]:
+    """Headers an htmx request carries (the test client takes them as keyword `headers=`)."""
+    return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+# Browser tests -------------------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    if os.path.exists(candidate):
+        return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    path = chromium_path()
+    if not path:
+        pytest.skip("Browser tests skipped: no Chromium at /usr/bin/chromium or $CHROMIUM_PATH")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django's async-safety check would refuse ORM calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    """A fresh browser page (own cookies) pointed at the live server; `page.base_url` is its address."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in_page(page, owner):
+    """A browser page logged in as the owner through the real log-in form."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(owner.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{page.base_url}/")
+    return page

@@ -1,0 +1,27 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_log_out_log_in_see_dashboard(page):
+    page.goto("/")
+    page.get_by_role("link", name="Create a free account").click()
+    page.get_by_label("Username").fill("floorperson")
+    page.locator("#id_password1").fill("a-long-and-unusual-passphrase")
+    page.locator("#id_password2").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{page.base_url}/")
+    assert page.get_by_role("heading", name="Hello, floorperson").is_visible()
+
+    page.get_by_role("button", name="Show the menu").click()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{page.base_url}/")
+    assert page.get_by_role("link", name="Create a free account").is_visible()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("floorperson")
+    page.get_by_label("Password").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{page.base_url}/")
+    assert page.get_by_role("heading", name="Hello, floorperson").is_visible()
+    assert page.console_errors == []

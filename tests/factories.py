@@ -1,0 +1,96 @@
+"""Small factories: each makes one valid row with sensible defaults; pass keyword arguments to override."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from journal.models import Release, Session, SessionStatus
+from routines.models import Point, Routine, RoutineStep
+
+PASSWORD = "correct-horse-battery-9"
+_counter = itertools.count(1)
+
+
+def make_user(username: str | None = None, password: str = PASSWORD, time_zone: str = "UTC", **extra):
+    username = username or f"user{next(_counter)}"
+    user = get_user_model().objects.create_user(username=username, password=password, **extra)
+    if time_zone != "UTC":
+        user.profile.time_zone = time_zone
+        user.profile.save(update_fields=["time_zone"])
+    return user
+
+
+def builtin_point(slug: str = "glute-top") -> Point:
+    return Point.objects.get(slug=slug)
+
+
+def make_point(owner=None, **fields) -> Point:
+    n = next(_counter)
+    defaults = {"slug": f"custom-{n}", "name": f"Custom spot {n}", "default_hold_seconds": 40, "owner": owner}
+    defaults.update(fields)
+    return Point.objects.create(**defaults)
+
+
+def make_routine(owner=None, steps: int = 2, hold_seconds: int = 30, **fields) -> Routine:
+    routine = Routine.objects.create(owner=owner, name=fields.pop("name", f"Routine {next(_counter)}"), **fields)
+    points = list(Point.objects.builtin().order_by("order")[:steps])
+    for position, point in enumerate(points, start=1):
+        side = "left" if position % 2 else "right"
+        RoutineStep.objects.create(
+            routine=routine, position=position, point=point, side=side, hold_seconds=hold_seconds
+        )
+    return routine
+
+
+def plan_of(routine: Routine) -> list[dict]:
+    return [
+        {
+            "point_id": step.point_id,
+            "point_slug": step.point.slug,
+            "point_name": step.point.name,
+            "side": step.side,
+            "hold_seconds": step.hold_seconds,
+        }
+        for step in routine.steps.select_related("point").order_by("position")
+    ]
+
+
+def make_session(user, routine: Routine | None = None, started_at=None, **fields) -> Session:
+    started_at = started_at or timezone.now()
+    routine = routine or Routine.objects.builtin().get(slug="glutes-only")
+    defaults = {
+        "user": user,
+        "routine": routine,
+        "routine_name": routine.name,
+        "plan": plan_of(routine),
+        "started_at": started_at,
+        "last_activity_at": started_at,
+        "local_date": user.profile.local_date(started_at),
+        "status": SessionStatus.IN_PROGRESS,
+    }
+    defaults.update(fields)
+    return Session.objects.create(**defaults)
+
+
+def make_release(session: Session, position: int | None = None, **fields) -> Release:
+    position = position or session.releases.count() + 1
+    step = session.plan[position - 1] if session.plan and position <= len(session.plan) else None
+    started = fields.pop("started_at", session.started_at + timedelta(minutes=position))
+    defaults = {
+        "session": session,
+        "position": position,
+        "point_id": step["point_id"] if step else builtin_point().pk,
+        "point_name": step["point_name"] if step else builtin_point().name,
+        "side": step["side"] if step else "left",
+        "prescribed_seconds": step["hold_seconds"] if step else 45,
+        "held_seconds": step["hold_seconds"] if step else 45,
+        "started_at": started,
+        "ended_at": started + timedelta(seconds=45),
+        "tender": True,
+        "pressure": 5,
+        "pain_now": 4,
+    }
+    defaults.update(fields)
+    return Release.objects.create(**defaults)

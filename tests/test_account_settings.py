@@ -1,0 +1,55 @@
+import pytest
+
+URL = "/accounts/settings/"
+
+
+def test_anonymous_is_sent_to_login(anonymous_client):
+    response = anonymous_client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_save_settings(owner_client, owner):
+    response = owner_client.post(
+        URL,
+        {"time_zone": "America/New_York", "default_hold_seconds": 50, "lead_in_seconds": 3, "sound_on": ""},
+    )
+    assert response.status_code == 302
+    owner.profile.refresh_from_db()
+    assert (owner.profile.time_zone, owner.profile.default_hold_seconds) == ("America/New_York", 50)
+    assert owner.profile.lead_in_seconds == 3 and owner.profile.sound_on is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"default_hold_seconds": 0},
+        {"default_hold_seconds": 999},
+        {"default_hold_seconds": "abc"},
+        {"lead_in_seconds": -1},
+        {"time_zone": "Nowhere/Atlantis"},
+    ],
+)
+def test_bad_input_saves_nothing(owner_client, owner, bad):
+    data = {"time_zone": "Europe/Paris", "default_hold_seconds": 40, "lead_in_seconds": 5, **bad}
+    response = owner_client.post(URL, data)
+    assert response.status_code == 422
+    assert "invalid-feedback" in response.content.decode()
+    owner.profile.refresh_from_db()
+    assert owner.profile.time_zone == "UTC" and owner.profile.default_hold_seconds == 45
+
+
+@pytest.mark.django_db
+def test_htmx_gets_the_form_partial(owner_client, htmx_headers):
+    response = owner_client.post(
+        URL, {"time_zone": "UTC", "default_hold_seconds": 40, "lead_in_seconds": 5}, headers=htmx_headers
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="settings-form"' in body and "<html" not in body
+
+
+@pytest.mark.django_db
+def test_wrong_method(owner_client):
+    assert owner_client.delete(URL).status_code == 405

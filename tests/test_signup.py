@@ -1,0 +1,76 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from accounts.models import Profile
+from tests.factories import make_user
+
+User = get_user_model()
+URL = "/accounts/signup/"
+
+
+def form(**overrides):
+    data = {
+        "username": "newperson",
+        "email": "new@example.org",
+        "time_zone": "Europe/London",
+        "password1": "a-long-and-unusual-passphrase",
+        "password2": "a-long-and-unusual-passphrase",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_signup_creates_account_with_profile_and_logs_in(client):
+    response = client.post(URL, form())
+    assert response.status_code == 302
+    user = User.objects.get(username="newperson")
+    assert user.profile.time_zone == "Europe/London"
+    assert client.get("/").context["user"] == user
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    client.post(URL, form())
+    assert User.objects.get(username="newperson").password.startswith("argon2$")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"username": "Taken"}, "That username is taken"),
+        ({"password1": "short", "password2": "short"}, "too short"),
+        ({"password1": "password123456", "password2": "password123456"}, "too common"),
+        ({"password2": "something-else-entirely"}, "didn’t match"),
+        ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),
+        ({"username": ""}, "This field is required"),
+    ],
+)
+def test_bad_input_shows_error_and_creates_nothing(client, overrides, message):
+    make_user("taken")
+    before = (User.objects.count(), Profile.objects.count())
+    response = client.post(URL, form(**overrides))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert (User.objects.count(), Profile.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_htmx_post_gets_only_the_form_partial(client, htmx_headers):
+    response = client.post(URL, form(password2="nope-nope-nope"), headers=htmx_headers)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="signup-form"' in body
+    assert "<html" not in body
+
+
+@pytest.mark.django_db
+def test_wrong_method_is_405(client):
+    assert client.put(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_signed_in_user_is_sent_home(owner_client):
+    assert owner_client.get(URL)["Location"] == "/"
