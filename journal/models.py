@@ -44,6 +44,10 @@ class SessionQuerySet(models.QuerySet):
     def abandon_stale(self, now=None) -> int:
         return self.stale(now).update(status=SessionStatus.ABANDONED)
 
+    def red_flagged(self) -> "SessionQuerySet":
+        """Sessions in which a red flag was reported: no "improvement" message may show for their days."""
+        return self.filter(safety_check=SafetyAnswer.YES)
+
     def between(self, start=None, end=None) -> "SessionQuerySet":
         """Sessions whose local date lies in [start, end] (either bound may be None)."""
         qs = self
