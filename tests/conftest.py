@@ -11,6 +11,13 @@ from django.test import Client
 from tests.factories import PASSWORD, make_user
 
 
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
+
+
 @pytest.fixture
 def owner(db):
     return make_user("owner")
