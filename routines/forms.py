@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 
 from routines.models import (
     ARTICLE_HOLD_RANGE,
@@ -104,7 +105,9 @@ class StepForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["point"].queryset = (
-            Point.objects.visible_to(user).select_related("area").order_by("owner", "area__order", "order", "name")
+            Point.objects.visible_to(user)
+            .select_related("area")
+            .order_by(F("owner").asc(nulls_first=True), "area__order", "order", "name")
         )
         hold = self.fields["hold_seconds"]
         hold.error_messages.update(hold_error_messages())
@@ -133,13 +136,13 @@ class CustomPointForm(forms.ModelForm):
         help_text="Choose Other if it belongs to none of these.",
     )
     map_x = forms.DecimalField(
-        label="Across (0-100)",
+        label="Across (0-50)",
         min_value=0,
-        max_value=100,
+        max_value=50,
         decimal_places=1,
         initial=Decimal(30),
-        help_text="Where the left-side mark sits, from the left edge (0) to the middle (50). The right side is "
-        "mirrored.",
+        help_text="Where the left-side mark sits, from the left edge of the drawing (0) to its middle (50). The "
+        "right-side mark is mirrored.",
     )
     map_y = forms.DecimalField(
         label="Down (0-100)",

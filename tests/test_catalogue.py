@@ -214,3 +214,34 @@ def test_catalogue_query_count_is_flat(anonymous_client, owner_client, owner, dj
         body = owner_client.get(URL).content.decode()
     assert body.count('class="body-map-link"') == 2 * (7 + 15)
     assert RoutineStep.objects.exists()
+
+
+# Admin ------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user("staff", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.django_db
+def test_catalogue_is_editable_in_the_admin(admin_client):
+    point = Point.objects.get(slug="glute-top")
+    assert admin_client.get("/admin/routines/point/?source=builtin").status_code == 200
+    page = admin_client.get(f"/admin/routines/point/{point.pk}/change/")
+    assert page.status_code == 200 and "Safety and evidence" in page.content.decode()
+    routine = Routine.objects.get(slug="whole-article")
+    assert admin_client.get(f"/admin/routines/routine/{routine.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/routines/area/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_renumber_closes_gaps_left_outside_the_builder(owner):
+    routine = make_routine(owner=owner, steps=4)
+    routine.steps.filter(position=2).delete()
+    routine.steps.filter(position=4).update(position=9)
+    routine.renumber()
+    assert list(routine.steps.order_by("position").values_list("position", flat=True)) == [1, 2, 3]

@@ -79,7 +79,7 @@ def test_create_in_an_area(owner_client, owner):
         ("default_hold_seconds", "999", "Enter a hold between"),
         ("default_hold_seconds", "abc", "Use whole seconds"),
         ("name", "   ", "Give the point a name."),
-        ("map_x", "150", "less than or equal to 100"),
+        ("map_x", "51", "less than or equal to 50"),
         ("map_y", "-1", "greater than or equal to 0"),
         ("map_view", "knees", "Select a valid choice"),
         ("area", "99999", "Select a valid choice"),
