@@ -104,3 +104,9 @@ def test_custom_point_is_placed_where_its_owner_put_it(owner):
     html = render("{% body_map points %}", points=[point])
     assert 'aria-label="Left calf knot"' in html
     assert 'cx="20.00" cy="90.00"' in html and 'cx="80.00" cy="90.00"' in html
+
+
+def test_grid_helps_place_a_point_and_is_off_by_default(points):
+    assert "body-map-grid" not in render("{% body_map points %}", points=points)
+    html = render("{% body_map points grid=True %}", points=points)
+    assert html.count('class="body-map-grid"') == 2 and 'd="M50 0V100M0 50H100"' in html

@@ -6,7 +6,8 @@ Usage: {% load body_map %}{% body_map points highlight=point highlight_side="lef
 - values: {(point_id, side): 0.0-1.0} colours marks by a value (the trends' "how often tender"); a legend and
   the values in words come with it; value_label names the value ("Tender" by default);
 - link: each mark is a link to the point's page (True by default);
-- title: the accessible name of the whole map.
+- title: the accessible name of the whole map;
+- grid: faint lines every 10 units with their numbers, to help place a custom point by its x and y.
 
 No inline styles (CSP): marks are positioned by SVG attributes and coloured by CSS classes.
 """
@@ -47,7 +48,7 @@ def _legend() -> list[dict]:
 
 @register.inclusion_tag("routines/_body_map.html")
 def body_map(
-    points, highlight=None, highlight_side=None, values=None, link=True, title="Body map", value_label="Tender"
+    points, highlight=None, highlight_side=None, values=None, link=True, title="Body map", value_label="Tender", grid=False
 ):
     views = {view: [] for view in VIEW_ORDER}
     listing = []
@@ -84,4 +85,5 @@ def body_map(
         "legend": _legend() if values else [],
         "value_label": value_label,
         "uid": f"bm{next(_ids)}",
+        "grid": range(10, 100, 10) if grid else None,
     }
