@@ -48,7 +48,14 @@ def _legend() -> list[dict]:
 
 @register.inclusion_tag("routines/_body_map.html")
 def body_map(
-    points, highlight=None, highlight_side=None, values=None, link=True, title="Body map", value_label="Tender", grid=False
+    points,
+    highlight=None,
+    highlight_side=None,
+    values=None,
+    link=True,
+    title="Body map",
+    value_label="Tender",
+    grid=False,
 ):
     views = {view: [] for view in VIEW_ORDER}
     listing = []
