@@ -207,10 +207,18 @@ def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _builder_response(request: HttpRequest, routine: Routine, announce: str, level: str = "info") -> HttpResponse:
-    """HTMX: the builder partial with an announcement; plain POST: a message and a redirect to the routine."""
+def _builder_response(
+    request: HttpRequest, routine: Routine, announce: str, level: str = "info", focus_position: int | None = None
+) -> HttpResponse:
+    """HTMX: the builder partial with an announcement; plain POST: a message and a redirect to the routine.
+
+    focus_position: after a removal, the remove button of the step now at (or, past the end, just before) that
+    position takes the focus (htmx honours `autofocus` in swapped content), so keyboard users keep their place.
+    """
     if request.htmx:
         context = _detail_context(request, routine, announce=announce, level=level)
+        if focus_position is not None and context["steps"]:
+            context["focus_step_pk"] = context["steps"][min(focus_position, len(context["steps"])) - 1].pk
         return TemplateResponse(request, f"{DETAIL}#builder", context)
     messages.add_message(request, messages.WARNING if level == "warning" else messages.INFO, announce)
     return redirect("routines:routine_detail", pk=routine.pk)
@@ -291,7 +299,12 @@ def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRes
     step = routine.remove_step(step_pk)
     if step is None:
         return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
-    return _builder_response(request, routine, f"Removed step {step.position}: {step.point.label(step.side)}.")
+    return _builder_response(
+        request,
+        routine,
+        f"Removed step {step.position}: {step.point.label(step.side)}.",
+        focus_position=step.position,
+    )
 
 
 @login_required

@@ -293,3 +293,15 @@ def test_positions_stay_1_to_n_after_any_sequence(owner, operations):
 def test_the_database_refuses_duplicate_positions(routine):
     with pytest.raises(IntegrityError):
         RoutineStep.objects.create(routine=routine, position=1, point=top(), side="left", hold_seconds=30)
+
+
+@pytest.mark.django_db
+def test_htmx_remove_moves_focus_to_the_step_that_took_its_place(owner_client, routine, htmx_headers):
+    first, second, third = routine.steps.order_by("position")
+    body = owner_client.post(remove_url(routine, second), headers=htmx_headers).content.decode()
+    assert f'id="step-{third.pk}-remove" class="btn btn-outline-danger" autofocus' in body
+    assert body.count("autofocus") == 1
+    body = owner_client.post(remove_url(routine, third), headers=htmx_headers).content.decode()
+    assert f'id="step-{first.pk}-remove" class="btn btn-outline-danger" autofocus' in body, "past the end: previous"
+    plain = owner_client.get(f"/routines/{routine.pk}/").content.decode()
+    assert "autofocus" not in plain

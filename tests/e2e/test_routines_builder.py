@@ -71,6 +71,7 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     page.locator(f"#step-{first.pk}-remove").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Removed step 2").wait_for()
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'step-{second.pk}-remove'")
     page.locator("#id_point").select_option(label="Glutes: Glute, outer side")
     page.get_by_label("Both (adds two steps: left, then right)").check()
     page.get_by_label("Hold (seconds)").fill("90")
