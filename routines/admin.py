@@ -9,24 +9,55 @@ class AreaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class BuiltinFilter(admin.SimpleListFilter):
+    title = "source"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [("builtin", "Built-in catalogue"), ("custom", "Users' own")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "builtin":
+            return queryset.filter(owner__isnull=True)
+        if self.value() == "custom":
+            return queryset.filter(owner__isnull=False)
+        return queryset
+
+
 @admin.register(Point)
 class PointAdmin(admin.ModelAdmin):
     list_display = ["name", "area", "owner", "default_hold_seconds", "evidence_level", "snomed_code"]
-    list_filter = ["area", "evidence_level", "map_view"]
+    list_filter = [BuiltinFilter, "area", "evidence_level", "map_view"]
+    list_select_related = ["area", "owner"]
     search_fields = ["name", "slug"]
     filter_horizontal = ["also_listed_in"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["owner", "name", "slug", "area", "also_listed_in", "order"]}),
+        ("How to", {"fields": ["location", "how_to_find", "technique", "tool", "default_hold_seconds"]}),
+        (
+            "Safety and evidence",
+            {"fields": ["pressure_guidance", "contraindications", "referral_note", "evidence_level", "evidence_note"]},
+        ),
+        ("Body map and codes", {"fields": ["map_view", "map_x", "map_y", "snomed_code", "snomed_display"]}),
+    ]
 
 
 class RoutineStepInline(admin.TabularInline):
     model = RoutineStep
     extra = 0
     ordering = ["position"]
+    autocomplete_fields = ["point"]
 
 
 @admin.register(Routine)
 class RoutineAdmin(admin.ModelAdmin):
     list_display = ["name", "owner", "archived", "updated_at"]
-    list_filter = ["archived"]
+    list_filter = [BuiltinFilter, "archived"]
+    list_select_related = ["owner"]
     search_fields = ["name"]
     inlines = [RoutineStepInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.renumber()  # steps deleted or re-positioned in the admin close up to 1..n

@@ -1,7 +1,12 @@
+import secrets
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
 
 
 class Side(models.TextChoices):
@@ -31,6 +36,19 @@ class EvidenceLevel(models.TextChoices):
 HOLD_MIN_SECONDS = 10
 HOLD_MAX_SECONDS = 180
 ARTICLE_HOLD_RANGE = (30, 60)
+# Time to move the ball and settle on the next spot, counted in a routine's estimated duration.
+STEP_CHANGEOVER_SECONDS = 10
+# Steps are parked above this while positions are rewritten, so the unique (routine, position) never clashes.
+_PARK_OFFSET = 1_000_000
+
+
+def hold_in_article_range(seconds: int) -> bool:
+    return ARTICLE_HOLD_RANGE[0] <= seconds <= ARTICLE_HOLD_RANGE[1]
+
+
+def estimate_seconds(step_count: int, hold_total: int) -> int:
+    """A routine's estimated duration: every hold plus a short changeover per step."""
+    return (hold_total or 0) + (step_count or 0) * STEP_CHANGEOVER_SECONDS
 
 
 class Area(models.Model):
@@ -115,6 +133,23 @@ class Point(models.Model):
         """An accessible name such as "Left heel, inside edge"."""
         return f"{Side(side).label} {self.name[:1].lower()}{self.name[1:]}"
 
+    @staticmethod
+    def custom_slug(name: str) -> str:
+        """A unique, unguessable slug for a user's own point (slugs are global: built-in ones are readable)."""
+        return f"my-{slugify(name)[:50] or 'point'}-{secrets.token_hex(4)}"
+
+    def delete_custom(self) -> list[int]:
+        """Deletes a custom point. Its routine steps go and their routines are renumbered; logged releases keep
+        their history (Release.point becomes NULL, Release.point_name keeps the name). Returns the routine ids."""
+        with transaction.atomic():
+            routine_ids = sorted(set(self.routine_steps.values_list("routine_id", flat=True)))
+            # Lock in a fixed order so two deletions can never wait on each other.
+            list(Routine.objects.select_for_update().filter(pk__in=routine_ids).order_by("pk").values_list("pk"))
+            self.delete()
+            for routine in Routine.objects.filter(pk__in=routine_ids).order_by("pk"):
+                routine._write_order(list(routine.steps.order_by("position", "pk")))
+        return routine_ids
+
 
 class RoutineQuerySet(models.QuerySet):
     def builtin(self) -> "RoutineQuerySet":
@@ -162,6 +197,90 @@ class Routine(models.Model):
 
     def can_edit(self, user) -> bool:
         return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
+
+    # Step editing. Every write locks the routine row (select_for_update inside a transaction) so that two tabs
+    # editing the same routine take turns, and leaves positions exactly 1..n.
+
+    def _lock(self) -> list["RoutineStep"]:
+        """Locks this routine's row and returns its steps in order (call inside transaction.atomic)."""
+        Routine.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True).get()
+        return list(self.steps.order_by("position", "pk"))
+
+    def _write_order(self, steps: list["RoutineStep"]) -> None:
+        """Stores `steps` as positions 1..n, touching only rows whose position changes (two UPDATEs at most)."""
+        moved = [step for index, step in enumerate(steps, start=1) if step.position != index]
+        if not moved:
+            return
+        RoutineStep.objects.filter(pk__in=[s.pk for s in moved]).update(position=F("position") + _PARK_OFFSET)
+        for index, step in enumerate(steps, start=1):
+            step.position = index
+        RoutineStep.objects.bulk_update(moved, ["position"])
+
+    def add_steps(self, point: "Point", sides: Iterable[str], hold_seconds: int) -> list["RoutineStep"]:
+        """Appends one step per side (left then right for "both")."""
+        with transaction.atomic():
+            steps = self._lock()
+            self._write_order(steps)
+            new = [
+                RoutineStep(routine=self, position=len(steps) + n, point=point, side=side, hold_seconds=hold_seconds)
+                for n, side in enumerate(sides, start=1)
+            ]
+            RoutineStep.objects.bulk_create(new)
+            Routine.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        return new
+
+    def remove_step(self, step_id: int) -> "RoutineStep | None":
+        """Removes a step and closes the gap; returns the removed step (its pk is then None), or None when the
+        step is not (any longer) in this routine."""
+        with transaction.atomic():
+            steps = self._lock()
+            gone = next((s for s in steps if s.pk == step_id), None)
+            if gone is None:
+                return None
+            remaining = [s for s in steps if s.pk != step_id]
+            gone.delete()
+            self._write_order(remaining)
+            Routine.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        return gone
+
+    def move_step(self, step_id: int, offset: int) -> "RoutineStep | None":
+        """Moves a step up (offset -1) or down (+1); a move past either end leaves it where it is."""
+        with transaction.atomic():
+            steps = self._lock()
+            index = next((i for i, s in enumerate(steps) if s.pk == step_id), None)
+            if index is None:
+                return None
+            step = steps.pop(index)
+            steps.insert(min(max(index + offset, 0), len(steps)), step)
+            self._write_order(steps)
+            Routine.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        return step
+
+    def renumber(self) -> None:
+        """Closes any gap in the positions (e.g. after a point's deletion removed some steps)."""
+        with transaction.atomic():
+            self._write_order(self._lock())
+
+    def default_copy_name(self) -> str:
+        return f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
+
+    def copy_for(self, user, name: str | None = None) -> "Routine":
+        """A copy owned by `user`, with the same steps, remembering where it came from."""
+        with transaction.atomic():
+            copy = Routine.objects.create(
+                owner=user,
+                name=(name or self.default_copy_name())[:100],
+                description=self.description,
+                copied_from=self,
+            )
+            RoutineStep.objects.bulk_create(
+                RoutineStep(
+                    routine=copy, position=s.position, point_id=s.point_id, side=s.side, hold_seconds=s.hold_seconds
+                )
+                for s in self.steps.order_by("position")
+            )
+            copy._write_order(list(copy.steps.order_by("position")))
+        return copy
 
 
 class RoutineStep(models.Model):

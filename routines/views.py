@@ -1,39 +1,320 @@
-from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+"""The catalogue (readable signed out), custom points, and the routine builder.
 
-from routines.models import Area, Point, Routine, RoutineStep
+Step edits lock the routine row (see Routine.add_steps / remove_step / move_step) so two tabs editing one routine
+take turns and positions stay 1..n. HTMX requests get the builder partial back; plain POSTs redirect.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Sum
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import safety_acknowledged
+from config.rendering import page_or_partial, render_form_page
+from routines.forms import CustomPointForm, RoutineForm, StepForm, hold_warning
+from routines.models import Area, Point, Routine, RoutineStep, Side, estimate_seconds
+
+DETAIL = "routines/routine_detail.html"
+
+
+# Catalogue --------------------------------------------------------------------------------------------------------
 
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    points = Point.objects.visible_to(request.user).select_related("area")
-    areas = Area.objects.prefetch_related(
-        Prefetch("points", queryset=Point.objects.builtin()),
-        Prefetch("shared_points", queryset=Point.objects.builtin()),
+    points = list(
+        Point.objects.visible_to(request.user)
+        .select_related("area")
+        .prefetch_related(Prefetch("also_listed_in", queryset=Area.objects.only("pk")))
+        .order_by("order", "name")
     )
-    return TemplateResponse(request, "routines/catalogue.html", {"areas": areas, "points": points})
+    builtin = [p for p in points if p.is_builtin]
+    listings = []
+    for area in Area.objects.all():
+        listed = []
+        for point in builtin:
+            if point.area_id == area.pk:
+                listed.append((point, None))
+            elif any(a.pk == area.pk for a in point.also_listed_in.all()):
+                listed.append((point, point.area))
+        listings.append((area, listed))
+    context = {
+        "listings": listings,
+        "points": points,
+        "custom_points": [p for p in points if not p.is_builtin],
+    }
+    return TemplateResponse(request, "routines/catalogue.html", context)
 
 
 @require_GET
 def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    point = get_object_or_404(Point.objects.visible_to(request.user).select_related("area"), slug=slug)
-    return TemplateResponse(request, "routines/point_detail.html", {"point": point, "point_list": [point]})
+    point = get_object_or_404(
+        Point.objects.visible_to(request.user).select_related("area").prefetch_related("also_listed_in"), slug=slug
+    )
+    side = request.GET.get("side")
+    context = {
+        "point": point,
+        "point_list": [point],
+        "side": side if side in Side.values else None,
+        "is_mine": point.owner_id is not None and point.owner_id == request.user.pk,
+    }
+    return TemplateResponse(request, "routines/point_detail.html", context)
+
+
+# Custom points ----------------------------------------------------------------------------------------------------
+
+
+def _own_point(request: HttpRequest, pk: int) -> Point:
+    return get_object_or_404(Point, pk=pk, owner=request.user)
+
+
+def _point_form_page(request: HttpRequest, form: CustomPointForm, point: Point | None) -> HttpResponse:
+    mine = list(Point.objects.visible_to(request.user).select_related("area"))
+    context = {"form": form, "point": point, "map_points": mine}
+    return render_form_page(request, "routines/point_form.html", "form", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_create(request: HttpRequest) -> HttpResponse:
+    form = CustomPointForm(
+        request.POST or None, initial={"default_hold_seconds": request.user.profile.default_hold_seconds}
+    )
+    if request.method == "POST" and form.is_valid():
+        point = form.save(owner=request.user)
+        messages.success(request, f"Added “{point.name}”. Only you can see it.")
+        return redirect("routines:point_detail", slug=point.slug)
+    return _point_form_page(request, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    point = _own_point(request, pk)
+    form = CustomPointForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        point = form.save()
+        messages.success(request, f"Saved “{point.name}”.")
+        return redirect("routines:point_detail", slug=point.slug)
+    return _point_form_page(request, form, point)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    point = _own_point(request, pk)
+    if request.method == "POST":
+        name = point.name
+        routine_ids = point.delete_custom()
+        note = f" It was removed from {len(routine_ids)} routine(s)." if routine_ids else ""
+        messages.success(request, f"Deleted “{name}”.{note} Sessions you logged on it keep its name.")
+        return redirect("routines:catalogue")
+    context = {
+        "point": point,
+        "step_count": point.routine_steps.count(),
+        "routine_count": point.routine_steps.values("routine").distinct().count(),
+        "release_count": point.releases.count(),
+    }
+    return TemplateResponse(request, "routines/point_delete.html", context)
+
+
+# Routines ---------------------------------------------------------------------------------------------------------
+
+
+def _with_totals(queryset):
+    return queryset.annotate(step_count=Count("steps"), hold_total=Sum("steps__hold_seconds"))
 
 
 @login_required
 @require_GET
 def routine_list(request: HttpRequest) -> HttpResponse:
-    routines = Routine.objects.for_user(request.user).active().prefetch_related("steps")
-    return TemplateResponse(request, "routines/routine_list.html", {"routines": routines})
+    routines = list(_with_totals(Routine.objects.for_user(request.user)).order_by("owner", "name", "pk"))
+    for routine in routines:
+        routine.estimated_seconds = estimate_seconds(routine.step_count, routine.hold_total)
+    context = {
+        "builtin": [r for r in routines if r.is_builtin],
+        "mine": [r for r in routines if not r.is_builtin and not r.archived],
+        "archived": [r for r in routines if not r.is_builtin and r.archived],
+    }
+    return TemplateResponse(request, "routines/routine_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@safety_acknowledged
+def routine_create(request: HttpRequest) -> HttpResponse:
+    form = RoutineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        routine = form.save(commit=False)
+        routine.owner = request.user
+        routine.save()
+        messages.success(request, f"Created “{routine.name}”. Now add its steps.")
+        return redirect("routines:routine_detail", pk=routine.pk)
+    return render_form_page(request, "routines/routine_form.html", "form", {"form": form, "routine": None})
+
+
+def _detail_context(
+    request: HttpRequest, routine: Routine, form: StepForm | None = None, announce: str = "", level: str = "info"
+) -> dict[str, Any]:
+    steps = list(RoutineStep.objects.filter(routine=routine).select_related("point").order_by("position"))
+    for step in steps:
+        step.label = step.point.label(step.side)
+    editable = routine.can_edit(request.user)
+    if editable and form is None:
+        form = StepForm(user=request.user)
+    return {
+        "routine": routine,
+        "steps": steps,
+        "step_count": len(steps),
+        "map_points": [step.point for step in steps],
+        "estimated_seconds": estimate_seconds(len(steps), sum(s.hold_seconds for s in steps)),
+        "hold_seconds": sum(s.hold_seconds for s in steps),
+        "editable": editable,
+        "form": form,
+        "announce": announce,
+        "level": level,
+    }
 
 
 @login_required
 @require_GET
 def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
-    steps = RoutineStep.objects.filter(routine=routine).select_related("point")
-    return TemplateResponse(request, "routines/routine_detail.html", {"routine": routine, "steps": steps})
+    return TemplateResponse(request, page_or_partial(request, DETAIL, "builder"), _detail_context(request, routine))
+
+
+def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Passes the user's own routine to the view: another user's routine is a 404, a built-in one a 403 page
+    that says why and offers a copy."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        routine = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
+        if routine.is_builtin:
+            return TemplateResponse(request, "routines/read_only.html", {"routine": routine}, status=403)
+        try:
+            return view(request, routine, *args, **kwargs)
+        except Routine.DoesNotExist as exc:  # deleted in another tab while this request waited for the lock
+            raise Http404("This routine no longer exists.") from exc
+
+    return wrapper
+
+
+def _builder_response(
+    request: HttpRequest, routine: Routine, announce: str, level: str = "info", focus_position: int | None = None
+) -> HttpResponse:
+    """HTMX: the builder partial with an announcement; plain POST: a message and a redirect to the routine.
+
+    focus_position: after a removal, the remove button of the step now at (or, past the end, just before) that
+    position takes the focus (htmx honours `autofocus` in swapped content), so keyboard users keep their place.
+    """
+    if request.htmx:
+        context = _detail_context(request, routine, announce=announce, level=level)
+        if focus_position is not None and context["steps"]:
+            context["focus_step_pk"] = context["steps"][min(focus_position, len(context["steps"])) - 1].pk
+        return TemplateResponse(request, f"{DETAIL}#builder", context)
+    messages.add_message(request, messages.WARNING if level == "warning" else messages.INFO, announce)
+    return redirect("routines:routine_detail", pk=routine.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@editable_routine
+def routine_edit(request: HttpRequest, routine: Routine) -> HttpResponse:
+    form = RoutineForm(request.POST or None, instance=routine)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("routines:routine_detail", pk=routine.pk)
+    return render_form_page(request, "routines/routine_form.html", "form", {"form": form, "routine": routine})
+
+
+@login_required
+@require_POST
+@safety_acknowledged
+def routine_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
+    copy = source.copy_for(request.user)
+    messages.success(request, f"Copied into “{copy.name}”. This copy is yours to change.")
+    return redirect("routines:routine_detail", pk=copy.pk)
+
+
+@login_required
+@require_POST
+@editable_routine
+def routine_archive(request: HttpRequest, routine: Routine, archived: bool = True) -> HttpResponse:
+    Routine.objects.filter(pk=routine.pk).update(archived=archived)
+    if archived:
+        messages.success(request, f"Archived “{routine.name}”. You find it under Archived and can bring it back.")
+    else:
+        messages.success(request, f"“{routine.name}” is back in your routines.")
+    return redirect("routines:routine_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@editable_routine
+def routine_delete(request: HttpRequest, routine: Routine) -> HttpResponse:
+    if request.method == "POST":
+        name = routine.name
+        routine.delete()
+        messages.success(request, f"Deleted “{name}”. Sessions you ran with it stay in your journal.")
+        return redirect("routines:routine_list")
+    return TemplateResponse(
+        request, "routines/routine_delete.html", {"routine": routine, "session_count": routine.sessions.count()}
+    )
+
+
+# Steps ------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@editable_routine
+def step_add(request: HttpRequest, routine: Routine) -> HttpResponse:
+    form = StepForm(request.POST, user=request.user)
+    if not form.is_valid():
+        context = _detail_context(request, routine, form=form, announce="The step was not added: see the form.")
+        context["level"] = "danger"
+        return render_form_page(request, DETAIL, "builder", context)
+    point, hold = form.cleaned_data["point"], form.cleaned_data["hold_seconds"]
+    added = routine.add_steps(point, form.sides, hold)
+    names = " and ".join(point.label(step.side) for step in added)
+    warning = hold_warning(hold)
+    announce = f"Added {names}, {hold} seconds." + (f" {warning}" if warning else "")
+    return _builder_response(request, routine, announce, "warning" if warning else "info")
+
+
+@login_required
+@require_POST
+@editable_routine
+def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
+    step = routine.remove_step(step_pk)
+    if step is None:
+        return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
+    return _builder_response(
+        request,
+        routine,
+        f"Removed step {step.position}: {step.point.label(step.side)}.",
+        focus_position=step.position,
+    )
+
+
+@login_required
+@require_POST
+@editable_routine
+def step_move(request: HttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("Move a step up or down.")
+    step = routine.move_step(step_pk, -1 if direction == "up" else 1)
+    if step is None:
+        return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
+    return _builder_response(request, routine, f"{step.point.label(step.side)} is now step {step.position}.")

@@ -1,11 +1,18 @@
 """The body map: one reusable inline SVG component of both soles and the buttocks from behind.
 
 Usage: {% load body_map %}{% body_map points highlight=point highlight_side="left" values=tender_share %}
-- points: the Point rows to mark (each is marked on both sides);
+- points: the Point rows to mark (each is marked on both sides; duplicates are ignored);
 - highlight / highlight_side: one point (and optionally one side) drawn emphasised, e.g. in the runner;
-- values: {(point_id, side): 0.0-1.0} colours marks by a value (the trends' "how often tender").
+- values: {(point_id, side): 0.0-1.0} colours marks by a value (the trends' "how often tender"); a legend and
+  the values in words come with it; value_label names the value ("Tender" by default);
+- link: each mark is a link to the point's page (True by default);
+- title: the accessible name of the whole map;
+- grid: faint lines every 10 units with their numbers, to help place a custom point by its x and y.
+
+No inline styles (CSP): marks are positioned by SVG attributes and coloured by CSS classes.
 """
 
+import itertools
 from decimal import Decimal
 
 from django import template
@@ -14,41 +21,76 @@ from routines.models import MapView, Side
 
 register = template.Library()
 
-# Each view is drawn in its own 100 x 100 box; the left-side mark uses the point's (x, y) and the right-side
-# mark is mirrored about x = 50.
+# Each drawing uses a 100 x 100 box for the marks (plus room below for captions); the left-side mark uses the
+# point's (x, y) and the right-side mark is mirrored about x = 50. Left is drawn on the left (seen from behind).
 VIEW_ORDER = [MapView.SOLES, MapView.BUTTOCKS]
+SHADES = 5
+_ids = itertools.count(1)
 
 
 def _shade(value: float | None) -> int | None:
     """Maps 0.0-1.0 to one of five CSS shade classes (no inline style: CSP)."""
     if value is None:
         return None
-    return min(4, max(0, int(float(value) * 5)))
+    return min(SHADES - 1, max(0, int(float(value) * SHADES)))
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{round(float(value) * 100)}%"
+
+
+def _legend() -> list[dict]:
+    step = 100 // SHADES
+    return [
+        {"shade": n, "label": f"{n * step}-{100 if n == SHADES - 1 else (n + 1) * step - 1}%"} for n in range(SHADES)
+    ]
 
 
 @register.inclusion_tag("routines/_body_map.html")
-def body_map(points, highlight=None, highlight_side=None, values=None, link=True, title="Body map"):
+def body_map(
+    points,
+    highlight=None,
+    highlight_side=None,
+    values=None,
+    link=True,
+    title="Body map",
+    value_label="Tender",
+    grid=False,
+):
     views = {view: [] for view in VIEW_ORDER}
+    listing = []
+    seen = set()
     for point in points:
+        if point.pk in seen:
+            continue
+        seen.add(point.pk)
+        sides = []
         for side in (Side.LEFT, Side.RIGHT):
             x = Decimal(point.map_x) if side == Side.LEFT else 100 - Decimal(point.map_x)
-            is_highlight = highlight is not None and point.pk == highlight.pk and (highlight_side in (None, "", side))
+            is_highlight = highlight is not None and point.pk == highlight.pk and highlight_side in (None, "", side)
             value = values.get((point.pk, side.value)) if values else None
-            views[point.map_view].append(
-                {
-                    "point": point,
-                    "side": side.value,
-                    "label": point.label(side),
-                    "x": x,
-                    "y": point.map_y,
-                    "highlight": is_highlight,
-                    "shade": _shade(value),
-                    "value": value,
-                }
-            )
+            mark = {
+                "point": point,
+                "side": side.value,
+                "label": point.label(side),
+                "x": x,
+                "y": point.map_y,
+                "highlight": is_highlight,
+                "shade": _shade(value),
+                "value": value,
+                "value_text": _percent(value),
+            }
+            views[point.map_view if point.map_view in views else MapView.SOLES].append(mark)
+            sides.append(mark)
+        listing.append({"point": point, "sides": sides, "highlight": any(m["highlight"] for m in sides)})
     return {
         "views": [(MapView(view), marks) for view, marks in views.items() if marks],
+        "listing": listing,
         "link": link,
         "title": title,
         "has_values": bool(values),
+        "legend": _legend() if values else [],
+        "value_label": value_label,
+        "uid": f"bm{next(_ids)}",
+        "grid": range(10, 100, 10) if grid else None,
     }

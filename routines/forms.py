@@ -1,0 +1,194 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
+
+from routines.models import (
+    ARTICLE_HOLD_RANGE,
+    HOLD_MAX_SECONDS,
+    Area,
+    EvidenceLevel,
+    MapView,
+    Point,
+    Routine,
+    Side,
+    hold_in_article_range,
+)
+
+BOTH = "both"
+SIDE_CHOICES = [
+    (Side.LEFT.value, "Left"),
+    (Side.RIGHT.value, "Right"),
+    (BOTH, "Both (adds two steps: left, then right)"),
+]
+CUSTOM_EVIDENCE_NOTE = (
+    "You added this point yourself. Tenderspot has no research about it, so treat what you notice as your own "
+    "observation, not proof that it helps."
+)
+
+CUSTOM_PRESSURE = (
+    "Use the 0-10 discomfort scale: start light (about 3), build to moderate (about 5) and stay at or under 7. "
+    "It should feel strong, never sharp, burning or tingling."
+)
+CUSTOM_CONTRAINDICATIONS = (
+    "Do not press on an open wound, a possible fracture, a swollen or painful calf, or skin that is red, hot or "
+    "swollen. Keep the pressure light if you take blood thinners or if the area feels numb."
+)
+
+
+def min_hold_seconds() -> int:
+    return settings.TENDERSPOT_MIN_HOLD_SECONDS
+
+
+def hold_error_messages() -> dict[str, str]:
+    text = f"Enter a hold between {min_hold_seconds()} and {HOLD_MAX_SECONDS} seconds."
+    return {"min_value": text, "max_value": text, "invalid": f"{text} Use whole seconds, for example 45."}
+
+
+def hold_warning(seconds: int | None) -> str:
+    """The gentle note shown (not an error) when a hold lies outside the article's 30-60 seconds."""
+    if seconds is None or hold_in_article_range(seconds):
+        return ""
+    low, high = ARTICLE_HOLD_RANGE
+    return f"{seconds} seconds is outside the {low}-{high} seconds the article suggests. That is allowed."
+
+
+class RoutineForm(forms.ModelForm):
+    class Meta:
+        model = Routine
+        fields = ["name", "description"]
+        labels = {"name": "Name", "description": "Notes (optional)"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"name": {"required": "Give the routine a name."}}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the routine a name.")
+        return name
+
+
+class PointChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, point: Point) -> str:
+        area = point.area.name if point.area_id else "Other"
+        return f"{area}: {point.name}" + ("" if point.is_builtin else " (your point)")
+
+
+class StepForm(forms.Form):
+    """Adds one step (or two, for both sides) to a routine. A blank hold uses the point's own default."""
+
+    point = PointChoiceField(
+        queryset=Point.objects.none(),
+        empty_label="Choose a point",
+        error_messages={
+            "required": "Choose a point.",
+            "invalid_choice": "Choose one of the points in the list.",
+        },
+    )
+    side = forms.ChoiceField(
+        choices=SIDE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a side: left, right or both.",
+            "invalid_choice": "Choose left, right or both.",
+        },
+    )
+    hold_seconds = forms.IntegerField(
+        label="Hold (seconds)",
+        required=False,
+        help_text=f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds. Leave blank to use "
+        "the point's own hold.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = (
+            Point.objects.visible_to(user)
+            .select_related("area")
+            .order_by(F("owner").asc(nulls_first=True), "area__order", "order", "name")
+        )
+        hold = self.fields["hold_seconds"]
+        hold.error_messages.update(hold_error_messages())
+        hold.validators = [MinValueValidator(min_hold_seconds()), MaxValueValidator(HOLD_MAX_SECONDS)]
+        hold.widget.attrs.update({"min": min_hold_seconds(), "max": HOLD_MAX_SECONDS, "inputmode": "numeric"})
+
+    def clean(self):
+        data = super().clean()
+        point = data.get("point")
+        if point is not None and data.get("hold_seconds") is None and "hold_seconds" not in self.errors:
+            data["hold_seconds"] = point.default_hold_seconds
+        return data
+
+    @property
+    def sides(self) -> list[str]:
+        side = self.cleaned_data["side"]
+        return [Side.LEFT.value, Side.RIGHT.value] if side == BOTH else [side]
+
+
+class CustomPointForm(forms.ModelForm):
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.all(),
+        required=False,
+        empty_label="Other",
+        label="Area",
+        help_text="Choose Other if it belongs to none of these.",
+    )
+    map_x = forms.DecimalField(
+        label="Across (0-50)",
+        min_value=0,
+        max_value=50,
+        decimal_places=1,
+        initial=Decimal(30),
+        help_text="Where the left-side mark sits, from the left edge of the drawing (0) to its middle (50). The "
+        "right-side mark is mirrored.",
+    )
+    map_y = forms.DecimalField(
+        label="Down (0-100)",
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        initial=Decimal(50),
+        help_text="From the top of the drawing (0: toes, or the waist) to the bottom (100: heel, or the thighs).",
+    )
+
+    class Meta:
+        model = Point
+        fields = ["name", "area", "location", "default_hold_seconds", "map_view", "map_x", "map_y"]
+        labels = {
+            "name": "Name",
+            "location": "Where it is",
+            "default_hold_seconds": "Default hold (seconds)",
+            "map_view": "Which drawing of the map",
+        }
+        widgets = {"location": forms.Textarea(attrs={"rows": 3}), "map_view": forms.RadioSelect}
+        error_messages = {"name": {"required": "Give the point a name."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hold = self.fields["default_hold_seconds"]
+        hold.error_messages.update(hold_error_messages())
+        hold.validators = [MinValueValidator(min_hold_seconds()), MaxValueValidator(HOLD_MAX_SECONDS)]
+        hold.help_text = f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds."
+        self.fields["map_view"].choices = MapView.choices
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the point a name.")
+        return name
+
+    def save(self, commit: bool = True, owner=None) -> Point:
+        point = super().save(commit=False)
+        if point.pk is None:
+            point.owner = owner
+            point.slug = Point.custom_slug(point.name)
+            point.evidence_level = EvidenceLevel.NONE
+            point.evidence_note = CUSTOM_EVIDENCE_NOTE
+            point.tool = "Lacrosse ball or tennis ball"
+            point.pressure_guidance = CUSTOM_PRESSURE
+            point.contraindications = CUSTOM_CONTRAINDICATIONS
+        if commit:
+            point.save()
+        return point

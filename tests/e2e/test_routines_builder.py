@@ -1,0 +1,84 @@
+"""In the browser: the body map is reachable and named from the keyboard; steps reorder from the keyboard."""
+
+import pytest
+
+from routines.catalogue import ensure_builtin_catalogue
+from routines.models import Point
+from tests.factories import make_routine
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def catalogue(db):
+    ensure_builtin_catalogue()  # an earlier transactional test may have flushed the database
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        "() => { const e = document.activeElement; return {tag: e.tagName.toLowerCase(), id: e.id,"
+        " cls: e.getAttribute('class') || '', label: e.getAttribute('aria-label') || '',"
+        " href: e.getAttribute('href') || ''}; }"
+    )
+
+
+def test_tabbing_reaches_every_map_mark_by_name(page):
+    page.goto("/routines/points/")
+    expected = {p.label(side) for p in Point.objects.builtin() for side in ("left", "right")}
+    reached = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if "body-map-link" in element["cls"]:
+            reached.append(element["label"])
+        elif reached:
+            break
+    assert len(reached) == 14 and set(reached) == expected
+    # Enter on a focused mark opens that point with the side highlighted.
+    page.keyboard.press("Shift+Tab")
+    label = focused(page)["label"]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/routines/points/**?side=*")
+    assert page.locator(".body-map-mark.is-highlight").count() == 1
+    assert page.get_by_role("link", name=f"{label} (highlighted)").count() == 1
+    assert page.console_errors == []
+
+
+def test_map_scales_on_a_phone(page):
+    page.goto("/routines/points/")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, "no sideways scrolling on a 390 px phone"
+    box = page.locator("svg.body-map-soles").bounding_box()
+    assert 200 <= box["width"] <= 390
+
+
+def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
+    page = signed_in_page
+    owner.profile.acknowledge_safety()
+    routine = make_routine(owner=owner, steps=3, name="Keyboard routine")
+    first, second, third = routine.steps.order_by("position")
+    page.goto(f"/routines/{routine.pk}/")
+
+    page.locator(f"#step-{third.pk}-up").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text(f"{third.point.label(third.side)} is now step 2.").wait_for()
+    assert focused(page)["id"] == f"step-{third.pk}-up", "focus stays on the moved step's button"
+    page.keyboard.press("Enter")
+    page.get_by_text(f"{third.point.label(third.side)} is now step 1.").wait_for()
+    assert list(routine.steps.order_by("position").values_list("pk", flat=True)) == [third.pk, first.pk, second.pk]
+
+    # Remove with the keyboard too, then add a step on both sides.
+    page.locator(f"#step-{first.pk}-remove").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Removed step 2").wait_for()
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'step-{second.pk}-remove'")
+    page.locator("#id_point").select_option(label="Glutes: Glute, outer side")
+    page.get_by_label("Both (adds two steps: left, then right)").check()
+    page.get_by_label("Hold (seconds)").fill("90")
+    page.get_by_role("button", name="Add the step").click()
+    page.get_by_text("outside the 30-60 seconds the article suggests").wait_for()
+    steps = list(routine.steps.order_by("position").values_list("position", "side", "hold_seconds"))
+    assert steps[-2:] == [(3, "left", 90), (4, "right", 90)]
+    assert [p for p, _, _ in steps] == [1, 2, 3, 4]
+    assert page.locator("#routine-builder li[id^=step-]").count() == 4
+    assert page.console_errors == []
