@@ -97,6 +97,9 @@ def browser() -> Iterator:
 @pytest.fixture
 def page(browser, live_server) -> Iterator:
     """A fresh browser page (own cookies) pointed at the live server; `page.base_url` is its address."""
+    from routines.catalogue import ensure_builtin_catalogue
+
+    ensure_builtin_catalogue()  # an earlier transactional test flushes the tables, catalogue included
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
     page = context.new_page()
