@@ -215,6 +215,14 @@ class Change:
         return self.points
 
     @property
+    def points_abs(self) -> Decimal | None:
+        return None if self.points is None else abs(self.points)
+
+    @property
+    def percent_abs(self) -> Decimal | None:
+        return None if self.percent is None else abs(self.percent)
+
+    @property
     def direction(self) -> str:
         """ "lower", "higher" or "same" (recent against baseline)."""
         if self.points is None or self.points == 0:
