@@ -333,7 +333,8 @@ def heatmap_chart(weeks, chart_id: str = "heatmap-chart") -> Chart:
     title = "Sessions per day"
     if not weeks:
         return _empty(chart_id, title, "No days to show.")
-    cell, gap, left, top = 11, 2, 30, 20
+    cell = 18 if len(weeks) <= 20 else (14 if len(weeks) <= 35 else 11)
+    gap, left, top = 2, 30, 20
     width = left + len(weeks) * (cell + gap) + 10
     height = top + 7 * (cell + gap) + 34
     body = []

@@ -17,7 +17,8 @@ Stable API (add, don't rename):
     calendar days [date - window + 1, date]. Days without data are not filled in.
 - `pain_trend(user, start=None, end=None, baseline=None) -> PainTrend`
     `daily_pain` for the range plus the 7-day rolling mean of pain before (computed with the 6 days before `start`
-    so the first points are right), and the meaningful-change baseline mean for a reference line.
+    so the first points are right), the meaningful change (`.change`) and its baseline mean for a reference line
+    (None unless the baseline has at least 3 days with a score).
 - `meaningful_change(user, baseline=None, *, start=None, end=None, today=None) -> Change`
     Recent window (the last 7 days with data) against a baseline (the first 7 days with data, or the user's own
     period `baseline=(from, to)`), as points and percent, with the Farrar / IMMPACT label, `shown` and `red_flag`.
@@ -160,7 +161,9 @@ def pain_trend(user, start: date | None = None, end: date | None = None, baselin
     days = [d for d in all_days if start is None or d.date >= start]
     rolling = [(d, v) for d, v in rolled if start is None or d >= start]
     change = meaningful_change(user, baseline, start=start, end=end, today=today)
-    return PainTrend(days=days, rolling=rolling, baseline_mean=change.baseline_mean, change=change)
+    # The reference line is drawn only for a baseline of at least 3 days with a score.
+    baseline_mean = change.baseline_mean if change.baseline_days >= MIN_WINDOW_DAYS else None
+    return PainTrend(days=days, rolling=rolling, baseline_mean=baseline_mean, change=change)
 
 
 def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:

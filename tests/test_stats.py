@@ -338,3 +338,11 @@ def test_last_days_pain_has_every_day(owner):
     days = stats.last_days_pain(owner, today=day(7))
     assert [d.date for d in days] == [day(n) for n in range(1, 8)]
     assert [d.before for d in days] == [None, None, 5.0, None, None, None, None]
+
+
+def test_pain_trend_baseline_line_needs_three_days(owner):
+    pain_days(owner, {1: 6, 2: 4})
+    assert stats.pain_trend(owner, today=day(3)).baseline_mean is None
+    pain_days(owner, {3: 5})
+    trend = stats.pain_trend(owner, today=day(3))
+    assert trend.baseline_mean == 5.0 and not trend.change.shown  # (6 + 4 + 5) / 3; no recent window yet
