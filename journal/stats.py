@@ -31,6 +31,9 @@ Stable API (add, don't rename):
 - `streaks(dates, today) -> tuple[int, int]`   (current, longest) from a set of local dates.
 - `calendar_heatmap(adherence_or_days, start, end) -> list[list[HeatCell]]`   weeks (Monday first) of 7 cells.
 - `last_days_pain(user, days=7, today=None) -> list[DailyPain]`   exactly `days` entries, empty days included.
+- `period_summary(user, start=None, end=None) -> PeriodSummary`
+    Totals for a report header: sessions (and completed), days with a session, first and last day, releases held,
+    mean pain before and after over sessions (each with its n), red-flagged sessions. Two queries.
 
 Which pain figure: the trend and the meaningful change use **pain before the session** (0-10 NRS). It is reported
 before any release, so it reflects the day's own level of pain rather than the few minutes after pressing on a
@@ -47,9 +50,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Max, Q
+from django.db.models import Avg, Count, F, Max, Min, Q
 
-from journal.models import Release, Session, SessionStatus
+from journal.models import Release, SafetyAnswer, Session, SessionStatus
 
 WINDOW_DAYS = 7
 MIN_WINDOW_DAYS = 3
@@ -175,6 +178,64 @@ def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> 
         found.get(first + timedelta(days=i), DailyPain(first + timedelta(days=i), None, None, None, 0))
         for i in range(days)
     ]
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    sessions: int
+    completed: int
+    days: int
+    first_day: date | None
+    last_day: date | None
+    mean_pain_before: float | None
+    pain_before_n: int
+    mean_pain_after: float | None
+    pain_after_n: int
+    red_flags: int
+    releases: int
+    tender_n: int
+    tender_yes: int
+
+    @property
+    def tender_share(self) -> float | None:
+        return self.tender_yes / self.tender_n if self.tender_n else None
+
+
+def period_summary(user, start: date | None = None, end: date | None = None) -> PeriodSummary:
+    s = (
+        _sessions(user, start, end)
+        .order_by()
+        .aggregate(
+            sessions=Count("pk"),
+            completed=Count("pk", filter=Q(status=SessionStatus.COMPLETED)),
+            days=Count("local_date", distinct=True),
+            first_day=Min("local_date"),
+            last_day=Max("local_date"),
+            mean_pain_before=Avg("pain_before"),
+            pain_before_n=Count("pain_before"),
+            mean_pain_after=Avg("pain_after"),
+            pain_after_n=Count("pain_after"),
+            red_flags=Count("pk", filter=Q(safety_check=SafetyAnswer.YES)),
+        )
+    )
+    r = (
+        _releases(user, start, end)
+        .order_by()
+        .aggregate(releases=Count("pk"), tender_n=Count("tender"), tender_yes=Count("pk", filter=Q(tender=True)))
+    )
+    return PeriodSummary(
+        sessions=s["sessions"],
+        completed=s["completed"],
+        days=s["days"],
+        first_day=s["first_day"],
+        last_day=s["last_day"],
+        mean_pain_before=_float(s["mean_pain_before"]),
+        pain_before_n=s["pain_before_n"],
+        mean_pain_after=_float(s["mean_pain_after"]),
+        pain_after_n=s["pain_after_n"],
+        red_flags=s["red_flags"],
+        **r,
+    )
 
 
 # Meaningful change -----------------------------------------------------------------------------------------------

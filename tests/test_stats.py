@@ -346,3 +346,22 @@ def test_pain_trend_baseline_line_needs_three_days(owner):
     pain_days(owner, {3: 5})
     trend = stats.pain_trend(owner, today=day(3))
     assert trend.baseline_mean == 5.0 and not trend.change.shown  # (6 + 4 + 5) / 3; no recent window yet
+
+
+def test_period_summary_by_hand(owner, other_user):
+    a = on(owner, 1, 9, pain_before=6, pain_after=4)
+    on(owner, 1, 18, pain_before=4, status=SessionStatus.ABANDONED)
+    on(owner, 3, pain_before=5, pain_after=None, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
+    on(owner, 9, pain_before=1)  # outside
+    on(other_user, 2, pain_before=10)
+    make_release(a, 1, tender=True)
+    make_release(a, 2, tender=False)
+    make_release(a, 3, tender=None, skipped=True)
+    summary = stats.period_summary(owner, day(1), day(5))
+    assert (summary.sessions, summary.completed, summary.days) == (3, 1, 2)
+    assert (summary.first_day, summary.last_day) == (day(1), day(3))
+    assert (summary.mean_pain_before, summary.pain_before_n) == (5.0, 3)  # (6 + 4 + 5) / 3
+    assert (summary.mean_pain_after, summary.pain_after_n) == (4.0, 1)
+    assert summary.red_flags == 1 and (summary.releases, summary.tender_n, summary.tender_share) == (2, 2, 0.5)
+    empty = stats.period_summary(owner, day(20), day(30))
+    assert (empty.sessions, empty.days, empty.mean_pain_before, empty.tender_share) == (0, 0, None, None)

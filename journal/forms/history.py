@@ -28,7 +28,11 @@ class SessionFilterForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
     end = forms.DateField(label="To", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
     routine = forms.ModelChoiceField(
-        label="Routine", queryset=Routine.objects.none(), required=False, empty_label="All routines"
+        label="Routine",
+        queryset=Routine.objects.none(),
+        required=False,
+        empty_label="All routines",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, user, *args, **kwargs):
