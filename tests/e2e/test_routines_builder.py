@@ -57,7 +57,7 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     page.keyboard.press("Enter")
     page.get_by_text(f"{third.point.label(third.side)} is now step 2.").wait_for()
     # Focus is restored once htmx has settled the swap: wait for it rather than racing it.
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'step-{third.pk}-up'")
+    page.wait_for_function("(id) => document.activeElement?.id === id", arg=f"step-{third.pk}-up")
     page.keyboard.press("Enter")
     page.get_by_text(f"{third.point.label(third.side)} is now step 1.").wait_for()
     assert list(routine.steps.order_by("position").values_list("pk", flat=True)) == [third.pk, first.pk, second.pk]
@@ -66,7 +66,7 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     page.locator(f"#step-{first.pk}-remove").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Removed step 2").wait_for()
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'step-{second.pk}-remove'")
+    page.wait_for_function("(id) => document.activeElement?.id === id", arg=f"step-{second.pk}-remove")
     page.locator("#id_point").select_option(label="Glutes: Glute, outer side")
     page.get_by_label("Both (adds two steps: left, then right)").check()
     page.get_by_label("Hold (seconds)").fill("90")
