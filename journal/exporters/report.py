@@ -16,7 +16,7 @@ from django.utils import timezone
 from journal.exporters.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
 
-DETAIL_LIMIT = 400  # sessions in the detailed log; older ones are counted, not listed
+DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
 NOTES_LIMIT = 6
 
 
