@@ -1,7 +1,29 @@
-"""What the signed-in home page shows. The journal and trends fill this in."""
+"""What the signed-in home page shows: today's state, the streak, the last 7 days of pain and the latest
+meaningful-change callout. A fixed number of queries, whatever the length of the history."""
 
 from typing import Any
 
+from journal import charts, stats
+from journal.models import Session
+
 
 def dashboard_context(user) -> dict[str, Any]:
-    return {}
+    today = user.profile.local_date()
+    sessions = Session.objects.for_user(user).defer("plan", "notes").order_by("-started_at", "-pk")
+    open_session = sessions.in_progress().first()
+    last_with_routine = sessions.filter(routine__isnull=False, routine__archived=False).select_related("routine")
+    last_session = last_with_routine.first()
+    last_days = stats.last_days_pain(user, today=today)
+    adherence = stats.adherence(user, today, today, today=today)
+    has_history = open_session is not None or last_session is not None or sessions.exists()
+    return {
+        "today": today,
+        "open_session": open_session,
+        "last_routine": last_session.routine if last_session else None,
+        "has_history": has_history,
+        "current_streak": adherence.current_streak,
+        "longest_streak": adherence.longest_streak,
+        "done_today": adherence.days.get(today, 0),
+        "week_chart": charts.sparkline_chart(last_days, chart_id="week-chart"),
+        "change": stats.meaningful_change(user, today=today),
+    }

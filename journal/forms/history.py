@@ -1,0 +1,186 @@
+"""Forms of the journal history: the session list filter and in-place edits of sessions and releases."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from journal.models import NOTES_MAX_LENGTH, Release, Session
+from routines.models import Routine, Side
+
+HELD_MAX_SECONDS = 600  # the model's limit: ten minutes
+PAIN_HELP = "0 = no pain, 10 = worst pain imaginable."
+PRESSURE_HELP = "0 none, 3 light, 5 moderate, 7 strong. Staying at or under 7 is wise."
+DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, for example 2026-03-01."}
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "60"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _date_errors(start: date | None, end: date | None) -> None:
+    if start and end and start > end:
+        raise ValidationError("The start date must be on or before the end date.")
+
+
+class SessionFilterForm(forms.Form):
+    """GET filter of the session list: a local date range and a routine."""
+
+    start = forms.DateField(label="From", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    end = forms.DateField(label="To", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    routine = forms.ModelChoiceField(
+        label="Routine", queryset=Routine.objects.none(), required=False, empty_label="All routines"
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["routine"].queryset = Routine.objects.for_user(user).order_by("name", "pk")
+
+    def clean(self):
+        data = super().clean()
+        _date_errors(data.get("start"), data.get("end"))
+        return data
+
+
+RANGE_CHOICES = [
+    ("30", "Last 30 days"),
+    ("90", "Last 90 days"),
+    ("365", "Last year"),
+    ("all", "All time"),
+    ("custom", "Custom"),
+]
+
+
+class TrendsRangeForm(forms.Form):
+    """GET form of the trends page: a range (30, 90, 365 days, all or custom), an optional baseline period and
+    the sort order of the per-point table."""
+
+    range = forms.ChoiceField(label="Period", choices=RANGE_CHOICES, required=False)
+    start = forms.DateField(label="From", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    end = forms.DateField(label="To", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    baseline_start = forms.DateField(
+        label="Baseline from", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS
+    )
+    baseline_end = forms.DateField(label="Baseline to", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    sort = forms.ChoiceField(
+        label="Sort points by",
+        required=False,
+        choices=[
+            ("point", "Point"),
+            ("releases", "Releases"),
+            ("tender", "How often tender"),
+            ("pressure", "Mean pressure"),
+            ("pain", "Mean pain after"),
+        ],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("range") == "custom" and not (data.get("start") or data.get("end")):
+            raise ValidationError("For a custom period, give a start date, an end date or both.")
+        _date_errors(data.get("start"), data.get("end"))
+        b_start, b_end = data.get("baseline_start"), data.get("baseline_end")
+        if bool(b_start) != bool(b_end):
+            raise ValidationError("A baseline period needs both a start and an end date.")
+        if b_start and b_end and b_start > b_end:
+            raise ValidationError("The baseline must start on or before its end.")
+        return data
+
+    def period(self, today: date) -> tuple[date | None, date]:
+        """(start, end) local dates for a valid form; start None means all history."""
+        data = self.cleaned_data
+        choice = data.get("range") or "90"
+        if choice == "custom" or (not data.get("range") and (data.get("start") or data.get("end"))):
+            return data.get("start"), data.get("end") or today
+        if choice == "all":
+            return None, today
+        return today - timedelta(days=int(choice) - 1), today
+
+    def baseline(self) -> tuple[date, date] | None:
+        data = self.cleaned_data
+        if data.get("baseline_start") and data.get("baseline_end"):
+            return data["baseline_start"], data["baseline_end"]
+        return None
+
+
+class SessionForm(forms.ModelForm):
+    """Edit a logged session. Changing the start time moves the session to that local date."""
+
+    started_at = forms.DateTimeField(label="Started", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    finished_at = forms.DateTimeField(
+        label="Finished", required=False, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    pain_before = forms.IntegerField(
+        label="Pain before (0-10)", required=False, min_value=0, max_value=10, help_text=PAIN_HELP
+    )
+    pain_after = forms.IntegerField(
+        label="Pain after (0-10)", required=False, min_value=0, max_value=10, help_text=PAIN_HELP
+    )
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    class Meta:
+        model = Session
+        fields = ["started_at", "finished_at", "pain_before", "pain_after", "notes"]
+
+    def clean(self):
+        data = super().clean()
+        started, finished = data.get("started_at"), data.get("finished_at")
+        if started and finished and finished < started:
+            self.add_error("finished_at", "The finish must come after the start.")
+        if started and finished and finished - started > timedelta(hours=12):
+            self.add_error("finished_at", "A session longer than 12 hours is not likely: check the times.")
+        return data
+
+    def save(self, commit: bool = True) -> Session:
+        session = super().save(commit=False)
+        session.local_date = session.user.profile.local_date(session.started_at)
+        if commit:
+            session.save()
+        return session
+
+
+TENDER_CHOICES = [("", "Not answered"), ("true", "Yes, a tender spot"), ("false", "No tender spot")]
+
+
+class ReleaseForm(forms.ModelForm):
+    """Edit one logged release."""
+
+    side = forms.ChoiceField(label="Side", choices=Side.choices)
+    held_seconds = forms.IntegerField(
+        label="Held (seconds)",
+        min_value=0,
+        max_value=HELD_MAX_SECONDS,
+        help_text="The article suggests 30-60 seconds.",
+    )
+    tender = forms.TypedChoiceField(
+        label="Tender spot found",
+        required=False,
+        choices=TENDER_CHOICES,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        empty_value=None,
+    )
+    pressure = forms.IntegerField(
+        label="Pressure (0-10)", required=False, min_value=0, max_value=10, help_text=PRESSURE_HELP
+    )
+    pain_now = forms.IntegerField(
+        label="Pain after the hold (0-10)", required=False, min_value=0, max_value=10, help_text=PAIN_HELP
+    )
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Release
+        fields = ["side", "held_seconds", "tender", "pressure", "pain_now", "stopped_early", "skipped", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tender"] = {True: "true", False: "false", None: ""}[self.instance.tender]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("skipped") and data.get("held_seconds"):
+            self.add_error("held_seconds", "A skipped step has no hold: set 0 seconds or untick “Skipped”.")
+        return data

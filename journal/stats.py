@@ -1,0 +1,589 @@
+"""Journal statistics: every figure the dashboard, the trends page, the exports and the share page show.
+
+All aggregation happens in SQL, grouped by `Session.local_date` (the user's own calendar date when the session
+started, so days, weeks and streaks follow the user's time zone and survive daylight-saving changes). Python only
+walks the per-day rows the database returns (at most one per day), never the releases.
+
+Dates are `datetime.date` in the user's local calendar; `start` / `end` are inclusive and either may be None
+(unbounded). Every function takes the user first and only ever reads that user's rows.
+
+Stable API (add, don't rename):
+
+- `daily_pain(user, start=None, end=None) -> list[DailyPain]`
+    Per local date with at least one session: mean pain before, mean pain after, mean change within a session
+    (after minus before, only sessions with both), number of sessions.
+- `rolling_mean(values, window=7) -> list[tuple[date, float | None]]`
+    For each (date, value) in `values` (sorted by date, value may be None), the mean of the non-empty values on the
+    calendar days [date - window + 1, date]. Days without data are not filled in.
+- `pain_trend(user, start=None, end=None, baseline=None) -> PainTrend`
+    `daily_pain` for the range plus the 7-day rolling mean of pain before (computed with the 6 days before `start`
+    so the first points are right), and the meaningful-change baseline mean for a reference line.
+- `meaningful_change(user, baseline=None, *, start=None, end=None, today=None) -> Change`
+    Recent window (the last 7 days with data) against a baseline (the first 7 days with data, or the user's own
+    period `baseline=(from, to)`), as points and percent, with the Farrar / IMMPACT label, `shown` and `red_flag`.
+- `point_side_stats(user, start=None, end=None, sort="point") -> list[PointSideRow]`
+    Per point and side: releases, share of times tender, mean pressure, mean pain after, each with its own n.
+- `side_comparison(user, start=None, end=None) -> list[SideRow]`   left and right, same figures.
+- `tender_share_map(user, start=None, end=None) -> dict[(point_id, side), float]`   for `{% body_map values=... %}`.
+- `adherence(user, start=None, end=None, today=None) -> Adherence`
+    Sessions per local day in the range, current and longest streak, sessions per (Monday-based) week.
+- `streaks(dates, today) -> tuple[int, int]`   (current, longest) from a set of local dates.
+- `calendar_heatmap(adherence_or_days, start, end) -> list[list[HeatCell]]`   weeks (Monday first) of 7 cells.
+- `last_days_pain(user, days=7, today=None) -> list[DailyPain]`   exactly `days` entries, empty days included.
+
+Which pain figure: the trend and the meaningful change use **pain before the session** (0-10 NRS). It is reported
+before any release, so it reflects the day's own level of pain rather than the few minutes after pressing on a
+tender spot. "Pain after" and the change within a session are shown alongside but never judged.
+
+Which sessions count for adherence and streaks: completed sessions (`SessionStatus.COMPLETED`). Pain figures use
+every session that has the figure, whatever its status.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, Max, Q
+
+from journal.models import Release, Session, SessionStatus
+
+WINDOW_DAYS = 7
+MIN_WINDOW_DAYS = 3
+# Farrar et al., Pain 2001;94:149-58: about 2 points or about 30% on the 0-10 scale is clinically meaningful.
+MEANINGFUL_POINTS = Decimal("2.0")
+MEANINGFUL_PERCENT = Decimal("30")
+# IMMPACT (Dworkin et al., J Pain 2008): 10-20% minimal, >= 30% moderate, >= 50% substantial.
+IMMPACT_MINIMAL = Decimal("10")
+IMMPACT_MODERATE = Decimal("30")
+IMMPACT_SUBSTANTIAL = Decimal("50")
+ADHERENCE_STATUSES = (SessionStatus.COMPLETED,)
+
+
+def _sessions(user, start: date | None = None, end: date | None = None):
+    return Session.objects.for_user(user).between(start, end)
+
+
+def _releases(user, start: date | None = None, end: date | None = None):
+    qs = Release.objects.for_user(user).done()
+    if start:
+        qs = qs.filter(session__local_date__gte=start)
+    if end:
+        qs = qs.filter(session__local_date__lte=end)
+    return qs
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _round(value: float | Decimal | None, places: str = "0.1") -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _mean(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+# Pain over time --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DailyPain:
+    date: date
+    before: float | None
+    after: float | None
+    change: float | None
+    sessions: int
+
+
+def daily_pain(user, start: date | None = None, end: date | None = None) -> list[DailyPain]:
+    rows = (
+        _sessions(user, start, end)
+        .order_by()
+        .values("local_date")
+        .annotate(
+            before=Avg("pain_before"),
+            after=Avg("pain_after"),
+            change=Avg(F("pain_after") - F("pain_before")),
+            n=Count("pk"),
+        )
+        .order_by("local_date")
+    )
+    return [
+        DailyPain(r["local_date"], _float(r["before"]), _float(r["after"]), _float(r["change"]), r["n"]) for r in rows
+    ]
+
+
+def rolling_mean(values, window: int = WINDOW_DAYS) -> list[tuple[date, float | None]]:
+    """Trailing calendar-window mean: for each dated value, the mean of the values dated within the last `window`
+    calendar days (inclusive). Each day counts once, whatever its number of sessions."""
+    values = [(d, v) for d, v in values]
+    out: list[tuple[date, float | None]] = []
+    lo = 0
+    total = 0.0
+    count = 0
+    for day, value in values:
+        if value is not None:
+            total += value
+            count += 1
+        while values[lo][0] <= day - timedelta(days=window):
+            if values[lo][1] is not None:
+                total -= values[lo][1]
+                count -= 1
+            lo += 1
+        out.append((day, total / count if count else None))
+    return out
+
+
+@dataclass(frozen=True)
+class PainTrend:
+    days: list[DailyPain]
+    rolling: list[tuple[date, float | None]]
+    baseline_mean: float | None
+    change: Change
+
+    @property
+    def has_data(self) -> bool:
+        return any(d.before is not None or d.after is not None for d in self.days)
+
+
+def pain_trend(user, start: date | None = None, end: date | None = None, baseline=None, today=None) -> PainTrend:
+    lead_in = start - timedelta(days=WINDOW_DAYS - 1) if start else None
+    all_days = daily_pain(user, lead_in, end)
+    rolled = rolling_mean([(d.date, d.before) for d in all_days])
+    days = [d for d in all_days if start is None or d.date >= start]
+    rolling = [(d, v) for d, v in rolled if start is None or d >= start]
+    change = meaningful_change(user, baseline, start=start, end=end, today=today)
+    return PainTrend(days=days, rolling=rolling, baseline_mean=change.baseline_mean, change=change)
+
+
+def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
+    """The last `days` local days up to today, one entry each (empty days have None and 0 sessions)."""
+    today = today or user.profile.local_date()
+    first = today - timedelta(days=days - 1)
+    found = {d.date: d for d in daily_pain(user, first, today)}
+    return [
+        found.get(first + timedelta(days=i), DailyPain(first + timedelta(days=i), None, None, None, 0))
+        for i in range(days)
+    ]
+
+
+# Meaningful change -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """The recent window against the baseline window, on the daily mean of pain before sessions.
+
+    `points` = recent mean - baseline mean (negative = less pain), `percent` = points / baseline mean * 100,
+    both rounded as displayed (0.1 point, whole percent); labels are decided on the rounded figures so the words
+    always match the numbers. `shown` is True only when both windows have at least 3 days with data and no red
+    flag was reported from the start of the recent window on; `red_flag` says the safety advice must show instead.
+    """
+
+    baseline_mean: float | None = None
+    baseline_days: int = 0
+    baseline_start: date | None = None
+    baseline_end: date | None = None
+    baseline_chosen: bool = False
+    recent_mean: float | None = None
+    recent_days: int = 0
+    recent_start: date | None = None
+    recent_end: date | None = None
+    points: Decimal | None = None
+    percent: Decimal | None = None
+    red_flag: bool = False
+    reason: str = ""
+    labels: dict = field(default_factory=dict)
+
+    @property
+    def enough_data(self) -> bool:
+        return self.baseline_days >= MIN_WINDOW_DAYS and self.recent_days >= MIN_WINDOW_DAYS
+
+    @property
+    def shown(self) -> bool:
+        return self.enough_data and not self.red_flag
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.points
+
+    @property
+    def points_abs(self) -> Decimal | None:
+        return None if self.points is None else abs(self.points)
+
+    @property
+    def percent_abs(self) -> Decimal | None:
+        return None if self.percent is None else abs(self.percent)
+
+    @property
+    def direction(self) -> str:
+        """ "lower", "higher" or "same" (recent against baseline)."""
+        if self.points is None or self.points == 0:
+            return "same"
+        return "lower" if self.points < 0 else "higher"
+
+    @property
+    def meaningful(self) -> bool:
+        """About 2 points or about 30% either way (Farrar 2001)."""
+        if self.points is None:
+            return False
+        return abs(self.points) >= MEANINGFUL_POINTS or (
+            self.percent is not None and abs(self.percent) >= MEANINGFUL_PERCENT
+        )
+
+    @property
+    def band(self) -> str:
+        """IMMPACT size of the change in percent: "none" (< 10%), "minimal", "moderate", "substantial"."""
+        if self.percent is None:
+            return "none" if not self.meaningful else "unknown"
+        size = abs(self.percent)
+        if size >= IMMPACT_SUBSTANTIAL:
+            return "substantial"
+        if size >= IMMPACT_MODERATE:
+            return "moderate"
+        if size >= IMMPACT_MINIMAL:
+            return "minimal"
+        return "none"
+
+    @property
+    def label(self) -> str:
+        """A short label, e.g. "Moderate decrease (clinically meaningful)" or "Little or no change"."""
+        if self.points is None:
+            return ""
+        word = {"lower": "decrease", "higher": "increase", "same": "change"}[self.direction]
+        size = {
+            "substantial": "Substantial",
+            "moderate": "Moderate",
+            "minimal": "Minimal",
+            "unknown": "A",
+            "none": "Little or no",
+        }[self.band]
+        text = "Little or no change" if self.band == "none" else f"{size} {word}"
+        if self.meaningful:
+            text += " (about the size counted as clinically meaningful)"
+        return text
+
+    @property
+    def summary(self) -> str:
+        """One plain sentence with the numbers and no claim about causes."""
+        if not self.enough_data:
+            return self.reason
+        direction = {"lower": "lower", "higher": "higher", "same": "the same"}[self.direction]
+        pct = f" ({abs(self.percent)}%)" if self.percent is not None and self.direction != "same" else ""
+        amount = f"{abs(self.points)} points {direction}{pct}" if self.direction != "same" else "the same"
+        return (
+            f"Pain before sessions averaged {self.recent_mean:.1f} over your last {self.recent_days} days with data, "
+            f"against {self.baseline_mean:.1f} in the baseline: {amount}."
+        )
+
+
+def _window_means(qs, newest_first: bool, limit: int) -> list[tuple[date, float]]:
+    order = "-local_date" if newest_first else "local_date"
+    rows = (
+        qs.filter(pain_before__isnull=False)
+        .order_by()
+        .values("local_date")
+        .annotate(m=Avg("pain_before"))
+        .order_by(order)[:limit]
+    )
+    return [(r["local_date"], float(r["m"])) for r in rows]
+
+
+def meaningful_change(
+    user,
+    baseline: tuple[date, date] | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> Change:
+    """Compares the mean of the last 7 days with data (up to `end`) against a baseline.
+
+    The baseline is the user's period `baseline=(from, to)` (every day with data in it) or, by default, the first
+    7 days with data on or after `start`. The recent window is the last 7 days with data after the baseline ends,
+    so the two windows never overlap. Each day counts once (the mean of the daily means). Three queries.
+    """
+    today = today or user.profile.local_date()
+    qs = _sessions(user, None, end)
+    chosen = baseline is not None
+    if chosen:
+        b_from, b_to = baseline
+        base = _window_means(qs.between(b_from, b_to), newest_first=False, limit=10_000)
+    else:
+        base = _window_means(qs.between(start, None), newest_first=False, limit=WINDOW_DAYS)
+    b_end = base[-1][0] if base else None
+    after = b_to if chosen else b_end
+    recent_qs = qs.filter(local_date__gt=after) if after else qs.none()
+    recent = list(reversed(_window_means(recent_qs, newest_first=True, limit=WINDOW_DAYS)))
+
+    flag_from = recent[0][0] if recent else (end or today) - timedelta(days=WINDOW_DAYS - 1)
+    flag_to = end if end and end < today else None
+    red_flag = Session.objects.for_user(user).red_flagged().between(flag_from, flag_to).exists()
+
+    b_mean = _mean(v for _, v in base)
+    r_mean = _mean(v for _, v in recent)
+    fields = {
+        "baseline_mean": b_mean,
+        "baseline_days": len(base),
+        "baseline_start": b_from if chosen else (base[0][0] if base else None),
+        "baseline_end": b_to if chosen else b_end,
+        "baseline_chosen": chosen,
+        "recent_mean": r_mean,
+        "recent_days": len(recent),
+        "recent_start": recent[0][0] if recent else None,
+        "recent_end": recent[-1][0] if recent else None,
+        "red_flag": red_flag,
+    }
+    if len(base) < MIN_WINDOW_DAYS or len(recent) < MIN_WINDOW_DAYS:
+        need = "the baseline period" if len(base) < MIN_WINDOW_DAYS else "the days after the baseline"
+        fields["reason"] = (
+            f"A comparison needs at least {MIN_WINDOW_DAYS} days with a pain score in {need} "
+            f"(baseline: {len(base)}, recent: {len(recent)})."
+        )
+        return Change(**fields)
+    points = _round(r_mean - b_mean)
+    percent = _round((r_mean - b_mean) / b_mean * 100, "1") if b_mean else None
+    return Change(points=points, percent=percent, **fields)
+
+
+# Per point and side ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointSideRow:
+    point_id: int | None
+    point_name: str
+    side: str
+    releases: int
+    tender_n: int
+    tender_yes: int
+    mean_pressure: float | None
+    pressure_n: int
+    mean_pain_after: float | None
+    pain_after_n: int
+
+    @property
+    def tender_share(self) -> float | None:
+        """Share of releases with a tender answer that found a tender spot (0..1)."""
+        return self.tender_yes / self.tender_n if self.tender_n else None
+
+    @property
+    def tender_percent(self) -> int | None:
+        share = self.tender_share
+        return None if share is None else int(_round(share * 100, "1"))
+
+
+SORT_KEYS = {
+    "point": lambda r: (r.point_name.lower(), r.side),
+    "releases": lambda r: (-r.releases, r.point_name.lower(), r.side),
+    "tender": lambda r: (r.tender_share is None, -(r.tender_share or 0), r.point_name.lower(), r.side),
+    "pressure": lambda r: (r.mean_pressure is None, -(r.mean_pressure or 0), r.point_name.lower(), r.side),
+    "pain": lambda r: (r.mean_pain_after is None, -(r.mean_pain_after or 0), r.point_name.lower(), r.side),
+}
+
+
+def _release_aggregates():
+    return {
+        "releases": Count("pk"),
+        "tender_n": Count("tender"),
+        "tender_yes": Count("pk", filter=Q(tender=True)),
+        "mean_pressure": Avg("pressure"),
+        "pressure_n": Count("pressure"),
+        "mean_pain_after": Avg("pain_now"),
+        "pain_after_n": Count("pain_now"),
+    }
+
+
+def point_side_stats(
+    user, start: date | None = None, end: date | None = None, sort: str = "point"
+) -> list[PointSideRow]:
+    """One query. `sort` is one of SORT_KEYS ("point", "releases", "tender", "pressure", "pain"); the numeric
+    sorts put the highest first and rows without the figure last."""
+    rows = (
+        _releases(user, start, end)
+        .order_by()
+        .values("point_id", "side")
+        .annotate(point_name=Max("point_name"), **_release_aggregates())
+    )
+    result = [
+        PointSideRow(
+            point_id=r["point_id"],
+            point_name=r["point_name"],
+            side=r["side"],
+            releases=r["releases"],
+            tender_n=r["tender_n"],
+            tender_yes=r["tender_yes"],
+            mean_pressure=_float(r["mean_pressure"]),
+            pressure_n=r["pressure_n"],
+            mean_pain_after=_float(r["mean_pain_after"]),
+            pain_after_n=r["pain_after_n"],
+        )
+        for r in rows
+    ]
+    return sorted(result, key=SORT_KEYS.get(sort, SORT_KEYS["point"]))
+
+
+@dataclass(frozen=True)
+class SideRow:
+    side: str
+    releases: int
+    tender_n: int
+    tender_yes: int
+    mean_pressure: float | None
+    pressure_n: int
+    mean_pain_after: float | None
+    pain_after_n: int
+
+    tender_share = PointSideRow.tender_share
+    tender_percent = PointSideRow.tender_percent
+
+
+def side_comparison(user, start: date | None = None, end: date | None = None) -> list[SideRow]:
+    """Left, then right (both always present). One query."""
+    rows = {
+        r["side"]: r for r in _releases(user, start, end).order_by().values("side").annotate(**_release_aggregates())
+    }
+    out = []
+    for side in ("left", "right"):
+        r = rows.get(side, {})
+        out.append(
+            SideRow(
+                side=side,
+                releases=r.get("releases", 0),
+                tender_n=r.get("tender_n", 0),
+                tender_yes=r.get("tender_yes", 0),
+                mean_pressure=_float(r.get("mean_pressure")),
+                pressure_n=r.get("pressure_n", 0),
+                mean_pain_after=_float(r.get("mean_pain_after")),
+                pain_after_n=r.get("pain_after_n", 0),
+            )
+        )
+    return out
+
+
+def tender_share_map(user, start: date | None = None, end: date | None = None) -> dict[tuple[int, str], float]:
+    """(point_id, side) -> share of releases that found a tender spot, for the body map."""
+    return {
+        (r.point_id, r.side): r.tender_share
+        for r in point_side_stats(user, start, end)
+        if r.point_id is not None and r.tender_share is not None
+    }
+
+
+# Adherence -------------------------------------------------------------------------------------------------------
+
+
+def streaks(dates, today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive local dates. The current streak ends today, or yesterday while
+    today has no session yet (the streak is still alive); otherwise it is 0."""
+    days = sorted(set(dates))
+    longest = run = 0
+    previous = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    day_set = set(days)
+    cursor = today if today in day_set else today - timedelta(days=1)
+    current = 0
+    while cursor in day_set:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Adherence:
+    start: date | None
+    end: date
+    days: dict[date, int]  # local date -> completed sessions, in the range
+    current_streak: int
+    longest_streak: int
+    weeks: list[tuple[date, int]]  # Monday of each week in the range -> sessions
+
+    @property
+    def sessions(self) -> int:
+        return sum(self.days.values())
+
+    @property
+    def active_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def weeks_with_sessions(self) -> int:
+        return sum(1 for _, n in self.weeks if n)
+
+    @property
+    def mean_per_week(self) -> float | None:
+        return self.sessions / len(self.weeks) if self.weeks else None
+
+
+def adherence(user, start: date | None = None, end: date | None = None, today: date | None = None) -> Adherence:
+    """Completed sessions per local day. Streaks are over the whole history (the longest ever, the current one as
+    of `today`); days and weeks are for [start, end]. One query (plus the profile when `today` is not given)."""
+    today = today or user.profile.local_date()
+    end = end or today
+    per_day = dict(
+        Session.objects.for_user(user)
+        .filter(status__in=ADHERENCE_STATUSES)
+        .order_by()
+        .values("local_date")
+        .annotate(n=Count("pk"))
+        .values_list("local_date", "n")
+    )
+    current, longest = streaks(per_day.keys(), today)
+    in_range = {d: n for d, n in per_day.items() if (start is None or d >= start) and d <= end}
+    first = start or (min(in_range) if in_range else end)
+    counts: Counter = Counter()
+    for d, n in in_range.items():
+        counts[week_start(d)] += n
+    weeks = []
+    monday = week_start(first)
+    while monday <= end:
+        weeks.append((monday, counts.get(monday, 0)))
+        monday += timedelta(days=7)
+    return Adherence(
+        start=start,
+        end=end,
+        days=dict(sorted(in_range.items())),
+        current_streak=current,
+        longest_streak=longest,
+        weeks=weeks,
+    )
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    date: date
+    count: int
+    level: int  # 0 none, 1 one session, 2 two, 3 three or more
+    in_range: bool
+
+
+def calendar_heatmap(days, start: date, end: date) -> list[list[HeatCell]]:
+    """Weeks (columns, Monday first) of 7 cells covering [start, end]; `days` is an Adherence or a
+    {date: sessions} mapping. Cells outside the range have in_range False and count 0."""
+    counts = days.days if isinstance(days, Adherence) else days
+    weeks = []
+    monday = week_start(start)
+    while monday <= end:
+        week = []
+        for i in range(7):
+            d = monday + timedelta(days=i)
+            inside = start <= d <= end
+            n = counts.get(d, 0) if inside else 0
+            week.append(HeatCell(d, n, min(n, 3), inside))
+        weeks.append(week)
+        monday += timedelta(days=7)
+    return weeks

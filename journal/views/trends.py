@@ -1,0 +1,63 @@
+"""Trends: pain over time, change within a session, points and sides, adherence and the tenderness body map."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from config.rendering import render_form_page
+from journal import charts, stats
+from journal.forms.history import TrendsRangeForm
+from routines.models import Point
+
+DEFAULT_DAYS = 90
+HEATMAP_DAYS = 371  # the calendar shows at most the last 53 weeks of the period
+
+
+@login_required
+@require_GET
+def trends(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = user.profile.local_date()
+    form = TrendsRangeForm(request.GET or None)
+    start, end = today - timedelta(days=DEFAULT_DAYS - 1), today
+    baseline, sort, choice = None, "point", str(DEFAULT_DAYS)
+    if form.is_bound and form.is_valid():
+        start, end = form.period(today)
+        baseline = form.baseline()
+        sort = form.cleaned_data.get("sort") or "point"
+        choice = form.cleaned_data.get("range") or ("custom" if form.cleaned_data.get("start") else choice)
+
+    trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
+    points = stats.point_side_stats(user, start, end, sort=sort)
+    sides = stats.side_comparison(user, start, end)
+    adherence = stats.adherence(user, start, end, today=today)
+    first_day = start or (min(adherence.days) if adherence.days else (trend.days[0].date if trend.days else end))
+    heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
+    tender_map = {
+        (r.point_id, r.side): r.tender_share for r in points if r.point_id is not None and r.tender_share is not None
+    }
+    context = {
+        "form": form,
+        "choice": choice,
+        "start": start,
+        "end": end,
+        "first_day": first_day,
+        "sort": sort,
+        "trend": trend,
+        "change": trend.change,
+        "has_data": bool(trend.days or points or adherence.days),
+        "pain_chart": charts.pain_chart(trend),
+        "change_chart": charts.change_chart(trend.days),
+        "points": points,
+        "sides": sides,
+        "side_chart": charts.side_chart(sides),
+        "adherence": adherence,
+        "heat_start": heat_start,
+        "heatmap_chart": charts.heatmap_chart(stats.calendar_heatmap(adherence, heat_start, end)),
+        "weekly_chart": charts.weekly_chart(adherence),
+        "map_points": list(Point.objects.visible_to(user)),
+        "tender_map": tender_map,
+    }
+    return render_form_page(request, "journal/trends.html", "trends", context)

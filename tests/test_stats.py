@@ -1,0 +1,340 @@
+"""journal.stats: every figure against values worked out by hand on small fixtures."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from journal import stats
+from journal.models import SafetyAnswer, SessionStatus
+from routines.models import Point
+from tests.factories import make_release, make_session, make_user
+
+pytestmark = pytest.mark.django_db
+
+D = date(2026, 3, 1)  # a Sunday
+
+
+def day(n: int) -> date:
+    return D + timedelta(days=n - 1)
+
+
+def on(user, n: int, hour: int = 12, status=SessionStatus.COMPLETED, **fields):
+    """A session on local day n (noon UTC: the same date in UTC-based test users)."""
+    started = datetime(day(n).year, day(n).month, day(n).day, hour, tzinfo=UTC)
+    return make_session(user, started_at=started, status=status, **fields)
+
+
+# Daily pain and rolling mean -------------------------------------------------------------------------------------
+
+
+def test_daily_pain_means_per_local_date(owner, other_user):
+    on(owner, 1, 9, pain_before=6, pain_after=4)
+    on(owner, 1, 18, pain_before=4, pain_after=4)
+    on(owner, 3, pain_before=5)
+    on(owner, 9, pain_before=1)
+    on(other_user, 1, pain_before=10, pain_after=10)
+    rows = stats.daily_pain(owner, day(1), day(5))
+    assert rows == [
+        stats.DailyPain(day(1), 5.0, 4.0, -1.0, 2),  # change: mean of (4-6, 4-4)
+        stats.DailyPain(day(3), 5.0, None, None, 1),
+    ]
+
+
+def test_daily_pain_unbounded_and_empty(owner):
+    assert stats.daily_pain(owner) == []
+    on(owner, 2, pain_before=3, pain_after=1)
+    assert [(r.date, r.before, r.change) for r in stats.daily_pain(owner)] == [(day(2), 3.0, -2.0)]
+
+
+def test_rolling_mean_uses_calendar_window():
+    values = [(day(1), 2.0), (day(2), 4.0), (day(4), 6.0), (day(9), 8.0), (day(10), None), (day(11), 3.0)]
+    assert stats.rolling_mean(values) == [
+        (day(1), 2.0),
+        (day(2), 3.0),  # (2 + 4) / 2
+        (day(4), 4.0),  # (2 + 4 + 6) / 3
+        (day(9), 7.0),  # days 3..9: 6 and 8
+        (day(10), 7.0),  # days 4..10: 6 and 8 (day 10 itself has no value)
+        (day(11), 5.5),  # days 5..11: 8 and 3
+    ]
+    assert stats.rolling_mean([(day(1), None)]) == [(day(1), None)]
+
+
+def test_pain_trend_rolling_mean_counts_days_before_the_range(owner):
+    on(owner, 4, pain_before=6)
+    on(owner, 9, pain_before=8)
+    trend = stats.pain_trend(owner, start=day(8), end=day(10), today=day(10))
+    assert [d.date for d in trend.days] == [day(9)]
+    assert trend.rolling == [(day(9), 7.0)]  # day 4 lies in the window though outside the range
+
+
+# Meaningful change -----------------------------------------------------------------------------------------------
+
+
+def pain_days(user, values: dict[int, int]):
+    for n, pain in values.items():
+        on(user, n, pain_before=pain)
+
+
+def test_change_default_windows_moderate_decrease(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 4 for n in range(10, 17)})
+    change = stats.meaningful_change(owner, today=day(17))
+    assert (change.baseline_start, change.baseline_end, change.baseline_days) == (day(1), day(7), 7)
+    assert (change.recent_start, change.recent_end, change.recent_days) == (day(10), day(16), 7)
+    assert change.baseline_mean == 6.0 and change.recent_mean == 4.0
+    assert change.points == Decimal("-2.0") and change.percent == Decimal("-33")
+    assert change.shown and change.meaningful and change.band == "moderate" and change.direction == "lower"
+    assert change.label == "Moderate decrease (about the size counted as clinically meaningful)"
+    assert "4.0" in change.summary and "6.0" in change.summary and "2.0 points lower (33%)" in change.summary
+
+
+def test_change_uses_mean_of_daily_means_and_rounds_half_up(owner):
+    pain_days(owner, {1: 5, 2: 5, 3: 5})
+    on(owner, 4, 9, pain_before=4)
+    on(owner, 4, 18, pain_before=4)
+    on(owner, 4, 20, pain_before=4)  # three sessions on one day count as one day
+    pain_days(owner, {5: 3, 6: 3})
+    change = stats.meaningful_change(owner, baseline=(day(1), day(3)), today=day(7))
+    # recent: days 4, 5, 6 -> (4 + 3 + 3) / 3 = 3.333; -1.667 points -> -1.7; -33.3% -> -33
+    assert change.recent_days == 3 and change.points == Decimal("-1.7") and change.percent == Decimal("-33")
+    assert change.meaningful and change.band == "moderate"
+
+
+def test_change_three_day_minimum(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {8: 2, 9: 2})
+    change = stats.meaningful_change(owner, today=day(10))
+    assert change.recent_days == 2 and not change.shown and change.points is None and change.label == ""
+    assert "at least 3 days" in change.reason
+    pain_days(owner, {10: 2})
+    change = stats.meaningful_change(owner, today=day(10))
+    assert change.recent_days == 3 and change.shown and change.points == Decimal("-4.0")
+
+
+def test_change_needs_three_baseline_days_too(owner):
+    pain_days(owner, {1: 5, 2: 5, 5: 3, 6: 3, 7: 3})
+    change = stats.meaningful_change(owner, baseline=(day(1), day(4)), today=day(8))
+    assert change.baseline_days == 2 and change.recent_days == 3 and not change.shown
+    assert "baseline" in change.reason
+
+
+def test_change_with_chosen_baseline_period_and_end(owner):
+    pain_days(owner, {1: 8, 2: 8, 3: 8, 4: 2, 5: 2, 6: 2, 7: 5, 8: 5, 9: 5, 20: 0})
+    change = stats.meaningful_change(owner, baseline=(day(4), day(6)), end=day(9), today=day(30))
+    assert change.baseline_chosen and change.baseline_mean == 2.0 and change.recent_mean == 5.0
+    assert change.points == Decimal("3.0") and change.percent == Decimal("150")
+    assert change.direction == "higher" and change.label.startswith("Substantial increase")
+
+
+def test_change_with_zero_baseline_has_no_percent(owner):
+    pain_days(owner, {1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 0, 8: 1, 9: 1, 10: 1})
+    change = stats.meaningful_change(owner, today=day(10))
+    assert change.points == Decimal("1.0") and change.percent is None and not change.meaningful
+
+
+def test_red_flag_in_recent_window_replaces_the_callout(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 3 for n in range(8, 11)})
+    assert stats.meaningful_change(owner, today=day(11)).shown
+    on(owner, 9, 20, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
+    change = stats.meaningful_change(owner, today=day(11))
+    assert change.red_flag and not change.shown and change.enough_data
+
+
+def test_red_flag_before_the_recent_window_does_not(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 3 for n in range(8, 11)})
+    on(owner, 2, 20, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
+    assert not stats.meaningful_change(owner, today=day(11)).red_flag
+
+
+def test_red_flag_after_last_pain_score_counts(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 3 for n in range(8, 11)})
+    on(owner, 12, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)  # no pain score that day
+    assert stats.meaningful_change(owner, today=day(12)).red_flag
+
+
+def change_of(points: str, percent: str | None) -> stats.Change:
+    return stats.Change(
+        baseline_mean=5.0,
+        baseline_days=7,
+        recent_mean=4.0,
+        recent_days=7,
+        points=Decimal(points),
+        percent=None if percent is None else Decimal(percent),
+    )
+
+
+@pytest.mark.parametrize(
+    ("points", "percent", "band", "meaningful", "label"),
+    [
+        ("-0.3", "-9", "none", False, "Little or no change"),
+        ("-0.5", "-10", "minimal", False, "Minimal decrease"),
+        ("-1.9", "-29", "minimal", False, "Minimal decrease"),
+        ("-2.0", "-20", "minimal", True, "Minimal decrease (about the size counted as clinically meaningful)"),
+        ("-1.5", "-30", "moderate", True, "Moderate decrease (about the size counted as clinically meaningful)"),
+        ("-1.9", "-49", "moderate", True, "Moderate decrease (about the size counted as clinically meaningful)"),
+        ("-1.0", "-50", "substantial", True, "Substantial decrease (about the size counted as clinically meaningful)"),
+        ("2.0", "25", "minimal", True, "Minimal increase (about the size counted as clinically meaningful)"),
+        ("1.2", "30", "moderate", True, "Moderate increase (about the size counted as clinically meaningful)"),
+        ("0.0", "0", "none", False, "Little or no change"),
+    ],
+)
+def test_change_labels_at_exact_thresholds(points, percent, band, meaningful, label):
+    change = change_of(points, percent)
+    assert (change.band, change.meaningful, change.label) == (band, meaningful, label)
+
+
+def test_change_wording_never_claims_a_cause(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 2 for n in range(8, 15)})
+    change = stats.meaningful_change(owner, today=day(15))
+    text = (change.label + change.summary).lower()
+    for word in ("because", "helped", "worked", "caused", "thanks to", "improved by"):
+        assert word not in text
+
+
+# Per point and side ----------------------------------------------------------------------------------------------
+
+
+def test_point_side_stats_by_hand(owner, other_user):
+    glute_top = Point.objects.get(slug="glute-top")
+    session = on(owner, 1)
+    common = {"point_id": glute_top.pk, "point_name": glute_top.name, "side": "left"}
+    make_release(session, 1, tender=True, pressure=5, pain_now=4, **common)
+    make_release(session, 2, tender=True, pressure=7, pain_now=None, **common)
+    make_release(session, 3, tender=False, pressure=None, pain_now=2, **common)
+    make_release(session, 4, tender=None, pressure=3, pain_now=3, **common)
+    make_release(session, 5, skipped=True, tender=True, pressure=10, pain_now=10, **common)  # skipped: left out
+    make_release(session, 6, tender=False, pressure=2, pain_now=1, **{**common, "side": "right"})
+    make_release(on(owner, 5), 1, tender=True, pressure=9, pain_now=9, **common)  # outside the range
+    make_release(on(other_user, 1), 1, tender=True, **common)
+    rows = stats.point_side_stats(owner, day(1), day(2))
+    left, right = rows
+    assert (left.point_id, left.side, left.releases) == (glute_top.pk, "left", 4)
+    assert (left.tender_yes, left.tender_n, left.tender_percent) == (2, 3, 67)
+    assert (left.mean_pressure, left.pressure_n) == (5.0, 3)  # (5 + 7 + 3) / 3
+    assert (left.mean_pain_after, left.pain_after_n) == (3.0, 3)  # (4 + 2 + 3) / 3
+    assert (right.side, right.releases, right.tender_share, right.mean_pressure) == ("right", 1, 0.0, 2.0)
+    assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="tender")] == ["left", "right"]
+    assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="releases")] == ["left", "right"]
+    assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="bogus")] == ["left", "right"]
+    assert stats.tender_share_map(owner, day(1), day(2)) == {
+        (glute_top.pk, "left"): 2 / 3,
+        (glute_top.pk, "right"): 0.0,
+    }
+
+
+def test_point_side_sort_puts_rows_without_figures_last(owner):
+    a, b = Point.objects.builtin().order_by("order")[:2]
+    session = on(owner, 1)
+    make_release(session, 1, point_id=a.pk, point_name=a.name, side="left", pressure=None, tender=None)
+    make_release(session, 2, point_id=b.pk, point_name=b.name, side="left", pressure=4, tender=True)
+    assert [r.point_id for r in stats.point_side_stats(owner, sort="pressure")] == [b.pk, a.pk]
+    assert [r.point_id for r in stats.point_side_stats(owner, sort="tender")] == [b.pk, a.pk]
+
+
+def test_side_comparison_always_lists_both_sides(owner):
+    left_only = on(owner, 1)
+    make_release(left_only, 1, side="left", tender=True, pressure=6, pain_now=3)
+    make_release(left_only, 2, side="left", tender=False, pressure=4, pain_now=5)
+    rows = stats.side_comparison(owner)
+    assert [(r.side, r.releases, r.tender_percent, r.mean_pressure, r.mean_pain_after) for r in rows] == [
+        ("left", 2, 50, 5.0, 4.0),
+        ("right", 0, None, None, None),
+    ]
+
+
+# Adherence and streaks -------------------------------------------------------------------------------------------
+
+
+def test_streaks_by_hand():
+    dates = [day(1), day(2), day(3), day(5), day(8), day(9)]
+    assert stats.streaks(dates, today=day(10)) == (2, 3)  # today has none yet: the streak to yesterday is alive
+    assert stats.streaks(dates, today=day(9)) == (2, 3)
+    assert stats.streaks(dates, today=day(11)) == (0, 3)
+    assert stats.streaks([*dates, day(10)], today=day(10)) == (3, 3)
+    assert stats.streaks([], today=day(1)) == (0, 0)
+
+
+def test_adherence_counts_completed_sessions_only(owner):
+    for n in (1, 2, 3, 5, 8, 9):
+        on(owner, n)
+    on(owner, 9, 18)  # a second session the same day
+    on(owner, 10, status=SessionStatus.IN_PROGRESS)
+    on(owner, 7, status=SessionStatus.ABANDONED)
+    result = stats.adherence(owner, day(1), day(10), today=day(10))
+    assert (result.current_streak, result.longest_streak) == (2, 3)
+    assert result.days == {day(1): 1, day(2): 1, day(3): 1, day(5): 1, day(8): 1, day(9): 2}
+    assert result.sessions == 7 and result.active_days == 6
+    # D is a Sunday: weeks start Mon 23 Feb (day 1), Mon 2 Mar (days 2, 3, 5, 8), Mon 9 Mar (day 9 twice)
+    assert result.weeks == [(date(2026, 2, 23), 1), (date(2026, 3, 2), 4), (date(2026, 3, 9), 2)]
+    assert result.mean_per_week == pytest.approx(7 / 3)
+
+
+def test_adherence_streaks_cover_history_but_days_the_range(owner):
+    for n in (1, 2, 3, 4, 9):
+        on(owner, n)
+    result = stats.adherence(owner, day(8), day(9), today=day(9))
+    assert (result.current_streak, result.longest_streak) == (1, 4)
+    assert result.days == {day(9): 1}
+
+
+def test_streak_across_dst_change(db):
+    user = make_user("london", time_zone="Europe/London")
+    london = ZoneInfo("Europe/London")
+    # Clocks go forward at 01:00 UTC on 29 March 2026. 00:30 local on 28, 29 and 30 March:
+    starts = [datetime(2026, 3, d, 0, 30, tzinfo=london) for d in (28, 29, 30)]
+    sessions = [make_session(user, started_at=s, status=SessionStatus.COMPLETED) for s in starts]
+    assert [s.local_date for s in sessions] == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)]
+    # In UTC the last two fall on the same date, so grouping by UTC date would break the streak.
+    assert [s.astimezone(UTC).date().day for s in starts] == [28, 29, 29]
+    result = stats.adherence(user, today=date(2026, 3, 30))
+    assert (result.current_streak, result.longest_streak) == (3, 3)
+
+
+def test_streak_across_autumn_dst_change_in_new_york(db):
+    user = make_user("ny", time_zone="America/New_York")
+    ny = ZoneInfo("America/New_York")
+    # Clocks go back on 1 November 2026; 23:30 local each evening.
+    for d in (31,):
+        make_session(user, started_at=datetime(2026, 10, d, 23, 30, tzinfo=ny), status=SessionStatus.COMPLETED)
+    for d in (1, 2):
+        make_session(user, started_at=datetime(2026, 11, d, 23, 30, tzinfo=ny), status=SessionStatus.COMPLETED)
+    result = stats.adherence(user, today=date(2026, 11, 2))
+    assert (result.current_streak, result.longest_streak) == (3, 3)
+    assert sorted(result.days) == [date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 2)]
+
+
+def test_streak_across_time_zone_change(db):
+    user = make_user("traveller", time_zone="Asia/Tokyo")
+    # 22:00 in Tokyo on 1 March (13:00 UTC) ...
+    make_session(user, started_at=datetime(2026, 3, 1, 13, 0, tzinfo=UTC), status=SessionStatus.COMPLETED)
+    user.profile.time_zone = "America/Los_Angeles"
+    user.profile.save()
+    # ... then 20:00 in Los Angeles on 2 March (04:00 UTC on 3 March): 39 hours later, yet the next local day.
+    second = make_session(user, started_at=datetime(2026, 3, 3, 4, 0, tzinfo=UTC), status=SessionStatus.COMPLETED)
+    assert second.local_date == date(2026, 3, 2)
+    result = stats.adherence(user, today=user.profile.local_date(datetime(2026, 3, 3, 5, 0, tzinfo=UTC)))
+    assert (result.current_streak, result.longest_streak) == (2, 2)
+
+
+def test_calendar_heatmap_weeks_and_levels():
+    counts = {date(2026, 3, 4): 1, date(2026, 3, 5): 2, date(2026, 3, 9): 5, date(2026, 3, 20): 1}
+    weeks = stats.calendar_heatmap(counts, date(2026, 3, 4), date(2026, 3, 10))  # Wed to Tue
+    assert [w[0].date for w in weeks] == [date(2026, 3, 2), date(2026, 3, 9)]
+    flat = [c for w in weeks for c in w]
+    assert len(flat) == 14
+    assert [c.in_range for c in flat[:3]] == [False, False, True]
+    assert [(c.count, c.level) for c in flat if c.in_range] == [(1, 1), (2, 2), (0, 0), (0, 0), (0, 0), (5, 3), (0, 0)]
+
+
+def test_last_days_pain_has_every_day(owner):
+    on(owner, 3, pain_before=4)
+    on(owner, 3, 15, pain_before=6)
+    days = stats.last_days_pain(owner, today=day(7))
+    assert [d.date for d in days] == [day(n) for n in range(1, 8)]
+    assert [d.before for d in days] == [None, None, 5.0, None, None, None, None]
