@@ -60,9 +60,9 @@ def test_summary_page_holds_the_period_and_key_figures(owner, owner_client):
     summary = pages[0]
     assert "Period: 2026-01-01 to 2026-02-09 (40 days)" in summary
     assert "Sessions 41" in summary and "Completed 40" in summary
-    assert "Days with a session 40 of 40" in summary and "Adherence 100% of days" in summary
-    assert "Meaningful decrease in pain" not in summary  # a red flag in the recent window blocks that message
-    assert "red flag was reported recently" in summary
+    assert "Days with a completed session 40 of 40" in summary and "Adherence 100% of days" in summary
+    assert "decrease" not in summary  # a red flag in the recent window: no comparison, let alone "improvement"
+    assert "No comparison shown: a red flag was reported in the recent period." in summary
     assert "1 session with a red flag reported" in summary and "2026-02-09" in summary
     assert "op of the glute Left 41" in summary  # most often tender, and its side ("T op": PDF kerning)
     assert "Numb on both sides, called 111" in summary
@@ -75,8 +75,10 @@ def test_summary_page_holds_the_period_and_key_figures(owner, owner_client):
 def test_baseline_against_recent_label(owner, owner_client):
     make_log(owner, days=40, start=datetime(2026, 1, 1, 9, tzinfo=UTC))
     summary = text_of(pdf_of(owner_client.get(URL)))[0]
-    assert "Meaningful decrease in pain" in summary
-    assert "baseline 6.1, recent 0.9" in summary
+    assert "Substantial decrease (about the size counted as clinically meaningful)" in summary
+    assert "baseline 6.7 (7 days, 2026-01-01 to 2026-01-07)" in summary
+    assert "recent 0.3 (7 days, 2026-02-03 to 2026-02-09)" in summary
+    assert "change -6.4 points (-96%)" in summary
 
 
 @pytest.mark.django_db
