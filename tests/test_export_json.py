@@ -254,3 +254,18 @@ def test_hostile_text_survives_as_text_and_renders_inert(owner, owner_client):
 def test_declared_huge_uploads_show_in_place_for_htmx(owner_client, htmx_headers):
     response = upload(owner_client, b"x" * (70 * 1024), headers=htmx_headers)
     assert response.status_code == 422 and "larger than" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_export_query_count_does_not_grow_with_the_log(owner, owner_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build_account(owner)
+    with CaptureQueriesContext(connection) as small:
+        owner_client.get(EXPORT_URL)
+    make_log(owner, days=15, start=datetime(2025, 1, 1, tzinfo=UTC))
+    make_point(owner=owner, name="Another")
+    with CaptureQueriesContext(connection) as large:
+        assert len(json.loads(owner_client.get(EXPORT_URL).content)["sessions"]) == 19
+    assert len(large) == len(small)

@@ -13,6 +13,7 @@ from journal.exporters.daterange import DateRange
 from journal.exporters.pdf import NoFetcher, render_report_pdf
 from journal.exporters.report import report_context
 from journal.models import SafetyAnswer, SessionStatus
+from routines.models import Routine
 from tests.factories import make_log, make_release, make_session
 
 URL = reverse("journal:export_pdf")
@@ -132,3 +133,24 @@ def test_other_users_data_never_appears(owner, other_user, owner_client):
     make_release(theirs, 1)
     text = " ".join(text_of(pdf_of(owner_client.get(URL))))
     assert "Other person" not in text and "Sessions 0" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_full_summary_still_fits_on_page_one(owner, owner_client, paper):
+    """Worst case: many tender points, many red flags and long notes; the summary stays on page one."""
+    whole = Routine.objects.get(slug="whole-article")
+    make_log(owner, days=30, start=datetime(2026, 1, 1, 9, tzinfo=UTC), routine=whole)
+    for day in range(12):
+        session = make_session(
+            owner,
+            started_at=datetime(2026, 1, 1 + day, 20, tzinfo=UTC),
+            status=SessionStatus.STOPPED,
+            safety_check=SafetyAnswer.YES,
+            notes=f"Note {day}: " + "a long account of how this session went, with many words in it. " * 6,
+        )
+        make_release(session, 1)
+    pages = text_of(pdf_of(owner_client.get(URL, {"paper": paper})))
+    assert "Note 11:" in pages[0] and "Note 9:" in pages[0]  # the three latest notes
+    assert "4 earlier, then" in pages[0]
+    assert pages[1].startswith("Detailed log")

@@ -240,3 +240,21 @@ def test_query_count_is_flat(owner, anonymous_client, django_assert_num_queries)
     make_log(owner, days=12, start=timezone.now() - timedelta(days=100))
     with django_assert_num_queries(15):
         anonymous_client.get(view_url(token))
+
+
+@pytest.mark.django_db
+def test_share_page_takes_a_narrower_range_but_never_a_wider_one(owner, anonymous_client):
+    make_log(owner, days=10, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    _link, token = make_link(owner, start_date=datetime(2026, 3, 2).date(), end_date=datetime(2026, 3, 8).date())
+    body = anonymous_client.get(view_url(token), {"start": "2026-03-04", "end": "2026-03-05"}).content.decode()
+    assert 'data-figure="sessions">2<' in body
+    assert "log.csv?start=2026-03-04&amp;end=2026-03-05" in body
+    wider = anonymous_client.get(view_url(token), {"start": "2026-01-01", "end": "2026-12-31"}).content.decode()
+    assert 'data-figure="sessions">7<' in wider and "2026-03-02 to 2026-03-08" in wider
+    csv_url = reverse("journal:share_csv", args=[token])
+    csv_text = b"".join(anonymous_client.get(csv_url, {"start": "2026-01-01"}).streaming_content).decode()
+    assert "2026-03-01" not in csv_text and "2026-03-09" not in csv_text
+    outside = anonymous_client.get(view_url(token), {"start": "2026-04-01"})
+    assert outside.status_code == 400 and "outside the dates shared" in outside.content.decode()
+    assert anonymous_client.get(view_url(token), {"start": "bad"}).status_code == 400
+    assert anonymous_client.get(reverse("journal:share_pdf", args=[token]), {"paper": "a0"}).status_code == 400

@@ -21,7 +21,7 @@ class NoFetcher(URLFetcher):
 def page_css(paper: str) -> str:
     size = PAPER_SIZES.get(paper, "A4")
     return (
-        f"@page {{ size: {size}; margin: 16mm 14mm 18mm;"
+        f"@page {{ size: {size}; margin: 12mm 13mm 16mm;"
         ' @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; }'
         ' @bottom-left { content: "Tenderspot self-care log, not a clinical record"; font-size: 8pt;'
         " color: #555; } }"

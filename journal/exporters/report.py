@@ -16,7 +16,8 @@ from journal.exporters.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
 
 DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
-NOTES_LIMIT = 6
+NOTES_LIMIT = 3
+RED_FLAG_DATES_SHOWN = 8
 TENDER_ROWS = 5
 
 
@@ -66,6 +67,8 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
         "release_totals": release_totals,
         "tender_points": tender_points,
         "red_flags": red_flags,
+        "red_flags_shown": red_flags[-RED_FLAG_DATES_SHOWN:],
+        "red_flags_more": max(len(red_flags) - RED_FLAG_DATES_SHOWN, 0),
         "notable_notes": notable,
         "detail": detail,
         "detail_hidden": max(totals["count"] - len(detail), 0),

@@ -13,7 +13,22 @@ from routines.models import Routine
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DateRangeForm(forms.Form):
+class BootstrapMixin:
+    """Bootstrap classes on every widget (the templates render fields one by one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif not isinstance(widget, forms.FileInput):
+                widget.attrs["class"] = "form-control"
+
+
+class DateRangeForm(BootstrapMixin, forms.Form):
     start = forms.DateField(required=False, widget=DATE_WIDGET, label="From")
     end = forms.DateField(required=False, widget=DATE_WIDGET, label="To")
 
@@ -39,7 +54,7 @@ class ImportForm(forms.Form):
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
-class ShareLinkForm(forms.ModelForm):
+class ShareLinkForm(BootstrapMixin, forms.ModelForm):
     expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
 
     class Meta:
@@ -68,7 +83,7 @@ class ShareLinkForm(forms.ModelForm):
         return link
 
 
-class ReminderForm(forms.ModelForm):
+class ReminderForm(BootstrapMixin, forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label="Days", choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
     )

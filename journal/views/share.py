@@ -6,7 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.rendering import INVALID, page_or_partial
-from journal.exporters.daterange import DateRange
+from journal.exporters.daterange import BadRange, DateRange, parse_range
 from journal.exporters.report import report_context
 from journal.exporters.tokens import client_address_hash, hash_token, new_token
 from journal.forms.sharing import ShareLinkForm
 from journal.models import AccessMiss, ShareLink
-from journal.views.exports import csv_response, paper_of, pdf_response
+from journal.views.exports import bad_range, csv_response, paper_of, pdf_response
 
 LIST_TEMPLATE = "journal/share_list.html"
 PRIVATE_HEADERS = {
@@ -107,28 +107,58 @@ def token_view(view: Callable[[HttpRequest, ShareLink], HttpResponse]) -> Callab
     return wrapper
 
 
-def link_range(link: ShareLink) -> DateRange:
-    return DateRange(link.start_date, link.end_date)
+def link_range(link: ShareLink, request: HttpRequest) -> DateRange:
+    """The link's dates, narrowed by ?start=&end= if given (never widened beyond what was shared)."""
+    asked = parse_range(request.GET)
+    start = max(filter(None, [link.start_date, asked.start]), default=None)
+    end = min(filter(None, [link.end_date, asked.end]), default=None)
+    if start and end and start > end:
+        raise BadRange("Those dates are outside the dates shared with this link.")
+    return DateRange(start, end)
+
+
+def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse]):
+    @wraps(view)
+    def wrapper(request: HttpRequest, link: ShareLink) -> HttpResponse:
+        try:
+            date_range = link_range(link, request)
+        except BadRange as error:
+            return bad_range(error)
+        return view(request, link, date_range)
+
+    return wrapper
 
 
 @require_GET
 @token_view
-def share_view(request: HttpRequest, link: ShareLink) -> HttpResponse:
+@_with_range
+def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     ShareLink.objects.filter(pk=link.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
-    context = report_context(link.user, link_range(link))
-    token = request.resolver_match.kwargs["token"]
-    context.update({"share_label": link.label, "token": token, "expires_at": link.expires_at})
+    context = report_context(link.user, date_range)
+    query = "&".join(f"{k}={v.isoformat()}" for k, v in (("start", date_range.start), ("end", date_range.end)) if v)
+    context.update(
+        {
+            "share_label": link.label,
+            "token": request.resolver_match.kwargs["token"],
+            "expires_at": link.expires_at,
+            "query": query,
+        }
+    )
     return TemplateResponse(request, "journal/share_view.html", context)
 
 
 @require_GET
 @token_view
-def share_csv(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    return csv_response(link.user, link_range(link))
+@_with_range
+def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+    return csv_response(link.user, date_range)
 
 
 @require_GET
 @token_view
-def share_pdf(request: HttpRequest, link: ShareLink) -> HttpResponse:
-    paper = paper_of(request) or "a4"
-    return pdf_response(link.user, link_range(link), paper)
+@_with_range
+def share_pdf(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+    paper = paper_of(request)
+    if paper is None:
+        return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
+    return pdf_response(link.user, date_range, paper)
