@@ -12,11 +12,13 @@ links and reminders get fresh secret hashes nobody holds, so they cannot be open
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -335,7 +337,6 @@ class ImportReport:
     reminders: int = 0
     profile_updated: bool = False
     skipped_existing: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def added_anything(self) -> bool:
@@ -397,7 +398,7 @@ class _Importer:
         zone = c.text(p, "time_zone", "profile", 64, blank=False)
         try:
             validate_time_zone(zone)
-        except Exception:
+        except ValidationError:
             c.fail("profile.time_zone", f"unknown time zone {zone!r}")
         values = {
             "time_zone": zone,
@@ -460,8 +461,6 @@ class _Importer:
             self.point_map[ref] = point
 
     def percent(self, item: dict, key: str, where: str) -> str:
-        from decimal import Decimal, InvalidOperation
-
         try:
             value = Decimal(str(item.get(key)))
         except InvalidOperation:

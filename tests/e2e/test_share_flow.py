@@ -3,14 +3,18 @@ import re
 import pytest
 
 from journal.models import ShareLink
-from tests.factories import make_log
+from routines.models import Routine, RoutineStep
+from tests.factories import make_log, make_point
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_make_copy_open_and_revoke_a_share_link(signed_in_page, owner, browser):
     page = signed_in_page
-    make_log(owner, days=5)
+    # Transactional tests may run after a flush emptied the catalogue: use the owner's own point and routine.
+    routine = Routine.objects.create(owner=owner, name="My routine")
+    RoutineStep.objects.create(routine=routine, position=1, point=make_point(owner=owner), side="left", hold_seconds=30)
+    make_log(owner, days=5, routine=routine)
     page.goto("/journal/exports/")
     page.get_by_role("link", name="Share a read-only link with a practitioner").click()
     page.get_by_label("Who is it for?").fill("Physio <Anna>")
