@@ -203,10 +203,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Tenderspot's own knobs.
 TENDERSPOT_MIN_HOLD_SECONDS = 10
 TENDERSPOT_ABANDON_AFTER = timedelta(hours=12)
 TENDERSPOT_IMPORT_MAX_BYTES = env_int("TENDERSPOT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Share and calendar links: this many misses (unknown, expired or revoked tokens) from one address within the
+# window answer 429 until the window has passed.
+TENDERSPOT_SHARE_MISS_LIMIT = env_int("TENDERSPOT_SHARE_MISS_LIMIT", 10)
+TENDERSPOT_SHARE_MISS_WINDOW = timedelta(minutes=10)
+# Namespace of the app-defined FHIR code systems and extensions (override with your own domain if you have one).
+TENDERSPOT_FHIR_NAMESPACE = env_str("TENDERSPOT_FHIR_NAMESPACE", "https://tenderspot.invalid/fhir")

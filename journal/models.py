@@ -229,3 +229,37 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder at {self.time_of_day}"
+
+
+class AccessMissQuerySet(models.QuerySet):
+    def recent(self, address_hash: str, now=None) -> "AccessMissQuerySet":
+        since = (now or timezone.now()) - settings.TENDERSPOT_SHARE_MISS_WINDOW
+        return self.filter(address_hash=address_hash, created_at__gte=since)
+
+    def is_limited(self, address_hash: str, now=None) -> bool:
+        return self.recent(address_hash, now).count() >= settings.TENDERSPOT_SHARE_MISS_LIMIT
+
+    def record(self, address_hash: str, now=None) -> None:
+        """Records one miss and forgets misses older than the window (for every address)."""
+        now = now or timezone.now()
+        self.filter(created_at__lt=now - settings.TENDERSPOT_SHARE_MISS_WINDOW).delete()
+        self.create(address_hash=address_hash, created_at=now)
+
+
+class AccessMiss(models.Model):
+    """A request for an unknown, expired or revoked share or calendar token. Kept in the database (not in process
+    memory) so that every app server sees the same count; the address is stored as its SHA-256 only."""
+
+    address_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AccessMissQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_hash", "created_at"], name="accessmiss_address_created"),
+            models.Index(fields=["created_at"], name="accessmiss_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Miss at {self.created_at}"

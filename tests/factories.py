@@ -94,3 +94,25 @@ def make_release(session: Session, position: int | None = None, **fields) -> Rel
     }
     defaults.update(fields)
     return Release.objects.create(**defaults)
+
+
+def make_log(user, days: int = 30, start=None, routine: Routine | None = None, **session_fields) -> list[Session]:
+    """One completed session a day for `days` days with every step released (pain easing slowly)."""
+    start = start or timezone.now() - timedelta(days=days)
+    sessions = []
+    for day in range(days):
+        pain = max(0, 7 - day // 5)
+        session = make_session(
+            user,
+            routine,
+            started_at=start + timedelta(days=day),
+            status=SessionStatus.COMPLETED,
+            pain_before=pain,
+            pain_after=max(0, pain - 1),
+            finished_at=start + timedelta(days=day, minutes=20),
+            **session_fields,
+        )
+        for position in range(1, len(session.plan) + 1):
+            make_release(session, position, pain_now=pain, tender=position % 2 == 1)
+        sessions.append(session)
+    return sessions

@@ -1,0 +1,49 @@
+"""The `?start=YYYY-MM-DD&end=YYYY-MM-DD` range every export and the share page take."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import QueryDict
+
+
+class BadRange(ValueError):
+    """A date range the user must fix; the message says how."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.start is None and self.end is None
+
+    def describe(self) -> str:
+        if self.start and self.end:
+            return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        if self.start:
+            return f"from {self.start.isoformat()}"
+        if self.end:
+            return f"up to {self.end.isoformat()}"
+        return "all dates"
+
+    def filename_part(self) -> str:
+        return f"{self.start or 'start'}_{self.end or 'end'}"
+
+
+def _parse(name: str, raw: str | None) -> date | None:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadRange(f"The {name} date must look like 2026-01-31 (year-month-day).") from None
+
+
+def parse_range(query: QueryDict) -> DateRange:
+    start = _parse("start", query.get("start"))
+    end = _parse("end", query.get("end"))
+    if start and end and start > end:
+        raise BadRange("The start date must be on or before the end date.")
+    return DateRange(start, end)

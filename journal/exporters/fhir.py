@@ -1,0 +1,217 @@
+"""FHIR R4 export: a Bundle (type collection) of the user's pain scores as Observations and releases as Procedures.
+
+Codes are the verified ones in shared/clinical-notes.md. fhir.resources checks structure but not value sets or
+ranges, so this module checks scores (0-10) and body-site codes itself before building anything. A point whose
+SNOMED code is not on the verified list is sent as text only, never with a guessed code.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from journal.exporters.daterange import DateRange
+from journal.models import Release, Session, SessionStatus
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+PAIN_SCORE_CODE = "72514-3"
+PAIN_SCORE_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+VERIFIED_BODY_SITES = {
+    "76853006": "Heel structure",
+    "46862004": "Buttock structure",
+    "78333006": "Gluteus medius muscle",
+    "75297007": "Gluteus minimus muscle",
+}
+LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+LATERALITY_ATTRIBUTE = "272741003"
+
+
+class FhirDataError(ValueError):
+    """A value that must not be sent (out of range, or a code that is not on the verified list)."""
+
+
+def namespace() -> str:
+    return settings.TENDERSPOT_FHIR_NAMESPACE.rstrip("/")
+
+
+def code_system_url() -> str:
+    """The app's own code system for what standard codes do not cover (the release itself, pressure, tenderness)."""
+    return f"{namespace()}/CodeSystem/release"
+
+
+def laterality_extension_url() -> str:
+    return f"{namespace()}/StructureDefinition/body-site-laterality"
+
+
+def check_score(value: int | None, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise FhirDataError(f"{what} must be a whole number from 0 to 10, not {value!r}")
+    return value
+
+
+def body_site(point_name: str, side: str, snomed_code: str = "", snomed_display: str = "") -> dict[str, Any]:
+    """bodySite: the verified SNOMED code when there is one (else text only) with laterality as an extension."""
+    if side not in LATERALITY:
+        raise FhirDataError(f"side must be left or right, not {side!r}")
+    lat_code, lat_display = LATERALITY[side]
+    concept: dict[str, Any] = {
+        "extension": [
+            {
+                "url": laterality_extension_url(),
+                "valueCodeableConcept": {
+                    "coding": [{"system": SNOMED, "code": lat_code, "display": lat_display}],
+                    "text": lat_display,
+                },
+            }
+        ],
+        "text": f"{lat_display} {point_name}",
+    }
+    if snomed_code:
+        if snomed_code not in VERIFIED_BODY_SITES:
+            # Unverified codes are never sent; the text stands alone.
+            return concept
+        concept["coding"] = [
+            {"system": SNOMED, "code": snomed_code, "display": snomed_display or VERIFIED_BODY_SITES[snomed_code]}
+        ]
+    return concept
+
+
+def _when(value: datetime) -> str:
+    return value.astimezone(timezone.UTC).isoformat()
+
+
+def _urn(*parts: Any) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace() + "/" + "/".join(map(str, parts))))
+
+
+def _pain_observation(patient: str, score: int, when: datetime, label: str, site=None, part_of=None) -> dict:
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]},
+        ],
+        "code": {
+            "coding": [{"system": LOINC, "code": PAIN_SCORE_CODE, "display": PAIN_SCORE_DISPLAY}],
+            "text": label,
+        },
+        "subject": {"reference": patient},
+        "effectiveDateTime": _when(when),
+        "valueInteger": score,
+    }
+    if site:
+        resource["bodySite"] = site
+    if part_of:
+        resource["partOf"] = [{"reference": part_of}]
+    return resource
+
+
+def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
+    patient = _urn("patient", user.pk)
+    entries: list[dict[str, Any]] = [
+        {
+            "fullUrl": patient,
+            # No name or contact details: the practitioner knows who handed them the file.
+            "resource": {"resourceType": "Patient", "active": True},
+        }
+    ]
+    sessions = Session.objects.for_user(user).between(date_range.start, date_range.end).order_by("started_at", "pk")
+    for s in sessions.only("pk", "started_at", "finished_at", "pain_before", "pain_after", "routine_name"):
+        before = check_score(s.pain_before, "pain before")
+        after = check_score(s.pain_after, "pain after")
+        if before is not None:
+            entries.append(
+                {
+                    "fullUrl": _urn("session", s.pk, "pain-before"),
+                    "resource": _pain_observation(patient, before, s.started_at, "Pain before the session"),
+                }
+            )
+        if after is not None:
+            entries.append(
+                {
+                    "fullUrl": _urn("session", s.pk, "pain-after"),
+                    "resource": _pain_observation(
+                        patient, after, s.finished_at or s.started_at, "Pain after the session"
+                    ),
+                }
+            )
+    releases = (
+        Release.objects.filter(session__in=sessions)
+        .select_related("point", "session")
+        .only(
+            "pk",
+            "position",
+            "point_name",
+            "side",
+            "held_seconds",
+            "prescribed_seconds",
+            "started_at",
+            "ended_at",
+            "skipped",
+            "tender",
+            "pressure",
+            "pain_now",
+            "stopped_early",
+            "point__snomed_code",
+            "point__snomed_display",
+            "session__started_at",
+            "session__status",
+        )
+        .order_by("session__started_at", "session_id", "position")
+    )
+    for r in releases:
+        pressure = check_score(r.pressure, "pressure")
+        pain_now = check_score(r.pain_now, "pain now")
+        site = body_site(
+            r.point_name,
+            r.side,
+            r.point.snomed_code if r.point else "",
+            r.point.snomed_display if r.point else "",
+        )
+        procedure_url = _urn("release", r.pk)
+        start = r.started_at or r.session.started_at
+        notes = [f"Held {r.held_seconds} s of {r.prescribed_seconds} s prescribed."]
+        if r.tender is not None:
+            notes.append("Tender spot found." if r.tender else "No tender spot found.")
+        if pressure is not None:
+            notes.append(f"Pressure discomfort {pressure}/10 (0 none, 3 light, 5 moderate, 7 strong).")
+        if r.stopped_early:
+            notes.append("Stopped early because it hurt.")
+        procedure: dict[str, Any] = {
+            "resourceType": "Procedure",
+            "status": "not-done" if r.skipped else "completed",
+            "code": {
+                "coding": [
+                    {"system": code_system_url(), "code": "self-release", "display": "Self trigger-point release"}
+                ],
+                "text": "Self-guided trigger-point release with a ball",
+            },
+            "subject": {"reference": patient},
+            "performedPeriod": {"start": _when(start), **({"end": _when(r.ended_at)} if r.ended_at else {})},
+            "bodySite": [site],
+            "note": [{"text": text} for text in notes],
+        }
+        if r.session.status == SessionStatus.STOPPED:
+            procedure["note"].append({"text": "The session was stopped because a red flag was reported."})
+        entries.append({"fullUrl": procedure_url, "resource": procedure})
+        if pain_now is not None:
+            entries.append(
+                {
+                    "fullUrl": _urn("release", r.pk, "pain-now"),
+                    "resource": _pain_observation(
+                        patient, pain_now, r.ended_at or start, "Pain during the release", site, procedure_url
+                    ),
+                }
+            )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _when(timezone.now()),
+        "entry": entries,
+    }

@@ -1,0 +1,38 @@
+"""PDF of the practitioner report with WeasyPrint. Nothing is fetched: no network, no files."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetchingError
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
+
+
+class NoFetcher(URLFetcher):
+    """Refuses every URL, so a hostile note can never make the server fetch anything."""
+
+    def fetch(self, url, headers=None):
+        raise URLFetchingError(f"External resources are disabled: {url[:80]}")
+
+
+def page_css(paper: str) -> str:
+    size = PAPER_SIZES.get(paper, "A4")
+    return (
+        f"@page {{ size: {size}; margin: 12mm 13mm 16mm;"
+        ' @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; }'
+        ' @bottom-left { content: "Tenderspot self-care log, not a clinical record"; font-size: 8pt;'
+        " color: #555; } }"
+    )
+
+
+def render_report_pdf(context: dict, paper: str = "a4") -> bytes:
+    html = render_to_string("journal/report_pdf.html", {**context, "for_pdf": True})
+    fetcher = NoFetcher()
+    stylesheets = [
+        CSS(string=REPORT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher),
+        CSS(string=page_css(paper), url_fetcher=fetcher),
+    ]
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)

@@ -1,0 +1,77 @@
+"""The practitioner report shared by the PDF and the share page: a one-minute summary, then the detailed log.
+
+Trend figures, the meaningful-change label, adherence and the per-point figures come from journal.stats, the pain
+chart from journal.charts (both from feature/history); this module only gathers them for one user and range and
+adds what only the report needs (red-flag dates, notable notes, the detailed log). Everything is SQL aggregates:
+the query count does not grow with the log.
+"""
+
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from journal import charts, stats
+from journal.exporters.daterange import DateRange
+from journal.models import Release, Session, SessionStatus
+
+DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
+NOTES_LIMIT = 3
+RED_FLAG_DATES_SHOWN = 8
+TENDER_ROWS = 5
+
+
+def report_context(user, date_range: DateRange) -> dict[str, Any]:
+    profile = user.profile
+    sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
+    totals = sessions.aggregate(
+        count=Count("pk"),
+        completed=Count("pk", filter=Q(status=SessionStatus.COMPLETED)),
+        first=Min("local_date"),
+        last=Max("local_date"),
+    )
+    today = profile.local_date()
+    start = date_range.start or totals["first"]
+    end = date_range.end or (max(today, totals["last"]) if totals["last"] else None)
+    period_days = (end - start).days + 1 if start and end and end >= start else 0
+
+    adherence = stats.adherence(user, start, end, today=today) if start else None
+    adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None
+    trend = stats.pain_trend(user, date_range.start, date_range.end, today=today)
+    point_rows = stats.point_side_stats(user, date_range.start, date_range.end)
+    tender_points = sorted(
+        (row for row in point_rows if row.tender_yes),
+        key=lambda row: (-row.tender_yes, row.point_name.lower(), row.side),
+    )[:TENDER_ROWS]
+
+    release_totals = Release.objects.filter(session__in=sessions).aggregate(
+        done=Count("pk", filter=Q(skipped=False)),
+        tender=Count("pk", filter=Q(tender=True)),
+        stopped_early=Count("pk", filter=Q(stopped_early=True)),
+    )
+    red_flags = list(sessions.red_flagged().order_by("started_at").values_list("local_date", flat=True))
+    notable = list(
+        sessions.exclude(notes="").order_by("-started_at").values("local_date", "routine_name", "notes")[:NOTES_LIMIT]
+    )
+    detail = list(sessions.order_by("-started_at", "-pk").prefetch_related("releases")[:DETAIL_LIMIT])
+    return {
+        "range": date_range,
+        "period_start": start,
+        "period_end": end,
+        "period_days": period_days,
+        "generated_at": timezone.localtime(timezone.now(), profile.zone),
+        "time_zone": profile.time_zone,
+        "totals": totals,
+        "adherence": adherence,
+        "adherence_percent": adherence_percent,
+        "release_totals": release_totals,
+        "tender_points": tender_points,
+        "red_flags": red_flags,
+        "red_flags_shown": red_flags[-RED_FLAG_DATES_SHOWN:],
+        "red_flags_more": max(len(red_flags) - RED_FLAG_DATES_SHOWN, 0),
+        "notable_notes": notable,
+        "detail": detail,
+        "detail_hidden": max(totals["count"] - len(detail), 0),
+        "change": trend.change,
+        "chart": charts.pain_chart(trend, chart_id="report-pain-chart") if trend.has_data else None,
+    }

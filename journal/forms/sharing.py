@@ -1,0 +1,111 @@
+"""Forms for exports, the JSON import, share links and reminders."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+
+from journal.models import Reminder, ShareLink, Weekday
+from routines.models import Routine
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget (the templates render fields one by one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif not isinstance(widget, forms.FileInput):
+                widget.attrs["class"] = "form-control"
+
+
+class DateRangeForm(BootstrapMixin, forms.Form):
+    start = forms.DateField(required=False, widget=DATE_WIDGET, label="From")
+    end = forms.DateField(required=False, widget=DATE_WIDGET, label="To")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date must be on or before the end date.")
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Tenderspot JSON export", help_text="A .json file made by “Export JSON”.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.TENDERSPOT_IMPORT_MAX_BYTES:
+            limit_mb = settings.TENDERSPOT_IMPORT_MAX_BYTES / (1024 * 1024)
+            raise forms.ValidationError(f"The file is larger than the {limit_mb:g} MB this server accepts.")
+        return upload
+
+
+EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
+
+
+class ShareLinkForm(BootstrapMixin, forms.ModelForm):
+    expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
+
+    class Meta:
+        model = ShareLink
+        fields = ["label", "start_date", "end_date"]
+        labels = {"label": "Who is it for?", "start_date": "From", "end_date": "To"}
+        help_texts = {
+            "label": "For example “Physio, March”. Only you see this.",
+            "start_date": "Leave both dates empty to share your whole log.",
+        }
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date must be on or before the end date.")
+        return data
+
+    def save_for(self, user, token_hash: str) -> ShareLink:
+        link = self.save(commit=False)
+        link.user = user
+        link.token_hash = token_hash
+        link.expires_at = timezone.now() + timedelta(days=self.cleaned_data["expires_in_days"])
+        link.save()
+        return link
+
+
+class ReminderForm(BootstrapMixin, forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days", choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Reminder
+        fields = ["routine", "weekdays", "time_of_day", "duration_minutes"]
+        labels = {"time_of_day": "Time", "duration_minutes": "Length (minutes)"}
+        widgets = {"time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["routine"].queryset = Routine.objects.for_user(user).active()
+        self.fields["routine"].required = True
+        self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(240)]
+
+    def clean_weekdays(self):
+        return sorted(set(self.cleaned_data["weekdays"]))
+
+    def save_for(self, user, token_hash: str) -> Reminder:
+        reminder = self.save(commit=False)
+        reminder.user = user
+        reminder.token_hash = token_hash
+        reminder.save()
+        return reminder

@@ -1,0 +1,108 @@
+"""The exports page and the CSV, JSON, PDF and FHIR downloads of the signed-in user's journal."""
+
+import time
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.views.decorators.http import require_GET
+
+from journal.exporters.csv_export import csv_filename, csv_lines
+from journal.exporters.daterange import BadRange, DateRange, parse_range
+from journal.exporters.fhir import build_bundle
+from journal.exporters.json_export import export_json_bytes
+from journal.exporters.pdf import PAPER_SIZES, render_report_pdf
+from journal.exporters.report import report_context
+from journal.forms.sharing import DateRangeForm
+
+
+def bad_range(error: BadRange) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(f"Bad date range: {escape(str(error))}", content_type="text/plain; charset=utf-8")
+
+
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(user, date_range: DateRange) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(user, date_range)), content_type="text/csv; charset=utf-8"
+    )
+    return attachment(response, csv_filename(date_range))
+
+
+def pdf_response(user, date_range: DateRange, paper: str) -> HttpResponse:
+    started = time.perf_counter()
+    pdf = render_report_pdf(report_context(user, date_range), paper)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Server-Timing"] = f"pdf;dur={1000 * (time.perf_counter() - started):.0f}"
+    return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
+
+
+def paper_of(request: HttpRequest) -> str | None:
+    paper = request.GET.get("paper", "a4").lower()
+    return paper if paper in PAPER_SIZES else None
+
+
+@login_required
+@require_GET
+def export_page(request: HttpRequest) -> HttpResponse:
+    form = DateRangeForm(request.GET or None)
+    query = ""
+    if form.is_bound and form.is_valid():
+        params = {k: v.isoformat() for k, v in form.cleaned_data.items() if v}
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+    status = 422 if form.is_bound and form.errors else 200
+    return TemplateResponse(request, "journal/exports.html", {"form": form, "query": query}, status=status)
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        date_range = parse_range(request.GET)
+    except BadRange as error:
+        return bad_range(error)
+    return csv_response(request.user, date_range)
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    try:
+        date_range = parse_range(request.GET)
+    except BadRange as error:
+        return bad_range(error)
+    response = HttpResponse(export_json_bytes(request.user, date_range), content_type="application/json")
+    return attachment(response, f"tenderspot-journal_{date_range.filename_part()}.json")
+
+
+@login_required
+@require_GET
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    try:
+        date_range = parse_range(request.GET)
+    except BadRange as error:
+        return bad_range(error)
+    paper = paper_of(request)
+    if paper is None:
+        return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
+    return pdf_response(request.user, date_range, paper)
+
+
+@login_required
+@require_GET
+def export_fhir(request: HttpRequest) -> HttpResponse:
+    try:
+        date_range = parse_range(request.GET)
+    except BadRange as error:
+        return bad_range(error)
+    response = JsonResponse(
+        build_bundle(request.user, date_range),
+        content_type="application/fhir+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    return attachment(response, f"tenderspot-fhir_{date_range.filename_part()}.json")

@@ -1,0 +1,54 @@
+"""The exports page: reachable from the navigation, links every export with the chosen dates."""
+
+import pytest
+from django.urls import reverse
+
+URL = reverse("journal:exports")
+
+
+def test_anonymous_is_sent_to_login_and_sees_no_nav_entry(anonymous_client):
+    response = anonymous_client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert URL not in anonymous_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_nav_entry_for_signed_in_users(owner_client):
+    assert f'href="{URL}"' in owner_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_wrong_method(owner_client):
+    assert owner_client.post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_links_every_export_import_and_share(owner_client):
+    body = owner_client.get(URL).content.decode()
+    for name in (
+        "journal:export_csv",
+        "journal:export_json",
+        "journal:export_pdf",
+        "journal:export_fhir",
+        "journal:import_json",
+        "journal:share_list",
+        "journal:reminder_list",
+    ):
+        assert reverse(name) in body, name
+
+
+@pytest.mark.django_db
+def test_chosen_dates_go_into_every_link(owner_client):
+    body = owner_client.get(URL, {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
+    assert f"{reverse('journal:export_csv')}?start=2026-03-01&amp;end=2026-03-31" in body
+    assert f"{reverse('journal:export_pdf')}?start=2026-03-01&amp;end=2026-03-31&amp;paper=letter" in body
+    assert f"{reverse('journal:export_fhir')}?start=2026-03-01&amp;end=2026-03-31" in body
+
+
+@pytest.mark.django_db
+def test_bad_dates_show_an_error_and_no_range(owner_client):
+    response = owner_client.get(URL, {"start": "2026-03-31", "end": "2026-03-01"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "The start date must be on or before the end date." in body
+    assert "start=2026-03-31" not in body
