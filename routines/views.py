@@ -208,17 +208,26 @@ def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def _builder_response(
-    request: HttpRequest, routine: Routine, announce: str, level: str = "info", focus_position: int | None = None
+    request: HttpRequest,
+    routine: Routine,
+    announce: str,
+    level: str = "info",
+    focus_position: int | None = None,
+    focus_step: tuple[int, str] | None = None,
 ) -> HttpResponse:
     """HTMX: the builder partial with an announcement; plain POST: a message and a redirect to the routine.
 
-    focus_position: after a removal, the remove button of the step now at (or, past the end, just before) that
-    position takes the focus (htmx honours `autofocus` in swapped content), so keyboard users keep their place.
+    Keyboard users keep their place (htmx honours `autofocus` in swapped content): focus_step (step pk, "up" or
+    "down") focuses the button just used on a moved step; focus_position, after a removal, the remove button of
+    the step now at (or, past the end, just before) that position.
     """
     if request.htmx:
         context = _detail_context(request, routine, announce=announce, level=level)
-        if focus_position is not None and context["steps"]:
+        if focus_step is not None:
+            context["focus_step_pk"], context["focus_control"] = focus_step
+        elif focus_position is not None and context["steps"]:
             context["focus_step_pk"] = context["steps"][min(focus_position, len(context["steps"])) - 1].pk
+            context["focus_control"] = "remove"
         return TemplateResponse(request, f"{DETAIL}#builder", context)
     messages.add_message(request, messages.WARNING if level == "warning" else messages.INFO, announce)
     return redirect("routines:routine_detail", pk=routine.pk)
@@ -317,4 +326,6 @@ def step_move(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRespo
     step = routine.move_step(step_pk, -1 if direction == "up" else 1)
     if step is None:
         return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
-    return _builder_response(request, routine, f"{step.point.label(step.side)} is now step {step.position}.")
+    return _builder_response(
+        request, routine, f"{step.point.label(step.side)} is now step {step.position}.", focus_step=(step.pk, direction)
+    )

@@ -65,7 +65,7 @@ def test_summary_page_holds_the_period_and_key_figures(owner, owner_client):
     assert "decrease" not in summary  # a red flag in the recent window: no comparison, let alone "improvement"
     assert "No comparison shown: a red flag was reported in the recent period." in summary
     assert "1 session with a red flag reported" in summary and "2026-02-09" in summary
-    assert "op of the glute Left 41" in summary  # most often tender, and its side ("T op": PDF kerning)
+    assert "Glute, top Left 41" in summary  # most often tender, and its side
     assert "Numb on both sides, called 111" in summary
     assert "Page 1 of" in summary
     assert "Detailed log" in pages[1] and "Detailed log" not in summary

@@ -1,11 +1,24 @@
 """In the browser: the body map is reachable and named from the keyboard; steps reorder from the keyboard."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from routines.models import Point
 from tests.factories import make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@contextmanager
+def htmx_settled(page):
+    """Waits, after the body of the `with`, until htmx has swapped and settled (new buttons wired up)."""
+    page.evaluate(
+        "() => { window.tsSettled = new Promise((done) =>"
+        " document.body.addEventListener('htmx:afterSettle', done, {once: true})); }"
+    )
+    yield
+    page.evaluate("() => window.tsSettled.then(() => true)")
 
 
 def focused(page) -> dict:
@@ -54,19 +67,21 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     page.goto(f"/routines/{routine.pk}/")
 
     page.locator(f"#step-{third.pk}-up").focus()
-    page.keyboard.press("Enter")
+    with htmx_settled(page):
+        page.keyboard.press("Enter")
     page.get_by_text(f"{third.point.label(third.side)} is now step 2.").wait_for()
-    # Focus is restored once htmx has settled the swap: wait for it rather than racing it.
-    page.wait_for_function("(id) => document.activeElement?.id === id", arg=f"step-{third.pk}-up")
-    page.keyboard.press("Enter")
+    assert focused(page)["id"] == f"step-{third.pk}-up", "focus stays on the moved step's button"
+    with htmx_settled(page):
+        page.keyboard.press("Enter")
     page.get_by_text(f"{third.point.label(third.side)} is now step 1.").wait_for()
     assert list(routine.steps.order_by("position").values_list("pk", flat=True)) == [third.pk, first.pk, second.pk]
 
     # Remove with the keyboard too, then add a step on both sides.
     page.locator(f"#step-{first.pk}-remove").focus()
-    page.keyboard.press("Enter")
+    with htmx_settled(page):
+        page.keyboard.press("Enter")
     page.get_by_text("Removed step 2").wait_for()
-    page.wait_for_function("(id) => document.activeElement?.id === id", arg=f"step-{second.pk}-remove")
+    assert focused(page)["id"] == f"step-{second.pk}-remove", "focus goes to the step that took its place"
     page.locator("#id_point").select_option(label="Glutes: Glute, outer side")
     page.get_by_label("Both (adds two steps: left, then right)").check()
     page.get_by_label("Hold (seconds)").fill("90")
