@@ -94,3 +94,13 @@ def make_release(session: Session, position: int | None = None, **fields) -> Rel
     }
     defaults.update(fields)
     return Release.objects.create(**defaults)
+
+
+def ensure_catalogue() -> None:
+    """Reloads the built-in catalogue (a data migration) when a transactional test's flush has emptied it."""
+    if not Point.objects.builtin().exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("routines.migrations.0002_builtin_catalogue").load_catalogue(apps, None)
