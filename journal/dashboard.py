@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from journal.models import Session
+
 
 def dashboard_context(user) -> dict[str, Any]:
-    return {}
+    return {"open_session": Session.objects.to_resume(user)}

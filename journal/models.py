@@ -60,6 +60,11 @@ class SessionQuerySet(models.QuerySet):
         """Lazy abandonment: run when the user's runner pages load (one UPDATE, index-backed)."""
         return self.for_user(user).abandon_stale(now)
 
+    def to_resume(self, user) -> "Session | None":
+        """The user's latest session still running (stale ones are abandoned first): the dashboard offers it."""
+        self.abandon_stale_for(user)
+        return self.for_user(user).in_progress().order_by("-last_activity_at").first()
+
     def start(self, user, routine: Routine, now=None) -> "Session":
         """A new in-progress session of `routine` with a snapshot of its steps, its safety check not yet answered.
 

@@ -300,3 +300,25 @@ def test_query_count_per_step_is_flat(ready, owner_client, django_assert_num_que
     with django_assert_num_queries(len(page_two.captured_queries)):
         page = owner_client.get(url("session_run", session))
     assert "Step 11 of 12" in page.content.decode()
+
+
+def test_dashboard_offers_to_resume_the_running_session(ready, owner_client, other_user):
+    session = running(ready, steps=3)
+    make_release(session, 1)
+    running(other_user)
+    html = owner_client.get(reverse("home")).content.decode()
+    assert "You have a session in progress" in html
+    assert f'href="{url("session_run", session)}"' in html
+    assert "1 of 3 steps logged" in html
+    assert html.count("Resume") == 1
+    assert f'href="{reverse("journal:quick_log")}"' in html
+
+
+def test_dashboard_abandons_stale_sessions_and_offers_no_resume(ready, owner_client):
+    old = timezone.now() - timedelta(hours=13)
+    stale = running(ready, started_at=old, last_activity_at=old)
+    running(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
+    html = owner_client.get(reverse("home")).content.decode()
+    assert "You have a session in progress" not in html
+    stale.refresh_from_db()
+    assert stale.status == SessionStatus.ABANDONED

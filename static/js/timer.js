@@ -49,17 +49,26 @@
 
   Timer.prototype.init = function () {
     var self = this;
-    this.el.hidden = false;
     if (this.el.dataset.logOpen === "1") {
+      // The server sent the form back (a correction is needed): the form is what matters, not the timer.
+      this.phase = "ended";
       this.showLog(null);
-    } else if (this.form) {
+      return;
+    }
+    this.el.hidden = false;
+    if (this.form) {
       this.form.hidden = true;
     }
     this.buttons.start.addEventListener("click", function () { self.start(); });
     this.buttons.pause.addEventListener("click", function () { self.pause(); });
     this.buttons.resume.addEventListener("click", function () { self.resume(); });
     this.buttons.done.addEventListener("click", function () { self.finish(true); });
-    this.buttons["log-now"].addEventListener("click", function () { self.stopTicking(); self.showLog(null); });
+    this.buttons["log-now"].addEventListener("click", function () {
+      self.stopTicking();
+      self.phase = "ended";
+      self.el.hidden = true;
+      self.showLog(null);
+    });
     this.render();
   };
 
@@ -219,15 +228,15 @@
       if (input) { input.value = String(held); }
     }
     this.form.hidden = false;
-    if (this.phase === "idle") {
-      this.phase = "ended";
-      this.render();
-    }
     var heading = this.form.querySelector("h3");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
-      heading.focus({ preventScroll: reducedMotion });
-      if (!reducedMotion && heading.scrollIntoView) { heading.scrollIntoView({ behavior: "smooth", block: "start" }); }
+      if (reducedMotion) {
+        heading.focus(); // jumps, without animation
+      } else {
+        heading.focus({ preventScroll: true });
+        heading.scrollIntoView({ behavior: "smooth", block: "start" });
+      }
     }
   };
 
