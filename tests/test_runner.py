@@ -110,6 +110,13 @@ def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_clie
     assert 'value="60"' in html  # held seconds pre-filled with the prescribed hold (no-JS default)
     assert "style=" not in html
     assert "<script>" not in html
+    assert " hx-on" not in html
+    assert 'aria-live="polite"' in html
+    assert "<select" not in html  # the 0-10 scales are rows of buttons
+    assert html.count('<fieldset class="scale') == 3  # tender, pressure, pain now: each a fieldset with a legend
+    assert html.count("<legend") == 3
+    assert '7</span><span class="scale-anchor">strong' in html
+    assert "worst pain imaginable" in html
 
 
 def test_reload_resumes_at_first_unlogged_step_with_everything_kept(ready, owner_client):
@@ -322,3 +329,27 @@ def test_dashboard_abandons_stale_sessions_and_offers_no_resume(ready, owner_cli
     assert "You have a session in progress" not in html
     stale.refresh_from_db()
     assert stale.status == SessionStatus.ABANDONED
+
+
+def test_no_improvement_message_on_a_day_a_red_flag_was_reported(ready, owner_client):
+    make_session(ready, safety_check=SafetyAnswer.YES, status=SessionStatus.STOPPED, finished_at=timezone.now())
+    session = running(ready, status=SessionStatus.COMPLETED, pain_after=2, finished_at=timezone.now())
+    html = owner_client.get(url("session_summary", session)).content.decode()
+    assert "lower than before" not in html
+    assert "A warning sign was reported today" in html
+
+
+BAD_FINISH = [{"pain_after": "11"}, {"pain_after": "-1"}, {"pain_after": "abc"}, {"notes": "x" * 10_000}]
+
+
+@pytest.mark.parametrize("data", BAD_FINISH)
+def test_bad_finish_input_is_refused_and_the_session_stays_open(ready, owner_client, htmx_headers, data):
+    session = running(ready)
+    response = owner_client.post(url("session_finish", session), data, headers=htmx_headers)
+    assert response.status_code == 422
+    assert "<html" not in response.content.decode()
+    assert "invalid-feedback" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == SessionStatus.IN_PROGRESS
+    assert session.pain_after is None
+    assert session.notes == ""

@@ -225,7 +225,7 @@ def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     if session.is_open:
         return redirect("journal:session_run", pk=session.pk)
-    releases = list(session.releases.all())
+    releases = list(session.releases.order_by("position"))
     red_flag_day = (
         session.red_flag
         or Session.objects.for_user(request.user).red_flagged().filter(local_date=session.local_date).exists()

@@ -271,7 +271,11 @@
   Timer.prototype.keepAwake = function () {
     var self = this;
     if (!("wakeLock" in navigator) || this.wakeLock) { return; }
-    navigator.wakeLock.request("screen").then(function (lock) { self.wakeLock = lock; }).catch(function () {});
+    navigator.wakeLock.request("screen").then(function (lock) {
+      self.wakeLock = lock;
+      // The browser drops the lock when the page is hidden; it is asked for again when the page shows.
+      lock.addEventListener("release", function () { if (self.wakeLock === lock) { self.wakeLock = null; } });
+    }).catch(function () {});
   };
 
   Timer.prototype.releaseWake = function () {
@@ -311,6 +315,12 @@
     current = new Timer(el);
     current.init();
   }
+
+  document.addEventListener("visibilitychange", function () {
+    if (current && document.visibilityState === "visible" && (current.phase === "lead" || current.phase === "hold")) {
+      current.keepAwake();
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (current && document.body.contains(current.el)) { current.onKey(event); }
