@@ -91,12 +91,13 @@ def test_red_flag_stops_the_session_at_once_and_says_what_to_do(ready, owner_cli
     start(owner_client, make_routine(ready))
     session = Session.objects.get(user=ready)
     response = owner_client.post(
-        reverse("journal:session_check", args=[session.pk]), {"pain_before": "8", "red_flag": "yes"}
+        reverse("journal:session_check", args=[session.pk]), {"pain_before": "8", "red_flag": "yes"}, follow=True
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("journal:session_summary", args=[session.pk]), 302)]
     html = response.content.decode()
-    assert "get urgent care" in html
+    assert "Stop and get urgent care" in html
     assert "emergency" in html
+    assert "lower than before" not in html
     session.refresh_from_db()
     assert session.status == SessionStatus.STOPPED
     assert session.safety_check == SafetyAnswer.YES

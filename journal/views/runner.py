@@ -127,9 +127,9 @@ def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
         return _panel(request, session, form, mode="check")
     session.answer_safety_check(form.reports_red_flag, form.cleaned_data["pain_before"])
     if session.red_flag:
-        return TemplateResponse(
-            request, page_or_partial(request, RUNNER, PANEL), {"session": session, "mode": "stopped"}
-        )
+        if request.htmx:
+            return TemplateResponse(request, f"{RUNNER}#{PANEL}", {"session": session, "mode": "stopped"})
+        return redirect("journal:session_summary", pk=session.pk)  # shows the red flags and what to do
     return _after_post(request, session)
 
 

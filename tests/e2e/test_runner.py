@@ -156,3 +156,18 @@ def test_without_javascript_the_runner_is_plain_forms(browser, live_server, owne
         ]
     finally:
         context.close()
+
+
+def test_red_flag_answer_stops_the_session_in_place(signed_in_page, session):
+    page = signed_in_page
+    page.goto(run_url(session))
+    page.locator("label[for=id_red_flag_0]").click()  # "Yes"
+    page.get_by_role("button", name="Continue").click()
+    heading = page.get_by_role("heading", name="Please stop here and get urgent care")
+    heading.wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'runner-heading'")
+    assert page.get_by_text("Stop and get urgent care if you have").is_visible()
+    stopped = Session.objects.get(pk=session.pk)
+    assert stopped.status == SessionStatus.STOPPED
+    assert stopped.red_flag
+    assert page.console_errors == []
