@@ -2,6 +2,7 @@
 mid-session that resumes, a dropped request kept on screen with a retry, and no CSP errors."""
 
 import pytest
+from playwright.sync_api import expect
 
 from journal.models import Release, Session, SessionStatus
 from tests.factories import ensure_catalogue, make_routine
@@ -63,7 +64,8 @@ def test_run_a_short_routine_with_the_timer_reload_and_resume(signed_in_page, se
     assert timer.get_attribute("data-phase") == "ended"
     assert "is-ended" in timer.get_attribute("class")
     assert page.locator("#id_held_seconds").input_value() == "1"
-    assert "Hold done" in page.locator("[data-timer-live]").text_content()
+    # The polite live region announces the end (set a moment after it is cleared, so that it is read again).
+    expect(page.locator("[data-timer-live]")).to_contain_text("Hold done")
     started = Session.objects.get(pk=session.pk)
     assert started.current_hold_position == 1 and started.current_hold_started_at is not None
 
@@ -80,7 +82,7 @@ def test_run_a_short_routine_with_the_timer_reload_and_resume(signed_in_page, se
     # Keyboard: Space starts, Enter ends the hold early (during the lead-in: nothing held).
     page.locator("#runner-heading").click()
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('[data-timer]').dataset.phase === 'lead'")
+    expect(timer).to_have_attribute("data-phase", "lead")
     page.keyboard.press("Enter")
     page.locator("#runner-log").wait_for(state="visible")
     assert page.locator("#id_held_seconds").input_value() == "0"
@@ -165,7 +167,7 @@ def test_red_flag_answer_stops_the_session_in_place(signed_in_page, session):
     page.get_by_role("button", name="Continue").click()
     heading = page.get_by_role("heading", name="Please stop here and get urgent care")
     heading.wait_for()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'runner-heading'")
+    expect(page.locator("#runner-heading")).to_be_focused()
     assert page.get_by_text("Stop and get urgent care if you have").is_visible()
     stopped = Session.objects.get(pk=session.pk)
     assert stopped.status == SessionStatus.STOPPED
