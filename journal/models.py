@@ -321,12 +321,14 @@ class Session(models.Model):
         existing = Release.objects.filter(session=self, position=position).first()
         if existing is not None:
             return existing, False
+        # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
+        point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
         try:
             with transaction.atomic():
                 release = Release.objects.create(
                     session=self,
                     position=position,
-                    point_id=step["point_id"],
+                    point_id=point_id,
                     point_name=step["point_name"],
                     side=step["side"],
                     prescribed_seconds=step["hold_seconds"],

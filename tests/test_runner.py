@@ -295,7 +295,7 @@ def test_query_count_per_step_is_flat(ready, owner_client, django_assert_num_que
     session = running(ready, steps=1)
     session.plan = session.plan * 12
     session.save(update_fields=["plan"])
-    with django_assert_num_queries(12) as log_first:
+    with django_assert_num_queries(13) as log_first:
         owner_client.post(url("release_log", session), answers(1), headers=htmx_headers)
     with django_assert_num_queries(7) as page_two:
         owner_client.get(url("session_run", session))
@@ -353,3 +353,21 @@ def test_bad_finish_input_is_refused_and_the_session_stays_open(ready, owner_cli
     assert session.status == SessionStatus.IN_PROGRESS
     assert session.pain_after is None
     assert session.notes == ""
+
+
+def test_a_step_whose_custom_point_was_deleted_still_runs_from_the_snapshot(ready, owner_client):
+    from routines.models import RoutineStep
+    from tests.factories import make_point
+
+    point = make_point(ready, name="My calf spot")
+    routine = make_routine(ready, steps=1)
+    RoutineStep.objects.create(routine=routine, position=2, point=point, side="left", hold_seconds=20)
+    session = make_session(ready, routine, safety_check=SafetyAnswer.NO)
+    make_release(session, 1)
+    point.delete()
+    html = owner_client.get(url("session_run", session)).content.decode()
+    assert "Left side: My calf spot" in html
+    assert "body-map" not in html
+    owner_client.post(url("release_log", session), answers(2))
+    release = session.releases.get(position=2)
+    assert (release.point, release.point_name) == (None, "My calf spot")

@@ -47,11 +47,6 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     return _go(request, reverse("journal:session_summary", args=[session.pk]))
 
 
-def _plan_points(session: Session) -> dict[int, Point]:
-    ids = {step["point_id"] for step in session.plan}
-    return Point.objects.in_bulk(ids)
-
-
 def _panel_context(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
     context: dict = {"session": session, "profile": request.user.profile}
@@ -71,8 +66,7 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
     elif mode == "step":
         position = int(form["position"].value()) if form is not None else session.current_position
         step = session.step(position)
-        points = _plan_points(session)
-        point = points.get(step["point_id"])
+        point = Point.objects.filter(pk=step["point_id"]).first()  # None if a custom point was deleted since
         context.update(
             position=position,
             step=step,
