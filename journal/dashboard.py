@@ -10,7 +10,7 @@ from journal.models import Session
 def dashboard_context(user) -> dict[str, Any]:
     today = user.profile.local_date()
     sessions = Session.objects.for_user(user).defer("plan", "notes").order_by("-started_at", "-pk")
-    open_session = sessions.in_progress().first()
+    open_session = Session.objects.to_resume(user)  # abandons stale sessions first
     last_with_routine = sessions.filter(routine__isnull=False, routine__archived=False).select_related("routine")
     last_session = last_with_routine.first()
     last_days = stats.last_days_pain(user, today=today)

@@ -1,8 +1,9 @@
+import math
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,6 +30,17 @@ class SafetyAnswer(models.TextChoices):
     YES = "yes", "Red flag reported"
 
 
+# A hold may run this much past its prescribed time and still count in full (the client's figure is clamped to it).
+HOLD_MARGIN_SECONDS = 15
+# Pressing "Start" twice within this window reuses the session not yet begun.
+RESTART_WINDOW = timedelta(minutes=10)
+QUICK_LOG_NAME = "Quick log"
+
+
+class SessionClosed(Exception):
+    """Raised when something tries to change a session that is no longer in progress."""
+
+
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user) -> "SessionQuerySet":
         return self.filter(user=user)
@@ -43,6 +55,87 @@ class SessionQuerySet(models.QuerySet):
 
     def abandon_stale(self, now=None) -> int:
         return self.stale(now).update(status=SessionStatus.ABANDONED)
+
+    def abandon_stale_for(self, user, now=None) -> int:
+        """Lazy abandonment: run when the user's runner pages load (one UPDATE, index-backed)."""
+        return self.for_user(user).abandon_stale(now)
+
+    def to_resume(self, user) -> "Session | None":
+        """The user's latest session still running (stale ones are abandoned first): the dashboard offers it."""
+        self.abandon_stale_for(user)
+        return self.for_user(user).in_progress().order_by("-last_activity_at").first()
+
+    def start(self, user, routine: Routine, now=None) -> "Session":
+        """A new in-progress session of `routine` with a snapshot of its steps, its safety check not yet answered.
+
+        A double tap on "Start" reuses a session of the same routine started moments ago and not yet begun.
+        """
+        now = now or timezone.now()
+        fresh = (
+            self.for_user(user)
+            .in_progress()
+            .filter(routine=routine, safety_check=SafetyAnswer.NOT_ASKED, started_at__gte=now - RESTART_WINDOW)
+            .first()
+        )
+        if fresh is not None:
+            return fresh
+        steps = routine.steps.select_related("point").order_by("position")
+        plan = [
+            {
+                "point_id": step.point_id,
+                "point_slug": step.point.slug,
+                "point_name": step.point.name,
+                "side": step.side,
+                "hold_seconds": step.hold_seconds,
+            }
+            for step in steps
+        ]
+        return self.create(
+            user=user,
+            routine=routine,
+            routine_name=routine.name,
+            plan=plan,
+            started_at=now,
+            last_activity_at=now,
+            local_date=user.profile.local_date(now),
+        )
+
+    def quick_log(self, user, point: Point, side: str, held_seconds: int, **answers) -> "Session":
+        """One release done away from the timer ("I did this at the gym"): a completed one-step session."""
+        now = timezone.now()
+        with transaction.atomic():
+            session = self.create(
+                user=user,
+                routine=None,
+                routine_name=QUICK_LOG_NAME,
+                plan=[
+                    {
+                        "point_id": point.pk,
+                        "point_slug": point.slug,
+                        "point_name": point.name,
+                        "side": side,
+                        "hold_seconds": held_seconds,
+                    }
+                ],
+                started_at=now,
+                last_activity_at=now,
+                finished_at=now,
+                local_date=user.profile.local_date(now),
+                status=SessionStatus.COMPLETED,
+            )
+            Release.objects.create(
+                session=session,
+                position=1,
+                point=point,
+                point_name=point.name,
+                side=side,
+                prescribed_seconds=held_seconds,
+                held_seconds=held_seconds,
+                ended_at=now,
+                logged_at=now,
+                **answers,
+            )
+        return session
 
     def red_flagged(self) -> "SessionQuerySet":
         """Sessions in which a red flag was reported: no "improvement" message may show for their days."""
@@ -125,6 +218,163 @@ class Session(models.Model):
         self.last_activity_at = timezone.now()
         if save:
             self.save(update_fields=["last_activity_at"])
+
+    # Runner ----------------------------------------------------------------------------------------------------
+
+    @property
+    def needs_safety_check(self) -> bool:
+        return self.is_open and self.safety_check == SafetyAnswer.NOT_ASKED
+
+    def step(self, position: int) -> dict | None:
+        """Step `position` (1-based) of the plan, or None when there is no such step."""
+        if 1 <= position <= len(self.plan):
+            return self.plan[position - 1]
+        return None
+
+    def logged_positions(self) -> set[int]:
+        """Positions with a release (done or skipped); one query, cached on the instance."""
+        if not hasattr(self, "_logged_positions"):
+            self._logged_positions = set(self.releases.order_by().values_list("position", flat=True))
+        return self._logged_positions
+
+    @property
+    def current_position(self) -> int | None:
+        """The first step without a release: where a reload resumes. None once every step is logged."""
+        logged = self.logged_positions()
+        for position in range(1, len(self.plan) + 1):
+            if position not in logged:
+                return position
+        return None
+
+    @property
+    def seconds_left(self) -> int:
+        """Prescribed hold time of the steps not yet logged."""
+        logged = self.logged_positions()
+        return sum(step["hold_seconds"] for n, step in enumerate(self.plan, start=1) if n not in logged)
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise SessionClosed(self.get_status_display())
+
+    def answer_safety_check(self, red_flag: bool, pain_before: int | None = None) -> None:
+        self._require_open()
+        self.pain_before = pain_before
+        if red_flag:
+            self.stop_for_red_flag()
+            return
+        self.safety_check = SafetyAnswer.NO
+        self.last_activity_at = timezone.now()
+        self.save(update_fields=["pain_before", "safety_check", "last_activity_at"])
+
+    def stop_for_red_flag(self) -> None:
+        """A red flag was reported: the session ends at once and the day shows no improvement messages."""
+        now = timezone.now()
+        self.safety_check = SafetyAnswer.YES
+        self.status = SessionStatus.STOPPED
+        self.finished_at = now
+        self.last_activity_at = now
+        self.current_hold_position = None
+        self.current_hold_started_at = None
+        self.save(
+            update_fields=[
+                "pain_before",
+                "safety_check",
+                "status",
+                "finished_at",
+                "last_activity_at",
+                "current_hold_position",
+                "current_hold_started_at",
+            ]
+        )
+
+    def start_hold(self, position: int) -> None:
+        """The server's record of when the hold of step `position` started."""
+        self._require_open()
+        now = timezone.now()
+        self.current_hold_position = position
+        self.current_hold_started_at = now
+        self.last_activity_at = now
+        self.save(update_fields=["current_hold_position", "current_hold_started_at", "last_activity_at"])
+
+    def held_seconds_for(self, position: int, claimed: int | None, now=None) -> tuple[int, object]:
+        """(held seconds, hold start) for step `position`: the client's figure (the prescribed hold when it sent
+        none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the time elapsed."""
+        now = now or timezone.now()
+        prescribed = self.plan[position - 1]["hold_seconds"]
+        held = prescribed if claimed is None else claimed
+        started = self.current_hold_started_at if self.current_hold_position == position else None
+        if started is not None:
+            held = min(held, math.ceil((now - started).total_seconds()))
+        return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
+
+    def log_release(self, position: int, *, skipped: bool = False, held_seconds: int | None = None, **answers):
+        """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
+        finds the row already there and changes nothing."""
+        self._require_open()
+        step = self.plan[position - 1]
+        now = timezone.now()
+        if skipped:
+            held, started = 0, None
+            answers = {}
+        else:
+            held, started = self.held_seconds_for(position, held_seconds, now)
+        existing = Release.objects.filter(session=self, position=position).first()
+        if existing is not None:
+            return existing, False
+        # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
+        point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
+        try:
+            with transaction.atomic():
+                release = Release.objects.create(
+                    session=self,
+                    position=position,
+                    point_id=point_id,
+                    point_name=step["point_name"],
+                    side=step["side"],
+                    prescribed_seconds=step["hold_seconds"],
+                    held_seconds=held,
+                    started_at=started,
+                    ended_at=None if skipped else now,
+                    skipped=skipped,
+                    logged_at=now,
+                    **answers,
+                )
+        except IntegrityError:
+            return Release.objects.get(session=self, position=position), False
+        fields = {"last_activity_at": now}
+        if self.current_hold_position == position:
+            fields.update(current_hold_position=None, current_hold_started_at=None)
+        Session.objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        if hasattr(self, "_logged_positions"):
+            self._logged_positions.add(position)
+        return release, True
+
+    def skip(self, position: int):
+        return self.log_release(position, skipped=True)
+
+    def finish(self, pain_after: int | None = None, notes: str = "") -> None:
+        self._require_open()
+        now = timezone.now()
+        self.pain_after = pain_after
+        self.notes = notes
+        self.status = SessionStatus.COMPLETED
+        self.finished_at = now
+        self.last_activity_at = now
+        self.current_hold_position = None
+        self.current_hold_started_at = None
+        self.save(
+            update_fields=[
+                "pain_after",
+                "notes",
+                "status",
+                "finished_at",
+                "last_activity_at",
+                "current_hold_position",
+                "current_hold_started_at",
+            ]
+        )
 
 
 class ReleaseQuerySet(models.QuerySet):

@@ -116,3 +116,13 @@ def make_log(user, days: int = 30, start=None, routine: Routine | None = None, *
             make_release(session, position, pain_now=pain, tender=position % 2 == 1)
         sessions.append(session)
     return sessions
+
+
+def ensure_catalogue() -> None:
+    """Reloads the built-in catalogue (a data migration) when a transactional test's flush has emptied it."""
+    if not Point.objects.builtin().exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("routines.migrations.0002_builtin_catalogue").load_catalogue(apps, None)

@@ -1,0 +1,1 @@
+"""Forms of the journal, one module per feature (runner, history, ...)."""

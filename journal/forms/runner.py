@@ -1,0 +1,169 @@
+"""Forms of the session runner. The 0-10 scales render as rows of large radio buttons (runner_scale.html)."""
+
+from django import forms
+
+from journal.models import NOTES_MAX_LENGTH
+from routines.models import HOLD_MAX_SECONDS, Point, Side
+
+SCALE_ERROR = "Choose a number from 0 to 10."
+ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+PRESSURE_ANCHORS = {0: "none", 3: "light", 5: "moderate", 7: "strong"}
+PAIN_ANCHORS = {0: "no pain", 10: "worst pain imaginable"}
+
+
+class ButtonRadios(forms.RadioSelect):
+    """Radio inputs drawn as large buttons (Bootstrap's btn-check); `anchors` add words to some choices."""
+
+    def __init__(self, anchors: dict | None = None, attrs: dict | None = None):
+        super().__init__(attrs={"class": "btn-check", **(attrs or {})})
+        self.anchors = anchors or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["anchor"] = self.anchors.get(value, "")
+        return option
+
+
+class ScaleField(forms.TypedChoiceField):
+    """A 0-10 answer: a row of large radio buttons. `anchors` label some numbers; `hint` is shown with the legend."""
+
+    def __init__(self, *, anchors: dict[int, str], hint: str = "", **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": SCALE_ERROR, "required": SCALE_ERROR})
+        super().__init__(choices=ZERO_TO_TEN, coerce=int, empty_value=None, widget=ButtonRadios(anchors), **kwargs)
+        self.anchors = anchors
+        self.hint = hint
+
+
+def pain_field(label: str, required: bool = False) -> ScaleField:
+    return ScaleField(
+        label=label,
+        required=required,
+        anchors=PAIN_ANCHORS,
+        hint="0 means no pain, 10 the worst pain you can imagine.",
+    )
+
+
+def pressure_field() -> ScaleField:
+    return ScaleField(
+        label="How strong was the pressure?",
+        anchors=PRESSURE_ANCHORS,
+        hint="0 none, 3 light, 5 moderate, 7 strong. Stay at or under 7: strong, never sharp.",
+    )
+
+
+def notes_field() -> forms.CharField:
+    return forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTES_MAX_LENGTH}),
+        help_text=f"Optional, up to {NOTES_MAX_LENGTH:,} characters.",
+    )
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class SafetyCheckForm(forms.Form):
+    pain_before = pain_field("How much pain do you have right now?")
+    red_flag = forms.ChoiceField(
+        label=(
+            "Do you have any new numbness or weakness in both legs, numbness around your genitals or bottom, "
+            "or new trouble with your bladder or bowels?"
+        ),
+        choices=YES_NO,
+        widget=ButtonRadios(),
+        error_messages={"required": "Please answer yes or no before you start."},
+    )
+
+    @property
+    def reports_red_flag(self) -> bool:
+        return self.cleaned_data["red_flag"] == "yes"
+
+
+class StepForm(forms.Form):
+    """Names one step of a session; rejects a step the session does not have."""
+
+    position = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, error_messages={"required": "Which step is this? Reload the page."}
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_position(self) -> int:
+        position = self.cleaned_data["position"]
+        if self.session.step(position) is None:
+            raise forms.ValidationError("That step is not part of this session. Reload the page to carry on.")
+        return position
+
+
+class ReleaseForm(StepForm):
+    tender = forms.ChoiceField(
+        label="Did you find a tender spot?",
+        choices=YES_NO,
+        widget=ButtonRadios(),
+        error_messages={"required": "Please answer yes or no."},
+    )
+    pressure = pressure_field()
+    pain_now = pain_field("How much pain do you have right now?", required=True)
+    held_seconds = forms.IntegerField(
+        label="Seconds held",
+        min_value=0,
+        max_value=HOLD_MAX_SECONDS * 3,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    stopped_early = forms.BooleanField(label="I stopped early because it hurt", required=False)
+    notes = notes_field()
+
+    def release_answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "tender": yes_no(data["tender"]),
+            "pressure": data["pressure"],
+            "pain_now": data["pain_now"],
+            "stopped_early": data["stopped_early"],
+            "notes": data["notes"],
+        }
+
+
+class FinishForm(forms.Form):
+    pain_after = pain_field("How much pain do you have now, at the end?")
+    notes = notes_field()
+
+
+class QuickLogForm(forms.Form):
+    point = forms.ModelChoiceField(label="Point", queryset=Point.objects.none(), empty_label="Choose a point")
+    side = forms.ChoiceField(label="Side", choices=Side.choices, widget=ButtonRadios())
+    held_seconds = forms.IntegerField(
+        label="About how many seconds did you hold it?",
+        min_value=1,
+        max_value=HOLD_MAX_SECONDS,
+        required=False,
+        help_text="Leave empty to use the point's usual hold.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    tender = forms.ChoiceField(
+        label="Did you find a tender spot?", choices=YES_NO, widget=ButtonRadios(), required=False
+    )
+    pressure = pressure_field()
+    pain_now = pain_field("How much pain do you have right now?", required=True)
+    notes = notes_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = Point.objects.visible_to(user).order_by("order", "name")
+
+    def release_answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "tender": yes_no(data["tender"]),
+            "pressure": data["pressure"],
+            "pain_now": data["pain_now"],
+            "notes": data["notes"],
+        }

@@ -1,0 +1,251 @@
+"""The session runner: start, safety check, each step's hold and log, finish, summary, and the quick log.
+
+Every view works as plain pages and form posts; an htmx request gets only the runner's panel. Each view abandons the
+user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT_ABANDON_AFTER is closed on sight.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import safety_acknowledged
+from config.rendering import INVALID, page_or_partial, render_form_page
+from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
+from journal.models import Session, SessionStatus
+from routines.models import Point, Routine
+
+RUNNER = "journal/runner.html"
+PANEL = "panel"
+
+
+def _session_for(request: HttpRequest, pk: int) -> Session:
+    """The signed-in user's session (another user's: 404), after closing the user's stale ones."""
+    Session.objects.abandon_stale_for(request.user)
+    return get_object_or_404(Session, pk=pk, user=request.user)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect that htmx follows as a full page load (the plain way for other requests)."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
+    """A post to a session that is no longer running changes nothing and says so."""
+    if session.status == SessionStatus.ABANDONED:
+        text = "This session was left for a long time, so it was closed and kept as it was. Nothing was changed."
+    else:
+        text = "This session has already ended, so nothing was changed."
+    messages.warning(request, text)
+    return _go(request, reverse("journal:session_summary", args=[session.pk]))
+
+
+def _panel_context(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
+    """What the runner's panel shows now: the safety check, the next step, or the finish form."""
+    context: dict = {"session": session, "profile": request.user.profile}
+    if mode is None:
+        if session.needs_safety_check:
+            mode = "check"
+        elif session.current_position is None:
+            mode = "finish"
+        else:
+            mode = "step"
+    context["mode"] = mode
+    if mode == "check":
+        context["form"] = form or SafetyCheckForm()
+    elif mode == "finish":
+        context["form"] = form or FinishForm()
+        context["done_count"] = len(session.logged_positions())
+    elif mode == "step":
+        position = int(form["position"].value()) if form is not None else session.current_position
+        step = session.step(position)
+        point = Point.objects.filter(pk=step["point_id"]).first()  # None if a custom point was deleted since
+        context.update(
+            position=position,
+            step=step,
+            point=point,
+            map_points=[point] if point is not None else [],
+            completed=len(session.logged_positions()),
+            minutes_left=max(1, round(session.seconds_left / 60)),
+            form=form
+            or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
+            log_open=form is not None,
+        )
+    return context
+
+
+def _panel(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> TemplateResponse:
+    context = _panel_context(request, session, form, mode)
+    return render_form_page(request, RUNNER, PANEL, context)
+
+
+@safety_acknowledged
+@require_POST
+def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
+    routine = get_object_or_404(Routine.objects.for_user(request.user), pk=routine_pk)
+    if not routine.steps.exists():
+        messages.warning(request, "This routine has no steps yet. Add a point to it first.")
+        return redirect("routines:routine_detail", pk=routine.pk)
+    Session.objects.abandon_stale_for(request.user)
+    session = Session.objects.start(request.user, routine)
+    return redirect("journal:session_run", pk=session.pk)
+
+
+@login_required
+@require_GET
+def session_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The runner page; a reload resumes at the first step not yet logged."""
+    session = _session_for(request, pk)
+    if not session.is_open:
+        return redirect("journal:session_summary", pk=session.pk)
+    return _panel(request, session)
+
+
+@safety_acknowledged
+@require_POST
+def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_for(request, pk)
+    if not session.is_open:
+        return _refuse_closed(request, session)
+    if not session.needs_safety_check:  # answered already (a replay, another tab): carry on where it stands
+        return _after_post(request, session)
+    form = SafetyCheckForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, session, form, mode="check")
+    session.answer_safety_check(form.reports_red_flag, form.cleaned_data["pain_before"])
+    if session.red_flag:
+        if request.htmx:
+            return TemplateResponse(request, f"{RUNNER}#{PANEL}", {"session": session, "mode": "stopped"})
+        return redirect("journal:session_summary", pk=session.pk)  # shows the red flags and what to do
+    return _after_post(request, session)
+
+
+def _after_post(request: HttpRequest, session: Session) -> HttpResponse:
+    """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it)."""
+    if request.htmx:
+        return _panel(request, session)
+    return redirect("journal:session_run", pk=session.pk)
+
+
+def _open_session_for_step(request: HttpRequest, pk: int) -> tuple[Session, HttpResponse | None]:
+    session = _session_for(request, pk)
+    if not session.is_open:
+        return session, _refuse_closed(request, session)
+    if session.needs_safety_check:
+        return session, _go(request, reverse("journal:session_run", args=[session.pk]))
+    return session, None
+
+
+@login_required
+@require_POST
+def hold_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records on the server when a hold started (the timer posts it; 204, nothing to swap)."""
+    session, refused = _open_session_for_step(request, pk)
+    if refused:
+        return refused
+    form = StepForm(request.POST, session=session)
+    if not form.is_valid():
+        return HttpResponse(form.errors["position"][0], status=INVALID, content_type="text/plain")
+    session.start_hold(form.cleaned_data["position"])
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def release_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stores one step's release at once and shows the next step. A replay finds the row there and moves on."""
+    session, refused = _open_session_for_step(request, pk)
+    if refused:
+        return refused
+    form = ReleaseForm(request.POST, session=session)
+    if not form.is_valid():
+        if "position" in form.errors:
+            return _bad_step(request, session, form)
+        return _panel(request, session, form, mode="step")
+    session.log_release(
+        form.cleaned_data["position"], held_seconds=form.cleaned_data["held_seconds"], **form.release_answers()
+    )
+    return _after_post(request, session)
+
+
+def _bad_step(request: HttpRequest, session: Session, form: StepForm) -> HttpResponse:
+    """A post naming a step this session does not have: a clear message on the runner's current panel."""
+    context = _panel_context(request, session)
+    context["step_error"] = form.errors["position"][0]
+    return TemplateResponse(request, page_or_partial(request, RUNNER, PANEL), context, status=INVALID)
+
+
+@login_required
+@require_POST
+def step_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    session, refused = _open_session_for_step(request, pk)
+    if refused:
+        return refused
+    form = StepForm(request.POST, session=session)
+    if not form.is_valid():
+        return _bad_step(request, session, form)
+    session.skip(form.cleaned_data["position"])
+    return _after_post(request, session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pain after and notes; possible at any point (steps not logged stay unlogged)."""
+    session = _session_for(request, pk)
+    if not session.is_open:
+        if request.method == "POST":
+            return _refuse_closed(request, session)
+        return redirect("journal:session_summary", pk=session.pk)
+    if session.needs_safety_check:
+        return _go(request, reverse("journal:session_run", args=[session.pk]))
+    form = FinishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session.finish(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
+        return _go(request, reverse("journal:session_summary", args=[session.pk]))
+    return _panel(request, session, form if form.is_bound else None, mode="finish")
+
+
+@login_required
+@require_GET
+def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_for(request, pk)
+    if session.is_open:
+        return redirect("journal:session_run", pk=session.pk)
+    releases = list(session.releases.order_by("position"))
+    red_flag_day = (
+        session.red_flag
+        or Session.objects.for_user(request.user).red_flagged().filter(local_date=session.local_date).exists()
+    )
+    context = {
+        "session": session,
+        "releases": releases,
+        "held_count": sum(1 for r in releases if not r.skipped),
+        "skipped_count": sum(1 for r in releases if r.skipped),
+        "red_flag_day": red_flag_day,
+        "change": session.pain_change,
+        "abs_change": abs(session.pain_change) if session.pain_change is not None else None,
+    }
+    return TemplateResponse(request, "journal/session_summary.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quick_log(request: HttpRequest) -> HttpResponse:
+    """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session."""
+    form = QuickLogForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        point = data["point"]
+        held = data["held_seconds"] or point.default_hold_seconds
+        session = Session.objects.quick_log(request.user, point, data["side"], held, **form.release_answers())
+        messages.success(request, "Logged. Thank you for keeping your journal up to date.")
+        return _go(request, reverse("journal:session_summary", args=[session.pk]))
+    return render_form_page(request, "journal/quick_log.html", "form", {"form": form})
