@@ -1,9 +1,23 @@
 """Opening an audited page in Playwright as a persona, without going through the log-in form each time."""
 
+import importlib
+
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
 from tests.audit.pages import AuditPage
+
+
+def ensure_catalogue() -> None:
+    """Put the built-in catalogue back if a transactional test before this one flushed it away (a flush empties
+    every table, the data migration's rows too; `serialized_rollback` cannot be mixed with plain transactional
+    tests: the flush recreates content types that the restore then inserts again). Idempotent."""
+    from routines.models import Point
+
+    if not Point.objects.builtin().exists():
+        migration = importlib.import_module("routines.migrations.0002_builtin_catalogue")
+        migration.load_catalogue(apps, None)
 
 
 def sign_in(page, user) -> None:
@@ -16,6 +30,7 @@ def sign_in(page, user) -> None:
 
 def open_audited(page, audit_page: AuditPage, visitor: str, owner) -> str:
     """Load `audit_page` as `visitor` ('anonymous' or 'owner'), bring it into its audited state, return its path."""
+    ensure_catalogue()
     if visitor == "owner":
         sign_in(page, owner)
     path = audit_page.path_for(owner)

@@ -47,8 +47,8 @@ def _point_url(owner) -> str:
 
 
 def _own_point_url(owner) -> str:
-    from tests.factories import make_point
     from routines.models import Area
+    from tests.factories import make_point
 
     point = make_point(owner=owner, area=Area.objects.first())
     return reverse("routines:point_detail", args=[point.slug])

@@ -8,7 +8,7 @@ from tests.audit.browser import open_audited
 from tests.audit.pages import visits
 from tests.audit.tools import AXE_JS, AXE_TAGS, skip_unless_available
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")

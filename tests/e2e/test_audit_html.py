@@ -8,18 +8,19 @@ the exact HTML the server sent (the Django test client).
 import pytest
 from django.test import Client
 
-from tests.audit.browser import open_audited
+from tests.audit.browser import ensure_catalogue, open_audited
 from tests.audit.pages import PAGES, AuditPage
 from tests.audit.tools import skip_unless_available, vnu_check
 
 NEEDS_BROWSER = any(p.browser_state for p in PAGES)
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=NEEDS_BROWSER, serialized_rollback=NEEDS_BROWSER),
+    pytest.mark.django_db(transaction=NEEDS_BROWSER),
 ]
 
 
 def fetch(audit_page: AuditPage, visitor: str, owner, request) -> str:
+    ensure_catalogue()
     if audit_page.browser_state:
         skip_unless_available("chromium")
         page = request.getfixturevalue("page")
@@ -57,8 +58,9 @@ def test_every_page_is_valid_html(owner, request, tmp_path):
 def test_checker_reports_a_planted_error(tmp_path):
     """The check can fail: a duplicate id is an error; htmx attributes alone are not."""
     skip_unless_available("java", "vnu")
-    bad = '<!doctype html><html lang="en"><head><title>x</title></head><body><p id="a"></p><p id="a"><div></span></body></html>'
-    good = '''<!doctype html><html lang="en"><head><title>x</title></head><body hx-headers='{"a": 1}'><p>fine</p></body></html>'''
+    head = '<!doctype html><html lang="en"><head><title>x</title></head>'
+    bad = head + '<body><p id="a"></p><p id="a"></p></body></html>'
+    good = head + """<body hx-headers='{"a": 1}'><p>fine</p></body></html>"""
     errors = vnu_check({"bad": bad, "good": good}, tmp_path)
     assert errors["good"] == []
     assert any("Duplicate ID" in m["message"] for m in errors["bad"])
