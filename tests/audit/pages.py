@@ -10,12 +10,13 @@ To audit a new page add one `AuditPage` to `PAGES`:
 `url` is a path, or a function `url(owner) -> path` that creates the data the page needs (with the ORM and
 tests/factories) for the signed-in persona `owner` and returns the path; it runs in the process that serves the
 page (the live server's test database for axe/vnu, the audit server's database for Lighthouse).
+`lighthouse_skip` leaves named Lighthouse audits out of that page's score, each with its reason.
 `browser_state(page)` optionally drives the Playwright page into the state to audit (e.g. a hold in progress);
 the HTML checker then checks the DOM as it is at that moment.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -33,6 +34,9 @@ class AuditPage:
     browser_state: Callable | None = None
     # Expected HTTP status (error pages are audited too).
     status: int = 200
+    # Lighthouse audits left out of the score for this page, each with its reason, e.g. a private share page that
+    # is `noindex` on purpose: {"is-crawlable": "share links must not be indexed"}.
+    lighthouse_skip: dict[str, str] = field(default_factory=dict)
 
     def path_for(self, owner) -> str:
         return self.url(owner) if callable(self.url) else self.url

@@ -24,7 +24,7 @@ LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 CHROME_FLAGS = [
-    "--headless",
+    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
