@@ -1,8 +1,8 @@
 """A small benchmark harness: times Django views in-process and reports ratios against a baseline page taken in
 the same run (these machines are noisy: absolute times mean little, ratios measured side by side do).
 
-- `time_pages(client, urls, runs)` requests the pages round-robin (so drift hits every page alike) and returns
-  each page's median time and its query count.
+- `time_requests({name: (client, url)}, runs)` requests every entry round-robin (so drift hits all alike) and
+  returns each one's median time and its query count; `time_pages(client, {name: url})` is the one-client form.
 - `Report` prints a table and merges its figures into var/bench-results.json under the benchmark's name.
 
 The time is the server's: the test client calls the WSGI handler directly (middleware, view, template), with no
@@ -41,11 +41,13 @@ def count_queries(client: Client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-def time_pages(client: Client, pages: dict[str, str], runs: int = 30, warmup: int = 3) -> dict[str, Timing]:
-    """Median server time of each page (name -> url), measured round-robin, after `warmup` unmeasured rounds."""
-    samples: dict[str, list[float]] = {name: [] for name in pages}
+def time_requests(entries: dict[str, tuple[Client, str]], runs: int = 30, warmup: int = 3) -> dict[str, Timing]:
+    """Median server time of each entry (name -> (client, url)). All entries are requested round-robin, one
+    request each per round, so that the machine's noise falls on every entry alike; `warmup` rounds are not
+    measured."""
+    samples: dict[str, list[float]] = {name: [] for name in entries}
     for round_number in range(warmup + runs):
-        for name, url in pages.items():
+        for name, (client, url) in entries.items():
             start = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
@@ -54,8 +56,13 @@ def time_pages(client: Client, pages: dict[str, str], runs: int = 30, warmup: in
                 samples[name].append(elapsed)
     return {
         name: Timing(name, url, statistics.median(samples[name]), count_queries(client, url), runs, samples[name])
-        for name, url in pages.items()
+        for name, (client, url) in entries.items()
     }
+
+
+def time_pages(client: Client, pages: dict[str, str], runs: int = 30, warmup: int = 3) -> dict[str, Timing]:
+    """`time_requests` for several pages seen by one client (name -> url)."""
+    return time_requests({name: (client, url) for name, url in pages.items()}, runs, warmup)
 
 
 class Report:

@@ -4,7 +4,7 @@
 import pytest
 
 from tests.bench.conftest import RUNS, client_for
-from tests.bench.harness import Report
+from tests.bench.harness import Report, time_pages
 from tests.bench.pages import BASELINE, PAGES
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +14,6 @@ def test_page_cost(histories):
     user = histories[3650]["user"]
     client = client_for(user)
     urls = {BASELINE.name: BASELINE.path_for(user)} | {page.name: page.path_for(user) for page in PAGES}
-    from tests.bench.harness import time_pages
-
     timings = time_pages(client, urls, runs=RUNS)
     base = timings[BASELINE.name].median_ms
     report = Report(
