@@ -70,6 +70,25 @@ def _own_routine_url(owner) -> str:
     return reverse("routines:routine_detail", args=[make_routine(owner=owner, steps=3, name="My evening").pk])
 
 
+def _settings_refused(page) -> None:
+    """The settings form after an htmx save that the server refused (422): errors swapped in place."""
+    page.get_by_label("Default hold (seconds)").fill("5")
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        page.get_by_role("button", name="Save settings").click()
+    assert response.value.status == 422
+    page.locator(".invalid-feedback").first.wait_for()
+
+
+def _signup_refused(page) -> None:
+    """The sign-up page after a plain POST with mismatched passwords and a taken username."""
+    page.get_by_label("Username").fill("owner")
+    page.locator("#id_password1").fill("a-long-and-unusual-passphrase")
+    page.locator("#id_password2").fill("something-else-entirely-42")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
+    page.locator(".invalid-feedback").first.wait_for()
+
+
 PAGES: list[AuditPage] = [
     AuditPage("home", "/", lighthouse=True),  # signed in, this is the dashboard
     AuditPage("safety notice", "/safety/"),
@@ -81,11 +100,13 @@ PAGES: list[AuditPage] = [
     AuditPage("own routine", _own_routine_url, visitors=SIGNED_IN),
     AuditPage("log in", "/accounts/login/", visitors=ANONYMOUS),
     AuditPage("sign up", "/accounts/signup/", visitors=ANONYMOUS),
+    AuditPage("sign up refused", "/accounts/signup/", visitors=ANONYMOUS, browser_state=_signup_refused),
     AuditPage("password reset", "/accounts/password/reset/", visitors=ANONYMOUS),
     AuditPage("password reset sent", "/accounts/password/reset/sent/", visitors=ANONYMOUS),
     AuditPage("password reset bad link", "/accounts/password/reset/MQ/bad-token/", visitors=ANONYMOUS),
     AuditPage("password reset complete", "/accounts/password/reset/complete/", visitors=ANONYMOUS),
     AuditPage("settings", "/accounts/settings/", visitors=SIGNED_IN),
+    AuditPage("settings refused (htmx)", "/accounts/settings/", visitors=SIGNED_IN, browser_state=_settings_refused),
     AuditPage("password change", "/accounts/password/change/", visitors=SIGNED_IN),
     AuditPage("password change done", "/accounts/password/change/done/", visitors=SIGNED_IN),
     AuditPage("delete account", "/accounts/delete/", visitors=SIGNED_IN),

@@ -1,6 +1,7 @@
 """Shared data for the benchmarks: one user with 365 days of history and one with 3,650, made once per run."""
 
 import os
+import time
 
 import pytest
 from django.test import Client
@@ -15,9 +16,11 @@ def histories(django_db_setup, django_db_blocker) -> dict:
     with django_db_blocker.unblock():
         made = {}
         for days in (365, 3650):
+            start = time.perf_counter()
             user, how = seed_history(f"bench{days}", days)
+            seconds = time.perf_counter() - start
             user.profile.acknowledge_safety()
-            made[days] = {"user": user, "how": how}
+            made[days] = {"user": user, "how": how, "seed_seconds": seconds}
         return made
 
 

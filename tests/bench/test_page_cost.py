@@ -30,6 +30,10 @@ def test_page_cost(histories):
                    ratio=ratio, goal=page.goal, ok=ok)  # fmt: skip
         if not ok:
             missed.append(f"{page.name}: {ratio:.2f}x > {page.goal}x")
-    report.extra = {"history": histories[3650]["how"], "runs": RUNS}
+    report.extra = {
+        "history": histories[3650]["how"],
+        "seed_seconds_3650": histories[3650]["seed_seconds"],
+        "runs": RUNS,
+    }
     report.save()
     assert not missed, "Page-cost goals missed: " + "; ".join(missed)

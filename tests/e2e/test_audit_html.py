@@ -26,7 +26,7 @@ def fetch(audit_page: AuditPage, visitor: str, owner, request) -> str:
         page = request.getfixturevalue("page")
         page.context.clear_cookies()
         open_audited(page, audit_page, visitor, owner)
-        return "<!doctype html>\n" + page.content()
+        return page.content()  # the live DOM, doctype included
     client = Client()
     if visitor == "owner":
         client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
