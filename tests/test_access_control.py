@@ -170,3 +170,13 @@ def test_post_without_csrf_token_is_403(name: str, route: Route, people):
     for user in personas:
         response = client_for(user, enforce_csrf_checks=True).post(url, {})
         assert response.status_code == 403, f"POST {url} without CSRF token as {user}: {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_private_areas_out_of_search_engines(client):
+    response = client.get("/robots.txt")
+    body = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    for private in ("/accounts/", "/journal/", "/admin/"):
+        assert f"Disallow: {private}\n" in body
+    assert "Disallow: /\n" not in body  # the landing page, safety notice and catalogue stay indexable
