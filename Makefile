@@ -34,6 +34,17 @@ test: setup
 bench: setup
 	$(PY) -m pytest tests/bench -p no:randomly -q -s $(PYTEST_ARGS)
 
+# The pinned audit tools (axe-core, vnu-jar, lighthouse) from package-lock.json; no install scripts run (vnu-jar's
+# would download a Java: we use the system's), and nothing is fetched when the audits run.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+# axe-core and the Nu HTML Checker over every audited page, then Lighthouse on a real server (tests/audit/).
+audit: setup $(NODE_STAMP)
+	TENDERSPOT_AUDITS=require $(PY) -m pytest tests/e2e/test_audit_axe.py tests/e2e/test_audit_html.py -q -p no:randomly $(PYTEST_ARGS)
+	TENDERSPOT_AUDITS=require $(PY) -m tests.audit.lighthouse
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

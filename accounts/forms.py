@@ -3,6 +3,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import Profile
 
@@ -78,3 +79,10 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That username and password do not match. Both are case-sensitive.",
     }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is built, so no validator enforces it: a huge
+        # username would reach authenticate() and the failed-login record (a 255-character column).
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -1,16 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.decorators.http import require_http_methods
 
 from accounts import views
 from accounts.forms import LoginForm
 
 app_name = "accounts"
 
+# Django's form views also take PUT (as a POST); Tenderspot answers only GET and POST (anything else: 405).
+get_or_post = require_http_methods(["GET", "POST"])
+
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
+        get_or_post(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm)),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -18,9 +22,11 @@ urlpatterns = [
     path("delete/", views.delete_account, name="delete"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
+        get_or_post(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change.html",
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
         ),
         name="password_change",
     ),
@@ -31,11 +37,13 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        get_or_post(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_reset.html",
+                email_template_name="accounts/email/password_reset.txt",
+                subject_template_name="accounts/email/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),
@@ -46,9 +54,11 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
+        get_or_post(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="accounts/password_reset_confirm.html",
+                success_url=reverse_lazy("accounts:password_reset_complete"),
+            )
         ),
         name="password_reset_confirm",
     ),

@@ -6,6 +6,7 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("safety/", views.safety, name="safety"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("accounts/", include("accounts.urls")),
     path("routines/", include("routines.urls")),
     path("journal/", include("journal.urls")),

@@ -36,6 +36,12 @@ def acknowledge_safety(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request))
 
 
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """The public pages may be indexed; journals, accounts and share links may not."""
+    return TemplateResponse(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

@@ -1,0 +1,30 @@
+"""Shared data for the benchmarks: one user with 365 days of history and one with 3,650, made once per run."""
+
+import os
+import time
+
+import pytest
+from django.test import Client
+
+from tests.bench.history import seed_history
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+
+
+@pytest.fixture(scope="session")
+def histories(django_db_setup, django_db_blocker) -> dict:
+    with django_db_blocker.unblock():
+        made = {}
+        for days in (365, 3650):
+            start = time.perf_counter()
+            user, how = seed_history(f"bench{days}", days)
+            seconds = time.perf_counter() - start
+            user.profile.acknowledge_safety()
+            made[days] = {"user": user, "how": how, "seed_seconds": seconds}
+        return made
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

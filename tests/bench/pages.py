@@ -1,0 +1,48 @@
+"""The pages the page-cost and growth benchmarks time, each against the catalogue taken in the same run.
+
+Add a page with one line (a path, or `url(user) -> path` that may create what the page needs for that user):
+
+    BenchPage("journal", "/journal/", goal=2.0),
+    BenchPage("session", lambda user: f"/journal/sessions/{user.sessions.first().pk}/", goal=2.0),
+    BenchPage("trends", "/journal/trends/", goal=4.0),
+    BenchPage("trends (all)", "/journal/trends/?range=all", goal=8.0, grows_with_history=True),
+    BenchPage("share page", share_page_url, goal=None),
+
+`goal`: the largest allowed median-time ratio to the catalogue with 3,650 days of history (None: reported only).
+`grows_with_history`: the page's content grows with history, so the growth benchmark does not hold it to 1.3x
+(its query count must still not grow).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str
+    url: str | Callable[..., str]
+    goal: float | None = None
+    grows_with_history: bool = False
+
+    def path_for(self, user) -> str:
+        return self.url(user) if callable(self.url) else self.url
+
+
+def _builtin_routine(user) -> str:
+    from routines.models import Routine
+
+    return reverse("routines:routine_detail", args=[Routine.objects.builtin().get(slug="whole-article").pk])
+
+
+BASELINE = BenchPage("catalogue", "/routines/points/")
+
+PAGES: list[BenchPage] = [
+    BenchPage("dashboard", "/", goal=2.0),
+    BenchPage("routine list", "/routines/", goal=2.0),
+    BenchPage("routine detail", _builtin_routine, goal=2.0),
+]
+
+# Growth: content that does not grow with history may take at most this much longer at 3,650 days than at 365.
+GROWTH_GOAL = 1.3
