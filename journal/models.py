@@ -79,22 +79,11 @@ class SessionQuerySet(models.QuerySet):
         )
         if fresh is not None:
             return fresh
-        steps = routine.steps.select_related("point").order_by("position")
-        plan = [
-            {
-                "point_id": step.point_id,
-                "point_slug": step.point.slug,
-                "point_name": step.point.name,
-                "side": step.side,
-                "hold_seconds": step.hold_seconds,
-            }
-            for step in steps
-        ]
         return self.create(
             user=user,
             routine=routine,
             routine_name=routine.name,
-            plan=plan,
+            plan=routine.plan_snapshot(),
             started_at=now,
             last_activity_at=now,
             local_date=user.profile.local_date(now),

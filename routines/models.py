@@ -195,6 +195,19 @@ class Routine(models.Model):
     def is_builtin(self) -> bool:
         return self.owner_id is None
 
+    def plan_snapshot(self) -> list[dict]:
+        """The steps as a session stores them at its start, so later edits never change a session or history."""
+        return [
+            {
+                "point_id": step.point_id,
+                "point_slug": step.point.slug,
+                "point_name": step.point.name,
+                "side": step.side,
+                "hold_seconds": step.hold_seconds,
+            }
+            for step in self.steps.select_related("point").order_by("position")
+        ]
+
     def can_edit(self, user) -> bool:
         return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
 

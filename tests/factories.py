@@ -45,16 +45,7 @@ def make_routine(owner=None, steps: int = 2, hold_seconds: int = 30, **fields) -
 
 
 def plan_of(routine: Routine) -> list[dict]:
-    return [
-        {
-            "point_id": step.point_id,
-            "point_slug": step.point.slug,
-            "point_name": step.point.name,
-            "side": step.side,
-            "hold_seconds": step.hold_seconds,
-        }
-        for step in routine.steps.select_related("point").order_by("position")
-    ]
+    return routine.plan_snapshot()
 
 
 def make_session(user, routine: Routine | None = None, started_at=None, **fields) -> Session:

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if days < 1 or days > 36500:
             raise CommandError("--days must be between 1 and 36500.")
         rng = random.Random(seed)
-        routines = {r.slug: (r, self._plan(r)) for r in Routine.objects.builtin().filter(slug__in=ROUTINE_WEIGHTS)}
+        routines = {r.slug: (r, r.plan_snapshot()) for r in Routine.objects.builtin().filter(slug__in=ROUTINE_WEIGHTS)}
         if len(routines) != len(ROUTINE_WEIGHTS):
             raise CommandError("The built-in routines are missing: run `manage.py migrate` first.")
         started = timezone.now()
@@ -81,19 +81,6 @@ class Command(BaseCommand):
         profile.safety_acknowledged_at = profile.safety_acknowledged_at or timezone.now()
         profile.save()
         return user
-
-    @staticmethod
-    def _plan(routine: Routine) -> list[dict]:
-        return [
-            {
-                "point_id": step.point_id,
-                "point_slug": step.point.slug,
-                "point_name": step.point.name,
-                "side": step.side,
-                "hold_seconds": step.hold_seconds,
-            }
-            for step in routine.steps.select_related("point").order_by("position")
-        ]
 
     def _sessions(self, user, days: int, rng: random.Random, routines):
         zone = ZoneInfo(TIME_ZONE)
