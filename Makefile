@@ -11,10 +11,13 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 
 .PHONY: run test bench audit setup migrate lint check-python clean
 
-check-python:
-	@if [ -z "$(PYTHON)" ]; then echo "Tenderspot needs Python 3.12 or newer: install python3.12 (e.g. apt install python3.12 python3.12-venv, or pyenv install 3.12)"; exit 1; fi
+NO_PYTHON := Tenderspot needs Python 3.12 or newer: install python3.12 (e.g. apt install python3.12 python3.12-venv, or pyenv install 3.12)
 
-$(STAMP): pyproject.toml constraints.txt | check-python
+check-python:
+	@if [ -z "$(PYTHON)" ]; then echo "$(NO_PYTHON)"; exit 1; fi
+
+$(STAMP): pyproject.toml constraints.txt
+	@if [ -z "$(PYTHON)" ]; then echo "$(NO_PYTHON)"; exit 1; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
 	$(PY) -m pip install --quiet -c constraints.txt --group dev
