@@ -6,14 +6,18 @@ URL = "/accounts/login/"
 
 @pytest.mark.django_db
 def test_login_starts_a_new_session_id(owner, password):
+    from django.contrib.sessions.models import Session as StoredSession
+
     client = Client()
-    client.get(URL)
-    client.session["probe"] = 1
-    before = client.cookies.get("sessionid")
+    anonymous = client.session  # an anonymous visitor's session, as a fixation attacker would plant it
+    anonymous["probe"] = 1
+    anonymous.save()
+    client.cookies["sessionid"] = anonymous.session_key
     response = client.post(URL, {"username": "owner", "password": password})
     assert response.status_code == 302
-    after = client.cookies["sessionid"].value
-    assert after and (before is None or before.value != after)
+    signed_in = client.cookies["sessionid"].value
+    assert signed_in != anonymous.session_key
+    assert not StoredSession.objects.filter(session_key=anonymous.session_key).exists()
 
 
 @pytest.mark.django_db
