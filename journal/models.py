@@ -68,13 +68,15 @@ class SessionQuerySet(models.QuerySet):
     def start(self, user, routine: Routine, now=None) -> "Session":
         """A new in-progress session of `routine` with a snapshot of its steps, its safety check not yet answered.
 
-        A double tap on "Start" reuses a session of the same routine started moments ago and not yet begun.
+        A double tap on "Start", a replayed request or a second tab reuse a session of the same routine started
+        within RESTART_WINDOW that has nothing logged yet (its safety check may be answered already).
         """
         now = now or timezone.now()
         fresh = (
             self.for_user(user)
             .in_progress()
-            .filter(routine=routine, safety_check=SafetyAnswer.NOT_ASKED, started_at__gte=now - RESTART_WINDOW)
+            .filter(routine=routine, started_at__gte=now - RESTART_WINDOW, releases__isnull=True)
+            .order_by("-started_at", "-pk")
             .first()
         )
         if fresh is not None:
@@ -89,41 +91,56 @@ class SessionQuerySet(models.QuerySet):
             local_date=user.profile.local_date(now),
         )
 
-    def quick_log(self, user, point: Point, side: str, held_seconds: int, **answers) -> "Session":
-        """One release done away from the timer ("I did this at the gym"): a completed one-step session."""
+    def quick_log(self, user, key, point: Point, side: str, held_seconds: int, **answers) -> tuple["Session", bool]:
+        """One release done away from the timer ("I did this at the gym"): a completed one-step session.
+
+        `key` is the one-time key of the form the user filled in: a double tap, a replayed request or a second tab
+        posting the same form finds the session made the first time. Returns (session, created).
+        """
+        existing = self.for_user(user).filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
         now = timezone.now()
-        with transaction.atomic():
-            session = self.create(
-                user=user,
-                routine=None,
-                routine_name=QUICK_LOG_NAME,
-                plan=[
-                    {
-                        "point_id": point.pk,
-                        "point_slug": point.slug,
-                        "point_name": point.name,
-                        "side": side,
-                        "hold_seconds": held_seconds,
-                    }
-                ],
-                started_at=now,
-                last_activity_at=now,
-                finished_at=now,
-                local_date=user.profile.local_date(now),
-                status=SessionStatus.COMPLETED,
-            )
-            Release.objects.create(
-                session=session,
-                position=1,
-                point=point,
-                point_name=point.name,
-                side=side,
-                prescribed_seconds=held_seconds,
-                held_seconds=held_seconds,
-                ended_at=now,
-                logged_at=now,
-                **answers,
-            )
+        try:
+            with transaction.atomic():
+                session = self._quick_log_rows(user, key, point, side, held_seconds, now, answers)
+        except IntegrityError:  # the same form posted in parallel: the other request made it first
+            return self.for_user(user).get(idempotency_key=key), False
+        return session, True
+
+    def _quick_log_rows(self, user, key, point: Point, side: str, held_seconds: int, now, answers: dict) -> "Session":
+        session = self.create(
+            user=user,
+            routine=None,
+            routine_name=QUICK_LOG_NAME,
+            plan=[
+                {
+                    "point_id": point.pk,
+                    "point_slug": point.slug,
+                    "point_name": point.name,
+                    "side": side,
+                    "hold_seconds": held_seconds,
+                }
+            ],
+            started_at=now,
+            last_activity_at=now,
+            finished_at=now,
+            local_date=user.profile.local_date(now),
+            status=SessionStatus.COMPLETED,
+            idempotency_key=key,
+        )
+        Release.objects.create(
+            session=session,
+            position=1,
+            point=point,
+            point_name=point.name,
+            side=side,
+            prescribed_seconds=held_seconds,
+            held_seconds=held_seconds,
+            ended_at=now,
+            logged_at=now,
+            **answers,
+        )
         return session
 
     def red_flagged(self) -> "SessionQuerySet":
@@ -161,6 +178,8 @@ class Session(models.Model):
     # The hold now running, recorded by the server when the user presses start.
     current_hold_position = models.PositiveIntegerField(null=True, blank=True)
     current_hold_started_at = models.DateTimeField(null=True, blank=True)
+    # The one-time key of the form that made this session (the quick log): a replay finds the session by it.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -174,6 +193,8 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=zero_to_ten("pain_before"), name="session_pain_before_0_10"),
             models.CheckConstraint(condition=zero_to_ten("pain_after"), name="session_pain_after_0_10"),
+            # Unique per user (NULLs never clash): one session per submitted form, whatever the replays.
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="session_unique_user_key"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 """Forms of the session runner. The 0-10 scales render as rows of large radio buttons (runner_scale.html)."""
 
+import uuid
+
 from django import forms
 
 from journal.models import NOTES_MAX_LENGTH
@@ -137,7 +139,14 @@ class FinishForm(forms.Form):
     notes = notes_field()
 
 
+STALE_KEY_ERROR = "This form was out of date, so nothing was saved yet. Your answers are still here: press Save again."
+
+
 class QuickLogForm(forms.Form):
+    # A one-time key made when the form is drawn: a replay of the same form finds the session it made.
+    key = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": STALE_KEY_ERROR, "invalid": STALE_KEY_ERROR}
+    )
     point = forms.ModelChoiceField(label="Point", queryset=Point.objects.none(), empty_label="Choose a point")
     side = forms.ChoiceField(label="Side", choices=Side.choices, widget=ButtonRadios())
     held_seconds = forms.IntegerField(
@@ -158,6 +167,22 @@ class QuickLogForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["point"].queryset = Point.objects.visible_to(user).order_by("order", "name")
+        if not self.is_bound:
+            self.initial["key"] = uuid.uuid4()
+
+    @staticmethod
+    def posted_key(data) -> uuid.UUID | None:
+        """The key a post carries, if it is a well-formed one (a replay is recognised before validation)."""
+        try:
+            return uuid.UUID(str(data.get("key", "")))
+        except ValueError:
+            return None
+
+    def renew_stale_key(self) -> None:
+        """After a missing or malformed key, the form is drawn again with a fresh one so that Save works."""
+        if "key" in self.errors:
+            self.data = self.data.copy()
+            self.data["key"] = str(uuid.uuid4())
 
     def release_answers(self) -> dict:
         data = self.cleaned_data

@@ -47,6 +47,13 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     return _go(request, reverse("journal:session_summary", args=[session.pk]))
 
 
+def time_left(seconds: int) -> str:
+    """The holds still to do, in plain words: "under a minute", "about 1 min", "about 12 min"."""
+    if seconds < 60:
+        return "under a minute"
+    return f"about {round(seconds / 60)} min"
+
+
 def _panel_context(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
     context: dict = {"session": session, "profile": request.user.profile}
@@ -73,7 +80,7 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             point=point,
             map_points=[point] if point is not None else [],
             completed=len(session.logged_positions()),
-            minutes_left=max(1, round(session.seconds_left / 60)),
+            time_left=time_left(session.seconds_left),
             form=form
             or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
             log_open=form is not None,
@@ -89,13 +96,15 @@ def _panel(request: HttpRequest, session: Session, form=None, mode: str | None =
 @safety_acknowledged
 @require_POST
 def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
+    """One button. A double tap, a retried request or a second tab within RESTART_WINDOW land on the same session
+    as long as nothing is logged in it yet (Session.objects.start)."""
     routine = get_object_or_404(Routine.objects.for_user(request.user), pk=routine_pk)
     if not routine.steps.exists():
         messages.warning(request, "This routine has no steps yet. Add a point to it first.")
-        return redirect("routines:routine_detail", pk=routine.pk)
+        return _go(request, reverse("routines:routine_detail", args=[routine.pk]))
     Session.objects.abandon_stale_for(request.user)
     session = Session.objects.start(request.user, routine)
-    return redirect("journal:session_run", pk=session.pk)
+    return _go(request, reverse("journal:session_run", args=[session.pk]))
 
 
 @login_required
@@ -112,19 +121,26 @@ def session_run(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
+    form = SafetyCheckForm(request.POST)
     if not session.is_open:
+        if session.red_flag and form.is_valid() and form.reports_red_flag:
+            return _red_flag_stop(request, session)  # the same answer again (a retry): the same answer back
         return _refuse_closed(request, session)
     if not session.needs_safety_check:  # answered already (a replay, another tab): carry on where it stands
         return _after_post(request, session)
-    form = SafetyCheckForm(request.POST)
     if not form.is_valid():
         return _panel(request, session, form, mode="check")
     session.answer_safety_check(form.reports_red_flag, form.cleaned_data["pain_before"])
     if session.red_flag:
-        if request.htmx:
-            return TemplateResponse(request, f"{RUNNER}#{PANEL}", {"session": session, "mode": "stopped"})
-        return redirect("journal:session_summary", pk=session.pk)  # shows the red flags and what to do
+        return _red_flag_stop(request, session)
     return _after_post(request, session)
+
+
+def _red_flag_stop(request: HttpRequest, session: Session) -> HttpResponse:
+    """What to do now, in place over htmx; the summary (which shows the red flags) for a plain post."""
+    if request.htmx:
+        return TemplateResponse(request, f"{RUNNER}#{PANEL}", {"session": session, "mode": "stopped"})
+    return redirect("journal:session_summary", pk=session.pk)
 
 
 def _after_post(request: HttpRequest, session: Session) -> HttpResponse:
@@ -201,9 +217,9 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
     """Pain after and notes; possible at any point (steps not logged stay unlogged)."""
     session = _session_for(request, pk)
     if not session.is_open:
-        if request.method == "POST":
+        if request.method == "POST" and not _is_finish_replay(session, FinishForm(request.POST)):
             return _refuse_closed(request, session)
-        return redirect("journal:session_summary", pk=session.pk)
+        return _go(request, reverse("journal:session_summary", args=[session.pk]))
     if session.needs_safety_check:
         return _go(request, reverse("journal:session_run", args=[session.pk]))
     form = FinishForm(request.POST or None)
@@ -211,6 +227,15 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
         session.finish(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
         return _go(request, reverse("journal:session_summary", args=[session.pk]))
     return _panel(request, session, form if form.is_bound else None, mode="finish")
+
+
+def _is_finish_replay(session: Session, form: FinishForm) -> bool:
+    """The finish this session already had, sent again (a retry after a lost answer, a double tap)."""
+    return (
+        session.status == SessionStatus.COMPLETED
+        and form.is_valid()
+        and (form.cleaned_data["pain_after"], form.cleaned_data["notes"]) == (session.pain_after, session.notes)
+    )
 
 
 @login_required
@@ -239,13 +264,33 @@ def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def quick_log(request: HttpRequest) -> HttpResponse:
-    """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session."""
-    form = QuickLogForm(request.POST or None, user=request.user)
+    """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session.
+
+    The form carries a one-time key: a double tap, a replayed request or a second tab posting the same form lands on
+    the session the first post made, and never makes a second one.
+    """
+    if request.method == "POST":
+        key = QuickLogForm.posted_key(request.POST)
+        done = Session.objects.for_user(request.user).filter(idempotency_key=key).first() if key else None
+        if done is not None:
+            return _quick_log_done(request, done, created=False)
+    form = QuickLogForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         point = data["point"]
         held = data["held_seconds"] or point.default_hold_seconds
-        session = Session.objects.quick_log(request.user, point, data["side"], held, **form.release_answers())
-        messages.success(request, "Logged. Thank you for keeping your journal up to date.")
-        return _go(request, reverse("journal:session_summary", args=[session.pk]))
+        session, created = Session.objects.quick_log(
+            request.user, data["key"], point, data["side"], held, **form.release_answers()
+        )
+        return _quick_log_done(request, session, created)
+    if form.is_bound:
+        form.renew_stale_key()
     return render_form_page(request, "journal/quick_log.html", "form", {"form": form})
+
+
+def _quick_log_done(request: HttpRequest, session: Session, created: bool) -> HttpResponse:
+    if created:
+        messages.success(request, "Logged. Thank you for keeping your journal up to date.")
+    else:
+        messages.info(request, "This release was already saved, so it was not logged twice.")
+    return _go(request, reverse("journal:session_summary", args=[session.pk]))

@@ -3,7 +3,7 @@
  * Without JavaScript the runner is plain pages and forms (the log form shows, the timer stays hidden). With it:
  * Start hold -> the server records the start -> lead-in -> countdown (pause/resume, Done ends early) -> end cue
  * (tone, vibration, visual change) -> the log form shows with the held seconds filled in. htmx posts the form; if
- * the request fails, the form stays as entered with a "Try again" button.
+ * the request fails, the form stays as entered with a "Try again" button (static/js/retry.js).
  */
 (function () {
   "use strict";
@@ -324,31 +324,6 @@
 
   document.addEventListener("keydown", function (event) {
     if (current && document.body.contains(current.el)) { current.onKey(event); }
-  });
-
-  // A failed save keeps the form as entered and offers a retry (htmx does not swap error responses).
-  function showRetry(event) {
-    var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
-    if (!form) { return; }
-    var box = form.querySelector("[data-retry]");
-    if (!box) { return; }
-    box.hidden = false;
-    var retry = box.querySelector("[data-action=retry]");
-    if (retry && !retry.dataset.bound) {
-      retry.dataset.bound = "1";
-      retry.addEventListener("click", function () {
-        box.hidden = true;
-        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
-      });
-    }
-    if (retry) { retry.focus(); }
-  }
-  document.addEventListener("htmx:sendError", showRetry);
-  document.addEventListener("htmx:responseError", showRetry);
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
-    var box = form && form.querySelector("[data-retry]");
-    if (box) { box.hidden = true; }
   });
 
   // After htmx swaps in a new panel (the next step, or the same one with errors): set up its timer, move focus.
