@@ -157,3 +157,21 @@ def test_text_is_escaped():
     chart = charts.Chart("x", "<b>", "&", charts._svg("x", "<b>", "&", 10, 10, ""), ["a"], [["<i>"]])
     assert "<b>" not in str(chart.html()) and "&lt;i&gt;" in chart.table_html()
     assert re.search(r"<title id=\"x-title\">&lt;b&gt;</title>", str(chart.svg))
+
+
+def test_table_escapes_every_cell_and_keeps_safe_markup():
+    """The table is built with a fast escape (thousands of cells for "all"): text is escaped, safe markup kept."""
+    from django.utils.safestring import mark_safe
+
+    from journal.charts import Chart
+
+    chart = Chart(
+        id='c"1', title="<Pain & more>", desc="", svg=mark_safe("<svg></svg>"), columns=["Day", "<i>n</i>"],
+        rows=[["<script>x</script>", mark_safe("<abbr>5</abbr>"), "'quoted'"]],
+    )  # fmt: skip
+    table = chart.table_html()
+    assert '<th scope="row">&lt;script&gt;x&lt;/script&gt;</th>' in table
+    assert "<td><abbr>5</abbr></td><td>&#x27;quoted&#x27;</td>" in table
+    assert '<th scope="col">&lt;i&gt;n&lt;/i&gt;</th>' in table
+    assert 'id="c&quot;1-table"' in table and "<caption>&lt;Pain &amp; more&gt;</caption>" in table
+    assert "<script>" not in table

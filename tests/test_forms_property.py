@@ -17,15 +17,18 @@ time-zone rule that the form forgot shows up here), then `check(owner, data, res
 runs in a transaction that is rolled back, so examples never see each other's rows.
 """
 
+import json
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,11 +77,34 @@ class FormCase:
 # Checks: what a success or a refusal must have left behind ------------------------------------------------------
 
 
-def snapshot(owner) -> dict:
+def snapshot(owner, models=()) -> dict:
     return {
         "users": User.objects.count(),
         "profile": Profile.objects.filter(user=owner).values().first(),
+        "rows": {model._meta.label: list(model.objects.order_by("pk").values()) for model in models},
     }
+
+
+def rows(models) -> dict:
+    return snapshot(None, models)["rows"]
+
+
+def refusal_changes_nothing(models) -> Callable:
+    """A refused form (400, 413 or 422) leaves every row of `models` exactly as it was."""
+
+    def check(owner, data, response, before) -> None:
+        if response.status_code in (400, 413, 422):
+            assert rows(models) == before["rows"], "a refused form changed stored rows"
+
+    return check
+
+
+def both(*checks: Callable) -> Callable:
+    def check(owner, data, response, before) -> None:
+        for one in checks:
+            one(owner, data, response, before)
+
+    return check
 
 
 def check_signup(owner, data, response, before) -> None:
@@ -160,6 +186,343 @@ FORMS: list[FormCase] = [
 ]
 
 
+# The journal and the routine builder ----------------------------------------------------------------------------
+
+PAIN = st.integers(-1, 11).map(str)
+YES_NO = st.sampled_from(["yes", "no", "", "maybe"])
+SIDES = st.sampled_from(["left", "right", "both", ""])
+NOTES = st.text(max_size=60) | st.just("n" * 2001)
+DATETIME = st.datetimes(
+    min_value=datetime(1999, 1, 1),
+    max_value=datetime(2031, 1, 1),  # a form's naive local input
+).map(lambda d: d.strftime("%Y-%m-%dT%H:%M"))
+JOURNAL_STATUSES = frozenset({200, 201, 204, 302, 400, 422})
+
+
+def _open_session(owner, checked: bool = True):
+    from journal.models import Session
+    from tests.factories import make_routine
+
+    owner.profile.acknowledge_safety()
+    session = Session.objects.start(owner, make_routine(owner=owner, steps=2, hold_seconds=30))
+    if checked:
+        session.answer_safety_check(False, pain_before=5)
+    return session
+
+
+def _run_url(name: str, checked: bool = True) -> Callable[..., str]:
+    return lambda owner: reverse(name, args=[_open_session(owner, checked).pk])
+
+
+def _done_session(owner):
+    from tests.factories import make_log
+
+    return make_log(owner, days=1)[0]
+
+
+def _release_edit_url(owner) -> str:
+    session = _done_session(owner)
+    return reverse("journal:release_edit", args=[session.pk, session.releases.first().pk])
+
+
+def _own_routine(owner):
+    from tests.factories import make_routine
+
+    return make_routine(owner=owner, steps=1)
+
+
+def _acknowledged(path: str) -> Callable[..., str]:
+    def url(owner) -> str:
+        owner.profile.acknowledge_safety()
+        return path
+
+    return url
+
+
+def _start_url(owner) -> str:
+    owner.profile.acknowledge_safety()
+    return reverse("journal:session_start", args=[_own_routine(owner).pk])
+
+
+def check_release_log(owner, data, response, before) -> None:
+    from journal.models import Release
+
+    for release in Release.objects.filter(session__user=owner):
+        assert 0 <= release.pressure <= 10 and 0 <= release.pain_now <= 10
+    if response.status_code in (302, 200, 204) and response.status_code != 422:
+        logged = Release.objects.filter(session__user=owner).count() - len(before["rows"]["journal.Release"])
+        assert logged in (0, 1)
+
+
+def _upload(raw: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("export.json", raw, content_type="application/json")
+
+
+JSON_SCALAR = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.text(max_size=20)
+)
+
+
+def maybe(plausible: st.SearchStrategy) -> st.SearchStrategy:
+    """Mostly the plausible value, sometimes any JSON scalar in its place."""
+    return st.one_of(plausible, plausible, plausible, JSON_SCALAR)
+
+
+ISO = DATETIME.map(lambda d: d + ":00+00:00")
+IMPORT_FILE = st.fixed_dictionaries(
+    {
+        "format": maybe(st.just("tenderspot-journal")),
+        "version": maybe(st.just(1)),
+        "profile": st.fixed_dictionaries(
+            {"time_zone": maybe(st.sampled_from(["UTC", "Europe/Paris"])), "default_hold_seconds": maybe(st.just(45))}
+        ),
+        "points": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "ref": maybe(st.just("custom:1")),
+                    "name": maybe(st.text(min_size=1, max_size=30)),
+                    "area": maybe(st.sampled_from(["glutes", "heel", None])),
+                    "default_hold_seconds": maybe(st.integers(0, 400)),
+                    "map_view": maybe(st.sampled_from(["soles", "back"])),
+                    "map_x": maybe(st.decimals(0, 120, places=2).map(str)),
+                    "map_y": maybe(st.just("50.00")),
+                }
+            ),
+            max_size=2,
+        ),
+        "routines": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "ref": maybe(st.just("routine:1")),
+                    "name": maybe(st.text(min_size=1, max_size=30)),
+                    "steps": st.lists(
+                        st.fixed_dictionaries(
+                            {
+                                "position": maybe(st.integers(0, 3)),
+                                "point": maybe(st.sampled_from(["custom:1", "builtin:glute-top", "builtin:nope"])),
+                                "side": maybe(SIDES),
+                                "hold_seconds": maybe(st.integers(0, 400)),
+                            }
+                        ),
+                        max_size=2,
+                    ),
+                }
+            ),
+            max_size=2,
+        ),
+        "sessions": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "routine": maybe(st.sampled_from(["routine:1", "builtin:glutes-only", None])),
+                    "routine_name": maybe(st.text(max_size=30)),
+                    "started_at": maybe(ISO),
+                    "finished_at": maybe(ISO | st.none()),
+                    "status": maybe(st.sampled_from(["completed", "in_progress", "stopped", "abandoned"])),
+                    "pain_before": maybe(st.integers(-1, 11)),
+                    "pain_after": maybe(st.integers(-1, 11)),
+                    "safety_check": maybe(st.sampled_from(["", "no", "yes"])),
+                    "releases": st.lists(
+                        st.fixed_dictionaries(
+                            {
+                                "position": maybe(st.integers(0, 3)),
+                                "point": maybe(st.sampled_from(["custom:1", "builtin:glute-top", None])),
+                                "point_name": maybe(st.text(max_size=30)),
+                                "side": maybe(SIDES),
+                                "held_seconds": maybe(st.integers(-1, 400)),
+                                "started_at": maybe(ISO),
+                                "pressure": maybe(st.integers(-1, 11)),
+                                "pain_now": maybe(st.integers(-1, 11)),
+                                "tender": maybe(st.booleans()),
+                            }
+                        ),
+                        max_size=3,
+                    ),
+                }
+            ),
+            max_size=2,
+        ),
+    }
+).map(lambda d: json.dumps(d).encode())
+
+
+def _journal_cases() -> list[FormCase]:
+    from journal.models import Release, Reminder, Session, ShareLink
+    from routines.models import Point, Routine, RoutineStep
+
+    journal = [Session, Release]
+    return [
+        FormCase(
+            "runner: release log",
+            _run_url("journal:release_log"),
+            fields={
+                "position": st.integers(-1, 3).map(str),
+                "tender": YES_NO,
+                "pressure": PAIN,
+                "pain_now": PAIN,
+                "held_seconds": st.integers(-5, 1000).map(str),
+                "stopped_early": st.sampled_from(["on", ""]),
+                "notes": NOTES,
+            },
+            models=journal,
+            check=both(refusal_changes_nothing(journal), check_release_log),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "runner: safety check",
+            _run_url("journal:session_check", checked=False),
+            fields={"pain_before": PAIN, "red_flag": YES_NO},
+            models=journal,
+            check=refusal_changes_nothing(journal),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "runner: start",
+            _start_url,
+            fields={"anything": st.text(max_size=20)},
+            models=journal,
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "runner: finish",
+            _run_url("journal:session_finish"),
+            fields={"pain_after": PAIN, "notes": NOTES},
+            models=journal,
+            check=refusal_changes_nothing(journal),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "runner: quick log",
+            "/journal/log/",
+            fields={
+                "point": st.sampled_from(["1", "2", "999999", "x"]),
+                "side": SIDES,
+                "held_seconds": st.integers(-5, 1000).map(str),
+                "tender": YES_NO,
+                "pressure": PAIN,
+                "pain_now": PAIN,
+                "notes": NOTES,
+            },
+            models=journal,
+            check=refusal_changes_nothing(journal),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "history: session edit",
+            lambda owner: reverse("journal:session_edit", args=[_done_session(owner).pk]),
+            fields={
+                "started_at": DATETIME,
+                "finished_at": DATETIME | st.just(""),
+                "pain_before": PAIN,
+                "pain_after": PAIN,
+                "notes": NOTES,
+            },
+            models=journal,
+            check=refusal_changes_nothing(journal),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "history: release edit",
+            _release_edit_url,
+            fields={
+                "side": SIDES,
+                "held_seconds": st.integers(-5, 1000).map(str),
+                "tender": st.sampled_from(["true", "false", "", "yes", "x"]),
+                "pressure": PAIN,
+                "pain_now": PAIN,
+                "stopped_early": st.sampled_from(["on", ""]),
+                "skipped": st.sampled_from(["on", ""]),
+                "notes": NOTES,
+            },
+            models=journal,
+            check=refusal_changes_nothing(journal),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "routine create",
+            _acknowledged("/routines/new/"),
+            fields={"name": st.text(max_size=120), "description": NOTES},
+            models=[Routine],
+            check=refusal_changes_nothing([Routine]),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "routine rename",
+            lambda owner: reverse("routines:routine_edit", args=[_own_routine(owner).pk]),
+            fields={"name": st.text(max_size=120), "description": NOTES},
+            models=[Routine],
+            check=refusal_changes_nothing([Routine]),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "routine step add",
+            lambda owner: reverse("routines:step_add", args=[_own_routine(owner).pk]),
+            fields={
+                "point": st.sampled_from(["glute-top", "heel-inside-edge", "1", "nope"]),
+                "side": SIDES,
+                "hold_seconds": st.integers(-5, 1000).map(str),
+            },
+            models=[RoutineStep],
+            check=refusal_changes_nothing([RoutineStep]),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "custom point",
+            "/routines/points/mine/new/",
+            fields={
+                "name": st.text(max_size=120),
+                "area": st.sampled_from(["1", "2", "99", ""]),
+                "location": NOTES,
+                "default_hold_seconds": st.integers(-5, 1000).map(str),
+                "map_view": st.sampled_from(["soles", "back", "front", ""]),
+                "map_x": st.decimals(-10, 200, places=3).map(str),
+                "map_y": st.decimals(-10, 200, places=2).map(str),
+            },
+            models=[Point],
+            check=refusal_changes_nothing([Point]),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "import",
+            "/journal/import/",
+            fields={"file": st.one_of(IMPORT_FILE, IMPORT_FILE, st.binary(max_size=300)).map(_upload)},
+            models=[*journal, Point, Routine, RoutineStep, ShareLink, Reminder],
+            check=refusal_changes_nothing([*journal, Point, Routine, RoutineStep, ShareLink, Reminder]),
+            statuses=frozenset({200, 413, 422}),
+        ),
+        FormCase(
+            "share link create",
+            "/journal/share/",
+            fields={
+                "label": st.text(max_size=120),
+                "start_date": st.dates().map(str) | st.just(""),
+                "end_date": st.dates().map(str) | st.just(""),
+                "expires_in_days": st.sampled_from(["1", "7", "30", "90", "365", "0"]),
+            },
+            models=[ShareLink],
+            check=refusal_changes_nothing([ShareLink]),
+            statuses=JOURNAL_STATUSES,
+        ),
+        FormCase(
+            "reminder create",
+            "/journal/reminders/",
+            fields={
+                "routine": st.sampled_from(["", "1", "2", "99999"]),
+                "weekdays": st.lists(st.integers(-1, 8).map(str), max_size=8),
+                "time_of_day": st.times().map(lambda t: t.strftime("%H:%M")) | st.just("25:61"),
+                "duration_minutes": st.integers(-5, 2000).map(str),
+            },
+            models=[Reminder],
+            check=refusal_changes_nothing([Reminder]),
+            statuses=JOURNAL_STATUSES,
+        ),
+    ]
+
+
+FORMS += _journal_cases()
+
+
 # Fields a third-party model leaves blank by design although they are not `blank=True`: not ours to judge.
 NOT_CHECKED = {AccessAttempt: ["get_data", "post_data"]}
 
@@ -173,7 +536,7 @@ def assert_rows_valid(models: list) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", FORMS, ids=[case.name for case in FORMS])
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     database=None,  # no example database in the work tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example],
@@ -186,8 +549,9 @@ def test_form_survives_any_input(case: FormCase, owner, data):
     if case.signed_in:
         client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
     with transaction.atomic():
-        before = snapshot(owner)
-        response = client.post(case.path(owner), payload, headers={"HX-Request": "true"} if htmx else {})
+        path = case.path(owner)  # may create the owner's objects: before the snapshot
+        before = snapshot(owner, case.models)
+        response = client.post(path, payload, headers={"HX-Request": "true"} if htmx else {})
         assert response.status_code in case.statuses, f"{case.name}: {response.status_code} for {payload!r}"
         assert_rows_valid(case.models)
         if case.check:

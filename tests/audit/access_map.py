@@ -92,6 +92,85 @@ def _own_routine(owner) -> dict:
     return {"pk": make_routine(owner=owner).pk}
 
 
+def _own_point_pk(owner) -> dict:
+    from tests.factories import make_point
+
+    return {"pk": make_point(owner=owner).pk}
+
+
+def _own_routine_step(owner) -> dict:
+    from tests.factories import make_routine
+
+    routine = make_routine(owner=owner, steps=2)
+    return {"pk": routine.pk, "step_pk": routine.steps.order_by("position").first().pk}
+
+
+def _own_session(owner) -> dict:
+    from tests.factories import make_session
+
+    return {"pk": make_session(owner).pk}
+
+
+def _own_session_release(owner) -> dict:
+    from tests.factories import make_release, make_session
+
+    session = make_session(owner)
+    return {"pk": session.pk, "release_pk": make_release(session, 1).pk}
+
+
+def _own_share_link(owner) -> dict:
+    return {"pk": _share_link(owner)[0].pk}
+
+
+def _share_link(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from journal.exporters.tokens import new_token
+    from journal.models import ShareLink
+
+    token, token_hash = new_token()
+    link = ShareLink.objects.create(
+        user=owner, label="Physio", token_hash=token_hash, expires_at=timezone.now() + timedelta(days=30)
+    )
+    return link, token
+
+
+def _share_token(owner) -> dict:
+    return {"token": _share_link(owner)[1]}
+
+
+def _bad_token(owner) -> dict:
+    from journal.exporters.tokens import new_token
+
+    return {"token": new_token()[0]}
+
+
+def _reminder(owner):
+    from datetime import time
+
+    from journal.exporters.tokens import new_token
+    from journal.models import Reminder
+
+    token, token_hash = new_token()
+    return Reminder.objects.create(user=owner, weekdays=[0, 3], time_of_day=time(7, 30), token_hash=token_hash), token
+
+
+def _own_reminder(owner) -> dict:
+    return {"pk": _reminder(owner)[0].pk}
+
+
+def _reminder_token(owner) -> dict:
+    return {"token": _reminder(owner)[1]}
+
+
+def _own_routine_start(owner) -> dict:
+    from tests.factories import make_routine
+
+    return {"routine_pk": make_routine(owner=owner).pk}
+
+
 def _password_reset_token(owner) -> dict:
     return {"uidb64": urlsafe_base64_encode(force_bytes(owner.pk)), "token": default_token_generator.make_token(owner)}
 
@@ -138,4 +217,52 @@ ROUTES: dict[str, Route] = {
     "routines:point_detail": Route(PUBLIC, kwargs=_builtin_point, owner_kwargs=_custom_point),
     "routines:routine_list": Route(SIGNED_IN),
     "routines:routine_detail": Route(OWNER, kwargs=_own_routine, note="built-in routines are visible to everyone"),
+    "routines:point_create": Route(SIGNED_IN, methods=("GET", "POST")),
+    "routines:point_edit": Route(OWNER, methods=("GET", "POST"), kwargs=_own_point_pk),
+    "routines:point_delete": Route(OWNER, methods=("GET", "POST"), kwargs=_own_point_pk),
+    "routines:routine_create": Route(SIGNED_IN, methods=("GET", "POST")),
+    "routines:routine_edit": Route(OWNER, methods=("GET", "POST"), kwargs=_own_routine),
+    "routines:routine_copy": Route(OWNER, methods=("POST",), kwargs=_own_routine, note="built-in ones too"),
+    "routines:routine_archive": Route(OWNER, methods=("POST",), kwargs=_own_routine),
+    "routines:routine_unarchive": Route(OWNER, methods=("POST",), kwargs=_own_routine),
+    "routines:routine_delete": Route(OWNER, methods=("GET", "POST"), kwargs=_own_routine),
+    "routines:step_add": Route(OWNER, methods=("POST",), kwargs=_own_routine),
+    "routines:step_remove": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
+    "routines:step_move": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
+    # journal: the runner
+    "journal:session_start": Route(
+        OWNER, methods=("POST",), kwargs=_own_routine_start, note="built-in routines may be started by anyone"
+    ),
+    "journal:session_run": Route(OWNER, kwargs=_own_session),
+    "journal:session_check": Route(OWNER, methods=("POST",), kwargs=_own_session),
+    "journal:hold_start": Route(OWNER, methods=("POST",), kwargs=_own_session),
+    "journal:release_log": Route(OWNER, methods=("POST",), kwargs=_own_session),
+    "journal:step_skip": Route(OWNER, methods=("POST",), kwargs=_own_session),
+    "journal:session_finish": Route(OWNER, methods=("GET", "POST"), kwargs=_own_session),
+    "journal:session_summary": Route(OWNER, kwargs=_own_session),
+    "journal:quick_log": Route(SIGNED_IN, methods=("GET", "POST")),
+    # journal: history and trends
+    "journal:session_list": Route(SIGNED_IN),
+    "journal:session_detail": Route(OWNER, kwargs=_own_session),
+    "journal:session_edit": Route(OWNER, methods=("GET", "POST"), kwargs=_own_session),
+    "journal:session_delete": Route(OWNER, methods=("POST",), kwargs=_own_session),
+    "journal:release_edit": Route(OWNER, methods=("GET", "POST"), kwargs=_own_session_release),
+    "journal:release_delete": Route(OWNER, methods=("POST",), kwargs=_own_session_release),
+    "journal:trends": Route(SIGNED_IN),
+    # journal: exports, import, share links, reminders
+    "journal:exports": Route(SIGNED_IN),
+    "journal:export_csv": Route(SIGNED_IN),
+    "journal:export_json": Route(SIGNED_IN),
+    "journal:export_pdf": Route(SIGNED_IN),
+    "journal:export_fhir": Route(SIGNED_IN),
+    "journal:import_json": Route(SIGNED_IN, methods=("GET", "POST")),
+    "journal:share_list": Route(SIGNED_IN, methods=("GET", "POST")),
+    "journal:share_revoke": Route(OWNER, methods=("POST",), kwargs=_own_share_link),
+    "journal:share_view": Route(TOKEN, kwargs=_share_token, bad_kwargs=_bad_token),
+    "journal:share_csv": Route(TOKEN, kwargs=_share_token, bad_kwargs=_bad_token),
+    "journal:share_pdf": Route(TOKEN, kwargs=_share_token, bad_kwargs=_bad_token),
+    "journal:reminder_list": Route(SIGNED_IN, methods=("GET", "POST")),
+    "journal:reminder_revoke": Route(OWNER, methods=("POST",), kwargs=_own_reminder),
+    "journal:reminder_renew": Route(OWNER, methods=("POST",), kwargs=_own_reminder),
+    "journal:reminder_feed": Route(TOKEN, kwargs=_reminder_token, bad_kwargs=_bad_token),
 }

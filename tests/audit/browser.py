@@ -1,6 +1,7 @@
 """Opening an audited page in Playwright as a persona, without going through the log-in form each time."""
 
 import importlib
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -38,6 +39,8 @@ def open_audited(page, audit_page: AuditPage, visitor: str, owner) -> str:
     assert response is not None and response.status == audit_page.status, (
         f"{audit_page.name}: {path} answered {response and response.status}, expected {audit_page.status}"
     )
+    landed = urlsplit(response.url).path
+    assert landed == urlsplit(path).path, f"{audit_page.name}: {path} was redirected to {landed}: audit that page"
     if audit_page.browser_state:
         audit_page.browser_state(page)
     return path

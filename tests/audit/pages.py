@@ -37,6 +37,8 @@ class AuditPage:
     # Lighthouse audits left out of the score for this page, each with its reason, e.g. a private share page that
     # is `noindex` on purpose: {"is-crawlable": "share links must not be indexed"}.
     lighthouse_skip: dict[str, str] = field(default_factory=dict)
+    # A page that keeps one colour scheme whatever the system's (the share page is a printable report: light).
+    theme: str | None = None
 
     def path_for(self, owner) -> str:
         return self.url(owner) if callable(self.url) else self.url
@@ -89,6 +91,142 @@ def _signup_refused(page) -> None:
     page.locator(".invalid-feedback").first.wait_for()
 
 
+# The journal: a month of history, the runner in each of its states, sharing ----------------------------------
+
+
+def _history(owner):
+    """A month of completed sessions (idempotent per owner: the dashboard, list and trends have data to show)."""
+    from journal.models import Session
+    from tests.factories import make_log
+
+    if not Session.objects.filter(user=owner).exists():
+        make_log(owner, days=30)
+    return Session.objects.filter(user=owner).order_by("-started_at")
+
+
+def _dashboard_url(owner) -> str:
+    _history(owner)
+    return "/"
+
+
+def _session_list_url(owner) -> str:
+    _history(owner)
+    return reverse("journal:session_list")
+
+
+def _session_detail_url(owner) -> str:
+    return reverse("journal:session_detail", args=[_history(owner).first().pk])
+
+
+def _session_edit_url(owner) -> str:
+    return reverse("journal:session_edit", args=[_history(owner).first().pk])
+
+
+def _release_edit_url(owner) -> str:
+    session = _history(owner).first()
+    return reverse("journal:release_edit", args=[session.pk, session.releases.first().pk])
+
+
+def _trends_url(owner) -> str:
+    _history(owner)
+    return reverse("journal:trends")
+
+
+def _trends_all_url(owner) -> str:
+    return _trends_url(owner) + "?range=all"
+
+
+def _running_session(owner, checked: bool):
+    """A fresh session of a two-step routine with a long hold (the countdown is still running when audited)."""
+    from journal.models import Session
+    from tests.factories import make_routine
+
+    owner.profile.acknowledge_safety()
+    owner.profile.lead_in_seconds = 0
+    owner.profile.save(update_fields=["lead_in_seconds"])
+    session = Session.objects.start(owner, make_routine(owner=owner, steps=2, hold_seconds=120, name="Evening"))
+    if checked:
+        session.answer_safety_check(False, pain_before=5)
+    return session
+
+
+def _runner_check_url(owner) -> str:
+    return reverse("journal:session_run", args=[_running_session(owner, checked=False).pk])
+
+
+def _runner_step_url(owner) -> str:
+    return reverse("journal:session_run", args=[_running_session(owner, checked=True).pk])
+
+
+def _runner_finish_url(owner) -> str:
+    return reverse("journal:session_finish", args=[_running_session(owner, checked=True).pk])
+
+
+def _summary_url(owner) -> str:
+    session = _running_session(owner, checked=True)
+    session.log_release(1, held_seconds=120, tender=True, pressure=6, pain_now=4)
+    session.log_release(2, skipped=True)
+    session.finish(3, "Easier on the left today.")
+    return reverse("journal:session_summary", args=[session.pk])
+
+
+def _start_hold(page) -> None:
+    """Start the hold and stay in it: the countdown runs (120 s) while the page is audited."""
+    page.get_by_role("button", name="Start hold").click()
+    page.locator("[data-timer][data-phase=hold]").wait_for()
+    page.wait_for_timeout(1100)  # at least one tick of the clock rendered
+
+
+def _open_log_form(page) -> None:
+    """The hold ended early with "Done": the log form is shown with the seconds held."""
+    page.get_by_role("button", name="Start hold").click()
+    page.locator("[data-timer][data-phase=hold]").wait_for()
+    page.get_by_role("button", name="Done").click()
+    page.locator("#runner-log").wait_for(state="visible")
+
+
+def _share_page_url(owner) -> str:
+    from tests.audit.access_map import _share_link
+
+    _history(owner)
+    return reverse("journal:share_view", args=[_share_link(owner)[1]])
+
+
+def _share_list_url(owner) -> str:
+    from tests.audit.access_map import _share_link
+
+    _share_link(owner)
+    return reverse("journal:share_list")
+
+
+def _reminders_url(owner) -> str:
+    from tests.audit.access_map import _reminder
+
+    _reminder(owner)
+    return reverse("journal:reminder_list")
+
+
+def _custom_point_edit_url(owner) -> str:
+    from routines.models import Area
+    from tests.factories import make_point
+
+    return reverse("routines:point_edit", args=[make_point(owner=owner, area=Area.objects.first()).pk])
+
+
+def _new_routine_url(owner) -> str:
+    owner.profile.acknowledge_safety()  # else the page is the safety notice (audited on its own)
+    return reverse("routines:routine_create")
+
+
+def _routine_edit_url(owner) -> str:
+    from tests.factories import make_routine
+
+    return reverse("routines:routine_edit", args=[make_routine(owner=owner, steps=1, name="Rename me").pk])
+
+
+# A signed-in page under /journal/: robots.txt keeps the private areas out of search engines on purpose.
+PRIVATE_AREA = {"is-crawlable": "a private, signed-in page: robots.txt disallows /journal/ on purpose"}
+
 PAGES: list[AuditPage] = [
     AuditPage("home", "/", lighthouse=True),  # signed in, this is the dashboard
     AuditPage("safety notice", "/safety/"),
@@ -111,6 +249,40 @@ PAGES: list[AuditPage] = [
     AuditPage("password change done", "/accounts/password/change/done/", visitors=SIGNED_IN),
     AuditPage("delete account", "/accounts/delete/", visitors=SIGNED_IN),
     AuditPage("not found", "/no-such-page/", status=404),
+    # routines: the builder and custom points
+    AuditPage("new routine", _new_routine_url, visitors=SIGNED_IN),
+    AuditPage("rename routine", _routine_edit_url, visitors=SIGNED_IN),
+    AuditPage("new custom point", "/routines/points/mine/new/", visitors=SIGNED_IN),
+    AuditPage("edit custom point", _custom_point_edit_url, visitors=SIGNED_IN),
+    # the session runner
+    AuditPage("runner: safety check", _runner_check_url, visitors=SIGNED_IN),
+    AuditPage("runner: step", _runner_step_url, visitors=SIGNED_IN, lighthouse=True, lighthouse_skip=PRIVATE_AREA),
+    AuditPage("runner: mid-hold", _runner_step_url, visitors=SIGNED_IN, browser_state=_start_hold),
+    AuditPage("runner: log form", _runner_step_url, visitors=SIGNED_IN, browser_state=_open_log_form),
+    AuditPage("runner: finish", _runner_finish_url, visitors=SIGNED_IN),
+    AuditPage("session summary", _summary_url, visitors=SIGNED_IN),
+    AuditPage("quick log", "/journal/log/", visitors=SIGNED_IN),
+    # the journal
+    AuditPage("dashboard with data", _dashboard_url, visitors=SIGNED_IN),
+    AuditPage("session list", _session_list_url, visitors=SIGNED_IN),
+    AuditPage("session detail", _session_detail_url, visitors=SIGNED_IN),
+    AuditPage("session edit", _session_edit_url, visitors=SIGNED_IN),
+    AuditPage("release edit", _release_edit_url, visitors=SIGNED_IN),
+    AuditPage("trends", _trends_url, visitors=SIGNED_IN, lighthouse=True, lighthouse_skip=PRIVATE_AREA),
+    AuditPage("trends: all", _trends_all_url, visitors=SIGNED_IN),
+    # exports, import, sharing, reminders
+    AuditPage("exports", "/journal/exports/", visitors=SIGNED_IN),
+    AuditPage("import", "/journal/import/", visitors=SIGNED_IN),
+    AuditPage("share links", _share_list_url, visitors=SIGNED_IN),
+    AuditPage(
+        "share page",
+        _share_page_url,
+        visitors=ANONYMOUS,
+        lighthouse=True,
+        lighthouse_skip={"is-crawlable": "a share page is private to its link: noindex on purpose"},
+        theme="light",
+    ),
+    AuditPage("reminders", _reminders_url, visitors=SIGNED_IN),
 ]
 
 

@@ -36,12 +36,45 @@ def _builtin_routine(user) -> str:
     return reverse("routines:routine_detail", args=[Routine.objects.builtin().get(slug="whole-article").pk])
 
 
+def _newest_session(user) -> str:
+    from journal.models import Session
+
+    newest = Session.objects.filter(user=user).order_by("-started_at").first()
+    return reverse("journal:session_detail", args=[newest.pk])
+
+
+def _share_page(user) -> str:
+    """A link for the last 90 days (what a practitioner is usually sent): its content does not grow with history."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from journal.exporters.tokens import new_token
+    from journal.models import ShareLink
+
+    token, token_hash = new_token()
+    today = user.profile.local_date(timezone.now())
+    ShareLink.objects.create(
+        user=user,
+        label="Physio",
+        token_hash=token_hash,
+        start_date=today - timedelta(days=90),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return reverse("journal:share_view", args=[token])
+
+
 BASELINE = BenchPage("catalogue", "/routines/points/")
 
 PAGES: list[BenchPage] = [
     BenchPage("dashboard", "/", goal=2.0),
     BenchPage("routine list", "/routines/", goal=2.0),
     BenchPage("routine detail", _builtin_routine, goal=2.0),
+    BenchPage("journal list", "/journal/sessions/", goal=2.0),
+    BenchPage("session page", _newest_session, goal=2.0),
+    BenchPage("trends", "/journal/trends/", goal=4.0),
+    BenchPage("trends (all)", "/journal/trends/?range=all", goal=8.0, grows_with_history=True),
+    BenchPage("share page (90 days)", _share_page),
 ]
 
 # Growth: content that does not grow with history may take at most this much longer at 3,650 days than at 365.
