@@ -253,14 +253,22 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     body.append(_legend(legend, frame.x0 + 90, 14))
     before_means = [d.before for d in days if d.before is not None]
     overall = sum(before_means) / len(before_means) if before_means else None
+    weekly = getattr(trend, "period", "day") == "week"
+    unit = "weeks" if weekly else "days"
     desc = (
-        f"Daily mean pain before and after sessions from {_day(first, True)} to {_day(last, True)}, "
-        f"{len(days)} days with sessions. Mean pain before: {num(overall)}."
+        f"{'Weekly' if weekly else 'Daily'} mean pain before and after sessions from {_day(first, True)} to "
+        f"{_day(last, True)}, {len(days)} {unit} with sessions. Mean pain before: {num(overall)}."
     )
     if trend.baseline_mean is not None:
         desc += f" Baseline: {num(trend.baseline_mean)}."
     rows = [[_day(d.date, True), num(d.before), num(d.after), num(rolling.get(d.date)), str(d.sessions)] for d in days]
-    columns = ["Date", "Pain before (mean)", "Pain after (mean)", "7-day mean of pain before", "Sessions"]
+    columns = [
+        "Week from" if weekly else "Date",
+        "Pain before (mean)",
+        "Pain after (mean)",
+        "7-day mean of pain before",
+        "Sessions",
+    ]
     return Chart(chart_id, title, desc, _svg(chart_id, title, desc, 640, 260, "".join(body)), columns, rows)
 
 
@@ -268,8 +276,9 @@ def _maybe(frame: _Frame, value: float | None) -> float | None:
     return None if value is None else frame.y(value)
 
 
-def change_chart(days, chart_id: str = "change-chart") -> Chart:
+def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> Chart:
     title = "Change within a session (after minus before)"
+    weekly = period == "week"
     days = [d for d in days if d.change is not None]
     if not days:
         return _empty(chart_id, title, "No sessions with pain before and after in this period yet.")
@@ -293,13 +302,16 @@ def change_chart(days, chart_id: str = "change-chart") -> Chart:
         )
     body.append(_line(frame.x0, zero, frame.x1, zero, width=1.2))
     mean = sum(d.change for d in days) / len(days)
+    unit = "week" if weekly else "day"
     desc = (
-        f"Daily mean of pain after minus pain before, {len(days)} days from {_day(first, True)} to "
-        f"{_day(last, True)}. Mean: {num(mean)} points. Bars below zero are days with less pain after than before."
+        f"{'Weekly' if weekly else 'Daily'} mean of pain after minus pain before, {len(days)} {unit}s from "
+        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {unit}s with "
+        f"less pain after than before."
     )
     rows = [[_day(d.date, True), num(d.change), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, 640, 220, "".join(body))
-    return Chart(chart_id, title, desc, svg, ["Date", "Change (points)", "Sessions"], rows)
+    columns = ["Week from" if weekly else "Date", "Change (points)", "Sessions"]
+    return Chart(chart_id, title, desc, svg, columns, rows)
 
 
 def weekly_chart(adherence, chart_id: str = "weekly-chart") -> Chart:

@@ -46,7 +46,7 @@ every session that has the figure, whatever its status.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -152,6 +152,8 @@ class PainTrend:
     rolling: list[tuple[date, float | None]]
     baseline_mean: float | None
     change: Change
+    # "day": one entry a local day; "week": one entry a Monday-based week (see `by_week`).
+    period: str = "day"
 
     @property
     def has_data(self) -> bool:
@@ -168,6 +170,32 @@ def pain_trend(user, start: date | None = None, end: date | None = None, baselin
     # The reference line is drawn only for a baseline of at least 3 days with a score.
     baseline_mean = change.baseline_mean if change.baseline_days >= MIN_WINDOW_DAYS else None
     return PainTrend(days=days, rolling=rolling, baseline_mean=baseline_mean, change=change)
+
+
+WEEKLY_AFTER_DAYS = 400  # longer periods are charted by week: 3,650 daily points are neither readable nor cheap
+
+
+def by_week(trend: PainTrend) -> PainTrend:
+    """The same trend with one entry a Monday-based week: the mean of the week's daily means (each day counts
+    once, as everywhere), the sessions summed, and the 7-day rolling mean as it stood on the week's last day
+    with data. The baseline and the meaningful change are unchanged (they are computed from days)."""
+    weeks: dict[date, list[DailyPain]] = {}
+    for day in trend.days:
+        weeks.setdefault(week_start(day.date), []).append(day)
+    rolling = dict(trend.rolling)
+    days, sampled = [], []
+    for monday, members in weeks.items():
+        days.append(
+            DailyPain(
+                monday,
+                _mean([d.before for d in members if d.before is not None]),
+                _mean([d.after for d in members if d.after is not None]),
+                _mean([d.change for d in members if d.change is not None]),
+                sum(d.sessions for d in members),
+            )
+        )
+        sampled.append((monday, rolling.get(members[-1].date)))
+    return replace(trend, days=days, rolling=sampled, period="week")
 
 
 def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
@@ -533,6 +561,33 @@ def side_comparison(user, start: date | None = None, end: date | None = None) ->
     return out
 
 
+def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
+    """`side_comparison` worked out from `point_side_stats` rows already fetched (no query): counts add up, and
+    each mean is re-weighted by its own n, so the figures equal the SQL ones."""
+    out = []
+    for side in ("left", "right"):
+        mine = [r for r in rows if r.side == side]
+        pressure_n = sum(r.pressure_n for r in mine)
+        pain_n = sum(r.pain_after_n for r in mine)
+        out.append(
+            SideRow(
+                side=side,
+                releases=sum(r.releases for r in mine),
+                tender_n=sum(r.tender_n for r in mine),
+                tender_yes=sum(r.tender_yes for r in mine),
+                mean_pressure=sum(r.mean_pressure * r.pressure_n for r in mine if r.pressure_n) / pressure_n
+                if pressure_n
+                else None,
+                pressure_n=pressure_n,
+                mean_pain_after=sum(r.mean_pain_after * r.pain_after_n for r in mine if r.pain_after_n) / pain_n
+                if pain_n
+                else None,
+                pain_after_n=pain_n,
+            )
+        )
+    return out
+
+
 def tender_share_map(user, start: date | None = None, end: date | None = None) -> dict[tuple[int, str], float]:
     """(point_id, side) -> share of releases that found a tender spot, for the body map."""
     return {
@@ -633,6 +688,27 @@ def streaks_in_sql(user, today: date) -> tuple[int, int]:
         longest, to_today, to_yesterday = cursor.fetchone()
     current = to_today if to_today is not None else (to_yesterday or 0)
     return int(current), int(longest or 0)
+
+
+CURRENT_STREAK_WINDOW = 400  # days read back from today before falling back to the whole history
+
+
+def current_streak(user, today: date) -> int:
+    """The current streak alone, as `streaks` counts it, reading only the last CURRENT_STREAK_WINDOW days: its
+    cost does not grow with the length of the history (the dashboard needs no longest streak). A streak longer
+    than the window falls back to the whole-history query."""
+    since = today - timedelta(days=CURRENT_STREAK_WINDOW)
+    dates = (
+        Session.objects.for_user(user)
+        .filter(status__in=ADHERENCE_STATUSES, local_date__gte=since, local_date__lte=today)
+        .order_by()
+        .values_list("local_date", flat=True)
+        .distinct()
+    )
+    current, _ = streaks(dates, today)
+    if current >= CURRENT_STREAK_WINDOW - 1:
+        current, _ = streaks_in_sql(user, today)
+    return current
 
 
 def adherence(user, start: date | None = None, end: date | None = None, today: date | None = None) -> Adherence:

@@ -1,6 +1,6 @@
 """journal.stats: every figure against values worked out by hand on small fixtures."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -365,3 +365,64 @@ def test_period_summary_by_hand(owner, other_user):
     assert summary.red_flags == 1 and (summary.releases, summary.tender_n, summary.tender_share) == (2, 2, 0.5)
     empty = stats.period_summary(owner, day(20), day(30))
     assert (empty.sessions, empty.days, empty.mean_pain_before, empty.tender_share) == (0, 0, None, None)
+
+
+def test_current_streak_reads_a_window_and_falls_back_for_longer_streaks(owner, monkeypatch):
+    from journal.models import Session
+
+    today = date(2026, 6, 30)
+    for n in range(12):  # twelve days in a row up to today, then a gap, then an older run
+        make_session(owner, started_at=datetime.combine(today - timedelta(days=n), time(12), UTC), status="completed")
+    make_session(owner, started_at=datetime.combine(today - timedelta(days=20), time(12), UTC), status="completed")
+    assert stats.current_streak(owner, today) == 12 == stats.streaks_in_sql(owner, today)[0]
+    assert stats.current_streak(owner, today + timedelta(days=1)) == 12  # alive until the end of the next day
+    assert stats.current_streak(owner, today + timedelta(days=2)) == 0
+    # A streak that fills the whole window is counted over the whole history instead.
+    monkeypatch.setattr(stats, "CURRENT_STREAK_WINDOW", 5)
+    assert stats.current_streak(owner, today) == 12
+    assert Session.objects.count() == 13
+
+
+def test_by_week_averages_daily_means_and_samples_the_rolling_mean():
+    day = stats.DailyPain
+    monday = date(2026, 3, 2)
+    trend = stats.PainTrend(
+        days=[
+            day(monday, 6.0, 4.0, -2.0, 2),
+            day(monday + timedelta(days=2), 4.0, None, None, 1),
+            day(monday + timedelta(days=8), 3.0, 2.0, -1.0, 1),
+        ],
+        rolling=[(monday, 6.0), (monday + timedelta(days=2), 5.0), (monday + timedelta(days=8), 3.5)],
+        baseline_mean=5.0,
+        change=None,
+    )
+    weekly = stats.by_week(trend)
+    assert weekly.period == "week" and weekly.baseline_mean == 5.0
+    assert [(d.date, d.before, d.after, d.change, d.sessions) for d in weekly.days] == [
+        (monday, 5.0, 4.0, -2.0, 3),
+        (monday + timedelta(days=7), 3.0, 2.0, -1.0, 1),
+    ]
+    assert weekly.rolling == [(monday, 5.0), (monday + timedelta(days=7), 3.5)]
+
+
+def test_sides_from_points_equal_the_sql_side_comparison(owner):
+    session = make_session(owner)
+    for position, (pressure, pain, tender) in enumerate(
+        [(3, 2, True), (7, None, False), (None, 6, None), (5, 5, True)], 1
+    ):
+        make_release(session, position, pressure=pressure, pain_now=pain, tender=tender)
+    other = make_session(owner)
+    make_release(other, 1, pressure=9, pain_now=1, tender=True)
+    from_points = stats.sides_from_points(stats.point_side_stats(owner))
+    from_sql = stats.side_comparison(owner)
+    for mine, theirs in zip(from_points, from_sql, strict=True):
+        assert (mine.side, mine.releases, mine.tender_n, mine.tender_yes) == (
+            theirs.side,
+            theirs.releases,
+            theirs.tender_n,
+            theirs.tender_yes,
+        )
+        assert mine.pressure_n == theirs.pressure_n and mine.pain_after_n == theirs.pain_after_n
+        assert mine.mean_pressure == pytest.approx(theirs.mean_pressure)
+        assert mine.mean_pain_after == pytest.approx(theirs.mean_pain_after)
+    assert sum(r.releases for r in from_points) == 5

@@ -156,3 +156,16 @@ def test_htmx_gets_only_the_trends_partial(owner, owner_client, htmx_headers):
     response = owner_client.get(URL, {"range": "30"}, headers=htmx_headers)
     assert response.status_code == 200 and response.text.lstrip().startswith('<div id="trends">')
     assert "<html" not in response.text and "Choose a period" not in response.text
+
+
+def test_periods_longer_than_a_year_are_charted_by_week(owner, owner_client):
+    for n in range(0, 500, 3):
+        days_ago(owner, n, pain_before=5, pain_after=4)
+    long = owner_client.get(URL, {"range": "all"})
+    assert long.context["weekly_points"] is True
+    assert "each point is a week" in long.text
+    rows = long.context["pain_chart"].rows
+    assert long.context["pain_chart"].columns[0] == "Week from"
+    assert len(rows) <= 500 // 7 + 2 and all(r[1] == "5.0" for r in rows)
+    short = owner_client.get(URL, {"range": "90"})
+    assert short.context["weekly_points"] is False and short.context["pain_chart"].columns[0] == "Date"

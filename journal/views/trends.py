@@ -31,10 +31,13 @@ def trends(request: HttpRequest) -> HttpResponse:
 
     trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
     points = stats.point_side_stats(user, start, end, sort=sort)
-    sides = stats.side_comparison(user, start, end)
+    sides = stats.sides_from_points(points)
     adherence = stats.adherence(user, start, end, today=today)
     first_day = start or (min(adherence.days) if adherence.days else (trend.days[0].date if trend.days else end))
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
+    charted = trend
+    if (end - first_day).days > stats.WEEKLY_AFTER_DAYS:
+        charted = stats.by_week(trend)
     tender_map = {
         (r.point_id, r.side): r.tender_share for r in points if r.point_id is not None and r.tender_share is not None
     }
@@ -48,8 +51,9 @@ def trends(request: HttpRequest) -> HttpResponse:
         "trend": trend,
         "change": trend.change,
         "has_data": bool(trend.days or points or adherence.days),
-        "pain_chart": charts.pain_chart(trend),
-        "change_chart": charts.change_chart(trend.days),
+        "weekly_points": charted.period == "week",
+        "pain_chart": charts.pain_chart(charted),
+        "change_chart": charts.change_chart(charted.days, period=charted.period),
         "points": points,
         "sides": sides,
         "side_chart": charts.side_chart(sides),
