@@ -439,7 +439,16 @@ class ShareLinkQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
-class ShareLink(models.Model):
+class Revocable:
+    """A private link that its owner can switch off for good (share links, calendar feeds)."""
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class ShareLink(Revocable, models.Model):
     """A read-only link for a practitioner. Only the SHA-256 of the token is stored, never the token."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
@@ -472,7 +481,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
-class Reminder(models.Model):
+class Reminder(Revocable, models.Model):
     """Days and a time to run a routine, served as a private iCalendar feed (only the token's hash is stored)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")

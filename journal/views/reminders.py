@@ -5,7 +5,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.rendering import INVALID, page_or_partial
@@ -55,9 +54,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reminder_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
-    if reminder.revoked_at is None:
-        reminder.revoked_at = timezone.now()
-        reminder.save(update_fields=["revoked_at"])
+    reminder.revoke()
     if request.htmx:
         return TemplateResponse(request, f"{TEMPLATE}#panel", _context(request, ReminderForm(request.user)))
     return redirect("journal:reminder_list")

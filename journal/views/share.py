@@ -65,9 +65,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, pk=pk, user=request.user)
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+    link.revoke()
     if request.htmx:
         return TemplateResponse(request, f"{LIST_TEMPLATE}#panel", _list_context(request, ShareLinkForm()))
     return redirect("journal:share_list")
