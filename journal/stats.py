@@ -539,31 +539,13 @@ class SideRow:
 
 
 def side_comparison(user, start: date | None = None, end: date | None = None) -> list[SideRow]:
-    """Left, then right (both always present). One query."""
-    rows = {
-        r["side"]: r for r in _releases(user, start, end).order_by().values("side").annotate(**_release_aggregates())
-    }
-    out = []
-    for side in ("left", "right"):
-        r = rows.get(side, {})
-        out.append(
-            SideRow(
-                side=side,
-                releases=r.get("releases", 0),
-                tender_n=r.get("tender_n", 0),
-                tender_yes=r.get("tender_yes", 0),
-                mean_pressure=_float(r.get("mean_pressure")),
-                pressure_n=r.get("pressure_n", 0),
-                mean_pain_after=_float(r.get("mean_pain_after")),
-                pain_after_n=r.get("pain_after_n", 0),
-            )
-        )
-    return out
+    """Left, then right (both always present). One query: the per-point rows, added up by `sides_from_points`."""
+    return sides_from_points(point_side_stats(user, start, end))
 
 
 def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
-    """`side_comparison` worked out from `point_side_stats` rows already fetched (no query): counts add up, and
-    each mean is re-weighted by its own n, so the figures equal the SQL ones."""
+    """Left and right from `point_side_stats` rows already fetched (no query): counts add up, and each mean is
+    re-weighted by its own n, so it equals the mean over all that side's releases."""
     out = []
     for side in ("left", "right"):
         mine = [r for r in rows if r.side == side]

@@ -1,6 +1,7 @@
 """The exports page and the CSV, JSON, PDF and FHIR downloads of the signed-in user's journal."""
 
 import time
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
@@ -19,6 +20,20 @@ from journal.forms.sharing import DateRangeForm
 
 def bad_range(error: BadRange) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(f"Bad date range: {escape(str(error))}", content_type="text/plain; charset=utf-8")
+
+
+def with_date_range(view):
+    """Reads ?start=&end= into a DateRange passed to the view; a bad range answers 400 with the reason."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            date_range = parse_range(request.GET)
+        except BadRange as error:
+            return bad_range(error)
+        return view(request, date_range, *args, **kwargs)
+
+    return wrapper
 
 
 def attachment(response: HttpResponse, filename: str) -> HttpResponse:
@@ -61,32 +76,23 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        date_range = parse_range(request.GET)
-    except BadRange as error:
-        return bad_range(error)
+@with_date_range
+def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     return csv_response(request.user, date_range)
 
 
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
-    try:
-        date_range = parse_range(request.GET)
-    except BadRange as error:
-        return bad_range(error)
+@with_date_range
+def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     response = HttpResponse(export_json_bytes(request.user, date_range), content_type="application/json")
     return attachment(response, f"tenderspot-journal_{date_range.filename_part()}.json")
 
 
 @login_required
 @require_GET
-def export_pdf(request: HttpRequest) -> HttpResponse:
-    try:
-        date_range = parse_range(request.GET)
-    except BadRange as error:
-        return bad_range(error)
+@with_date_range
+def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     paper = paper_of(request)
     if paper is None:
         return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
@@ -95,11 +101,8 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_fhir(request: HttpRequest) -> HttpResponse:
-    try:
-        date_range = parse_range(request.GET)
-    except BadRange as error:
-        return bad_range(error)
+@with_date_range
+def export_fhir(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     response = JsonResponse(
         build_bundle(request.user, date_range),
         content_type="application/fhir+json",
