@@ -79,7 +79,7 @@ else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "config.sqlite",
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so that

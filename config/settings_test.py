@@ -21,7 +21,7 @@ SECURE_HSTS_SECONDS = 0
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Browser tests run 1-second holds.
 TENDERSPOT_MIN_HOLD_SECONDS = 1
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"] == "config.sqlite":
     # TENDERSPOT_TEST_DB lets two test runs of one checkout (e.g. the suite and a single audit) run side by side.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TENDERSPOT_TEST_DB") or str(VAR_DIR / "test.sqlite3")}
 WHITENOISE_USE_FINDERS = True

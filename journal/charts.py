@@ -13,8 +13,10 @@ Stable API (add, don't rename). Each function returns a `Chart`:
 
 - `pain_chart(trend: stats.PainTrend, chart_id="pain-chart")`
     daily mean pain before and after, the 7-day rolling mean of pain before, and the baseline as a dashed line.
-- `change_chart(days: list[stats.DailyPain], chart_id="change-chart")`   daily mean change within a session.
-- `weekly_chart(adherence: stats.Adherence, chart_id="weekly-chart")`      completed sessions per week.
+- `change_chart(days: list[stats.DailyPain], chart_id="change-chart", period="day")`   mean change within a
+    session per day (or per week or month: `stats.chart_period`).
+- `weekly_chart(adherence: stats.Adherence, chart_id="weekly-chart", period="week")`   completed sessions per
+    week, or per month when `period="month"`.
 - `heatmap_chart(weeks: list[list[stats.HeatCell]], chart_id="heatmap-chart")`   calendar of sessions per day.
 - `side_chart(rows: list[stats.SideRow], chart_id="side-chart")`           share tender, left against right.
 - `sparkline_chart(days: list[stats.DailyPain], chart_id="week-chart")`    the last days' pain before, small.
@@ -108,6 +110,25 @@ def _fmt(x: float) -> str:
 
 def _day(d: date, long: bool = False) -> str:
     return f"{d.day} {d:%b %Y}" if long else f"{d.day} {d:%b}"
+
+
+@dataclass(frozen=True)
+class _Period:
+    """How a chart names what one of its points stands for (see `stats.chart_period`)."""
+
+    adjective: str  # "Daily"
+    unit: str  # "day"
+    column: str  # the first column of the table
+
+    def label(self, d: date) -> str:
+        return f"{d:%b %Y}" if self.unit == "month" else _day(d, True)
+
+
+PERIODS = {
+    "day": _Period("Daily", "day", "Date"),
+    "week": _Period("Weekly", "week", "Week from"),
+    "month": _Period("Monthly", "month", "Month"),
+}
 
 
 def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: str) -> SafeString:
@@ -253,17 +274,18 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     body.append(_legend(legend, frame.x0 + 90, 14))
     before_means = [d.before for d in days if d.before is not None]
     overall = sum(before_means) / len(before_means) if before_means else None
-    weekly = getattr(trend, "period", "day") == "week"
-    unit = "weeks" if weekly else "days"
+    period = PERIODS[trend.period]
     desc = (
-        f"{'Weekly' if weekly else 'Daily'} mean pain before and after sessions from {_day(first, True)} to "
-        f"{_day(last, True)}, {len(days)} {unit} with sessions. Mean pain before: {num(overall)}."
+        f"{period.adjective} mean pain before and after sessions from {_day(first, True)} to "
+        f"{_day(last, True)}, {len(days)} {period.unit}s with sessions. Mean pain before: {num(overall)}."
     )
     if trend.baseline_mean is not None:
         desc += f" Baseline: {num(trend.baseline_mean)}."
-    rows = [[_day(d.date, True), num(d.before), num(d.after), num(rolling.get(d.date)), str(d.sessions)] for d in days]
+    rows = [
+        [period.label(d.date), num(d.before), num(d.after), num(rolling.get(d.date)), str(d.sessions)] for d in days
+    ]
     columns = [
-        "Week from" if weekly else "Date",
+        period.column,
         "Pain before (mean)",
         "Pain after (mean)",
         "7-day mean of pain before",
@@ -278,7 +300,7 @@ def _maybe(frame: _Frame, value: float | None) -> float | None:
 
 def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> Chart:
     title = "Change within a session (after minus before)"
-    weekly = period == "week"
+    period = PERIODS[period]
     days = [d for d in days if d.change is not None]
     if not days:
         return _empty(chart_id, title, "No sessions with pain before and after in this period yet.")
@@ -302,45 +324,48 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
         )
     body.append(_line(frame.x0, zero, frame.x1, zero, width=1.2))
     mean = sum(d.change for d in days) / len(days)
-    unit = "week" if weekly else "day"
     desc = (
-        f"{'Weekly' if weekly else 'Daily'} mean of pain after minus pain before, {len(days)} {unit}s from "
-        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {unit}s with "
-        f"less pain after than before."
+        f"{period.adjective} mean of pain after minus pain before, {len(days)} {period.unit}s from "
+        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {period.unit}s "
+        f"with less pain after than before."
     )
-    rows = [[_day(d.date, True), num(d.change), str(d.sessions)] for d in days]
+    rows = [[period.label(d.date), num(d.change), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, 640, 220, "".join(body))
-    columns = ["Week from" if weekly else "Date", "Change (points)", "Sessions"]
+    columns = [period.column, "Change (points)", "Sessions"]
     return Chart(chart_id, title, desc, svg, columns, rows)
 
 
-def weekly_chart(adherence, chart_id: str = "weekly-chart") -> Chart:
-    title = "Completed sessions per week"
-    weeks = adherence.weeks
-    if not weeks or not adherence.sessions:
+def weekly_chart(adherence, chart_id: str = "weekly-chart", period: str = "week") -> Chart:
+    """Completed sessions per week, or per calendar month for `period="month"` (a period of several years)."""
+    unit = "month" if period == "month" else "week"
+    title = f"Completed sessions per {unit}"
+    buckets = adherence.per_period(unit)
+    if not buckets or not adherence.sessions:
         return _empty(chart_id, title, "No completed sessions in this period yet.")
-    top = max(n for _, n in weeks)
-    y_max = float(max(top, 1))
+    y_max = float(max(1, *(n for _, n in buckets)))
     frame = _Frame(640, 200, y_min=0, y_max=y_max)
-    first, last = weeks[0][0], weeks[-1][0]
+    first, last = buckets[0][0], buckets[-1][0]
     x = frame.date_x(first, last)
     step = max(1, int(y_max // 4) or 1)
     body = [frame.y_axis(range(0, int(y_max) + 1, step), "Sessions"), frame.date_axis(first, last, x)]
-    bar = max(1.5, min(24.0, (frame.x1 - frame.x0) / len(weeks) * 0.7))
-    for monday, n in weeks:
+    bar = max(1.5, min(24.0, (frame.x1 - frame.x0) / len(buckets) * 0.7))
+    for start, n in buckets:
         if n:
             yy = frame.y(n)
             body.append(
-                f'<rect x="{_fmt(x(monday) - bar / 2)}" y="{_fmt(yy)}" width="{_fmt(bar)}" '
+                f'<rect x="{_fmt(x(start) - bar / 2)}" y="{_fmt(yy)}" width="{_fmt(bar)}" '
                 f'height="{_fmt(frame.y0 - yy)}" fill="{BEFORE}"/>'
             )
-    desc = (
-        f"{adherence.sessions} completed sessions over {len(weeks)} weeks "
-        f"(mean {num(adherence.mean_per_week)} a week), weeks starting on Monday."
-    )
-    rows = [[f"Week of {_day(m, True)}", str(n)] for m, n in weeks]
+    mean = adherence.sessions / len(buckets)
+    desc = f"{adherence.sessions} completed sessions over {len(buckets)} {unit}s (mean {num(mean)} a {unit})"
+    if unit == "week":
+        desc += ", weeks starting on Monday."
+        rows = [[f"Week of {_day(start, True)}", str(n)] for start, n in buckets]
+    else:
+        desc += "."
+        rows = [[PERIODS["month"].label(start), str(n)] for start, n in buckets]
     svg = _svg(chart_id, title, desc, 640, 200, "".join(body))
-    return Chart(chart_id, title, desc, svg, ["Week", "Sessions"], rows)
+    return Chart(chart_id, title, desc, svg, [unit.capitalize(), "Sessions"], rows)
 
 
 def heatmap_chart(weeks, chart_id: str = "heatmap-chart") -> Chart:

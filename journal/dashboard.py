@@ -5,13 +5,17 @@ from typing import Any
 
 from journal import charts, stats
 from journal.models import Session
+from routines.models import Routine
 
 
 def dashboard_context(user) -> dict[str, Any]:
     today = user.profile.local_date()
     sessions = Session.objects.for_user(user).defer("plan", "notes").order_by("-started_at", "-pk")
     open_session = Session.objects.to_resume(user)  # abandons stale sessions first
-    last_with_routine = sessions.filter(routine__isnull=False, routine__archived=False).select_related("routine")
+    # An IN list, not a join on the routine: with a join, SQLite may read every session of the few routines and sort
+    # them, instead of walking the user's newest sessions and stopping at the first (2 ms against 0.05 ms).
+    active_routines = Routine.objects.filter(archived=False).values("pk")
+    last_with_routine = sessions.filter(routine__in=active_routines).select_related("routine")
     last_session = last_with_routine.first()
     last_days = stats.last_days_pain(user, today=today)
     done_today = Session.objects.for_user(user).filter(status__in=stats.ADHERENCE_STATUSES, local_date=today).count()

@@ -45,10 +45,11 @@ every session that has the figure, whatever its status.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Min, Q
@@ -72,12 +73,7 @@ def _sessions(user, start: date | None = None, end: date | None = None):
 
 
 def _releases(user, start: date | None = None, end: date | None = None):
-    qs = Release.objects.for_user(user).done()
-    if start:
-        qs = qs.filter(session__local_date__gte=start)
-    if end:
-        qs = qs.filter(session__local_date__lte=end)
-    return qs
+    return Release.objects.for_user(user).done().between(start, end)
 
 
 def _float(value) -> float | None:
@@ -98,13 +94,15 @@ def _mean(values) -> float | None:
 # Pain over time --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DailyPain:
+class DailyPain(NamedTuple):
+    # A named tuple, not a dataclass: a ten-year journal makes thousands of these per page, and a tuple is built
+    # several times faster.
     date: date
     before: float | None
     after: float | None
     change: float | None
     sessions: int
+    completed: int = 0  # of `sessions`, those completed (what adherence counts)
 
 
 def daily_pain(user, start: date | None = None, end: date | None = None) -> list[DailyPain]:
@@ -117,29 +115,29 @@ def daily_pain(user, start: date | None = None, end: date | None = None) -> list
             after=Avg("pain_after"),
             change=Avg(F("pain_after") - F("pain_before")),
             n=Count("pk"),
+            completed=Count("pk", filter=Q(status__in=ADHERENCE_STATUSES)),
         )
         .order_by("local_date")
+        .values_list("local_date", "before", "after", "change", "n", "completed")
     )
-    return [
-        DailyPain(r["local_date"], _float(r["before"]), _float(r["after"]), _float(r["change"]), r["n"]) for r in rows
-    ]
+    return [DailyPain(d, _float(b), _float(a), _float(c), n, done) for d, b, a, c, n, done in rows]
 
 
 def rolling_mean(values, window: int = WINDOW_DAYS) -> list[tuple[date, float | None]]:
     """Trailing calendar-window mean: for each dated value, the mean of the values dated within the last `window`
     calendar days (inclusive). Each day counts once, whatever its number of sessions."""
-    values = [(d, v) for d, v in values]
+    values = [(d, d.toordinal(), v) for d, v in values]
     out: list[tuple[date, float | None]] = []
     lo = 0
     total = 0.0
     count = 0
-    for day, value in values:
+    for day, ordinal, value in values:
         if value is not None:
             total += value
             count += 1
-        while values[lo][0] <= day - timedelta(days=window):
-            if values[lo][1] is not None:
-                total -= values[lo][1]
+        while values[lo][1] <= ordinal - window:
+            if values[lo][2] is not None:
+                total -= values[lo][2]
                 count -= 1
             lo += 1
         out.append((day, total / count if count else None))
@@ -172,30 +170,49 @@ def pain_trend(user, start: date | None = None, end: date | None = None, baselin
     return PainTrend(days=days, rolling=rolling, baseline_mean=baseline_mean, change=change)
 
 
-WEEKLY_AFTER_DAYS = 400  # longer periods are charted by week: 3,650 daily points are neither readable nor cheap
+# Long periods are charted by week, then by month: 3,650 daily points are neither readable on a 640-pixel chart
+# nor cheap to send to a phone (a ten-year journal charted by week made a 300 kB page).
+WEEKLY_AFTER_DAYS = 400
+MONTHLY_AFTER_DAYS = 3 * 365
+
+
+def chart_period(first: date, last: date) -> str:
+    """ "day", "week" or "month": what one point of a chart of [first, last] stands for."""
+    span = (last - first).days
+    if span > MONTHLY_AFTER_DAYS:
+        return "month"
+    return "week" if span > WEEKLY_AFTER_DAYS else "day"
+
+
+def by_period(trend: PainTrend, period: str) -> PainTrend:
+    """The same trend with one entry a Monday-based week or a calendar month (`period`, as `chart_period` says;
+    "day" returns the trend unchanged): the mean of the period's daily means (each day counts once, as
+    everywhere), the sessions summed, and the 7-day rolling mean as it stood on the period's last day with data.
+    The baseline and the meaningful change are unchanged (they are computed from days)."""
+    if period == "day":
+        return trend
+    period_start = PERIOD_STARTS[period]
+    rolling = dict(trend.rolling)
+    days, sampled = [], []
+    for _, group in groupby(trend.days, key=PERIOD_NUMBERS[period]):  # the days are in date order
+        members = list(group)
+        first = period_start(members[0].date)
+        days.append(
+            DailyPain(
+                first,
+                _mean([d.before for d in members]),
+                _mean([d.after for d in members]),
+                _mean([d.change for d in members]),
+                sum(d.sessions for d in members),
+                sum(d.completed for d in members),
+            )
+        )
+        sampled.append((first, rolling.get(members[-1].date)))
+    return replace(trend, days=days, rolling=sampled, period=period)
 
 
 def by_week(trend: PainTrend) -> PainTrend:
-    """The same trend with one entry a Monday-based week: the mean of the week's daily means (each day counts
-    once, as everywhere), the sessions summed, and the 7-day rolling mean as it stood on the week's last day
-    with data. The baseline and the meaningful change are unchanged (they are computed from days)."""
-    weeks: dict[date, list[DailyPain]] = {}
-    for day in trend.days:
-        weeks.setdefault(week_start(day.date), []).append(day)
-    rolling = dict(trend.rolling)
-    days, sampled = [], []
-    for monday, members in weeks.items():
-        days.append(
-            DailyPain(
-                monday,
-                _mean([d.before for d in members if d.before is not None]),
-                _mean([d.after for d in members if d.after is not None]),
-                _mean([d.change for d in members if d.change is not None]),
-                sum(d.sessions for d in members),
-            )
-        )
-        sampled.append((monday, rolling.get(members[-1].date)))
-    return replace(trend, days=days, rolling=sampled, period="week")
+    return by_period(trend, "week")
 
 
 def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
@@ -605,6 +622,15 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+PERIOD_STARTS = {"week": week_start, "month": month_start}
+# The same periods as numbers, cheaper to compute for thousands of days (ordinal 1, 1 January 0001, is a Monday).
+PERIOD_NUMBERS = {"week": lambda d: (d.date.toordinal() - 1) // 7, "month": lambda d: d.date.year * 12 + d.date.month}
+
+
 @dataclass(frozen=True)
 class Adherence:
     start: date | None
@@ -629,6 +655,17 @@ class Adherence:
     @property
     def mean_per_week(self) -> float | None:
         return self.sessions / len(self.weeks) if self.weeks else None
+
+    def per_period(self, period: str) -> list[tuple[date, int]]:
+        """Sessions per week (`weeks`) or per calendar month, every month of the range listed."""
+        if period != "month":
+            return self.weeks
+        first = self.start or next(iter(self.days), self.end)
+        first_month = first.year * 12 + first.month - 1
+        counts = [0] * (self.end.year * 12 + self.end.month - first_month)
+        for d, n in self.days.items():
+            counts[d.year * 12 + d.month - 1 - first_month] += n
+        return [(date((first_month + i) // 12, (first_month + i) % 12 + 1, 1), n) for i, n in enumerate(counts)]
 
 
 # The day number of a date, so that consecutive days differ by 1 (gaps and islands in SQL).
@@ -693,35 +730,45 @@ def current_streak(user, today: date) -> int:
     return current
 
 
-def adherence(user, start: date | None = None, end: date | None = None, today: date | None = None) -> Adherence:
+def adherence(
+    user,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+    daily: list[DailyPain] | None = None,
+) -> Adherence:
     """Completed sessions per local day. Streaks are over the whole history (the longest ever, the current one as
     of `today`), computed in the database; days and weeks are for [start, end]. Two queries (plus the profile when
-    `today` is not given)."""
+    `today` is not given), or one when `daily` passes the `daily_pain` rows of the range already fetched (each
+    carries its day's completed sessions)."""
     today = today or user.profile.local_date()
     end = end or today
-    in_range_sessions = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES, local_date__lte=end)
-    if start is not None:
-        in_range_sessions = in_range_sessions.filter(local_date__gte=start)
-    in_range = dict(
-        in_range_sessions.order_by().values("local_date").annotate(n=Count("pk")).values_list("local_date", "n")
-    )
-    current, longest = streaks_in_sql(user, today)
-    first = start or (min(in_range) if in_range else end)
-    counts: Counter = Counter()
-    for d, n in in_range.items():
-        counts[week_start(d)] += n
-    weeks = []
-    monday = week_start(first)
-    while monday <= end:
-        weeks.append((monday, counts.get(monday, 0)))
-        monday += timedelta(days=7)
+    if daily is not None:
+        in_range = {
+            d.date: d.completed for d in daily if d.completed and (start is None or d.date >= start) and d.date <= end
+        }
+    else:
+        in_range_sessions = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES, local_date__lte=end)
+        if start is not None:
+            in_range_sessions = in_range_sessions.filter(local_date__gte=start)
+        in_range = dict(
+            in_range_sessions.order_by().values("local_date").annotate(n=Count("pk")).values_list("local_date", "n")
+        )
+    if daily is not None and start is None and end >= today:
+        current, longest = streaks(in_range, today)  # the days at hand are the whole history: no query
+    else:
+        current, longest = streaks_in_sql(user, today)
+    first_monday = week_start(start or (min(in_range) if in_range else end)).toordinal()
+    counts = [0] * ((end.toordinal() - first_monday) // 7 + 1)
+    for d, n in in_range.items():  # by day numbers: ten years of days make this loop hot
+        counts[(d.toordinal() - first_monday) // 7] += n
     return Adherence(
         start=start,
         end=end,
         days=dict(sorted(in_range.items())),
         current_streak=current,
         longest_streak=longest,
-        weeks=weeks,
+        weeks=[(date.fromordinal(first_monday + 7 * i), n) for i, n in enumerate(counts)],
     )
 
 

@@ -59,7 +59,7 @@ def account_counts(user) -> tuple:
         Routine.objects.owned_by(user).count(),
         RoutineStep.objects.filter(routine__owner=user).count(),
         Session.objects.filter(user=user).count(),
-        Release.objects.filter(session__user=user).count(),
+        Release.objects.for_user(user).count(),
         ShareLink.objects.filter(user=user).count(),
         Reminder.objects.filter(user=user).count(),
     )

@@ -247,10 +247,10 @@ def _start_url(owner) -> str:
 def check_release_log(owner, data, response, before) -> None:
     from journal.models import Release
 
-    for release in Release.objects.filter(session__user=owner):
+    for release in Release.objects.for_user(owner):
         assert 0 <= release.pressure <= 10 and 0 <= release.pain_now <= 10
     if response.status_code in (302, 200, 204) and response.status_code != 422:
-        logged = Release.objects.filter(session__user=owner).count() - len(before["rows"]["journal.Release"])
+        logged = Release.objects.for_user(owner).count() - len(before["rows"]["journal.Release"])
         assert logged in (0, 1)
 
 

@@ -20,9 +20,9 @@ EXPECTED = {
     "session_list_filtered": 7,
     "session_detail": 5,
     # Left-against-right comes from the per-point rows already fetched, so it costs no query.
-    "trends": 11,
-    "trends_all": 11,
-    "trends_custom_sorted": 11,
+    "trends": 10,
+    "trends_all": 9,
+    "trends_custom_sorted": 10,
 }
 
 

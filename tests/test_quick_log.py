@@ -255,4 +255,4 @@ def test_parallel_posts_of_one_form_make_exactly_one_session():
     assert sorted(statuses) == [204, 204, 204, 302, 302, 302]
     session = Session.objects.get(user=user)
     assert locations == {reverse("journal:session_summary", args=[session.pk])}
-    assert Release.objects.filter(session__user=user).count() == 1
+    assert Release.objects.for_user(user).count() == 1

@@ -31,14 +31,15 @@ def on(user, n: int, hour: int = 12, status=SessionStatus.COMPLETED, **fields):
 
 def test_daily_pain_means_per_local_date(owner, other_user):
     on(owner, 1, 9, pain_before=6, pain_after=4)
-    on(owner, 1, 18, pain_before=4, pain_after=4)
+    on(owner, 1, 18, pain_before=4, pain_after=4, status=SessionStatus.ABANDONED)
     on(owner, 3, pain_before=5)
     on(owner, 9, pain_before=1)
     on(other_user, 1, pain_before=10, pain_after=10)
     rows = stats.daily_pain(owner, day(1), day(5))
     assert rows == [
-        stats.DailyPain(day(1), 5.0, 4.0, -1.0, 2),  # change: mean of (4-6, 4-4)
-        stats.DailyPain(day(3), 5.0, None, None, 1),
+        # change: mean of (4-6, 4-4); pain counts from every session, "completed" only the completed ones
+        stats.DailyPain(day(1), 5.0, 4.0, -1.0, sessions=2, completed=1),
+        stats.DailyPain(day(3), 5.0, None, None, sessions=1, completed=1),
     ]
 
 
@@ -275,6 +276,34 @@ def test_adherence_counts_completed_sessions_only(owner):
     assert result.mean_per_week == pytest.approx(7 / 3)
 
 
+@pytest.mark.parametrize("start, end", [(None, day(10)), (day(3), day(9)), (day(8), day(8)), (day(11), day(12))])
+def test_adherence_from_the_trend_days_equals_its_own_query(owner, django_assert_num_queries, start, end):
+    for n in (1, 2, 3, 5, 8, 9):
+        on(owner, n, pain_before=n % 4)
+    on(owner, 9, 18)
+    on(owner, 10, status=SessionStatus.IN_PROGRESS, pain_before=3)
+    on(owner, 7, status=SessionStatus.ABANDONED)
+    queried = stats.adherence(owner, start, end, today=day(10))
+    trend = stats.pain_trend(owner, start, end, today=day(10))
+    # The days come from the trend; the streaks too when the range is the whole history up to today.
+    with django_assert_num_queries(0 if start is None else 1):
+        reused = stats.adherence(owner, start, end, today=day(10), daily=trend.days)
+    assert reused == queried
+
+
+def test_adherence_per_month_lists_every_month_of_the_range(owner):
+    for n in (1, 2, 40):  # 1 and 2 March, 9 April
+        on(owner, n)
+    result = stats.adherence(owner, date(2026, 2, 20), date(2026, 5, 3), today=date(2026, 5, 3))
+    assert result.per_period("month") == [
+        (date(2026, 2, 1), 0),
+        (date(2026, 3, 1), 2),
+        (date(2026, 4, 1), 1),
+        (date(2026, 5, 1), 0),
+    ]
+    assert result.per_period("week") == result.weeks
+
+
 def test_adherence_streaks_cover_history_but_days_the_range(owner):
     for n in (1, 2, 3, 4, 9):
         on(owner, n)
@@ -403,6 +432,33 @@ def test_by_week_averages_daily_means_and_samples_the_rolling_mean():
         (monday + timedelta(days=7), 3.0, 2.0, -1.0, 1),
     ]
     assert weekly.rolling == [(monday, 5.0), (monday + timedelta(days=7), 3.5)]
+
+
+def test_by_period_month_and_the_period_a_chart_uses():
+    day_ = stats.DailyPain
+    trend = stats.PainTrend(
+        days=[
+            day_(date(2026, 1, 30), 6.0, 4.0, -2.0, 2, 1),
+            day_(date(2026, 1, 31), 4.0, None, None, 1, 1),
+            day_(date(2026, 2, 3), 3.0, 2.0, -1.0, 1, 0),
+        ],
+        rolling=[(date(2026, 1, 30), 6.0), (date(2026, 1, 31), 5.0), (date(2026, 2, 3), 4.3)],
+        baseline_mean=None,
+        change=None,
+    )
+    monthly = stats.by_period(trend, "month")
+    assert monthly.period == "month"
+    assert [tuple(d) for d in monthly.days] == [
+        (date(2026, 1, 1), 5.0, 4.0, -2.0, 3, 2),
+        (date(2026, 2, 1), 3.0, 2.0, -1.0, 1, 0),
+    ]
+    assert monthly.rolling == [(date(2026, 1, 1), 5.0), (date(2026, 2, 1), 4.3)]
+    assert stats.by_period(trend, "day") is trend
+    first = date(2020, 1, 1)
+    assert stats.chart_period(first, first + timedelta(days=stats.WEEKLY_AFTER_DAYS)) == "day"
+    assert stats.chart_period(first, first + timedelta(days=stats.WEEKLY_AFTER_DAYS + 1)) == "week"
+    assert stats.chart_period(first, first + timedelta(days=stats.MONTHLY_AFTER_DAYS)) == "week"
+    assert stats.chart_period(first, first + timedelta(days=stats.MONTHLY_AFTER_DAYS + 1)) == "month"
 
 
 def test_side_means_are_weighted_over_every_release_of_the_side(owner):

@@ -162,10 +162,26 @@ def test_periods_longer_than_a_year_are_charted_by_week(owner, owner_client):
     for n in range(0, 500, 3):
         days_ago(owner, n, pain_before=5, pain_after=4)
     long = owner_client.get(URL, {"range": "all"})
-    assert long.context["weekly_points"] is True
-    assert "each point is a week" in long.text
+    assert long.context["period"].unit == "week"
+    assert "each point is a week" in long.text and "as a weekly mean" in long.text
     rows = long.context["pain_chart"].rows
     assert long.context["pain_chart"].columns[0] == "Week from"
     assert len(rows) <= 500 // 7 + 2 and all(r[1] == "5.0" for r in rows)
+    assert long.context["weekly_chart"].title == "Completed sessions per week"
     short = owner_client.get(URL, {"range": "90"})
-    assert short.context["weekly_points"] is False and short.context["pain_chart"].columns[0] == "Date"
+    assert short.context["period"].unit == "day" and short.context["pain_chart"].columns[0] == "Date"
+
+
+def test_periods_longer_than_three_years_are_charted_by_month(owner, owner_client):
+    for n in range(0, 1200, 10):
+        days_ago(owner, n, pain_before=6, pain_after=3)
+    response = owner_client.get(URL, {"range": "all"})
+    assert response.context["period"].unit == "month"
+    assert "each point is a month" in response.text and "as a monthly mean" in response.text
+    pain = response.context["pain_chart"]
+    assert pain.columns[0] == "Month" and len(pain.rows) <= 1200 // 28 + 2
+    assert all(row[1] == "6.0" and row[2] == "3.0" for row in pain.rows)
+    assert response.context["change_chart"].columns[0] == "Month"
+    sessions = response.context["weekly_chart"]
+    assert sessions.title == "Completed sessions per month" and sessions.columns == ["Month", "Sessions"]
+    assert sum(int(n) for _, n in sessions.rows) == 120

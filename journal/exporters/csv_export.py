@@ -61,11 +61,7 @@ def _converter(kind: str, zone: zoneinfo.ZoneInfo):
 
 def release_rows(user, date_range: DateRange) -> Iterator[tuple]:
     """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
-    qs = Release.objects.filter(session__user=user)
-    if date_range.start:
-        qs = qs.filter(session__local_date__gte=date_range.start)
-    if date_range.end:
-        qs = qs.filter(session__local_date__lte=date_range.end)
+    qs = Release.objects.for_user(user).between(date_range.start, date_range.end)
     qs = qs.order_by("session__started_at", "session_id", "position")
     return qs.values_list(*(field for _name, field, _kind in FIELDS)).iterator(chunk_size=CHUNK_SIZE)
 

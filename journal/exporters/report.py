@@ -35,19 +35,24 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
     end = date_range.end or (max(today, totals["last"]) if totals["last"] else None)
     period_days = (end - start).days + 1 if start and end and end >= start else 0
 
-    adherence = stats.adherence(user, start, end, today=today) if start else None
-    adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None
     trend = stats.pain_trend(user, date_range.start, date_range.end, today=today)
+    # The trend's days cover [start, end]: an open bound there is the first session or today here.
+    adherence = stats.adherence(user, start, end, today=today, daily=trend.days) if start else None
+    adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None
     point_rows = stats.point_side_stats(user, date_range.start, date_range.end)
     tender_points = sorted(
         (row for row in point_rows if row.tender_yes),
         key=lambda row: (-row.tender_yes, row.point_name.lower(), row.side),
     )[:TENDER_ROWS]
 
-    release_totals = Release.objects.filter(session__in=sessions).aggregate(
-        done=Count("pk", filter=Q(skipped=False)),
-        tender=Count("pk", filter=Q(tender=True)),
-        stopped_early=Count("pk", filter=Q(stopped_early=True)),
+    release_totals = (
+        Release.objects.for_user(user)
+        .between(date_range.start, date_range.end)
+        .aggregate(
+            done=Count("pk", filter=Q(skipped=False)),
+            tender=Count("pk", filter=Q(tender=True)),
+            stopped_early=Count("pk", filter=Q(stopped_early=True)),
+        )
     )
     red_flags = list(sessions.red_flagged().order_by("started_at").values_list("local_date", flat=True))
     notable = list(

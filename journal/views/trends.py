@@ -32,12 +32,11 @@ def trends(request: HttpRequest) -> HttpResponse:
     trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
     points = stats.point_side_stats(user, start, end, sort=sort)
     sides = stats.sides_from_points(points)
-    adherence = stats.adherence(user, start, end, today=today)
+    adherence = stats.adherence(user, start, end, today=today, daily=trend.days)
     first_day = start or (min(adherence.days) if adherence.days else (trend.days[0].date if trend.days else end))
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
-    charted = trend
-    if (end - first_day).days > stats.WEEKLY_AFTER_DAYS:
-        charted = stats.by_week(trend)
+    period = stats.chart_period(first_day, end)
+    charted = stats.by_period(trend, period)
     tender_map = {
         (r.point_id, r.side): r.tender_share for r in points if r.point_id is not None and r.tender_share is not None
     }
@@ -51,16 +50,16 @@ def trends(request: HttpRequest) -> HttpResponse:
         "trend": trend,
         "change": trend.change,
         "has_data": bool(trend.days or points or adherence.days),
-        "weekly_points": charted.period == "week",
+        "period": charts.PERIODS[period],
         "pain_chart": charts.pain_chart(charted),
-        "change_chart": charts.change_chart(charted.days, period=charted.period),
+        "change_chart": charts.change_chart(charted.days, period=period),
         "points": points,
         "sides": sides,
         "side_chart": charts.side_chart(sides),
         "adherence": adherence,
         "heat_start": heat_start,
         "heatmap_chart": charts.heatmap_chart(stats.calendar_heatmap(adherence, heat_start, end)),
-        "weekly_chart": charts.weekly_chart(adherence),
+        "weekly_chart": charts.weekly_chart(adherence, period=period),
         "map_points": list(Point.objects.visible_to(user)),
         "tender_map": tender_map,
     }

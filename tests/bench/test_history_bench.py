@@ -24,7 +24,7 @@ def test_seed_demo_ten_years():
     seconds = time.perf_counter() - started
     user = get_user_model().objects.get(username="demo")
     sessions = Session.objects.filter(user=user).count()
-    releases = Release.objects.filter(session__user=user).count()
+    releases = Release.objects.for_user(user).count()
     red = Session.objects.filter(user=user, safety_check=SafetyAnswer.YES).count()
     print(f"\nseed_demo --days 3650: {seconds:.1f} s, {sessions} sessions, {releases} releases, {red} red flags")
     assert seconds < SEED_BUDGET_SECONDS

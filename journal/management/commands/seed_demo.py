@@ -60,11 +60,11 @@ class Command(BaseCommand):
         started = timezone.now()
         with transaction.atomic():
             user = self._user(username, password)
-            Release.objects.filter(session__user=user).delete()
+            Release.objects.for_user(user).delete()
             Session.objects.filter(user=user).delete()
             sessions, release_specs = self._sessions(user, days, rng, routines)
             Session.objects.bulk_create(sessions, batch_size=BATCH)
-            releases = [Release(session_id=sessions[index].pk, **fields) for index, fields in release_specs]
+            releases = [Release(session=sessions[index], **fields) for index, fields in release_specs]
             Release.objects.bulk_create(releases, batch_size=BATCH)
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(
