@@ -11,7 +11,7 @@ Stable API (add, don't rename):
 
 - `daily_pain(user, start=None, end=None) -> list[DailyPain]`
     Per local date with at least one session: mean pain before, mean pain after, mean change within a session
-    (after minus before, only sessions with both), number of sessions.
+    (after minus before, only sessions with both), number of sessions and of completed sessions.
 - `rolling_mean(values, window=7) -> list[tuple[date, float | None]]`
     For each (date, value) in `values` (sorted by date, value may be None), the mean of the non-empty values on the
     calendar days [date - window + 1, date]. Days without data are not filled in.
@@ -19,6 +19,9 @@ Stable API (add, don't rename):
     `daily_pain` for the range plus the 7-day rolling mean of pain before (computed with the 6 days before `start`
     so the first points are right), the meaningful change (`.change`) and its baseline mean for a reference line
     (None unless the baseline has at least 3 days with a score).
+- `chart_period(first, last) -> str` and `by_period(trend, period) -> PainTrend`
+    What one point of a chart stands for ("day", "week" past 400 days, "month" past three years), and the trend
+    regrouped so.
 - `meaningful_change(user, baseline=None, *, start=None, end=None, today=None) -> Change`
     Recent window (the last 7 days with data) against a baseline (the first 7 days with data, or the user's own
     period `baseline=(from, to)`), as points and percent, with the Farrar / IMMPACT label, `shown` and `red_flag`.
@@ -26,8 +29,9 @@ Stable API (add, don't rename):
     Per point and side: releases, share of times tender, mean pressure, mean pain after, each with its own n.
 - `side_comparison(user, start=None, end=None) -> list[SideRow]`   left and right, same figures.
 - `tender_share_map(user, start=None, end=None) -> dict[(point_id, side), float]`   for `{% body_map values=... %}`.
-- `adherence(user, start=None, end=None, today=None) -> Adherence`
-    Sessions per local day in the range, current and longest streak, sessions per (Monday-based) week.
+- `adherence(user, start=None, end=None, today=None, daily=None) -> Adherence`
+    Sessions per local day in the range, current and longest streak, sessions per (Monday-based) week and
+    `per_period("month")`. Pass the range's `daily_pain` rows as `daily` to save reading the days again.
 - `streaks(dates, today) -> tuple[int, int]`   (current, longest) from a set of local dates.
 - `calendar_heatmap(adherence_or_days, start, end) -> list[list[HeatCell]]`   weeks (Monday first) of 7 cells.
 - `last_days_pain(user, days=7, today=None) -> list[DailyPain]`   exactly `days` entries, empty days included.
