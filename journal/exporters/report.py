@@ -8,7 +8,7 @@ the query count does not grow with the log.
 
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from journal import charts, stats
@@ -39,7 +39,9 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
     # The trend's days cover [start, end]: an open bound there is the first session or today here.
     adherence = stats.adherence(user, start, end, today=today, daily=trend.days) if start else None
     adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None
-    point_rows = stats.point_side_stats(user, date_range.start, date_range.end)
+    # Closed at `end` (no session is later): SQLite's planner takes an open-ended date range for most of the table
+    # and reads every release instead of the period's.
+    point_rows = stats.point_side_stats(user, date_range.start, end if date_range.start else date_range.end)
     tender_points = sorted(
         (row for row in point_rows if row.tender_yes),
         key=lambda row: (-row.tender_yes, row.point_name.lower(), row.side),
@@ -54,11 +56,18 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
             stopped_early=Count("pk", filter=Q(stopped_early=True)),
         )
     )
-    red_flags = list(sessions.red_flagged().order_by("started_at").values_list("local_date", flat=True))
+    # Ordered by local date first, so that only the period's rows are read (ordered by start time alone, the
+    # newest-first index is walked back through the whole history when the period has fewer rows than the limit).
+    red_flags = list(sessions.red_flagged().order_by("local_date", "started_at").values_list("local_date", flat=True))
     notable = list(
-        sessions.exclude(notes="").order_by("-started_at").values("local_date", "routine_name", "notes")[:NOTES_LIMIT]
+        sessions.exclude(notes="")
+        .order_by("-local_date", "-started_at")
+        .values("local_date", "routine_name", "notes")[:NOTES_LIMIT]
     )
-    detail = list(sessions.order_by("-started_at", "-pk").prefetch_related("releases")[:DETAIL_LIMIT])
+    releases_in_order = Prefetch("releases", queryset=Release.objects.order_by("position"))
+    detail = list(
+        sessions.order_by("-local_date", "-started_at", "-pk").prefetch_related(releases_in_order)[:DETAIL_LIMIT]
+    )
     return {
         "range": date_range,
         "period_start": start,
