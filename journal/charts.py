@@ -209,7 +209,8 @@ class _Frame:
             parts.append(_text(self.x0, self.y1 - 10, label, anchor="start", size=11))
         return "".join(parts)
 
-    def date_axis(self, first: date, last: date, x) -> str:
+    def date_axis(self, first: date, last: date, x, monthly: bool = False) -> str:
+        """Up to five dated ticks; `monthly` puts them on the first of a month, labelled "May 2019"."""
         span = (last - first).days
         long = span > 300
         n = 1 if span == 0 else min(5, span + 1)
@@ -217,13 +218,15 @@ class _Frame:
         seen = set()
         for i in range(n):
             d = first if n == 1 else date.fromordinal(first.toordinal() + round(i * span / (n - 1)))
+            if monthly:
+                d = d.replace(day=1)
             if d in seen:
                 continue
             seen.add(d)
             xx = x(d)
             anchor = "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle")
             parts.append(_line(xx, self.y0, xx, self.y0 + 4, opacity="0.5"))
-            parts.append(_text(xx, self.y0 + 18, _day(d, long), anchor=anchor, size=11))
+            parts.append(_text(xx, self.y0 + 18, f"{d:%b %Y}" if monthly else _day(d, long), anchor=anchor, size=11))
         return "".join(parts)
 
 
@@ -254,7 +257,8 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     frame = _Frame(640, 260)
     x = frame.date_x(first, last)
     rolling = dict(trend.rolling)
-    body = [frame.y_axis(range(0, 11, 2), "Pain (0-10)"), frame.date_axis(first, last, x)]
+    period = PERIODS[trend.period]
+    body = [frame.y_axis(range(0, 11, 2), "Pain (0-10)"), frame.date_axis(first, last, x, period.unit == "month")]
     if trend.baseline_mean is not None:
         yy = frame.y(trend.baseline_mean)
         body.append(_line(frame.x0, yy, frame.x1, yy, width=1.5, dash="2 4", opacity="0.8"))
@@ -274,7 +278,6 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     body.append(_legend(legend, frame.x0 + 90, 14))
     before_means = [d.before for d in days if d.before is not None]
     overall = sum(before_means) / len(before_means) if before_means else None
-    period = PERIODS[trend.period]
     desc = (
         f"{period.adjective} mean pain before and after sessions from {_day(first, True)} to "
         f"{_day(last, True)}, {len(days)} {period.unit}s with sessions. Mean pain before: {num(overall)}."
@@ -311,7 +314,10 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     x = frame.date_x(first, last)
     step = 2 if extent > 4 else 1
     ticks = range(-int(extent), int(extent) + 1, step)
-    body = [frame.y_axis(ticks, "Points (below 0 = less pain after)"), frame.date_axis(first, last, x)]
+    body = [
+        frame.y_axis(ticks, "Points (below 0 = less pain after)"),
+        frame.date_axis(first, last, x, period.unit == "month"),
+    ]
     bar = max(1.5, min(12.0, (frame.x1 - frame.x0) / max(len(days), 1) * 0.7))
     zero = frame.y(0)
     for d in days:
@@ -347,7 +353,7 @@ def weekly_chart(adherence, chart_id: str = "weekly-chart", period: str = "week"
     first, last = buckets[0][0], buckets[-1][0]
     x = frame.date_x(first, last)
     step = max(1, int(y_max // 4) or 1)
-    body = [frame.y_axis(range(0, int(y_max) + 1, step), "Sessions"), frame.date_axis(first, last, x)]
+    body = [frame.y_axis(range(0, int(y_max) + 1, step), "Sessions"), frame.date_axis(first, last, x, unit == "month")]
     bar = max(1.5, min(24.0, (frame.x1 - frame.x0) / len(buckets) * 0.7))
     for start, n in buckets:
         if n:

@@ -1,5 +1,6 @@
 """journal:trends: the range selector, the six sections, the change callout, errors, ownership and htmx."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -182,6 +183,8 @@ def test_periods_longer_than_three_years_are_charted_by_month(owner, owner_clien
     assert pain.columns[0] == "Month" and len(pain.rows) <= 1200 // 28 + 2
     assert all(row[1] == "6.0" and row[2] == "3.0" for row in pain.rows)
     assert response.context["change_chart"].columns[0] == "Month"
+    axis = re.findall(r">([^<]*\d{4})</text>", str(pain.svg))
+    assert len(axis) >= 3 and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", label) for label in axis)  # "May 2024"
     sessions = response.context["weekly_chart"]
     assert sessions.title == "Completed sessions per month" and sessions.columns == ["Month", "Sessions"]
     assert sum(int(n) for _, n in sessions.rows) == 120
