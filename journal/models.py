@@ -292,24 +292,21 @@ class Session(models.Model):
 
     def stop_for_red_flag(self) -> None:
         """A red flag was reported: the session ends at once and the day shows no improvement messages."""
+        self._end(SessionStatus.STOPPED, pain_before=self.pain_before, safety_check=SafetyAnswer.YES)
+
+    def _end(self, status: str, **fields) -> None:
+        """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""
         now = timezone.now()
-        self.safety_check = SafetyAnswer.YES
-        self.status = SessionStatus.STOPPED
-        self.finished_at = now
-        self.last_activity_at = now
-        self.current_hold_position = None
-        self.current_hold_started_at = None
-        self.save(
-            update_fields=[
-                "pain_before",
-                "safety_check",
-                "status",
-                "finished_at",
-                "last_activity_at",
-                "current_hold_position",
-                "current_hold_started_at",
-            ]
-        )
+        fields |= {
+            "status": status,
+            "finished_at": now,
+            "last_activity_at": now,
+            "current_hold_position": None,
+            "current_hold_started_at": None,
+        }
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
 
     def start_hold(self, position: int) -> None:
         """The server's record of when the hold of step `position` started."""
@@ -380,25 +377,7 @@ class Session(models.Model):
 
     def finish(self, pain_after: int | None = None, notes: str = "") -> None:
         self._require_open()
-        now = timezone.now()
-        self.pain_after = pain_after
-        self.notes = notes
-        self.status = SessionStatus.COMPLETED
-        self.finished_at = now
-        self.last_activity_at = now
-        self.current_hold_position = None
-        self.current_hold_started_at = None
-        self.save(
-            update_fields=[
-                "pain_after",
-                "notes",
-                "status",
-                "finished_at",
-                "last_activity_at",
-                "current_hold_position",
-                "current_hold_started_at",
-            ]
-        )
+        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes)
 
 
 class ReleaseQuerySet(models.QuerySet):
