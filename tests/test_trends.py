@@ -81,6 +81,16 @@ def test_range_selector_limits_the_data(owner, owner_client):
     assert owner_client.get(URL, {"range": "all"}).context["start"] is None
 
 
+def test_dates_without_a_range_are_a_custom_period_and_say_so(owner, owner_client):
+    days_ago(owner, 200, pain_before=9)
+    days_ago(owner, 10, pain_before=3)
+    end_only = owner_client.get(URL, {"end": str(owner.profile.local_date() - timedelta(days=100))})
+    assert end_only.context["choice"] == "custom" and end_only.context["start"] is None
+    assert [d.before for d in end_only.context["trend"].days] == [9.0]
+    assert 'id="range-custom" value="custom" checked' in end_only.text
+    assert owner_client.get(URL).context["choice"] == "90"
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

@@ -45,6 +45,7 @@ class SessionFilterForm(forms.Form):
         return data
 
 
+DEFAULT_RANGE = "90"  # days, when no period is chosen
 RANGE_CHOICES = [
     ("30", "Last 30 days"),
     ("90", "Last 90 days"),
@@ -89,11 +90,18 @@ class TrendsRangeForm(forms.Form):
             raise ValidationError("The baseline must start on or before its end.")
         return data
 
+    def choice(self) -> str:
+        """The period chosen, as the buttons name it: dates without a range are a custom period."""
+        data = self.cleaned_data
+        if data.get("range"):
+            return data["range"]
+        return "custom" if data.get("start") or data.get("end") else DEFAULT_RANGE
+
     def period(self, today: date) -> tuple[date | None, date]:
         """(start, end) local dates for a valid form; start None means all history."""
         data = self.cleaned_data
-        choice = data.get("range") or "90"
-        if choice == "custom" or (not data.get("range") and (data.get("start") or data.get("end"))):
+        choice = self.choice()
+        if choice == "custom":
             return data.get("start"), data.get("end") or today
         if choice == "all":
             return None, today

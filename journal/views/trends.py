@@ -8,10 +8,9 @@ from django.views.decorators.http import require_GET
 
 from config.rendering import render_form_page
 from journal import charts, stats
-from journal.forms.history import TrendsRangeForm
+from journal.forms.history import DEFAULT_RANGE, TrendsRangeForm
 from routines.models import Point
 
-DEFAULT_DAYS = 90
 HEATMAP_DAYS = 371  # the calendar shows at most the last 53 weeks of the period
 
 
@@ -21,13 +20,13 @@ def trends(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = user.profile.local_date()
     form = TrendsRangeForm(request.GET or None)
-    start, end = today - timedelta(days=DEFAULT_DAYS - 1), today
-    baseline, sort, choice = None, "point", str(DEFAULT_DAYS)
+    start, end = today - timedelta(days=int(DEFAULT_RANGE) - 1), today
+    baseline, sort, choice = None, "point", DEFAULT_RANGE
     if form.is_bound and form.is_valid():
         start, end = form.period(today)
         baseline = form.baseline()
         sort = form.cleaned_data.get("sort") or "point"
-        choice = form.cleaned_data.get("range") or ("custom" if form.cleaned_data.get("start") else choice)
+        choice = form.choice()
 
     trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
     points = stats.point_side_stats(user, start, end, sort=sort)
