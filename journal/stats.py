@@ -257,7 +257,7 @@ def period_summary(user, start: date | None = None, end: date | None = None) -> 
         .order_by()
         .aggregate(
             sessions=Count("pk"),
-            completed=Count("pk", filter=Q(status=SessionStatus.COMPLETED)),
+            completed=Count("pk", filter=Q(status__in=ADHERENCE_STATUSES)),
             days=Count("local_date", distinct=True),
             first_day=Min("local_date"),
             last_day=Max("local_date"),

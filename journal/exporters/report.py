@@ -8,12 +8,12 @@ the query count does not grow with the log.
 
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from journal import charts, stats
 from journal.exporters.daterange import DateRange
-from journal.models import Release, Session, SessionStatus
+from journal.models import Release, Session
 
 DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
 NOTES_LIMIT = 3
@@ -24,15 +24,10 @@ TENDER_ROWS = 5
 def report_context(user, date_range: DateRange) -> dict[str, Any]:
     profile = user.profile
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
-    totals = sessions.aggregate(
-        count=Count("pk"),
-        completed=Count("pk", filter=Q(status=SessionStatus.COMPLETED)),
-        first=Min("local_date"),
-        last=Max("local_date"),
-    )
+    totals = stats.period_summary(user, date_range.start, date_range.end)
     today = profile.local_date()
-    start = date_range.start or totals["first"]
-    end = date_range.end or (max(today, totals["last"]) if totals["last"] else None)
+    start = date_range.start or totals.first_day
+    end = date_range.end or (max(today, totals.last_day) if totals.last_day else None)
     period_days = (end - start).days + 1 if start and end and end >= start else 0
 
     trend = stats.pain_trend(user, date_range.start, date_range.end, today=today)
@@ -47,15 +42,6 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
         key=lambda row: (-row.tender_yes, row.point_name.lower(), row.side),
     )[:TENDER_ROWS]
 
-    release_totals = (
-        Release.objects.for_user(user)
-        .between(date_range.start, date_range.end)
-        .aggregate(
-            done=Count("pk", filter=Q(skipped=False)),
-            tender=Count("pk", filter=Q(tender=True)),
-            stopped_early=Count("pk", filter=Q(stopped_early=True)),
-        )
-    )
     # Ordered by local date first, so that only the period's rows are read (ordered by start time alone, the
     # newest-first index is walked back through the whole history when the period has fewer rows than the limit).
     red_flags = list(sessions.red_flagged().order_by("local_date", "started_at").values_list("local_date", flat=True))
@@ -78,14 +64,13 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
         "totals": totals,
         "adherence": adherence,
         "adherence_percent": adherence_percent,
-        "release_totals": release_totals,
         "tender_points": tender_points,
         "red_flags": red_flags,
         "red_flags_shown": red_flags[-RED_FLAG_DATES_SHOWN:],
         "red_flags_more": max(len(red_flags) - RED_FLAG_DATES_SHOWN, 0),
         "notable_notes": notable,
         "detail": detail,
-        "detail_hidden": max(totals["count"] - len(detail), 0),
+        "detail_hidden": max(totals.sessions - len(detail), 0),
         "change": trend.change,
         "chart": charts.pain_chart(trend, chart_id="report-pain-chart") if trend.has_data else None,
     }
