@@ -27,8 +27,8 @@ Stable API (add, don't rename):
     period `baseline=(from, to)`), as points and percent, with the Farrar / IMMPACT label, `shown` and `red_flag`.
 - `point_side_stats(user, start=None, end=None, sort="point") -> list[PointSideRow]`
     Per point and side: releases, share of times tender, mean pressure, mean pain after, each with its own n.
-- `side_comparison(user, start=None, end=None) -> list[SideRow]`   left and right, same figures.
-- `tender_share_map(user, start=None, end=None) -> dict[(point_id, side), float]`   for `{% body_map values=... %}`.
+- `sides_from_points(rows) -> list[SideRow]`   left and right from those rows, same figures.
+- `tender_shares(rows) -> dict[(point_id, side), float]`   from those rows, for `{% body_map values=... %}`.
 - `adherence(user, start=None, end=None, today=None, daily=None) -> Adherence`
     Sessions per local day in the range, current and longest streak, sessions per (Monday-based) week and
     `per_period("month")`. Pass the range's `daily_pain` rows as `daily` to save reading the days again.
@@ -154,7 +154,7 @@ class PainTrend:
     rolling: list[tuple[date, float | None]]
     baseline_mean: float | None
     change: Change
-    # "day": one entry a local day; "week": one entry a Monday-based week (see `by_week`).
+    # "day": one entry a local day; "week" or "month": one entry a Monday-based week or a month (`by_period`).
     period: str = "day"
 
     @property
@@ -213,10 +213,6 @@ def by_period(trend: PainTrend, period: str) -> PainTrend:
         )
         sampled.append((first, rolling.get(members[-1].date)))
     return replace(trend, days=days, rolling=sampled, period=period)
-
-
-def by_week(trend: PainTrend) -> PainTrend:
-    return by_period(trend, "week")
 
 
 def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
@@ -323,10 +319,6 @@ class Change:
     @property
     def shown(self) -> bool:
         return self.enough_data and not self.red_flag
-
-    @property
-    def value(self) -> Decimal | None:
-        return self.points
 
     @property
     def points_abs(self) -> Decimal | None:
@@ -559,14 +551,9 @@ class SideRow:
     tender_percent = PointSideRow.tender_percent
 
 
-def side_comparison(user, start: date | None = None, end: date | None = None) -> list[SideRow]:
-    """Left, then right (both always present). One query: the per-point rows, added up by `sides_from_points`."""
-    return sides_from_points(point_side_stats(user, start, end))
-
-
 def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
-    """Left and right from `point_side_stats` rows already fetched (no query): counts add up, and each mean is
-    re-weighted by its own n, so it equals the mean over all that side's releases."""
+    """Left, then right (both always present), from `point_side_stats` rows already fetched (no query): counts add
+    up, and each mean is re-weighted by its own n, so it equals the mean over all that side's releases."""
     out = []
     for side in ("left", "right"):
         mine = [r for r in rows if r.side == side]
@@ -591,13 +578,10 @@ def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
     return out
 
 
-def tender_share_map(user, start: date | None = None, end: date | None = None) -> dict[tuple[int, str], float]:
-    """(point_id, side) -> share of releases that found a tender spot, for the body map."""
-    return {
-        (r.point_id, r.side): r.tender_share
-        for r in point_side_stats(user, start, end)
-        if r.point_id is not None and r.tender_share is not None
-    }
+def tender_shares(rows: list[PointSideRow]) -> dict[tuple[int, str], float]:
+    """(point_id, side) -> share of releases that found a tender spot, for `{% body_map values=... %}`, from
+    `point_side_stats` rows already fetched."""
+    return {(r.point_id, r.side): r.tender_share for r in rows if r.point_id is not None and r.tender_share is not None}
 
 
 # Adherence -------------------------------------------------------------------------------------------------------

@@ -223,7 +223,7 @@ def test_point_side_stats_by_hand(owner, other_user):
     assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="tender")] == ["left", "right"]
     assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="releases")] == ["left", "right"]
     assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="bogus")] == ["left", "right"]
-    assert stats.tender_share_map(owner, day(1), day(2)) == {
+    assert stats.tender_shares(stats.point_side_stats(owner, day(1), day(2))) == {
         (glute_top.pk, "left"): 2 / 3,
         (glute_top.pk, "right"): 0.0,
     }
@@ -242,7 +242,7 @@ def test_side_comparison_always_lists_both_sides(owner):
     left_only = on(owner, 1)
     make_release(left_only, 1, side="left", tender=True, pressure=6, pain_now=3)
     make_release(left_only, 2, side="left", tender=False, pressure=4, pain_now=5)
-    rows = stats.side_comparison(owner)
+    rows = stats.sides_from_points(stats.point_side_stats(owner))
     assert [(r.side, r.releases, r.tender_percent, r.mean_pressure, r.mean_pain_after) for r in rows] == [
         ("left", 2, 50, 5.0, 4.0),
         ("right", 0, None, None, None),
@@ -412,7 +412,7 @@ def test_current_streak_reads_a_window_and_falls_back_for_longer_streaks(owner, 
     assert Session.objects.count() == 13
 
 
-def test_by_week_averages_daily_means_and_samples_the_rolling_mean():
+def test_by_period_week_averages_daily_means_and_samples_the_rolling_mean():
     day = stats.DailyPain
     monday = date(2026, 3, 2)
     trend = stats.PainTrend(
@@ -425,7 +425,7 @@ def test_by_week_averages_daily_means_and_samples_the_rolling_mean():
         baseline_mean=5.0,
         change=None,
     )
-    weekly = stats.by_week(trend)
+    weekly = stats.by_period(trend, "week")
     assert weekly.period == "week" and weekly.baseline_mean == 5.0
     assert [(d.date, d.before, d.after, d.change, d.sessions) for d in weekly.days] == [
         (monday, 5.0, 4.0, -2.0, 3),
@@ -467,7 +467,7 @@ def test_side_means_are_weighted_over_every_release_of_the_side(owner):
         [(3, 2, True), (7, None, False), (None, 6, None), (5, 5, True)], 1
     ):
         make_release(session, position, pressure=pressure, pain_now=pain, tender=tender)
-    sides = {r.side: r for r in stats.side_comparison(owner)}
+    sides = {r.side: r for r in stats.sides_from_points(stats.point_side_stats(owner))}
     by_side: dict[str, list] = {"left": [], "right": []}
     for release in session.releases.all():
         by_side[release.side].append(release)

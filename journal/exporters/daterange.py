@@ -15,10 +15,6 @@ class DateRange:
     start: date | None = None
     end: date | None = None
 
-    @property
-    def is_open(self) -> bool:
-        return self.start is None and self.end is None
-
     def describe(self) -> str:
         if self.start and self.end:
             return f"{self.start.isoformat()} to {self.end.isoformat()}"

@@ -142,7 +142,8 @@ def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
                 }
             )
     releases = (
-        Release.objects.filter(session__in=sessions)
+        Release.objects.for_user(user)
+        .between(date_range.start, date_range.end)
         .select_related("point", "session")
         .only(
             "pk",

@@ -25,7 +25,7 @@ from django.utils.text import slugify
 
 from accounts.models import validate_time_zone
 from journal.exporters.daterange import DateRange
-from journal.exporters.tokens import hash_token
+from journal.exporters.tokens import new_token
 from journal.models import NOTES_MAX_LENGTH, Release, Reminder, SafetyAnswer, Session, SessionStatus, ShareLink
 from routines.models import (
     HOLD_MAX_SECONDS,
@@ -85,7 +85,9 @@ def export_account(user, date_range: DateRange | None = None) -> dict[str, Any]:
 
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end).order_by("started_at", "pk")
     releases_by_session: dict[int, list[dict]] = {}
-    for release in Release.objects.filter(session__in=sessions).order_by("session_id", "position"):
+    for release in (
+        Release.objects.for_user(user).between(date_range.start, date_range.end).order_by("session_id", "position")
+    ):
         releases_by_session.setdefault(release.session_id, []).append(
             {
                 "position": release.position,
@@ -629,9 +631,7 @@ class _Importer:
                 continue
             existing.add((label, created_at))
             # A hash of a token nobody holds: the link is kept for the record but cannot be opened.
-            link = ShareLink.objects.create(
-                user=self.user, label=label, token_hash=hash_token(secrets.token_urlsafe(32)), **fields
-            )
+            link = ShareLink.objects.create(user=self.user, label=label, token_hash=new_token()[1], **fields)
             ShareLink.objects.filter(pk=link.pk).update(created_at=created_at)
             self.report.share_links += 1
 
@@ -660,7 +660,7 @@ class _Importer:
                 user=self.user,
                 weekdays=weekdays,
                 time_of_day=time_of_day,
-                token_hash=hash_token(secrets.token_urlsafe(32)),
+                token_hash=new_token()[1],
                 **fields,
             )
             Reminder.objects.filter(pk=reminder.pk).update(created_at=created_at)

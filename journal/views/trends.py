@@ -36,9 +36,6 @@ def trends(request: HttpRequest) -> HttpResponse:
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
     period = stats.chart_period(first_day, end)
     charted = stats.by_period(trend, period)
-    tender_map = {
-        (r.point_id, r.side): r.tender_share for r in points if r.point_id is not None and r.tender_share is not None
-    }
     context = {
         "form": form,
         "choice": choice,
@@ -60,6 +57,6 @@ def trends(request: HttpRequest) -> HttpResponse:
         "heatmap_chart": charts.heatmap_chart(stats.calendar_heatmap(adherence, heat_start, end)),
         "weekly_chart": charts.weekly_chart(adherence, period=period),
         "map_points": list(Point.objects.visible_to(user)),
-        "tender_map": tender_map,
+        "tender_map": stats.tender_shares(points),
     }
     return render_form_page(request, "journal/trends.html", "trends", context)
