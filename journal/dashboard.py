@@ -18,7 +18,7 @@ def dashboard_context(user) -> dict[str, Any]:
     last_with_routine = sessions.filter(routine__in=active_routines).select_related("routine")
     last_session = last_with_routine.first()
     last_days = stats.last_days_pain(user, today=today)
-    done_today = Session.objects.for_user(user).filter(status__in=stats.ADHERENCE_STATUSES, local_date=today).count()
+    done_today = last_days[-1].completed  # the last of the days is today
     has_history = open_session is not None or last_session is not None or sessions.exists()
     return {
         "today": today,

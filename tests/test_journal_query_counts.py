@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # Queries per page, including the session, the user and the profile that every signed-in request loads.
 EXPECTED = {
     # Streaks take one query of their own (computed in the database: one row back whatever the history's length).
-    "dashboard": 12,  # includes abandoning stale sessions (one UPDATE) before offering to resume
+    "dashboard": 11,  # includes abandoning stale sessions (one UPDATE) before offering to resume
     "session_list": 6,
     "session_list_filtered": 7,
     "session_detail": 5,
