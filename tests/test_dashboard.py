@@ -93,3 +93,12 @@ def test_context_is_the_users_own(owner, other_user):
     days_ago(other_user, 1, pain_before=9)
     context = dashboard_context(owner)
     assert context["has_history"] is False and context["current_streak"] == 0
+
+
+def test_counts_only_todays_completed_sessions(owner, owner_client):
+    days_ago(owner, 1)
+    days_ago(owner, 0, status=SessionStatus.ABANDONED)
+    assert "No session yet today." in owner_client.get(HOME).text
+    days_ago(owner, 0, hour=1)
+    days_ago(owner, 0, hour=2)
+    assert "You have completed 2 sessions today." in owner_client.get(HOME).text
