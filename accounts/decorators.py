@@ -4,8 +4,9 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
+
+from config.rendering import go_to
 
 
 def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -24,10 +25,6 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
         url = reverse("safety")
         if back:
             url += "?" + urlencode({"next": back})
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return go_to(request, url)
 
     return wrapper

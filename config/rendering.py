@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 
 # Invalid form input answers 422; htmx is configured (base.html) to swap 422 responses so errors show in place.
@@ -23,3 +24,14 @@ def render_form_page(
     form = context.get(form_key)
     status = INVALID if form is not None and form.is_bound and form.errors else 200
     return TemplateResponse(request, page_or_partial(request, template, part), context, status=status)
+
+
+def go_to(request: HttpRequest, to: str, *args: Any) -> HttpResponse:
+    """A redirect (to a URL or a URL name with its arguments) that an htmx request follows as a full page load:
+    no content and an `HX-Redirect` header. Other requests get a plain redirect."""
+    url = resolve_url(to, *args)
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
-from config.rendering import render_form_page
+from config.rendering import go_to, render_form_page
 from journal.forms.history import ReleaseForm, SessionFilterForm, SessionForm
 from journal.models import Release, Session
 
@@ -122,6 +121,4 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     session.delete()
     messages.success(request, "Session deleted.")
-    if request.htmx:
-        return HttpResponseClientRedirect(redirect("journal:session_list").url)
-    return redirect("journal:session_list")
+    return go_to(request, "journal:session_list")

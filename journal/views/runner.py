@@ -9,11 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import safety_acknowledged
-from config.rendering import INVALID, page_or_partial, render_form_page
+from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.models import Session, SessionStatus
 from routines.models import Point, Routine
@@ -28,15 +27,6 @@ def _session_for(request: HttpRequest, pk: int) -> Session:
     return get_object_or_404(Session, pk=pk, user=request.user)
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    """A redirect that htmx follows as a full page load (the plain way for other requests)."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     """A post to a session that is no longer running changes nothing and says so."""
     if session.status == SessionStatus.ABANDONED:
@@ -44,7 +34,7 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     else:
         text = "This session has already ended, so nothing was changed."
     messages.warning(request, text)
-    return _go(request, reverse("journal:session_summary", args=[session.pk]))
+    return go_to(request, "journal:session_summary", session.pk)
 
 
 def time_left(seconds: int) -> str:
@@ -101,10 +91,10 @@ def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.for_user(request.user), pk=routine_pk)
     if not routine.steps.exists():
         messages.warning(request, "This routine has no steps yet. Add a point to it first.")
-        return _go(request, reverse("routines:routine_detail", args=[routine.pk]))
+        return go_to(request, "routines:routine_detail", routine.pk)
     Session.objects.abandon_stale_for(request.user)
     session = Session.objects.start(request.user, routine)
-    return _go(request, reverse("journal:session_run", args=[session.pk]))
+    return go_to(request, "journal:session_run", session.pk)
 
 
 @login_required
@@ -155,7 +145,7 @@ def _open_session_for_step(request: HttpRequest, pk: int) -> tuple[Session, Http
     if not session.is_open:
         return session, _refuse_closed(request, session)
     if session.needs_safety_check:
-        return session, _go(request, reverse("journal:session_run", args=[session.pk]))
+        return session, go_to(request, "journal:session_run", session.pk)
     return session, None
 
 
@@ -219,13 +209,13 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
     if not session.is_open:
         if request.method == "POST" and not _is_finish_replay(session, FinishForm(request.POST)):
             return _refuse_closed(request, session)
-        return _go(request, reverse("journal:session_summary", args=[session.pk]))
+        return go_to(request, "journal:session_summary", session.pk)
     if session.needs_safety_check:
-        return _go(request, reverse("journal:session_run", args=[session.pk]))
+        return go_to(request, "journal:session_run", session.pk)
     form = FinishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         session.finish(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
-        return _go(request, reverse("journal:session_summary", args=[session.pk]))
+        return go_to(request, "journal:session_summary", session.pk)
     return _panel(request, session, form if form.is_bound else None, mode="finish")
 
 
@@ -293,4 +283,4 @@ def _quick_log_done(request: HttpRequest, session: Session, created: bool) -> Ht
         messages.success(request, "Logged. Thank you for keeping your journal up to date.")
     else:
         messages.info(request, "This release was already saved, so it was not logged twice.")
-    return _go(request, reverse("journal:session_summary", args=[session.pk]))
+    return go_to(request, "journal:session_summary", session.pk)
