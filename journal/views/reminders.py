@@ -1,18 +1,17 @@
 """Reminder calendar: days and a time for a routine, served as a private, revocable iCalendar feed."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.rendering import INVALID, page_or_partial
+from config.rendering import page_or_partial
 from journal.exporters.ics import reminder_calendar
-from journal.exporters.tokens import client_address_hash, hash_token, new_token
+from journal.exporters.tokens import new_token
 from journal.forms.sharing import ReminderForm
-from journal.models import AccessMiss, Reminder, Weekday
-from journal.views.share import _private, too_many_misses
+from journal.models import Reminder, Weekday
+from journal.views.private import issue, secret_url, token_view
 
 TEMPLATE = "journal/reminder_list.html"
 
@@ -24,25 +23,13 @@ def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = Non
     return {"form": form, "reminders": reminders, "new_url": new_url}
 
 
-def _feed_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("journal:reminder_feed", args=[token]))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def reminder_list(request: HttpRequest) -> HttpResponse:
     form = ReminderForm(request.user, request.POST or None)
-    new_url = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            token, token_hash = new_token()
-            form.save_for(request.user, token_hash)
-            new_url = _feed_url(request, token)  # shown once, never stored
-            form = ReminderForm(request.user)
-            status = 201
-        else:
-            status = INVALID
+    new_url, status = issue(request, form, "journal:reminder_feed")
+    if new_url:
+        form = ReminderForm(request.user)
     response = TemplateResponse(
         request, page_or_partial(request, TEMPLATE, "panel"), _context(request, form, new_url), status=status
     )
@@ -71,25 +58,15 @@ def reminder_renew(request: HttpRequest, pk: int) -> HttpResponse:
     response = TemplateResponse(
         request,
         page_or_partial(request, TEMPLATE, "panel"),
-        _context(request, ReminderForm(request.user), _feed_url(request, token)),
+        _context(request, ReminderForm(request.user), secret_url(request, "journal:reminder_feed", token)),
     )
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_GET
-def reminder_feed(request: HttpRequest, token: str) -> HttpResponse:
-    address = client_address_hash(request)
-    if AccessMiss.objects.is_limited(address):
-        return too_many_misses()
-    reminder = (
-        Reminder.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
-        .select_related("user__profile", "routine")
-        .first()
-    )
-    if reminder is None:
-        AccessMiss.objects.record(address)
-        raise Http404("No such calendar")
+@token_view(lambda: Reminder.objects.filter(revoked_at__isnull=True).select_related("user__profile", "routine"))
+def reminder_feed(request: HttpRequest, reminder: Reminder) -> HttpResponse:
     response = HttpResponse(reminder_calendar(reminder), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="tenderspot-reminders.ics"'
-    return _private(response)
+    return response

@@ -3,30 +3,23 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.rendering import INVALID, page_or_partial
+from config.rendering import page_or_partial
 from journal.exporters.daterange import BadRange, DateRange, parse_range
 from journal.exporters.report import report_context
-from journal.exporters.tokens import client_address_hash, hash_token, new_token
 from journal.forms.sharing import ShareLinkForm
-from journal.models import AccessMiss, ShareLink
+from journal.models import ShareLink
 from journal.views.exports import bad_range, csv_response, paper_of, pdf_response
+from journal.views.private import issue, token_view
 
 LIST_TEMPLATE = "journal/share_list.html"
-PRIVATE_HEADERS = {
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-}
 
 
 def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None = None) -> dict:
@@ -42,18 +35,9 @@ def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None
 @require_http_methods(["GET", "POST"])
 def share_list(request: HttpRequest) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
-    new_url = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            token, token_hash = new_token()
-            form.save_for(request.user, token_hash)
-            # Shown once, right here. Not redirected: carrying the token across a redirect would mean storing it.
-            new_url = request.build_absolute_uri(reverse("journal:share_view", args=[token]))
-            form = ShareLinkForm()
-            status = 201
-        else:
-            status = INVALID
+    new_url, status = issue(request, form, "journal:share_view")
+    if new_url:
+        form = ShareLinkForm()
     response = TemplateResponse(
         request, page_or_partial(request, LIST_TEMPLATE, "panel"), _list_context(request, form, new_url), status=status
     )
@@ -69,40 +53,6 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return TemplateResponse(request, f"{LIST_TEMPLATE}#panel", _list_context(request, ShareLinkForm()))
     return redirect("journal:share_list")
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    for header, value in PRIVATE_HEADERS.items():
-        response[header] = value
-    return response
-
-
-def too_many_misses() -> HttpResponse:
-    response = HttpResponse(
-        "Too many unknown links from your address. Try again in a few minutes.",
-        status=429,
-        content_type="text/plain; charset=utf-8",
-    )
-    response["Retry-After"] = str(int(settings.TENDERSPOT_SHARE_MISS_WINDOW.total_seconds()))
-    return _private(response)
-
-
-def token_view(view: Callable[[HttpRequest, ShareLink], HttpResponse]) -> Callable[..., HttpResponse]:
-    """Resolves a share token (no sign-in). Unknown, expired and revoked tokens all raise the same 404; an address
-    with too many recent misses gets 429 for every token until its misses age out."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        address = client_address_hash(request)
-        if AccessMiss.objects.is_limited(address):
-            return too_many_misses()
-        link = ShareLink.objects.usable().select_related("user__profile").filter(token_hash=hash_token(token)).first()
-        if link is None:
-            AccessMiss.objects.record(address)
-            raise Http404("No such link")
-        return _private(view(request, link))
-
-    return wrapper
 
 
 def link_range(link: ShareLink, request: HttpRequest) -> DateRange:
@@ -128,7 +78,7 @@ def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse
 
 
 @require_GET
-@token_view
+@token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
 @_with_range
 def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     ShareLink.objects.filter(pk=link.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
@@ -146,14 +96,14 @@ def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> 
 
 
 @require_GET
-@token_view
+@token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
 @_with_range
 def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     return csv_response(link.user, date_range)
 
 
 @require_GET
-@token_view
+@token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
 @_with_range
 def share_pdf(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     paper = paper_of(request)
