@@ -28,6 +28,18 @@ class DateRange:
         return f"{self.start or 'start'}_{self.end or 'end'}"
 
 
+def require_order(
+    start: date | None,
+    end: date | None,
+    error: type[Exception] = BadRange,
+    message: str = "The start date must be on or before the end date.",
+) -> None:
+    """Raises `error(message)` when both dates are given and the start comes after the end (forms pass
+    ValidationError)."""
+    if start and end and start > end:
+        raise error(message)
+
+
 def _parse(name: str, raw: str | None) -> date | None:
     if raw is None or raw.strip() == "":
         return None
@@ -40,6 +52,5 @@ def _parse(name: str, raw: str | None) -> date | None:
 def parse_range(query: QueryDict) -> DateRange:
     start = _parse("start", query.get("start"))
     end = _parse("end", query.get("end"))
-    if start and end and start > end:
-        raise BadRange("The start date must be on or before the end date.")
+    require_order(start, end)
     return DateRange(start, end)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
+from journal.exporters.daterange import require_order
 from journal.models import NOTES_MAX_LENGTH, Release, Session
 from routines.models import Routine, Side
 
@@ -15,11 +16,6 @@ DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, for example 2026-03-
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "60"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-def _date_errors(start: date | None, end: date | None) -> None:
-    if start and end and start > end:
-        raise ValidationError("The start date must be on or before the end date.")
 
 
 class SessionFilterForm(forms.Form):
@@ -41,7 +37,7 @@ class SessionFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        _date_errors(data.get("start"), data.get("end"))
+        require_order(data.get("start"), data.get("end"), ValidationError)
         return data
 
 
@@ -82,12 +78,11 @@ class TrendsRangeForm(forms.Form):
         data = super().clean()
         if data.get("range") == "custom" and not (data.get("start") or data.get("end")):
             raise ValidationError("For a custom period, give a start date, an end date or both.")
-        _date_errors(data.get("start"), data.get("end"))
+        require_order(data.get("start"), data.get("end"), ValidationError)
         b_start, b_end = data.get("baseline_start"), data.get("baseline_end")
         if bool(b_start) != bool(b_end):
             raise ValidationError("A baseline period needs both a start and an end date.")
-        if b_start and b_end and b_start > b_end:
-            raise ValidationError("The baseline must start on or before its end.")
+        require_order(b_start, b_end, ValidationError, "The baseline must start on or before its end.")
         return data
 
     def choice(self) -> str:

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from journal.exporters.daterange import require_order
+from journal.forms.history import DATE_INPUT
 from journal.models import Reminder, ShareLink, Weekday
 from routines.models import Routine
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BootstrapMixin:
@@ -29,14 +29,12 @@ class BootstrapMixin:
 
 
 class DateRangeForm(BootstrapMixin, forms.Form):
-    start = forms.DateField(required=False, widget=DATE_WIDGET, label="From")
-    end = forms.DateField(required=False, widget=DATE_WIDGET, label="To")
+    start = forms.DateField(required=False, widget=DATE_INPUT, label="From")
+    end = forms.DateField(required=False, widget=DATE_INPUT, label="To")
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date must be on or before the end date.")
+        require_order(data.get("start"), data.get("end"), forms.ValidationError)
         return data
 
 
@@ -65,13 +63,11 @@ class ShareLinkForm(BootstrapMixin, forms.ModelForm):
             "label": "For example “Physio, March”. Only you see this.",
             "start_date": "Leave both dates empty to share your whole log.",
         }
-        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and start > end:
-            raise forms.ValidationError("The start date must be on or before the end date.")
+        require_order(data.get("start_date"), data.get("end_date"), forms.ValidationError)
         return data
 
     def save_for(self, user, token_hash: str) -> ShareLink:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.rendering import page_or_partial
-from journal.exporters.daterange import BadRange, DateRange, parse_range
+from journal.exporters.daterange import BadRange, DateRange, parse_range, require_order
 from journal.exporters.report import report_context
 from journal.forms.sharing import ShareLinkForm
 from journal.models import ShareLink
@@ -60,8 +60,7 @@ def link_range(link: ShareLink, request: HttpRequest) -> DateRange:
     asked = parse_range(request.GET)
     start = max(filter(None, [link.start_date, asked.start]), default=None)
     end = min(filter(None, [link.end_date, asked.end]), default=None)
-    if start and end and start > end:
-        raise BadRange("Those dates are outside the dates shared with this link.")
+    require_order(start, end, message="Those dates are outside the dates shared with this link.")
     return DateRange(start, end)
 
 
