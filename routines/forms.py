@@ -9,7 +9,6 @@ from routines.models import (
     ARTICLE_HOLD_RANGE,
     HOLD_MAX_SECONDS,
     Area,
-    EvidenceLevel,
     MapView,
     Point,
     Routine,
@@ -47,6 +46,13 @@ def hold_error_messages() -> dict[str, str]:
     return {"min_value": text, "max_value": text, "invalid": f"{text} Use whole seconds, for example 45."}
 
 
+def limit_hold(field: forms.IntegerField) -> None:
+    """A hold field takes the configured minimum to HOLD_MAX_SECONDS, with one message for every way to miss."""
+    field.error_messages.update(hold_error_messages())
+    field.validators = [MinValueValidator(min_hold_seconds()), MaxValueValidator(HOLD_MAX_SECONDS)]
+    field.widget.attrs.update({"min": min_hold_seconds(), "max": HOLD_MAX_SECONDS, "inputmode": "numeric"})
+
+
 def hold_warning(seconds: int | None) -> str:
     """The gentle note shown (not an error) when a hold lies outside the article's 30-60 seconds."""
     if seconds is None or hold_in_article_range(seconds):
@@ -62,12 +68,6 @@ class RoutineForm(forms.ModelForm):
         labels = {"name": "Name", "description": "Notes (optional)"}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"name": {"required": "Give the routine a name."}}
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the routine a name.")
-        return name
 
 
 class PointChoiceField(forms.ModelChoiceField):
@@ -109,10 +109,7 @@ class StepForm(forms.Form):
             .select_related("area")
             .order_by(F("owner").asc(nulls_first=True), "area__order", "order", "name")
         )
-        hold = self.fields["hold_seconds"]
-        hold.error_messages.update(hold_error_messages())
-        hold.validators = [MinValueValidator(min_hold_seconds()), MaxValueValidator(HOLD_MAX_SECONDS)]
-        hold.widget.attrs.update({"min": min_hold_seconds(), "max": HOLD_MAX_SECONDS, "inputmode": "numeric"})
+        limit_hold(self.fields["hold_seconds"])
 
     def clean(self):
         data = super().clean()
@@ -168,25 +165,16 @@ class CustomPointForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         hold = self.fields["default_hold_seconds"]
-        hold.error_messages.update(hold_error_messages())
-        hold.validators = [MinValueValidator(min_hold_seconds()), MaxValueValidator(HOLD_MAX_SECONDS)]
+        limit_hold(hold)
         hold.help_text = f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds."
         self.fields["map_view"].choices = MapView.choices
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Give the point a name.")
-        return name
 
     def save(self, commit: bool = True, owner=None) -> Point:
         point = super().save(commit=False)
         if point.pk is None:
             point.owner = owner
             point.slug = Point.custom_slug(point.name)
-            point.evidence_level = EvidenceLevel.NONE
             point.evidence_note = CUSTOM_EVIDENCE_NOTE
-            point.tool = "Lacrosse ball or tennis ball"
             point.pressure_guidance = CUSTOM_PRESSURE
             point.contraindications = CUSTOM_CONTRAINDICATIONS
         if commit:

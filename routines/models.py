@@ -80,7 +80,14 @@ class PointQuerySet(models.QuerySet):
         return self.filter(Q(area=area) | Q(also_listed_in=area)).distinct()
 
 
-class Point(models.Model):
+class OwnedByUser:
+    """Built-in rows have no owner and nobody edits them; a user's own rows are edited by that user only."""
+
+    def can_edit(self, user) -> bool:
+        return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
+
+
+class Point(OwnedByUser, models.Model):
     """One spot to press. A spot reachable from two areas is one row listed in both (see `also_listed_in`)."""
 
     owner = models.ForeignKey(
@@ -168,7 +175,7 @@ class RoutineQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
-class Routine(models.Model):
+class Routine(OwnedByUser, models.Model):
     """An ordered list of steps. owner=None marks a built-in routine: read-only, copyable."""
 
     owner = models.ForeignKey(
@@ -207,9 +214,6 @@ class Routine(models.Model):
             }
             for step in self.steps.select_related("point").order_by("position")
         ]
-
-    def can_edit(self, user) -> bool:
-        return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
 
     # Step editing. Every write locks the routine row (select_for_update inside a transaction) so that two tabs
     # editing the same routine take turns, and leaves positions exactly 1..n.

@@ -63,7 +63,7 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "point": point,
         "point_list": [point],
         "side": side if side in Side.values else None,
-        "is_mine": point.owner_id is not None and point.owner_id == request.user.pk,
+        "is_mine": point.can_edit(request.user),
     }
     return TemplateResponse(request, "routines/point_detail.html", context)
 
