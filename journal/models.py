@@ -513,6 +513,11 @@ class ShareLink(Revocable, models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def is_usable(self) -> bool:
+        """What `ShareLinkQuerySet.usable` selects, for one link already loaded."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
@@ -541,6 +546,10 @@ class Reminder(Revocable, models.Model):
 
     def __str__(self) -> str:
         return f"Reminder at {self.time_of_day}"
+
+    @property
+    def day_names(self) -> str:
+        return ", ".join(Weekday(d).label for d in sorted(self.weekdays))
 
 
 class AccessMissQuerySet(models.QuerySet):

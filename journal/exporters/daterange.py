@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 
@@ -23,6 +24,10 @@ class DateRange:
         if self.end:
             return f"up to {self.end.isoformat()}"
         return "all dates"
+
+    def query(self) -> str:
+        """`start=...&end=...` for the dates given ("" for none), to carry the range on to other links."""
+        return urlencode({name: day.isoformat() for name, day in (("start", self.start), ("end", self.end)) if day})
 
     def filename_part(self) -> str:
         return f"{self.start or 'start'}_{self.end or 'end'}"

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
+from config.rendering import INVALID
 from journal.exporters.csv_export import csv_filename, csv_lines
 from journal.exporters.daterange import BadRange, DateRange, parse_range
 from journal.exporters.fhir import build_bundle
@@ -49,17 +50,16 @@ def csv_response(user, date_range: DateRange) -> StreamingHttpResponse:
     return attachment(response, csv_filename(date_range))
 
 
-def pdf_response(user, date_range: DateRange, paper: str) -> HttpResponse:
+def pdf_response(request: HttpRequest, user, date_range: DateRange) -> HttpResponse:
+    """The report as a PDF on the paper `?paper=` names (A4 by default)."""
+    paper = request.GET.get("paper", "a4").lower()
+    if paper not in PAPER_SIZES:
+        return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
     started = time.perf_counter()
     pdf = render_report_pdf(report_context(user, date_range), paper)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Server-Timing"] = f"pdf;dur={1000 * (time.perf_counter() - started):.0f}"
     return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
-
-
-def paper_of(request: HttpRequest) -> str | None:
-    paper = request.GET.get("paper", "a4").lower()
-    return paper if paper in PAPER_SIZES else None
 
 
 @login_required
@@ -68,9 +68,8 @@ def export_page(request: HttpRequest) -> HttpResponse:
     form = DateRangeForm(request.GET or None)
     query = ""
     if form.is_bound and form.is_valid():
-        params = {k: v.isoformat() for k, v in form.cleaned_data.items() if v}
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-    status = 422 if form.is_bound and form.errors else 200
+        query = DateRange(form.cleaned_data["start"], form.cleaned_data["end"]).query()
+    status = INVALID if form.is_bound and form.errors else 200
     return TemplateResponse(request, "journal/exports.html", {"form": form, "query": query}, status=status)
 
 
@@ -93,10 +92,7 @@ def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
 @require_GET
 @with_date_range
 def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
-    paper = paper_of(request)
-    if paper is None:
-        return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
-    return pdf_response(request.user, date_range, paper)
+    return pdf_response(request, request.user, date_range)
 
 
 @login_required

@@ -10,16 +10,14 @@ from config.rendering import page_or_partial
 from journal.exporters.ics import reminder_calendar
 from journal.exporters.tokens import new_token
 from journal.forms.sharing import ReminderForm
-from journal.models import Reminder, Weekday
+from journal.models import Reminder
 from journal.views.private import issue, secret_url, token_view
 
 TEMPLATE = "journal/reminder_list.html"
 
 
 def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = None) -> dict:
-    reminders = list(Reminder.objects.filter(user=request.user).select_related("routine"))
-    for reminder in reminders:
-        reminder.day_names = ", ".join(Weekday(d).label for d in sorted(reminder.weekdays))
+    reminders = Reminder.objects.filter(user=request.user).select_related("routine")
     return {"form": form, "reminders": reminders, "new_url": new_url}
 
 

@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from journal.exporters.daterange import BadRange, DateRange, parse_range, requir
 from journal.exporters.report import report_context
 from journal.forms.sharing import ShareLinkForm
 from journal.models import ShareLink
-from journal.views.exports import bad_range, csv_response, paper_of, pdf_response
+from journal.views.exports import bad_range, csv_response, pdf_response
 from journal.views.private import issue, token_view
 
 LIST_TEMPLATE = "journal/share_list.html"
@@ -27,7 +27,6 @@ def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None
         "form": form,
         "links": ShareLink.objects.for_user(request.user),
         "new_url": new_url,
-        "now": timezone.now(),
     }
 
 
@@ -82,13 +81,12 @@ def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse
 def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     ShareLink.objects.filter(pk=link.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
     context = report_context(link.user, date_range)
-    query = "&".join(f"{k}={v.isoformat()}" for k, v in (("start", date_range.start), ("end", date_range.end)) if v)
     context.update(
         {
             "share_label": link.label,
             "token": request.resolver_match.kwargs["token"],
             "expires_at": link.expires_at,
-            "query": query,
+            "query": date_range.query(),
         }
     )
     return TemplateResponse(request, "journal/share_view.html", context)
@@ -105,7 +103,4 @@ def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> H
 @token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
 @_with_range
 def share_pdf(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
-    paper = paper_of(request)
-    if paper is None:
-        return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
-    return pdf_response(link.user, date_range, paper)
+    return pdf_response(request, link.user, date_range)
