@@ -104,7 +104,17 @@ class StepForm(forms.Form):
         return position
 
 
-class ReleaseForm(StepForm):
+class ReleaseAnswers:
+    """What a logged release stores from the form, as `Session.log_release` and `quick_log` take it."""
+
+    answer_fields: tuple[str, ...] = ("pressure", "pain_now", "notes")
+
+    def release_answers(self) -> dict:
+        data = self.cleaned_data
+        return {"tender": yes_no(data["tender"]), **{name: data[name] for name in self.answer_fields}}
+
+
+class ReleaseForm(ReleaseAnswers, StepForm):
     tender = forms.ChoiceField(
         label="Did you find a tender spot?",
         choices=YES_NO,
@@ -123,15 +133,7 @@ class ReleaseForm(StepForm):
     stopped_early = forms.BooleanField(label="I stopped early because it hurt", required=False)
     notes = notes_field()
 
-    def release_answers(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "tender": yes_no(data["tender"]),
-            "pressure": data["pressure"],
-            "pain_now": data["pain_now"],
-            "stopped_early": data["stopped_early"],
-            "notes": data["notes"],
-        }
+    answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
 
 
 class FinishForm(forms.Form):
@@ -142,7 +144,7 @@ class FinishForm(forms.Form):
 STALE_KEY_ERROR = "This form was out of date, so nothing was saved yet. Your answers are still here: press Save again."
 
 
-class QuickLogForm(forms.Form):
+class QuickLogForm(ReleaseAnswers, forms.Form):
     # A one-time key made when the form is drawn: a replay of the same form finds the session it made.
     key = forms.UUIDField(
         widget=forms.HiddenInput, error_messages={"required": STALE_KEY_ERROR, "invalid": STALE_KEY_ERROR}
@@ -184,11 +186,3 @@ class QuickLogForm(forms.Form):
             self.data = self.data.copy()
             self.data["key"] = str(uuid.uuid4())
 
-    def release_answers(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "tender": yes_no(data["tender"]),
-            "pressure": data["pressure"],
-            "pain_now": data["pain_now"],
-            "notes": data["notes"],
-        }
