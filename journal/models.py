@@ -91,16 +91,18 @@ class SessionQuerySet(models.QuerySet):
             local_date=user.profile.local_date(now),
         )
 
-    def quick_log(self, user, key, point: Point, side: str, held_seconds: int, **answers) -> tuple["Session", bool]:
-        """One release done away from the timer ("I did this at the gym"): a completed one-step session.
+    def quick_log(
+        self, user, key, point: Point, side: str, held_seconds: int | None, **answers
+    ) -> tuple["Session", bool]:
+        """One release done away from the timer ("I did this at the gym"): a completed one-step session, held for
+        the point's usual time unless `held_seconds` says otherwise.
 
         `key` is the one-time key of the form the user filled in: a double tap, a replayed request or a second tab
-        posting the same form finds the session made the first time. Returns (session, created).
+        posting the same form finds the session made the first time (the unique key refuses a second row).
+        Returns (session, created).
         """
-        existing = self.for_user(user).filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
         now = timezone.now()
+        held_seconds = held_seconds or point.default_hold_seconds
         try:
             with transaction.atomic():
                 session = self._quick_log_rows(user, key, point, side, held_seconds, now, answers)

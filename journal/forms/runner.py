@@ -185,4 +185,3 @@ class QuickLogForm(ReleaseAnswers, forms.Form):
         if "key" in self.errors:
             self.data = self.data.copy()
             self.data["key"] = str(uuid.uuid4())
-

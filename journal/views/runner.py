@@ -267,10 +267,8 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     form = QuickLogForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        point = data["point"]
-        held = data["held_seconds"] or point.default_hold_seconds
         session, created = Session.objects.quick_log(
-            request.user, data["key"], point, data["side"], held, **form.release_answers()
+            request.user, data["key"], data["point"], data["side"], data["held_seconds"], **form.release_answers()
         )
         return _quick_log_done(request, session, created)
     if form.is_bound:
