@@ -320,3 +320,7 @@ class RoutineStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.point.label(self.side)} ({self.hold_seconds} s)"
+
+    @property
+    def in_article_range(self) -> bool:
+        return hold_in_article_range(self.hold_seconds)

@@ -19,7 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import safety_acknowledged
 from config.rendering import page_or_partial, render_form_page
 from routines.forms import CustomPointForm, RoutineForm, StepForm, hold_warning
-from routines.models import Area, Point, Routine, RoutineStep, Side, estimate_seconds
+from routines.models import (
+    ARTICLE_HOLD_RANGE,
+    STEP_CHANGEOVER_SECONDS,
+    Area,
+    Point,
+    Routine,
+    RoutineStep,
+    Side,
+    estimate_seconds,
+)
 
 DETAIL = "routines/routine_detail.html"
 
@@ -60,6 +69,7 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     side = request.GET.get("side")
     context = {
+        "hold_range": ARTICLE_HOLD_RANGE,
         "point": point,
         "point_list": [point],
         "side": side if side in Side.values else None,
@@ -117,6 +127,7 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted “{name}”.{note} Sessions you logged on it keep its name.")
         return redirect("routines:catalogue")
     context = {
+        "hold_range": ARTICLE_HOLD_RANGE,
         "point": point,
         "step_count": point.routine_steps.count(),
         "routine_count": point.routine_steps.values("routine").distinct().count(),
@@ -169,13 +180,16 @@ def _detail_context(
     editable = routine.can_edit(request.user)
     if editable and form is None:
         form = StepForm(user=request.user)
+    hold_seconds = sum(step.hold_seconds for step in steps)
     return {
         "routine": routine,
         "steps": steps,
         "step_count": len(steps),
         "map_points": [step.point for step in steps],
-        "estimated_seconds": estimate_seconds(len(steps), sum(s.hold_seconds for s in steps)),
-        "hold_seconds": sum(s.hold_seconds for s in steps),
+        "estimated_seconds": estimate_seconds(len(steps), hold_seconds),
+        "hold_seconds": hold_seconds,
+        "hold_range": ARTICLE_HOLD_RANGE,
+        "changeover_seconds": STEP_CHANGEOVER_SECONDS,
         "editable": editable,
         "form": form,
         "announce": announce,

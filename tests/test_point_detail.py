@@ -38,6 +38,7 @@ def test_every_field_is_shown_signed_out(anonymous_client, slug):
         point.evidence_note,
         point.get_evidence_level_display(),
         point.contraindications,
+        f"{point.default_hold_seconds} seconds (the article suggests 30 to 60)",
         point.referral_note,
         f"{point.default_hold_seconds} seconds",
     ]:

@@ -69,6 +69,7 @@ def test_holds_outside_30_60_are_allowed_with_a_warning(owner_client, routine, h
     )
     assert response.status_code == 200
     assert "outside the 30-60 seconds the article suggests" in response.content.decode()
+    assert '<span class="badge text-bg-warning">outside 30-60 s</span>' in response.content.decode()
     assert routine.steps.get(position=4).hold_seconds == int(hold)
 
 
