@@ -11,7 +11,7 @@ links and reminders get fresh secret hashes nobody holds, so they cannot be open
 """
 
 import json
-import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts.models import validate_time_zone
 from journal.exporters.daterange import DateRange
@@ -29,6 +28,7 @@ from journal.exporters.tokens import new_token
 from journal.models import NOTES_MAX_LENGTH, Release, Reminder, SafetyAnswer, Session, SessionStatus, ShareLink
 from routines.models import (
     HOLD_MAX_SECONDS,
+    HOLD_MIN_SECONDS,
     Area,
     EvidenceLevel,
     MapView,
@@ -225,6 +225,13 @@ def export_json_bytes(user, date_range: DateRange | None = None) -> bytes:
 # Validation -----------------------------------------------------------------------------------------------------
 
 
+def _create_dated(model, created_at, **fields):
+    """Creates a row, then gives it the exported `created_at` (an auto_now_add field ignores one passed in)."""
+    row = model.objects.create(**fields)
+    model.objects.filter(pk=row.pk).update(created_at=created_at)
+    return row
+
+
 class ImportFileError(ValueError):
     """The file cannot be imported; the message tells the user why. Nothing was changed."""
 
@@ -244,6 +251,22 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(where, "expected a list")
         return value
+
+    def objects(self, value, where: str) -> Iterator[tuple[str, dict]]:
+        """(place, object) for each item of a list of objects; places count from 1, as in "points[3]"."""
+        for n, item in enumerate(self.list(value, where), start=1):
+            place = f"{where}[{n}]"
+            yield place, self.obj(item, place)
+
+    def positioned(self, parent: dict, key: str, where: str) -> Iterator[tuple[str, dict, int]]:
+        """`objects` of parent[key] with each one's `position` (1 to 10,000), which must not repeat."""
+        seen: set[int] = set()
+        for place, item in self.objects(parent.get(key, []), f"{where}.{key}"):
+            position = self.int(item, "position", place, 1, 10_000)
+            if position in seen:
+                self.fail(f"{place}.position", "appears twice")
+            seen.add(position)
+            yield place, item, position
 
     def text(self, d: dict, key: str, where: str, max_length: int, blank: bool = True) -> str:
         value = d.get(key, "")
@@ -404,7 +427,7 @@ class _Importer:
             c.fail("profile.time_zone", f"unknown time zone {zone!r}")
         values = {
             "time_zone": zone,
-            "default_hold_seconds": c.int(p, "default_hold_seconds", "profile", 10, 180),
+            "default_hold_seconds": c.int(p, "default_hold_seconds", "profile", HOLD_MIN_SECONDS, HOLD_MAX_SECONDS),
             "sound_on": c.bool(p, "sound_on", "profile"),
             "lead_in_seconds": c.int(p, "lead_in_seconds", "profile", 0, 30),
             "safety_acknowledged_at": c.datetime(p, "safety_acknowledged_at", "profile", null=True),
@@ -419,9 +442,7 @@ class _Importer:
     def points(self, items: list) -> None:
         c = self.c
         existing = {(p.name, p.created_at): p for p in Point.objects.filter(owner=self.user)}
-        for n, item in enumerate(items, start=1):
-            where = f"points[{n}]"
-            item = c.obj(item, where)
+        for where, item in c.objects(items, "points"):
             ref = c.text(item, "ref", where, 40, blank=False)
             if not ref.startswith("custom:") or ref in self.point_map:
                 c.fail(f"{where}.ref", "must be a unique 'custom:<n>' reference")
@@ -441,7 +462,7 @@ class _Importer:
                 "how_to_find": c.text(item, "how_to_find", where, 5000),
                 "technique": c.text(item, "technique", where, 5000),
                 "tool": c.text(item, "tool", where, 120),
-                "default_hold_seconds": c.int(item, "default_hold_seconds", where, 10, 180),
+                "default_hold_seconds": c.int(item, "default_hold_seconds", where, HOLD_MIN_SECONDS, HOLD_MAX_SECONDS),
                 "pressure_guidance": c.text(item, "pressure_guidance", where, 5000),
                 "referral_note": c.text(item, "referral_note", where, 5000),
                 "evidence_level": c.choice(item, "evidence_level", where, EvidenceLevel.values),
@@ -454,8 +475,7 @@ class _Importer:
             }
             point = existing.get((name, created_at))
             if point is None:
-                point = Point.objects.create(owner=self.user, slug=self.free_slug(name), **fields)
-                Point.objects.filter(pk=point.pk).update(created_at=created_at)
+                point = _create_dated(Point, created_at, owner=self.user, slug=Point.custom_slug(name), **fields)
                 point.also_listed_in.set([self.areas[s] for s in also])
                 self.report.points += 1
             else:
@@ -471,20 +491,11 @@ class _Importer:
             self.c.fail(f"{where}.{key}", "must be between 0 and 100")
         return str(value.quantize(Decimal("0.01")))
 
-    def free_slug(self, name: str) -> str:
-        base = slugify(name)[:60] or "point"
-        while True:
-            slug = f"{base}-{secrets.token_hex(4)}"
-            if not Point.objects.filter(slug=slug).exists():
-                return slug
-
     def routines(self, items: list) -> None:
         c = self.c
         existing = {(r.name, r.created_at): r for r in Routine.objects.owned_by(self.user)}
         pending_copied: list[tuple[Routine, Any, str]] = []
-        for n, item in enumerate(items, start=1):
-            where = f"routines[{n}]"
-            item = c.obj(item, where)
+        for where, item in c.objects(items, "routines"):
             ref = c.text(item, "ref", where, 40, blank=False)
             if not ref.startswith("routine:") or ref in self.routine_map:
                 c.fail(f"{where}.ref", "must be a unique 'routine:<n>' reference")
@@ -493,14 +504,7 @@ class _Importer:
             description = c.text(item, "description", where, 5000)
             archived = c.bool(item, "archived", where)
             steps = []
-            positions = set()
-            for m, step in enumerate(c.list(item.get("steps", []), f"{where}.steps"), start=1):
-                swhere = f"{where}.steps[{m}]"
-                step = c.obj(step, swhere)
-                position = c.int(step, "position", swhere, 1, 10_000)
-                if position in positions:
-                    c.fail(f"{swhere}.position", "appears twice")
-                positions.add(position)
+            for swhere, step, position in c.positioned(item, "steps", where):
                 steps.append(
                     RoutineStep(
                         position=position,
@@ -511,8 +515,9 @@ class _Importer:
                 )
             routine = existing.get((name, created_at))
             if routine is None:
-                routine = Routine.objects.create(owner=self.user, name=name, description=description, archived=archived)
-                Routine.objects.filter(pk=routine.pk).update(created_at=created_at)
+                routine = _create_dated(
+                    Routine, created_at, owner=self.user, name=name, description=description, archived=archived
+                )
                 for step in steps:
                     step.routine = routine
                 RoutineStep.objects.bulk_create(steps)
@@ -531,15 +536,11 @@ class _Importer:
         existing = set(Session.objects.for_user(self.user).values_list("started_at", "routine_name"))
         new_sessions: list[Session] = []
         new_releases: list[list[Release]] = []
-        for n, item in enumerate(items, start=1):
-            where = f"sessions[{n}]"
-            item = c.obj(item, where)
+        for where, item in c.objects(items, "sessions"):
             routine_name = c.text(item, "routine_name", where, 100, blank=False)
             started_at = c.datetime(item, "started_at", where)
             plan = []
-            for m, step in enumerate(c.list(item.get("plan", []), f"{where}.plan"), start=1):
-                pwhere = f"{where}.plan[{m}]"
-                step = c.obj(step, pwhere)
+            for pwhere, step in c.objects(item.get("plan", []), f"{where}.plan"):
                 point = self.point(step.get("point"), f"{pwhere}.point")
                 plan.append(
                     {
@@ -566,14 +567,7 @@ class _Importer:
                 notes=c.text(item, "notes", where, NOTES_MAX_LENGTH),
             )
             releases = []
-            positions = set()
-            for m, rel in enumerate(c.list(item.get("releases", []), f"{where}.releases"), start=1):
-                rwhere = f"{where}.releases[{m}]"
-                rel = c.obj(rel, rwhere)
-                position = c.int(rel, "position", rwhere, 1, 10_000)
-                if position in positions:
-                    c.fail(f"{rwhere}.position", "appears twice")
-                positions.add(position)
+            for rwhere, rel, position in c.positioned(item, "releases", where):
                 releases.append(
                     Release(
                         position=position,
@@ -613,9 +607,7 @@ class _Importer:
     def share_links(self, items: list) -> None:
         c = self.c
         existing = set(ShareLink.objects.for_user(self.user).values_list("label", "created_at"))
-        for n, item in enumerate(items, start=1):
-            where = f"share_links[{n}]"
-            item = c.obj(item, where)
+        for where, item in c.objects(items, "share_links"):
             label = c.text(item, "label", where, 100, blank=False)
             created_at = c.datetime(item, "created_at", where)
             fields = {
@@ -631,16 +623,13 @@ class _Importer:
                 continue
             existing.add((label, created_at))
             # A hash of a token nobody holds: the link is kept for the record but cannot be opened.
-            link = ShareLink.objects.create(user=self.user, label=label, token_hash=new_token()[1], **fields)
-            ShareLink.objects.filter(pk=link.pk).update(created_at=created_at)
+            _create_dated(ShareLink, created_at, user=self.user, label=label, token_hash=new_token()[1], **fields)
             self.report.share_links += 1
 
     def reminders(self, items: list) -> None:
         c = self.c
         existing = {(r.time_of_day, tuple(r.weekdays), r.created_at) for r in Reminder.objects.filter(user=self.user)}
-        for n, item in enumerate(items, start=1):
-            where = f"reminders[{n}]"
-            item = c.obj(item, where)
+        for where, item in c.objects(items, "reminders"):
             weekdays = c.list(item.get("weekdays"), f"{where}.weekdays")
             if not weekdays or any(isinstance(d, bool) or d not in range(7) for d in weekdays):
                 c.fail(f"{where}.weekdays", "expected day numbers 0 (Monday) to 6 (Sunday)")
@@ -656,14 +645,15 @@ class _Importer:
                 self.report.skipped_existing += 1
                 continue
             existing.add(key)
-            reminder = Reminder.objects.create(
+            _create_dated(
+                Reminder,
+                created_at,
                 user=self.user,
                 weekdays=weekdays,
                 time_of_day=time_of_day,
                 token_hash=new_token()[1],
                 **fields,
             )
-            Reminder.objects.filter(pk=reminder.pk).update(created_at=created_at)
             self.report.reminders += 1
 
 
