@@ -671,6 +671,10 @@ def streaks_in_sql(user, today: date) -> tuple[int, int]:
         dates = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES).values_list("local_date")
         return streaks((d for (d,) in dates.distinct()), today)
     statuses = ", ".join(["%s"] * len(ADHERENCE_STATUSES))
+    given = day.format("%s")
+    # The days of the run that holds a given day, counted up to that day (NULL when no run holds it).
+    run_up_to = f"MAX(CASE WHEN first_day <= {given} AND last_day >= {given} THEN {given} - first_day + 1 END)"
+
     sql = f"""
         WITH days AS (
             SELECT DISTINCT {day.format("local_date")} AS d FROM journal_session
@@ -678,18 +682,12 @@ def streaks_in_sql(user, today: date) -> tuple[int, int]:
         ), islands AS (
             SELECT d, d - ROW_NUMBER() OVER (ORDER BY d) AS island FROM days
         ), runs AS (
-            SELECT MIN(d) AS first_day, MAX(d) AS last_day, COUNT(*) AS length,
-                   SUM(CASE WHEN d <= {day.format("%s")} THEN 1 ELSE 0 END) AS to_today,
-                   SUM(CASE WHEN d <= {day.format("%s")} THEN 1 ELSE 0 END) AS to_yesterday
-            FROM islands GROUP BY island
+            SELECT MIN(d) AS first_day, MAX(d) AS last_day, COUNT(*) AS length FROM islands GROUP BY island
         )
-        SELECT MAX(length),
-               MAX(CASE WHEN first_day <= {day.format("%s")} AND last_day >= {day.format("%s")} THEN to_today END),
-               MAX(CASE WHEN first_day <= {day.format("%s")} AND last_day >= {day.format("%s")} THEN to_yesterday END)
-        FROM runs
+        SELECT MAX(length), {run_up_to}, {run_up_to} FROM runs
     """  # noqa: S608 - only our own fragments are formatted in; every value is a parameter
     yesterday = today - timedelta(days=1)
-    params = [user.pk, *ADHERENCE_STATUSES, today, yesterday, today, today, yesterday, yesterday]
+    params = [user.pk, *ADHERENCE_STATUSES, today, today, today, yesterday, yesterday, yesterday]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         longest, to_today, to_yesterday = cursor.fetchone()
