@@ -195,12 +195,12 @@ def by_period(trend: PainTrend, period: str) -> PainTrend:
     The baseline and the meaningful change are unchanged (they are computed from days)."""
     if period == "day":
         return trend
-    period_start = PERIOD_STARTS[period]
+    number, start_of = PERIOD_NUMBERS[period]
     rolling = dict(trend.rolling)
     days, sampled = [], []
-    for _, group in groupby(trend.days, key=PERIOD_NUMBERS[period]):  # the days are in date order
+    for period_number, group in groupby(trend.days, key=lambda day: number(day.date)):  # the days are in order
         members = list(group)
-        first = period_start(members[0].date)
+        first = start_of(period_number)
         days.append(
             DailyPain(
                 first,
@@ -610,13 +610,23 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
+# Weeks (Monday-based) and months as consecutive numbers, and back: ten years of days are grouped by these, which
+# is several times cheaper than building a date for each day. Ordinal 1, 1 January 0001, is a Monday.
+PERIOD_NUMBERS = {
+    "week": (lambda d: (d.toordinal() - 1) // 7, lambda n: date.fromordinal(7 * n + 1)),
+    "month": (lambda d: d.year * 12 + d.month - 1, lambda n: date(n // 12, n % 12 + 1, 1)),
+}
 
 
-PERIOD_STARTS = {"week": week_start, "month": month_start}
-# The same periods as numbers, cheaper to compute for thousands of days (ordinal 1, 1 January 0001, is a Monday).
-PERIOD_NUMBERS = {"week": lambda d: (d.date.toordinal() - 1) // 7, "month": lambda d: d.date.year * 12 + d.date.month}
+def count_per_period(days: dict[date, int], first: date, last: date, period: str) -> list[tuple[date, int]]:
+    """The counts of `days` (all within [first, last]) added up per week or month, every period of the range
+    listed (the empty ones with 0), each named by its first day."""
+    number, start_of = PERIOD_NUMBERS[period]
+    first_number = number(first)
+    counts = [0] * (number(last) - first_number + 1)
+    for day, n in days.items():
+        counts[number(day) - first_number] += n
+    return [(start_of(first_number + i), n) for i, n in enumerate(counts)]
 
 
 @dataclass(frozen=True)
@@ -648,12 +658,7 @@ class Adherence:
         """Sessions per week (`weeks`) or per calendar month, every month of the range listed."""
         if period != "month":
             return self.weeks
-        first = self.start or next(iter(self.days), self.end)
-        first_month = first.year * 12 + first.month - 1
-        counts = [0] * (self.end.year * 12 + self.end.month - first_month)
-        for d, n in self.days.items():
-            counts[d.year * 12 + d.month - 1 - first_month] += n
-        return [(date((first_month + i) // 12, (first_month + i) % 12 + 1, 1), n) for i, n in enumerate(counts)]
+        return count_per_period(self.days, self.start or next(iter(self.days), self.end), self.end, "month")
 
 
 # The day number of a date, so that consecutive days differ by 1 (gaps and islands in SQL).
@@ -734,9 +739,7 @@ def adherence(
             d.date: d.completed for d in daily if d.completed and (start is None or d.date >= start) and d.date <= end
         }
     else:
-        in_range_sessions = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES, local_date__lte=end)
-        if start is not None:
-            in_range_sessions = in_range_sessions.filter(local_date__gte=start)
+        in_range_sessions = _sessions(user, start, end).filter(status__in=ADHERENCE_STATUSES)
         in_range = dict(
             in_range_sessions.order_by().values("local_date").annotate(n=Count("pk")).values_list("local_date", "n")
         )
@@ -744,17 +747,14 @@ def adherence(
         current, longest = streaks(in_range, today)  # the days at hand are the whole history: no query
     else:
         current, longest = streaks_in_sql(user, today)
-    first_monday = week_start(start or (min(in_range) if in_range else end)).toordinal()
-    counts = [0] * ((end.toordinal() - first_monday) // 7 + 1)
-    for d, n in in_range.items():  # by day numbers: ten years of days make this loop hot
-        counts[(d.toordinal() - first_monday) // 7] += n
+    first = start or (min(in_range) if in_range else end)
     return Adherence(
         start=start,
         end=end,
         days=dict(sorted(in_range.items())),
         current_streak=current,
         longest_streak=longest,
-        weeks=[(date.fromordinal(first_monday + 7 * i), n) for i, n in enumerate(counts)],
+        weeks=count_per_period(in_range, first, end, "week"),
     )
 
 
