@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from statistics import fmean
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -251,7 +252,7 @@ def _empty(chart_id: str, title: str, message: str, width: int = 640, height: in
 def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     title = "Pain over time (0-10)"
     days = trend.days
-    if not any(d.before is not None or d.after is not None for d in days):
+    if not trend.has_data:
         return _empty(chart_id, title, "No pain scores in this period yet.")
     first, last = days[0].date, days[-1].date
     frame = _Frame(640, 260)
@@ -277,7 +278,7 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
         legend.append(("Baseline", "currentColor", "2 4"))
     body.append(_legend(legend, frame.x0 + 90, 14))
     before_means = [d.before for d in days if d.before is not None]
-    overall = sum(before_means) / len(before_means) if before_means else None
+    overall = fmean(before_means) if before_means else None
     desc = (
         f"{period.adjective} mean pain before and after sessions from {_day(first, True)} to "
         f"{_day(last, True)}, {len(days)} {period.unit}s with sessions. Mean pain before: {num(overall)}."
@@ -485,7 +486,7 @@ def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
         )
     with_data = [d for d in days if d.before is not None]
     desc = f"{len(with_data)} of {len(days)} days have a pain score before a session" + (
-        f"; mean {num(sum(d.before for d in with_data) / len(with_data))} out of 10."
+        f"; mean {num(fmean(d.before for d in with_data))} out of 10."
         if with_data
         else ". No pain scores yet."
     )
