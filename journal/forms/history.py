@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from journal.exporters.daterange import require_order
-from journal.models import NOTES_MAX_LENGTH, Release, Session
+from journal.forms.runner import notes_field
+from journal.models import Release, Session
 from routines.models import Routine, Side
 
 HELD_MAX_SECONDS = 600  # the model's limit: ten minutes
@@ -16,6 +17,11 @@ DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, for example 2026-03-
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "60"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def score_field(label: str, help_text: str) -> forms.IntegerField:
+    """An optional 0-10 score typed as a number (the runner draws the same scales as buttons)."""
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=10, help_text=help_text)
 
 
 class SessionFilterForm(forms.Form):
@@ -116,15 +122,9 @@ class SessionForm(forms.ModelForm):
     finished_at = forms.DateTimeField(
         label="Finished", required=False, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
-    pain_before = forms.IntegerField(
-        label="Pain before (0-10)", required=False, min_value=0, max_value=10, help_text=PAIN_HELP
-    )
-    pain_after = forms.IntegerField(
-        label="Pain after (0-10)", required=False, min_value=0, max_value=10, help_text=PAIN_HELP
-    )
-    notes = forms.CharField(
-        label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    pain_before = score_field("Pain before (0-10)", PAIN_HELP)
+    pain_after = score_field("Pain after (0-10)", PAIN_HELP)
+    notes = notes_field()
 
     class Meta:
         model = Session
@@ -167,15 +167,9 @@ class ReleaseForm(forms.ModelForm):
         coerce=lambda v: {"true": True, "false": False}.get(v),
         empty_value=None,
     )
-    pressure = forms.IntegerField(
-        label="Pressure (0-10)", required=False, min_value=0, max_value=10, help_text=PRESSURE_HELP
-    )
-    pain_now = forms.IntegerField(
-        label="Pain after the hold (0-10)", required=False, min_value=0, max_value=10, help_text=PAIN_HELP
-    )
-    notes = forms.CharField(
-        label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    pressure = score_field("Pressure (0-10)", PRESSURE_HELP)
+    pain_now = score_field("Pain after the hold (0-10)", PAIN_HELP)
+    notes = notes_field()
 
     class Meta:
         model = Release
