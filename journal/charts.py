@@ -486,9 +486,7 @@ def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
         )
     with_data = [d for d in days if d.before is not None]
     desc = f"{len(with_data)} of {len(days)} days have a pain score before a session" + (
-        f"; mean {num(fmean(d.before for d in with_data))} out of 10."
-        if with_data
-        else ". No pain scores yet."
+        f"; mean {num(fmean(d.before for d in with_data))} out of 10." if with_data else ". No pain scores yet."
     )
     rows = [[_day(d.date, True), num(d.before), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, width, height, "".join(body))
