@@ -32,7 +32,7 @@ def test_new_user_gets_guidance_and_no_error(owner_client):
 
 
 def test_in_progress_session_offers_resume(owner, owner_client):
-    open_session = days_ago(owner, 0, status=SessionStatus.IN_PROGRESS)
+    open_session = make_session(owner, status=SessionStatus.IN_PROGRESS)  # started now: not yet stale
     html = owner_client.get(HOME).text
     assert "You have a session in progress" in html
     assert "Resume the session" in html
