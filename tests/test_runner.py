@@ -102,7 +102,7 @@ def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_clie
     assert "Step 2 of 3" in html
     assert f"{step['side'].capitalize()} side: {step['point_name']}" in html
     assert '<progress class="runner-progress" max="3" value="1">' in html
-    assert "about 2 min left" in html
+    assert "about 2 minutes left" in html
     assert "body-map-mark is-highlight" in html
     assert html.count("body-map-mark is-highlight") == 1  # only that point, only that side, on the map
     assert 'data-hold="60"' in html

@@ -37,13 +37,6 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     return go_to(request, "journal:session_summary", session.pk)
 
 
-def time_left(seconds: int) -> str:
-    """The holds still to do, in plain words: "under a minute", "about 1 min", "about 12 min"."""
-    if seconds < 60:
-        return "under a minute"
-    return f"about {round(seconds / 60)} min"
-
-
 def _panel_context(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
     context: dict = {"session": session, "profile": request.user.profile}
@@ -70,7 +63,6 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             point=point,
             map_points=[point] if point is not None else [],
             completed=len(session.logged_positions()),
-            time_left=time_left(session.seconds_left),
             form=form
             or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
             log_open=form is not None,
