@@ -11,6 +11,7 @@ from routines.models import Point, Routine, Side
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 NOTES_MAX_LENGTH = 1000
+RELEASE_MAX_SECONDS = 600  # ten minutes: a hold may run well past its plan and is still logged as held
 
 
 def zero_to_ten(field: str) -> Q:
@@ -422,8 +423,8 @@ class Release(models.Model):
     point = models.ForeignKey(Point, null=True, blank=True, on_delete=models.SET_NULL, related_name="releases")
     point_name = models.CharField(max_length=80)
     side = models.CharField(max_length=5, choices=Side.choices)
-    prescribed_seconds = models.PositiveSmallIntegerField(validators=[MaxValueValidator(600)])
-    held_seconds = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(600)])
+    prescribed_seconds = models.PositiveSmallIntegerField(validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
+    held_seconds = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     skipped = models.BooleanField(default=False)

@@ -37,6 +37,9 @@ CUSTOM_CONTRAINDICATIONS = (
 )
 
 
+ARTICLE_HOLD_HELP = f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds."
+
+
 def min_hold_seconds() -> int:
     return settings.TENDERSPOT_MIN_HOLD_SECONDS
 
@@ -98,8 +101,7 @@ class StepForm(forms.Form):
     hold_seconds = forms.IntegerField(
         label="Hold (seconds)",
         required=False,
-        help_text=f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds. Leave blank to use "
-        "the point's own hold.",
+        help_text=f"{ARTICLE_HOLD_HELP} Leave blank to use the point's own hold.",
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -166,7 +168,7 @@ class CustomPointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         hold = self.fields["default_hold_seconds"]
         limit_hold(hold)
-        hold.help_text = f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds."
+        hold.help_text = ARTICLE_HOLD_HELP
         self.fields["map_view"].choices = MapView.choices
 
     def save(self, commit: bool = True, owner=None) -> Point:

@@ -25,7 +25,16 @@ from django.utils import timezone
 from accounts.models import validate_time_zone
 from journal.exporters.daterange import DateRange
 from journal.exporters.tokens import new_token
-from journal.models import NOTES_MAX_LENGTH, Release, Reminder, SafetyAnswer, Session, SessionStatus, ShareLink
+from journal.models import (
+    NOTES_MAX_LENGTH,
+    RELEASE_MAX_SECONDS,
+    Release,
+    Reminder,
+    SafetyAnswer,
+    Session,
+    SessionStatus,
+    ShareLink,
+)
 from routines.models import (
     HOLD_MAX_SECONDS,
     HOLD_MIN_SECONDS,
@@ -548,7 +557,7 @@ class _Importer:
                         "point_slug": point.slug if point else "",
                         "point_name": c.text(step, "point_name", pwhere, 80),
                         "side": c.choice(step, "side", pwhere, Side.values),
-                        "hold_seconds": c.int(step, "hold_seconds", pwhere, 1, 600),
+                        "hold_seconds": c.int(step, "hold_seconds", pwhere, 1, RELEASE_MAX_SECONDS),
                     }
                 )
             session = Session(
@@ -574,8 +583,8 @@ class _Importer:
                         point=self.point(rel.get("point"), f"{rwhere}.point"),
                         point_name=c.text(rel, "point_name", rwhere, 80),
                         side=c.choice(rel, "side", rwhere, Side.values),
-                        prescribed_seconds=c.int(rel, "prescribed_seconds", rwhere, 0, 600),
-                        held_seconds=c.int(rel, "held_seconds", rwhere, 0, 600),
+                        prescribed_seconds=c.int(rel, "prescribed_seconds", rwhere, 0, RELEASE_MAX_SECONDS),
+                        held_seconds=c.int(rel, "held_seconds", rwhere, 0, RELEASE_MAX_SECONDS),
                         started_at=c.datetime(rel, "started_at", rwhere, null=True),
                         ended_at=c.datetime(rel, "ended_at", rwhere, null=True),
                         skipped=c.bool(rel, "skipped", rwhere),

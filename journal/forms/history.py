@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 
 from journal.exporters.daterange import require_order
 from journal.forms.runner import notes_field
-from journal.models import Release, Session
+from journal.models import RELEASE_MAX_SECONDS, Release, Session
+from routines.forms import ARTICLE_HOLD_HELP
 from routines.models import Routine, Side
 
-HELD_MAX_SECONDS = 600  # the model's limit: ten minutes
 PAIN_HELP = "0 = no pain, 10 = worst pain imaginable."
 PRESSURE_HELP = "0 none, 3 light, 5 moderate, 7 strong. Staying at or under 7 is wise."
 DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, for example 2026-03-01."}
@@ -157,8 +157,8 @@ class ReleaseForm(forms.ModelForm):
     held_seconds = forms.IntegerField(
         label="Held (seconds)",
         min_value=0,
-        max_value=HELD_MAX_SECONDS,
-        help_text="The article suggests 30-60 seconds.",
+        max_value=RELEASE_MAX_SECONDS,
+        help_text=ARTICLE_HOLD_HELP,
     )
     tender = forms.TypedChoiceField(
         label="Tender spot found",

@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 
-from journal.models import NOTES_MAX_LENGTH
+from journal.models import NOTES_MAX_LENGTH, RELEASE_MAX_SECONDS
 from routines.models import HOLD_MAX_SECONDS, Point, Side
 
 SCALE_ERROR = "Choose a number from 0 to 10."
@@ -126,7 +126,7 @@ class ReleaseForm(ReleaseAnswers, StepForm):
     held_seconds = forms.IntegerField(
         label="Seconds held",
         min_value=0,
-        max_value=HOLD_MAX_SECONDS * 3,
+        max_value=RELEASE_MAX_SECONDS,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
