@@ -161,6 +161,11 @@ class PainTrend:
     def has_data(self) -> bool:
         return any(d.before is not None or d.after is not None for d in self.days)
 
+    @property
+    def first_day(self) -> date | None:
+        """The first day with any session, completed or not."""
+        return self.days[0].date if self.days else None
+
 
 def pain_trend(user, start: date | None = None, end: date | None = None, baseline=None, today=None) -> PainTrend:
     lead_in = start - timedelta(days=WINDOW_DAYS - 1) if start else None

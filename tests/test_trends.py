@@ -81,6 +81,14 @@ def test_range_selector_limits_the_data(owner, owner_client):
     assert owner_client.get(URL, {"range": "all"}).context["start"] is None
 
 
+def test_all_time_starts_at_the_first_session_even_one_not_completed(owner, owner_client):
+    first = days_ago(owner, 20, status=SessionStatus.ABANDONED, pain_before=6)
+    days_ago(owner, 5, pain_before=4)
+    response = owner_client.get(URL, {"range": "all"})
+    assert response.context["first_day"] == first.local_date
+    assert f"All time, from {first.local_date:%-d %b %Y}" in response.text
+
+
 def test_dates_without_a_range_are_a_custom_period_and_say_so(owner, owner_client):
     days_ago(owner, 200, pain_before=9)
     days_ago(owner, 10, pain_before=3)

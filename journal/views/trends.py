@@ -32,7 +32,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     points = stats.point_side_stats(user, start, end, sort=sort)
     sides = stats.sides_from_points(points)
     adherence = stats.adherence(user, start, end, today=today, daily=trend.days)
-    first_day = start or (min(adherence.days) if adherence.days else (trend.days[0].date if trend.days else end))
+    first_day = start or trend.first_day or end
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
     period = stats.chart_period(first_day, end)
     charted = stats.by_period(trend, period)
@@ -45,7 +45,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "trend": trend,
         "change": trend.change,
-        "has_data": bool(trend.days or points or adherence.days),
+        "has_data": bool(trend.days),  # every release and every active day belongs to a session's day
         "period": charts.PERIODS[period],
         "pain_chart": charts.pain_chart(charted),
         "change_chart": charts.change_chart(charted.days, period=period),
