@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
@@ -70,6 +71,15 @@ def test_summary_page_holds_the_period_and_key_figures(owner, owner_client):
     assert "Page 1 of" in summary
     assert "Detailed log" in pages[1] and "Detailed log" not in summary
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_a_period_running_past_today_counts_the_days_up_to_today(owner):
+    sessions = make_log(owner, days=10, start=timezone.now() - timedelta(days=9))
+    today = owner.profile.local_date()
+    report = report_context(owner, DateRange(sessions[0].local_date, today + timedelta(days=20)))
+    assert report["period_end"] == today
+    assert report["period_days"] == (today - sessions[0].local_date).days + 1 == 10
+    assert report["adherence_percent"] == 100
 
 
 @pytest.mark.django_db

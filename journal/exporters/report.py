@@ -27,7 +27,9 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
     totals = stats.period_summary(user, date_range.start, date_range.end)
     today = profile.local_date()
     start = date_range.start or totals.first_day
-    end = date_range.end or (max(today, totals.last_day) if totals.last_day else None)
+    latest = max(today, totals.last_day) if totals.last_day else None
+    # Days still to come are not counted: a share link "for March" opened on the 10th has 10 days, not 31.
+    end = min(date_range.end, latest or today) if date_range.end else latest
     period_days = (end - start).days + 1 if start and end and end >= start else 0
 
     trend = stats.pain_trend(user, date_range.start, date_range.end, today=today)
