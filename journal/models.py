@@ -1,5 +1,6 @@
 import math
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -42,10 +43,23 @@ class SessionClosed(Exception):
     """Raised when something tries to change a session that is no longer in progress."""
 
 
-class SessionQuerySet(models.QuerySet):
-    def for_user(self, user) -> "SessionQuerySet":
+class OwnedByLocalDateQuerySet(models.QuerySet):
+    """Rows with a `user` and a `local_date` (the user's calendar day): sessions, and releases through their copy."""
+
+    def for_user(self, user) -> Self:
         return self.filter(user=user)
 
+    def between(self, start=None, end=None) -> Self:
+        """Rows whose local date lies in [start, end]; either bound may be None."""
+        qs = self
+        if start is not None:
+            qs = qs.filter(local_date__gte=start)
+        if end is not None:
+            qs = qs.filter(local_date__lte=end)
+        return qs
+
+
+class SessionQuerySet(OwnedByLocalDateQuerySet):
     def in_progress(self) -> "SessionQuerySet":
         return self.filter(status=SessionStatus.IN_PROGRESS)
 
@@ -149,15 +163,6 @@ class SessionQuerySet(models.QuerySet):
     def red_flagged(self) -> "SessionQuerySet":
         """Sessions in which a red flag was reported: no "improvement" message may show for their days."""
         return self.filter(safety_check=SafetyAnswer.YES)
-
-    def between(self, start=None, end=None) -> "SessionQuerySet":
-        """Sessions whose local date lies in [start, end] (either bound may be None)."""
-        qs = self
-        if start:
-            qs = qs.filter(local_date__gte=start)
-        if end:
-            qs = qs.filter(local_date__lte=end)
-        return qs
 
 
 class Session(models.Model):
@@ -383,10 +388,7 @@ class Session(models.Model):
         self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes)
 
 
-class ReleaseQuerySet(models.QuerySet):
-    def for_user(self, user) -> "ReleaseQuerySet":
-        return self.filter(user=user)
-
+class ReleaseQuerySet(OwnedByLocalDateQuerySet):
     def bulk_create(self, objs, *args, **kwargs) -> list["Release"]:
         """As Django's, with each release's user and local date copied from its session (pass `session=`, not
         `session_id=`, or each session is fetched)."""
@@ -394,15 +396,6 @@ class ReleaseQuerySet(models.QuerySet):
         for release in objs:
             release.copy_from_session()
         return super().bulk_create(objs, *args, **kwargs)
-
-    def between(self, start=None, end=None) -> "ReleaseQuerySet":
-        """Releases of sessions on local dates [start, end]; either bound may be None."""
-        qs = self
-        if start is not None:
-            qs = qs.filter(local_date__gte=start)
-        if end is not None:
-            qs = qs.filter(local_date__lte=end)
-        return qs
 
     def done(self) -> "ReleaseQuerySet":
         """Releases actually held (not skipped)."""
