@@ -381,19 +381,6 @@ class Change:
             text += " (about the size counted as clinically meaningful)"
         return text
 
-    @property
-    def summary(self) -> str:
-        """One plain sentence with the numbers and no claim about causes."""
-        if not self.enough_data:
-            return self.reason
-        direction = {"lower": "lower", "higher": "higher", "same": "the same"}[self.direction]
-        pct = f" ({abs(self.percent)}%)" if self.percent is not None and self.direction != "same" else ""
-        amount = f"{abs(self.points)} points {direction}{pct}" if self.direction != "same" else "the same"
-        return (
-            f"Pain before sessions averaged {self.recent_mean:.1f} over your last {self.recent_days} days with data, "
-            f"against {self.baseline_mean:.1f} in the baseline: {amount}."
-        )
-
 
 def _window_means(qs, newest_first: bool, limit: int) -> list[tuple[date, float]]:
     order = "-local_date" if newest_first else "local_date"
@@ -654,10 +641,6 @@ class Adherence:
     @property
     def weeks_with_sessions(self) -> int:
         return sum(1 for _, n in self.weeks if n)
-
-    @property
-    def mean_per_week(self) -> float | None:
-        return self.sessions / len(self.weeks) if self.weeks else None
 
     def per_period(self, period: str) -> list[tuple[date, int]]:
         """Sessions per week (`weeks`) or per calendar month, every month of the range listed."""
