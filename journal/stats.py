@@ -22,9 +22,10 @@ Stable API (add, don't rename):
 - `chart_period(first, last) -> str` and `by_period(trend, period) -> PainTrend`
     What one point of a chart stands for ("day", "week" past 400 days, "month" past three years), and the trend
     regrouped so.
-- `meaningful_change(user, baseline=None, *, start=None, end=None, today=None) -> Change`
+- `meaningful_change(user, baseline=None, *, start=None, end=None, today=None, daily=None) -> Change`
     Recent window (the last 7 days with data) against a baseline (the first 7 days with data, or the user's own
     period `baseline=(from, to)`), as points and percent, with the Farrar / IMMPACT label, `shown` and `red_flag`.
+    `pain_trend` passes its day rows (`daily`), so the windows are not read a second time.
 - `point_side_stats(user, start=None, end=None, sort="point") -> list[PointSideRow]`
     Per point and side: releases, share of times tender, mean pressure, mean pain after, each with its own n.
 - `sides_from_points(rows) -> list[SideRow]`   left and right from those rows, same figures.
@@ -173,7 +174,7 @@ def pain_trend(user, start: date | None = None, end: date | None = None, baselin
     rolled = rolling_mean([(d.date, d.before) for d in all_days])
     days = [d for d in all_days if start is None or d.date >= start]
     rolling = [(d, v) for d, v in rolled if start is None or d >= start]
-    change = meaningful_change(user, baseline, start=start, end=end, today=today)
+    change = meaningful_change(user, baseline, start=start, end=end, today=today, daily=days)
     # The reference line is drawn only for a baseline of at least 3 days with a score.
     baseline_mean = change.baseline_mean if change.baseline_days >= MIN_WINDOW_DAYS else None
     return PainTrend(days=days, rolling=rolling, baseline_mean=baseline_mean, change=change)
@@ -382,7 +383,7 @@ class Change:
         return text
 
 
-def _window_means(qs, newest_first: bool, limit: int) -> list[tuple[date, float]]:
+def _window_means(qs, newest_first: bool, limit: int | None) -> list[tuple[date, float]]:
     order = "-local_date" if newest_first else "local_date"
     rows = (
         qs.filter(pain_before__isnull=False)
@@ -401,25 +402,31 @@ def meaningful_change(
     start: date | None = None,
     end: date | None = None,
     today: date | None = None,
+    daily: list[DailyPain] | None = None,
 ) -> Change:
     """Compares the mean of the last 7 days with data (up to `end`) against a baseline.
 
     The baseline is the user's period `baseline=(from, to)` (every day with data in it) or, by default, the first
     7 days with data on or after `start`. The recent window is the last 7 days with data after the baseline ends,
-    so the two windows never overlap. Each day counts once (the mean of the daily means). Three queries.
+    so the two windows never overlap. Each day counts once (the mean of the daily means). Three queries; one
+    when `daily` (the `daily_pain` rows of [start, end]) holds both windows.
     """
     today = today or user.profile.local_date()
-    qs = _sessions(user, None, end)
     chosen = baseline is not None
-    if chosen:
-        b_from, b_to = baseline
-        base = _window_means(qs.between(b_from, b_to), newest_first=False, limit=10_000)
+    b_from, b_to = baseline if chosen else (start, None)
+    if daily is not None and (start is None or (b_from is not None and b_from >= start)):
+        scored = [(d.date, d.before) for d in daily if d.before is not None and (start is None or d.date >= start)]
+        base = [(d, v) for d, v in scored if (b_from is None or d >= b_from) and (b_to is None or d <= b_to)]
+        base = base if chosen else base[:WINDOW_DAYS]
+        after = b_to if chosen else (base[-1][0] if base else None)
+        recent = [(d, v) for d, v in scored if after and d > after][-WINDOW_DAYS:]
     else:
-        base = _window_means(qs.between(start, None), newest_first=False, limit=WINDOW_DAYS)
+        qs = _sessions(user, None, end)
+        base = _window_means(qs.between(b_from, b_to), newest_first=False, limit=None if chosen else WINDOW_DAYS)
+        after = b_to if chosen else (base[-1][0] if base else None)
+        recent_qs = qs.filter(local_date__gt=after) if after else qs.none()
+        recent = list(reversed(_window_means(recent_qs, newest_first=True, limit=WINDOW_DAYS)))
     b_end = base[-1][0] if base else None
-    after = b_to if chosen else b_end
-    recent_qs = qs.filter(local_date__gt=after) if after else qs.none()
-    recent = list(reversed(_window_means(recent_qs, newest_first=True, limit=WINDOW_DAYS)))
 
     flag_from = recent[0][0] if recent else (end or today) - timedelta(days=WINDOW_DAYS - 1)
     flag_to = end if end and end < today else None

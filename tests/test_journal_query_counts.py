@@ -20,9 +20,9 @@ EXPECTED = {
     "session_list_filtered": 7,
     "session_detail": 5,
     # Left-against-right comes from the per-point rows already fetched, so it costs no query.
-    "trends": 10,
-    "trends_all": 9,
-    "trends_custom_sorted": 10,
+    "trends": 8,
+    "trends_all": 7,
+    "trends_custom_sorted": 8,
 }
 
 

@@ -304,6 +304,30 @@ def test_adherence_from_the_trend_days_equals_its_own_query(owner, django_assert
     assert reused == queried
 
 
+@pytest.mark.parametrize(
+    "baseline, start, end",
+    [
+        (None, None, None),
+        (None, day(2), day(16)),
+        (None, day(9), day(12)),
+        ((day(3), day(6)), None, None),
+        ((day(3), day(6)), day(2), day(16)),
+        ((day(3), day(6)), day(5), day(16)),  # the baseline starts before the period: queried
+        ((day(20), day(25)), None, None),
+    ],
+)
+def test_change_from_the_trend_days_equals_its_own_queries(owner, django_assert_num_queries, baseline, start, end):
+    pain_days(owner, {n: 7 - n // 3 for n in range(1, 17) if n not in (4, 11)})
+    on(owner, 8, 18, pain_before=None)
+    on(owner, 13, status=SessionStatus.ABANDONED, pain_before=1)
+    queried = stats.meaningful_change(owner, baseline, start=start, end=end, today=day(17))
+    days = stats.pain_trend(owner, start, end, today=day(17)).days
+    inside = baseline is None or start is None or baseline[0] >= start
+    with django_assert_num_queries(1 if inside else 3):  # the red-flag check is always a query
+        reused = stats.meaningful_change(owner, baseline, start=start, end=end, today=day(17), daily=days)
+    assert reused == queried
+
+
 def test_adherence_per_month_lists_every_month_of_the_range(owner):
     for n in (1, 2, 40):  # 1 and 2 March, 9 April
         on(owner, n)
