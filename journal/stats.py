@@ -461,11 +461,10 @@ def meaningful_change(
 # Per point and side ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PointSideRow:
-    point_id: int | None
-    point_name: str
-    side: str
+@dataclass(frozen=True, kw_only=True)
+class ReleaseFigures:
+    """Counts and means over some releases; each mean comes with its own n (the releases that answered)."""
+
     releases: int
     tender_n: int
     tender_yes: int
@@ -483,6 +482,13 @@ class PointSideRow:
     def tender_percent(self) -> int | None:
         share = self.tender_share
         return None if share is None else int(_round(share * 100, "1"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointSideRow(ReleaseFigures):
+    point_id: int | None
+    point_name: str
+    side: str
 
 
 SORT_KEYS = {
@@ -517,37 +523,13 @@ def point_side_stats(
         .values("point_id", "side")
         .annotate(point_name=Max("point_name"), **_release_aggregates())
     )
-    result = [
-        PointSideRow(
-            point_id=r["point_id"],
-            point_name=r["point_name"],
-            side=r["side"],
-            releases=r["releases"],
-            tender_n=r["tender_n"],
-            tender_yes=r["tender_yes"],
-            mean_pressure=_float(r["mean_pressure"]),
-            pressure_n=r["pressure_n"],
-            mean_pain_after=_float(r["mean_pain_after"]),
-            pain_after_n=r["pain_after_n"],
-        )
-        for r in rows
-    ]
+    result = [PointSideRow(**r) for r in rows]  # Avg over integers is already a float
     return sorted(result, key=SORT_KEYS.get(sort, SORT_KEYS["point"]))
 
 
-@dataclass(frozen=True)
-class SideRow:
+@dataclass(frozen=True, kw_only=True)
+class SideRow(ReleaseFigures):
     side: str
-    releases: int
-    tender_n: int
-    tender_yes: int
-    mean_pressure: float | None
-    pressure_n: int
-    mean_pain_after: float | None
-    pain_after_n: int
-
-    tender_share = PointSideRow.tender_share
-    tender_percent = PointSideRow.tender_percent
 
 
 def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:

@@ -41,6 +41,11 @@ def assert_accessible_and_csp_safe(chart: charts.Chart):
     return root
 
 
+def side_row(side: str, *figures) -> stats.SideRow:
+    names = ("releases", "tender_n", "tender_yes", "mean_pressure", "pressure_n", "mean_pain_after", "pain_after_n")
+    return stats.SideRow(side=side, **dict(zip(names, figures, strict=True)))
+
+
 def all_charts():
     days = [dp(0, 6, 4, -2.0, 2), dp(1, 5, None, None), dp(3, 3, 2, -1.0)]
     adherence = stats.Adherence(None, D + timedelta(days=13), {D: 1, D + timedelta(days=8): 3}, 1, 1, [])
@@ -48,8 +53,8 @@ def all_charts():
         adherence.start, adherence.end, adherence.days, 1, 1, [(D, 1), (D + timedelta(days=7), 3)]
     )
     sides = [
-        stats.SideRow("left", 4, 3, 2, 5.0, 3, 3.0, 3),
-        stats.SideRow("right", 0, 0, 0, None, 0, None, 0),
+        side_row("left", 4, 3, 2, 5.0, 3, 3.0, 3),
+        side_row("right", 0, 0, 0, None, 0, None, 0),
     ]
     return [
         charts.pain_chart(trend(days, baseline=5.5)),
@@ -120,7 +125,7 @@ def test_heatmap_cells_have_titles_and_levels():
 
 
 def test_side_chart_percentages_and_n():
-    sides = [stats.SideRow("left", 4, 3, 2, 5.0, 3, 3.0, 3), stats.SideRow("right", 2, 2, 0, 2.0, 1, None, 0)]
+    sides = [side_row("left", 4, 3, 2, 5.0, 3, 3.0, 3), side_row("right", 2, 2, 0, 2.0, 1, None, 0)]
     chart = charts.side_chart(sides)
     assert chart.rows == [
         ["Left", "4", "67% (n=3)", "5.0 (n=3)", "3.0 (n=3)"],
@@ -144,7 +149,7 @@ def test_sparkline_marks_days_without_data():
         (lambda: charts.pain_chart(trend([])), "No pain scores"),
         (lambda: charts.change_chart([dp(0, 3)]), "No sessions with pain before and after"),
         (lambda: charts.weekly_chart(stats.Adherence(None, D, {}, 0, 0, [(D, 0)])), "No completed sessions"),
-        (lambda: charts.side_chart([stats.SideRow("left", 0, 0, 0, None, 0, None, 0)]), "No releases"),
+        (lambda: charts.side_chart([side_row("left", 0, 0, 0, None, 0, None, 0)]), "No releases"),
     ],
 )
 def test_empty_charts_say_so(chart, message):
