@@ -34,7 +34,7 @@ Stable API (add, don't rename):
     Sessions per local day in the range, current and longest streak, sessions per (Monday-based) week and
     `per_period("month")`. Pass the range's `daily_pain` rows as `daily` to save reading the days again.
 - `streaks(dates, today) -> tuple[int, int]`   (current, longest) from a set of local dates.
-- `calendar_heatmap(adherence_or_days, start, end) -> list[list[HeatCell]]`   weeks (Monday first) of 7 cells.
+- `calendar_heatmap(days, start, end) -> list[list[HeatCell]]`   weeks (Monday first) of 7 cells.
 - `last_days_pain(user, days=7, today=None) -> list[DailyPain]`   exactly `days` entries, empty days included.
 - `period_summary(user, start=None, end=None) -> PeriodSummary`
     Totals for a report header: sessions (and completed), days with a session, first and last day, releases held,
@@ -743,10 +743,9 @@ class HeatCell:
     in_range: bool
 
 
-def calendar_heatmap(days, start: date, end: date) -> list[list[HeatCell]]:
-    """Weeks (columns, Monday first) of 7 cells covering [start, end]; `days` is an Adherence or a
-    {date: sessions} mapping. Cells outside the range have in_range False and count 0."""
-    counts = days.days if isinstance(days, Adherence) else days
+def calendar_heatmap(counts: dict[date, int], start: date, end: date) -> list[list[HeatCell]]:
+    """Weeks (columns, Monday first) of 7 cells covering [start, end] from {date: sessions} (`Adherence.days`).
+    Cells outside the range have in_range False and count 0."""
     weeks = []
     monday = week_start(start)
     while monday <= end:

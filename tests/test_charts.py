@@ -60,7 +60,7 @@ def all_charts():
         charts.pain_chart(trend(days, baseline=5.5)),
         charts.change_chart(days),
         charts.weekly_chart(adherence),
-        charts.heatmap_chart(stats.calendar_heatmap(adherence, D, D + timedelta(days=13))),
+        charts.heatmap_chart(stats.calendar_heatmap(adherence.days, D, D + timedelta(days=13))),
         charts.side_chart(sides),
         charts.sparkline_chart([dp(i, before=i if i % 2 else None, sessions=i % 2) for i in range(7)]),
     ]

@@ -54,7 +54,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "side_chart": charts.side_chart(sides),
         "adherence": adherence,
         "heat_start": heat_start,
-        "heatmap_chart": charts.heatmap_chart(stats.calendar_heatmap(adherence, heat_start, end)),
+        "heatmap_chart": charts.heatmap_chart(stats.calendar_heatmap(adherence.days, heat_start, end)),
         "weekly_chart": charts.weekly_chart(adherence, period=period),
         "map_points": list(Point.objects.visible_to(user)),
         "tender_map": stats.tender_shares(points),
