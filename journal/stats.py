@@ -650,8 +650,8 @@ def streaks_in_sql(user, today: date) -> tuple[int, int]:
     history (a ten-year journal fetched ~2,600 day rows per page for the two numbers before)."""
     day = _DAY_NUMBER.get(connection.vendor)
     if day is None:  # another database: the plain way
-        dates = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES).values_list("local_date")
-        return streaks((d for (d,) in dates.distinct()), today)
+        dates = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES).order_by()
+        return streaks(dates.values_list("local_date", flat=True).distinct(), today)
     statuses = ", ".join(["%s"] * len(ADHERENCE_STATUSES))
     given = day.format("%s")
     # The days of the run that holds a given day, counted up to that day (NULL when no run holds it).
