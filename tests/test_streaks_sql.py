@@ -44,3 +44,11 @@ def test_known_streaks(owner):
     add_sessions(owner, [0, 1])  # today (and a future day, which the current streak does not count)
     assert stats.streaks_in_sql(owner, TODAY) == (4, 5)  # -3 to +1 is the longest now
     assert stats.streaks_in_sql(make_user(), TODAY) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_other_databases_take_the_plain_way(owner, monkeypatch):
+    add_sessions(owner, [-10, -9, -8, -7, -3, -2, -1, -1])
+    add_sessions(owner, [-6], status=SessionStatus.ABANDONED)
+    monkeypatch.setattr(stats, "_DAY_NUMBER", {})  # no SQL fragment for this vendor
+    assert stats.streaks_in_sql(owner, TODAY) == (3, 4)
