@@ -11,8 +11,10 @@ INVALID = 422
 
 
 def page_or_partial(request: HttpRequest, template: str, part: str) -> str:
-    """`template#part` for an htmx request that targets part of a page, the whole template otherwise."""
-    if getattr(request, "htmx", False) and not request.htmx.boosted:
+    """`template#part` for an htmx request that targets part of a page, the whole template otherwise (also when
+    htmx restores a page from history that its cache no longer holds: it asks for the whole page)."""
+    htmx = getattr(request, "htmx", False)
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
         return f"{template}#{part}"
     return template
 
