@@ -129,6 +129,8 @@ def test_htmx_gets_only_the_results(owner, owner_client, htmx_headers):
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="session-results"')
     assert "<html" not in response.text and "Filter sessions" not in response.text
+    # The page's live region (outside the swapped results) is told the outcome, out of band.
+    assert '<p id="filter-status" hx-swap-oob="innerHTML">1 session matches the filter.</p>' in response.text
 
 
 def test_htmx_bad_filter_is_a_422_partial(owner_client, htmx_headers):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from journal.models import Release, Session, SessionStatus
 from routines.models import Routine, RoutineStep
@@ -49,20 +50,30 @@ def test_edit_and_delete_in_place(signed_in_page, history):
     page.goto(f"/journal/sessions/{session.pk}/")
     url = page.url
     page.get_by_role("link", name="Edit session").click()
+    expect(page.locator("#session-form-heading")).to_be_focused()  # focus follows the swap, not lost to <body>
     page.get_by_label("Pain before (0-10)").fill("12")
     page.get_by_role("button", name="Save session").click()
     page.get_by_text("Nothing was saved").wait_for()
     page.get_by_label("Pain before (0-10)").fill("2")
     page.get_by_role("button", name="Save session").click()
     page.get_by_text("Session saved.").wait_for()
+    expect(page.get_by_role("link", name="Edit session")).to_be_focused()
     assert page.url == url  # swapped in place, no navigation
     session.refresh_from_db()
     assert session.pain_before == 2
+
+    second = session.releases.get(position=2)
+    page.get_by_role("link", name="Edit step 2").click()
+    expect(page.locator(f"#release-{second.pk}-form-heading")).to_be_focused()
+    page.get_by_role("button", name="Save step 2").click()
+    page.get_by_text("Release saved.").wait_for()
+    expect(page.get_by_role("link", name="Edit step 2")).to_be_focused()
 
     first = session.releases.get(position=1)
     page.get_by_text("Delete step 1…").click()
     page.get_by_role("button", name="Yes, delete step 1").click()
     page.get_by_text("Release deleted").wait_for()
+    expect(page.get_by_role("status").filter(has_text="Release deleted")).to_be_focused()
     assert not Release.objects.filter(pk=first.pk).exists()
     assert errors_other_than_422(page) == []
 
