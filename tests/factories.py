@@ -110,10 +110,10 @@ def make_log(user, days: int = 30, start=None, routine: Routine | None = None, *
 
 
 def ensure_catalogue() -> None:
-    """Reloads the built-in catalogue (a data migration) when a transactional test's flush has emptied it."""
+    """Put the built-in catalogue back, as migrated (rows and renames), when a transactional test before this one
+    flushed it away: a flush empties every table, the data migrations' rows too. (`serialized_rollback` cannot be
+    mixed with plain transactional tests: the flush recreates content types that the restore then inserts again.)"""
     if not Point.objects.builtin().exists():
-        import importlib
+        from routines.catalogue import ensure_builtin_catalogue
 
-        from django.apps import apps
-
-        importlib.import_module("routines.migrations.0002_builtin_catalogue").load_catalogue(apps, None)
+        ensure_builtin_catalogue()
