@@ -1,7 +1,7 @@
 """Small factories: each makes one valid row with sensible defaults; pass keyword arguments to override."""
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -63,6 +63,15 @@ def make_session(user, routine: Routine | None = None, started_at=None, **fields
     }
     defaults.update(fields)
     return Session.objects.create(**defaults)
+
+
+def on_day(user, days_ago: int, hour: int = 12, **fields) -> Session:
+    """A session (completed unless `status` is given) `days_ago` days before the user's today, at `hour` o'clock in
+    the user's time zone. Today's never starts in the future: before `hour` it starts now."""
+    day = user.profile.local_date() - timedelta(days=days_ago)
+    fields.setdefault("status", SessionStatus.COMPLETED)
+    started_at = min(datetime.combine(day, time(hour), tzinfo=user.profile.zone), timezone.now())
+    return make_session(user, started_at=started_at, **fields)
 
 
 def make_release(session: Session, position: int | None = None, **fields) -> Release:
