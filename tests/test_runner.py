@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,10 @@ from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from tests.factories import make_release, make_routine, make_session
 
 pytestmark = pytest.mark.django_db
+
+# Untouched a minute longer, or a minute less, than the time after which a running session counts as abandoned.
+STALE = settings.TENDERSPOT_ABANDON_AFTER + timedelta(minutes=1)
+ALMOST_STALE = settings.TENDERSPOT_ABANDON_AFTER - timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -255,7 +260,7 @@ def test_hold_start_records_the_start_on_the_server(ready, owner_client, htmx_he
 
 
 def test_stale_sessions_are_abandoned_lazily_and_kept(ready, owner_client):
-    old = timezone.now() - timedelta(hours=13)
+    old = timezone.now() - STALE
     session = running(ready, started_at=old, last_activity_at=old)
     make_release(session, 1)
     fresh = running(ready)
@@ -271,16 +276,17 @@ def test_stale_sessions_are_abandoned_lazily_and_kept(ready, owner_client):
 
 
 def test_logging_keeps_a_session_alive(ready, owner_client):
-    almost = timezone.now() - timedelta(hours=11, minutes=59)
+    almost = timezone.now() - ALMOST_STALE
     session = running(ready, started_at=almost, last_activity_at=almost)
+    posted = timezone.now()
     owner_client.post(url("release_log", session), answers(1))
     session.refresh_from_db()
-    assert session.last_activity_at > almost + timedelta(hours=11)
+    assert session.last_activity_at >= posted  # the post touched it
     assert Session.objects.stale(now=timezone.now() + timedelta(hours=1)).count() == 0
 
 
 def test_abandon_stale_sessions_command(owner, other_user, capsys):
-    old = timezone.now() - timedelta(hours=13)
+    old = timezone.now() - STALE
     stale = [running(owner, started_at=old, last_activity_at=old), running(other_user, last_activity_at=old)]
     fresh = running(owner)
     call_command("abandon_stale_sessions")
@@ -322,7 +328,7 @@ def test_dashboard_offers_to_resume_the_running_session(ready, owner_client, oth
 
 
 def test_dashboard_abandons_stale_sessions_and_offers_no_resume(ready, owner_client):
-    old = timezone.now() - timedelta(hours=13)
+    old = timezone.now() - STALE
     stale = running(ready, started_at=old, last_activity_at=old)
     running(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
     html = owner_client.get(reverse("home")).content.decode()
