@@ -24,6 +24,13 @@ def owner(db):
 
 
 @pytest.fixture
+def ready(owner):
+    """The owner, having acknowledged the safety notice (so the safety gate lets them start and build routines)."""
+    owner.profile.acknowledge_safety()
+    return owner
+
+
+@pytest.fixture
 def other_user(db):
     return make_user("other")
 

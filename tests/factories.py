@@ -4,9 +4,10 @@ import itertools
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
-from journal.models import Release, Session, SessionStatus
+from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from routines.models import Point, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-9"
@@ -63,6 +64,18 @@ def make_session(user, routine: Routine | None = None, started_at=None, **fields
     }
     defaults.update(fields)
     return Session.objects.create(**defaults)
+
+
+def make_running_session(user, steps: int = 3, hold_seconds: int = 30, **fields) -> Session:
+    """A session of a new routine of `user` past the safety check (answered "no", pain before 6): on its steps."""
+    fields.setdefault("safety_check", SafetyAnswer.NO)
+    fields.setdefault("pain_before", 6)
+    return make_session(user, make_routine(user, steps=steps, hold_seconds=hold_seconds), **fields)
+
+
+def session_url(name: str, session: Session) -> str:
+    """The address of the session view `journal:<name>` for `session`."""
+    return reverse(f"journal:{name}", args=[session.pk])
 
 
 def on_day(user, days_ago: int, hour: int = 12, **fields) -> Session:

@@ -14,12 +14,6 @@ def builtin(slug: str = "glutes-only") -> Routine:
     return Routine.objects.builtin().get(slug=slug)
 
 
-@pytest.fixture
-def acknowledged(owner):
-    owner.profile.acknowledge_safety()
-    return owner
-
-
 def positions(routine: Routine) -> list[int]:
     return list(routine.steps.order_by("position").values_list("position", flat=True))
 
@@ -39,8 +33,8 @@ def test_anonymous_is_sent_to_log_in_everywhere(anonymous_client, owner):
 
 
 @pytest.mark.django_db
-def test_wrong_methods(owner_client, acknowledged):
-    routine = make_routine(owner=acknowledged)
+def test_wrong_methods(owner_client, ready):
+    routine = make_routine(owner=ready)
     assert owner_client.post(LIST).status_code == 405
     assert owner_client.post(f"/routines/{routine.pk}/").status_code == 405
     assert owner_client.get(f"/routines/{routine.pk}/copy/").status_code == 405
@@ -154,21 +148,21 @@ def test_create_needs_the_safety_notice_first(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_create(owner_client, acknowledged):
+def test_create(owner_client, ready):
     response = owner_client.post(NEW, {"name": "  Evening glutes ", "description": "After work"})
-    routine = Routine.objects.get(owner=acknowledged)
+    routine = Routine.objects.get(owner=ready)
     assert response.status_code == 302 and response["Location"] == f"/routines/{routine.pk}/"
     assert routine.name == "Evening glutes" and routine.description == "After work" and not routine.is_builtin
 
 
 @pytest.mark.django_db
-def test_create_needs_a_name(owner_client, acknowledged, htmx_headers):
+def test_create_needs_a_name(owner_client, ready, htmx_headers):
     response = owner_client.post(NEW, {"name": "  "})
     assert response.status_code == 422 and "Give the routine a name." in response.content.decode()
     partial = owner_client.post(NEW, {"name": ""}, headers=htmx_headers)
     assert partial.status_code == 422 and "<html" not in partial.content.decode()
     assert partial.content.decode().lstrip().startswith('<div id="routine-form">')
-    assert not Routine.objects.filter(owner=acknowledged).exists()
+    assert not Routine.objects.filter(owner=ready).exists()
 
 
 @pytest.mark.django_db
@@ -185,7 +179,7 @@ def test_rename(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_builtin_cannot_be_edited_with_a_clear_message(owner_client, acknowledged):
+def test_builtin_cannot_be_edited_with_a_clear_message(owner_client, ready):
     routine = builtin()
     before = list(routine.steps.values_list("pk", "position"))
     for url, data in [
@@ -208,10 +202,10 @@ def test_builtin_cannot_be_edited_with_a_clear_message(owner_client, acknowledge
 
 
 @pytest.mark.django_db
-def test_copy_a_builtin(owner_client, acknowledged):
+def test_copy_a_builtin(owner_client, ready):
     source = builtin("whole-article")
     response = owner_client.post(f"/routines/{source.pk}/copy/")
-    copy = Routine.objects.get(owner=acknowledged)
+    copy = Routine.objects.get(owner=ready)
     assert response.status_code == 302 and response["Location"] == f"/routines/{copy.pk}/"
     assert copy.name == "My whole routine, both sides" and copy.copied_from == source
     assert [(s.point_id, s.side, s.hold_seconds) for s in copy.steps.order_by("position")] == [
@@ -222,10 +216,10 @@ def test_copy_a_builtin(owner_client, acknowledged):
 
 
 @pytest.mark.django_db
-def test_copy_own_routine(owner_client, acknowledged):
-    routine = make_routine(owner=acknowledged, name="Feet", steps=3)
+def test_copy_own_routine(owner_client, ready):
+    routine = make_routine(owner=ready, name="Feet", steps=3)
     owner_client.post(f"/routines/{routine.pk}/copy/")
-    copy = Routine.objects.get(owner=acknowledged, name="Copy of Feet")
+    copy = Routine.objects.get(owner=ready, name="Copy of Feet")
     assert positions(copy) == [1, 2, 3]
 
 

@@ -8,19 +8,12 @@ from playwright.sync_api import expect
 
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from routines.models import Point
-from tests.factories import PASSWORD, ensure_catalogue, make_routine
+from tests.factories import PASSWORD, make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The network errors of the dropped requests (and htmx's log of them) are the only console errors allowed.
 EXPECTED_ERRORS = ("net::ERR_FAILED", "htmx:sendError", "htmx:afterRequest")
-
-
-@pytest.fixture
-def ready(owner):
-    ensure_catalogue()  # an earlier transactional test's flush may have emptied it
-    owner.profile.acknowledge_safety()
-    return owner
 
 
 def lose_the_answer(page, pattern: str) -> list[int]:
