@@ -3,6 +3,7 @@ anonymous visitor is a fresh client with no session."""
 
 import os
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -102,12 +103,17 @@ def page(browser, live_server) -> Iterator:
     context.close()
 
 
+def log_in(page, user) -> None:
+    """Log `user` in through the real log-in form (JavaScript on or off) and wait for the home page it leads to."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda address: urlsplit(address).path == "/")
+
+
 @pytest.fixture
 def signed_in_page(page, owner):
     """A browser page logged in as the owner through the real log-in form."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(owner.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{page.base_url}/")
+    log_in(page, owner)
     return page
