@@ -292,17 +292,19 @@ def test_query_count_per_step_is_flat(ready, owner_client, django_assert_num_que
     session.plan = session.plan * 12
     session.save(update_fields=["plan"])
     with django_assert_num_queries(13) as log_first:
-        owner_client.post(session_url("release_log", session), answers(1), headers=htmx_headers)
+        first = owner_client.post(session_url("release_log", session), answers(1), headers=htmx_headers)
+    assert first.status_code == 200
     with django_assert_num_queries(7) as page_two:
-        owner_client.get(session_url("session_run", session))
+        second = owner_client.get(session_url("session_run", session))
+    assert second.status_code == 200 and "Step 2 of 12" in second.content.decode()
     for position in range(2, 10):
         make_release(session, position)
     with django_assert_num_queries(len(log_first.captured_queries)):
         response = owner_client.post(session_url("release_log", session), answers(10), headers=htmx_headers)
-    assert "Step 11 of 12" in response.content.decode()
+    assert response.status_code == 200 and "Step 11 of 12" in response.content.decode()
     with django_assert_num_queries(len(page_two.captured_queries)):
         page = owner_client.get(session_url("session_run", session))
-    assert "Step 11 of 12" in page.content.decode()
+    assert page.status_code == 200 and "Step 11 of 12" in page.content.decode()
 
 
 def test_dashboard_offers_to_resume_the_running_session(ready, owner_client, other_user):
