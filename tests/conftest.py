@@ -2,12 +2,13 @@
 anonymous visitor is a fresh client with no session."""
 
 import os
-import shutil
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
+from tests.audit.tools import CHROME_FLAGS, chromium, skip_unless_available
 from tests.factories import PASSWORD, make_user
 
 
@@ -21,6 +22,13 @@ def pytest_report_header(config) -> str:
 @pytest.fixture
 def owner(db):
     return make_user("owner")
+
+
+@pytest.fixture
+def ready(owner):
+    """The owner, having acknowledged the safety notice (so the safety gate lets them start and build routines)."""
+    owner.profile.acknowledge_safety()
+    return owner
 
 
 @pytest.fixture
@@ -60,36 +68,20 @@ def password() -> str:
 
 # Browser tests -------------------------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-    if os.path.exists(candidate):
-        return candidate
-    return shutil.which("chromium")
+# The audits' Chromium flags (tests/audit/tools.py) without the headless switch, which Playwright sets itself.
+CHROMIUM_ARGS = [flag for flag in CHROME_FLAGS if flag != "--headless=new"] + ["--disable-quic"]
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
-    path = chromium_path()
-    if not path:
-        pytest.skip("Browser tests skipped: no Chromium at /usr/bin/chromium or $CHROMIUM_PATH")
+    # Skips with the reason when Chromium is missing; fails instead when TENDERSPOT_AUDITS=require.
+    skip_unless_available("chromium")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop; Django's async-safety check would refuse ORM calls.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -111,12 +103,17 @@ def page(browser, live_server) -> Iterator:
     context.close()
 
 
+def log_in(page, user) -> None:
+    """Log `user` in through the real log-in form (JavaScript on or off) and wait for the home page it leads to."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda address: urlsplit(address).path == "/")
+
+
 @pytest.fixture
 def signed_in_page(page, owner):
     """A browser page logged in as the owner through the real log-in form."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(owner.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{page.base_url}/")
+    log_in(page, owner)
     return page

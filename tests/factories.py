@@ -1,12 +1,13 @@
 """Small factories: each makes one valid row with sensible defaults; pass keyword arguments to override."""
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
-from journal.models import Release, Session, SessionStatus
+from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from routines.models import Point, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-9"
@@ -65,6 +66,27 @@ def make_session(user, routine: Routine | None = None, started_at=None, **fields
     return Session.objects.create(**defaults)
 
 
+def make_running_session(user, steps: int = 3, hold_seconds: int = 30, **fields) -> Session:
+    """A session of a new routine of `user` past the safety check (answered "no", pain before 6): on its steps."""
+    fields.setdefault("safety_check", SafetyAnswer.NO)
+    fields.setdefault("pain_before", 6)
+    return make_session(user, make_routine(user, steps=steps, hold_seconds=hold_seconds), **fields)
+
+
+def session_url(name: str, session: Session) -> str:
+    """The address of the session view `journal:<name>` for `session`."""
+    return reverse(f"journal:{name}", args=[session.pk])
+
+
+def on_day(user, days_ago: int, hour: int = 12, **fields) -> Session:
+    """A session (completed unless `status` is given) `days_ago` days before the user's today, at `hour` o'clock in
+    the user's time zone. Today's never starts in the future: before `hour` it starts now."""
+    day = user.profile.local_date() - timedelta(days=days_ago)
+    fields.setdefault("status", SessionStatus.COMPLETED)
+    started_at = min(datetime.combine(day, time(hour), tzinfo=user.profile.zone), timezone.now())
+    return make_session(user, started_at=started_at, **fields)
+
+
 def make_release(session: Session, position: int | None = None, **fields) -> Release:
     position = position or session.releases.count() + 1
     step = session.plan[position - 1] if session.plan and position <= len(session.plan) else None
@@ -110,10 +132,10 @@ def make_log(user, days: int = 30, start=None, routine: Routine | None = None, *
 
 
 def ensure_catalogue() -> None:
-    """Reloads the built-in catalogue (a data migration) when a transactional test's flush has emptied it."""
+    """Put the built-in catalogue back, as migrated (rows and renames), when a transactional test before this one
+    flushed it away: a flush empties every table, the data migrations' rows too. (`serialized_rollback` cannot be
+    mixed with plain transactional tests: the flush recreates content types that the restore then inserts again.)"""
     if not Point.objects.builtin().exists():
-        import importlib
+        from routines.catalogue import ensure_builtin_catalogue
 
-        from django.apps import apps
-
-        importlib.import_module("routines.migrations.0002_builtin_catalogue").load_catalogue(apps, None)
+        ensure_builtin_catalogue()

@@ -1,23 +1,15 @@
 """The signed-in home page: today's state, the streak, the last 7 days and the meaningful-change callout."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from django.urls import reverse
 
 from journal.dashboard import dashboard_context
 from journal.models import SafetyAnswer, SessionStatus
 from routines.models import Routine
-from tests.factories import make_session
+from tests.factories import make_session, on_day
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("home")
-
-
-def days_ago(user, n: int, hour: int = 0, **fields):
-    d = user.profile.local_date() - timedelta(days=n)
-    fields.setdefault("status", SessionStatus.COMPLETED)
-    return make_session(user, started_at=datetime(d.year, d.month, d.day, hour, 5, tzinfo=UTC), **fields)
 
 
 def test_anonymous_sees_the_welcome_page(anonymous_client):
@@ -42,8 +34,8 @@ def test_in_progress_session_offers_resume(owner, owner_client):
 def test_otherwise_start_the_last_routine(owner, owner_client):
     feet = Routine.objects.get(slug="feet-only")
     glutes = Routine.objects.get(slug="glutes-only")
-    days_ago(owner, 3, routine=feet, routine_name=feet.name)
-    days_ago(owner, 1, routine=glutes, routine_name=glutes.name)
+    on_day(owner, 3, routine=feet, routine_name=feet.name)
+    on_day(owner, 1, routine=glutes, routine_name=glutes.name)
     html = owner_client.get(HOME).text
     assert f"Start your last routine: {glutes.name}" in html
     assert reverse("routines:routine_detail", args=[glutes.pk]) in html
@@ -51,8 +43,8 @@ def test_otherwise_start_the_last_routine(owner, owner_client):
 
 def test_streak_and_last_seven_days(owner, owner_client):
     for n, pain in [(9, 7), (3, 6), (2, 5), (1, 4)]:
-        days_ago(owner, n, pain_before=pain)
-    days_ago(owner, 0, status=SessionStatus.ABANDONED, pain_before=2)
+        on_day(owner, n, pain_before=pain)
+    on_day(owner, 0, status=SessionStatus.ABANDONED, pain_before=2)
     response = owner_client.get(HOME)
     assert response.context["current_streak"] == 3
     assert "3 days" in response.text and "See your longest streak" in response.text
@@ -63,42 +55,42 @@ def test_streak_and_last_seven_days(owner, owner_client):
 
 def test_callout_shows_with_enough_days(owner, owner_client):
     for n in range(20, 13, -1):
-        days_ago(owner, n, pain_before=5)
+        on_day(owner, n, pain_before=5)
     for n in range(3, 0, -1):
-        days_ago(owner, n, pain_before=4)
+        on_day(owner, n, pain_before=4)
     html = owner_client.get(HOME).text
     assert "Minimal decrease" in html and "1.0 point lower" in html and "(20% lower)" in html
 
 
 def test_callout_waits_for_three_recent_days(owner, owner_client):
     for n in range(20, 13, -1):
-        days_ago(owner, n, pain_before=5)
+        on_day(owner, n, pain_before=5)
     for n in (2, 1):
-        days_ago(owner, n, pain_before=1)
+        on_day(owner, n, pain_before=1)
     html = owner_client.get(HOME).text
     assert "No comparison yet" in html and "Substantial" not in html
 
 
 def test_red_flag_gives_way_to_safety_advice(owner, owner_client):
     for n in range(20, 13, -1):
-        days_ago(owner, n, pain_before=5)
+        on_day(owner, n, pain_before=5)
     for n in range(3, 0, -1):
-        days_ago(owner, n, pain_before=2)
-    days_ago(owner, 0, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
+        on_day(owner, n, pain_before=2)
+    on_day(owner, 0, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
     html = owner_client.get(HOME).text
     assert "Stop and get urgent care" in html and "decrease" not in html
 
 
 def test_context_is_the_users_own(owner, other_user):
-    days_ago(other_user, 1, pain_before=9)
+    on_day(other_user, 1, pain_before=9)
     context = dashboard_context(owner)
     assert context["has_history"] is False and context["current_streak"] == 0
 
 
 def test_counts_only_todays_completed_sessions(owner, owner_client):
-    days_ago(owner, 1)
-    days_ago(owner, 0, status=SessionStatus.ABANDONED)
+    on_day(owner, 1)
+    on_day(owner, 0, status=SessionStatus.ABANDONED)
     assert "No session yet today." in owner_client.get(HOME).text
-    days_ago(owner, 0, hour=1)
-    days_ago(owner, 0, hour=2)
+    on_day(owner, 0, hour=1)
+    on_day(owner, 0, hour=2)
     assert "You have completed 2 sessions today." in owner_client.get(HOME).text

@@ -24,16 +24,6 @@ def read_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
 
 
-def test_anonymous_is_sent_to_login(anonymous_client):
-    response = anonymous_client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.django_db
-def test_wrong_method(owner_client):
-    assert owner_client.post(URL).status_code == 405
-
-
 @pytest.mark.django_db
 def test_csv_equals_database(owner, owner_client):
     owner.profile.time_zone = "Europe/London"

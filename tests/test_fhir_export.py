@@ -27,16 +27,6 @@ def resources(bundle: dict, kind: str) -> list[dict]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
-def test_anonymous_is_sent_to_login(anonymous_client):
-    response = anonymous_client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.django_db
-def test_wrong_method(owner_client):
-    assert owner_client.post(URL).status_code == 405
-
-
 @pytest.mark.django_db
 def test_bundle_validates_and_carries_the_codes(owner, owner_client):
     make_log(owner, days=3, start=datetime(2026, 3, 1, 9, tzinfo=UTC))

@@ -347,13 +347,21 @@ IMPORT_FILE = st.fixed_dictionaries(
 ).map(lambda d: json.dumps(d).encode())
 
 
+def journal_case(name, url, fields, models, check=None, statuses=JOURNAL_STATUSES) -> FormCase:
+    """A journal or routine-builder form: a refusal leaves every row of `models` as it was; then `check`, if any."""
+    refusal = refusal_changes_nothing(models)
+    return FormCase(
+        name, url, fields=fields, models=models, check=both(refusal, check) if check else refusal, statuses=statuses
+    )
+
+
 def _journal_cases() -> list[FormCase]:
     from journal.models import Release, Reminder, Session, ShareLink
     from routines.models import Point, Routine, RoutineStep
 
     journal = [Session, Release]
     return [
-        FormCase(
+        journal_case(
             "runner: release log",
             _run_url("journal:release_log"),
             fields={
@@ -366,16 +374,13 @@ def _journal_cases() -> list[FormCase]:
                 "notes": NOTES,
             },
             models=journal,
-            check=both(refusal_changes_nothing(journal), check_release_log),
-            statuses=JOURNAL_STATUSES,
+            check=check_release_log,
         ),
-        FormCase(
+        journal_case(
             "runner: safety check",
             _run_url("journal:session_check", checked=False),
             fields={"pain_before": PAIN, "red_flag": YES_NO},
             models=journal,
-            check=refusal_changes_nothing(journal),
-            statuses=JOURNAL_STATUSES,
         ),
         FormCase(
             "runner: start",
@@ -384,15 +389,13 @@ def _journal_cases() -> list[FormCase]:
             models=journal,
             statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "runner: finish",
             _run_url("journal:session_finish"),
             fields={"pain_after": PAIN, "notes": NOTES},
             models=journal,
-            check=refusal_changes_nothing(journal),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "runner: quick log",
             "/journal/log/",
             fields={
@@ -405,10 +408,8 @@ def _journal_cases() -> list[FormCase]:
                 "notes": NOTES,
             },
             models=journal,
-            check=refusal_changes_nothing(journal),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "history: session edit",
             lambda owner: reverse("journal:session_edit", args=[_done_session(owner).pk]),
             fields={
@@ -419,10 +420,8 @@ def _journal_cases() -> list[FormCase]:
                 "notes": NOTES,
             },
             models=journal,
-            check=refusal_changes_nothing(journal),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "history: release edit",
             _release_edit_url,
             fields={
@@ -436,26 +435,20 @@ def _journal_cases() -> list[FormCase]:
                 "notes": NOTES,
             },
             models=journal,
-            check=refusal_changes_nothing(journal),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "routine create",
             _acknowledged("/routines/new/"),
             fields={"name": st.text(max_size=120), "description": NOTES},
             models=[Routine],
-            check=refusal_changes_nothing([Routine]),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "routine rename",
             lambda owner: reverse("routines:routine_edit", args=[_own_routine(owner).pk]),
             fields={"name": st.text(max_size=120), "description": NOTES},
             models=[Routine],
-            check=refusal_changes_nothing([Routine]),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "routine step add",
             lambda owner: reverse("routines:step_add", args=[_own_routine(owner).pk]),
             fields={
@@ -464,10 +457,8 @@ def _journal_cases() -> list[FormCase]:
                 "hold_seconds": st.integers(-5, 1000).map(str),
             },
             models=[RoutineStep],
-            check=refusal_changes_nothing([RoutineStep]),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "custom point",
             "/routines/points/mine/new/",
             fields={
@@ -480,18 +471,15 @@ def _journal_cases() -> list[FormCase]:
                 "map_y": st.decimals(-10, 200, places=2).map(str),
             },
             models=[Point],
-            check=refusal_changes_nothing([Point]),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "import",
             "/journal/import/",
             fields={"file": st.one_of(IMPORT_FILE, IMPORT_FILE, st.binary(max_size=300)).map(_upload)},
             models=[*journal, Point, Routine, RoutineStep, ShareLink, Reminder],
-            check=refusal_changes_nothing([*journal, Point, Routine, RoutineStep, ShareLink, Reminder]),
             statuses=frozenset({200, 413, 422}),
         ),
-        FormCase(
+        journal_case(
             "share link create",
             "/journal/share/",
             fields={
@@ -501,10 +489,8 @@ def _journal_cases() -> list[FormCase]:
                 "expires_in_days": st.sampled_from(["1", "7", "30", "90", "365", "0"]),
             },
             models=[ShareLink],
-            check=refusal_changes_nothing([ShareLink]),
-            statuses=JOURNAL_STATUSES,
         ),
-        FormCase(
+        journal_case(
             "reminder create",
             "/journal/reminders/",
             fields={
@@ -514,8 +500,6 @@ def _journal_cases() -> list[FormCase]:
                 "duration_minutes": st.integers(-5, 2000).map(str),
             },
             models=[Reminder],
-            check=refusal_changes_nothing([Reminder]),
-            statuses=JOURNAL_STATUSES,
         ),
     ]
 

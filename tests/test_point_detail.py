@@ -96,4 +96,5 @@ def test_wrong_method(anonymous_client):
 @pytest.mark.django_db
 def test_query_count(anonymous_client, django_assert_num_queries):
     with django_assert_num_queries(2):  # the point with its area, the areas it is also listed in
-        anonymous_client.get(url("heel-inside-edge"))
+        response = anonymous_client.get(url("heel-inside-edge"))
+    assert response.status_code == 200

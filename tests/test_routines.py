@@ -14,12 +14,6 @@ def builtin(slug: str = "glutes-only") -> Routine:
     return Routine.objects.builtin().get(slug=slug)
 
 
-@pytest.fixture
-def acknowledged(owner):
-    owner.profile.acknowledge_safety()
-    return owner
-
-
 def positions(routine: Routine) -> list[int]:
     return list(routine.steps.order_by("position").values_list("position", flat=True))
 
@@ -39,8 +33,8 @@ def test_anonymous_is_sent_to_log_in_everywhere(anonymous_client, owner):
 
 
 @pytest.mark.django_db
-def test_wrong_methods(owner_client, acknowledged):
-    routine = make_routine(owner=acknowledged)
+def test_wrong_methods(owner_client, ready):
+    routine = make_routine(owner=ready)
     assert owner_client.post(LIST).status_code == 405
     assert owner_client.post(f"/routines/{routine.pk}/").status_code == 405
     assert owner_client.get(f"/routines/{routine.pk}/copy/").status_code == 405
@@ -81,13 +75,14 @@ def test_list_query_count_is_flat(owner_client, owner, django_assert_num_queries
     owner_client.get(LIST)
     make_routine(owner=owner, steps=1)
     with django_assert_num_queries(4) as few:  # session, user, profile, routines with their totals
-        owner_client.get(LIST)
+        assert owner_client.get(LIST).status_code == 200
     for _ in range(10):
         make_routine(owner=owner, steps=7)
     make_routine(owner=owner, steps=7, archived=True)
     with django_assert_num_queries(len(few)):
-        body = owner_client.get(LIST).content.decode()
-    assert body.count("7 steps") == 11
+        response = owner_client.get(LIST)
+    assert response.status_code == 200
+    assert response.content.decode().count("7 steps") == 11
 
 
 # Detail -----------------------------------------------------------------------------------------------------------
@@ -133,12 +128,13 @@ def test_detail_query_count_is_flat(owner_client, owner, django_assert_num_queri
     url = f"/routines/{routine.pk}/"
     owner_client.get(url)
     with django_assert_num_queries(6) as few:  # session, user, profile, routine, steps+points, point choices
-        owner_client.get(url)
+        assert owner_client.get(url).status_code == 200
     for point in Routine.objects.builtin().get(slug="whole-article").steps.all():
         routine.add_steps(point.point, ["left", "right"], 45)
     with django_assert_num_queries(len(few)):
-        body = owner_client.get(url).content.decode()
-    assert body.count('<li id="step-') == 30
+        response = owner_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<li id="step-') == 30
 
 
 # Create, rename ---------------------------------------------------------------------------------------------------
@@ -154,21 +150,21 @@ def test_create_needs_the_safety_notice_first(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_create(owner_client, acknowledged):
+def test_create(owner_client, ready):
     response = owner_client.post(NEW, {"name": "  Evening glutes ", "description": "After work"})
-    routine = Routine.objects.get(owner=acknowledged)
+    routine = Routine.objects.get(owner=ready)
     assert response.status_code == 302 and response["Location"] == f"/routines/{routine.pk}/"
     assert routine.name == "Evening glutes" and routine.description == "After work" and not routine.is_builtin
 
 
 @pytest.mark.django_db
-def test_create_needs_a_name(owner_client, acknowledged, htmx_headers):
+def test_create_needs_a_name(owner_client, ready, htmx_headers):
     response = owner_client.post(NEW, {"name": "  "})
     assert response.status_code == 422 and "Give the routine a name." in response.content.decode()
     partial = owner_client.post(NEW, {"name": ""}, headers=htmx_headers)
     assert partial.status_code == 422 and "<html" not in partial.content.decode()
     assert partial.content.decode().lstrip().startswith('<div id="routine-form">')
-    assert not Routine.objects.filter(owner=acknowledged).exists()
+    assert not Routine.objects.filter(owner=ready).exists()
 
 
 @pytest.mark.django_db
@@ -185,7 +181,7 @@ def test_rename(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_builtin_cannot_be_edited_with_a_clear_message(owner_client, acknowledged):
+def test_builtin_cannot_be_edited_with_a_clear_message(owner_client, ready):
     routine = builtin()
     before = list(routine.steps.values_list("pk", "position"))
     for url, data in [
@@ -208,10 +204,10 @@ def test_builtin_cannot_be_edited_with_a_clear_message(owner_client, acknowledge
 
 
 @pytest.mark.django_db
-def test_copy_a_builtin(owner_client, acknowledged):
+def test_copy_a_builtin(owner_client, ready):
     source = builtin("whole-article")
     response = owner_client.post(f"/routines/{source.pk}/copy/")
-    copy = Routine.objects.get(owner=acknowledged)
+    copy = Routine.objects.get(owner=ready)
     assert response.status_code == 302 and response["Location"] == f"/routines/{copy.pk}/"
     assert copy.name == "My whole routine, both sides" and copy.copied_from == source
     assert [(s.point_id, s.side, s.hold_seconds) for s in copy.steps.order_by("position")] == [
@@ -222,10 +218,10 @@ def test_copy_a_builtin(owner_client, acknowledged):
 
 
 @pytest.mark.django_db
-def test_copy_own_routine(owner_client, acknowledged):
-    routine = make_routine(owner=acknowledged, name="Feet", steps=3)
+def test_copy_own_routine(owner_client, ready):
+    routine = make_routine(owner=ready, name="Feet", steps=3)
     owner_client.post(f"/routines/{routine.pk}/copy/")
-    copy = Routine.objects.get(owner=acknowledged, name="Copy of Feet")
+    copy = Routine.objects.get(owner=ready, name="Copy of Feet")
     assert positions(copy) == [1, 2, 3]
 
 

@@ -3,25 +3,19 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
-from tests.factories import make_release, make_routine, make_session
+from tests.factories import make_release, make_routine, make_running_session, make_session, session_url
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def ready(owner):
-    owner.profile.acknowledge_safety()
-    return owner
-
-
-def running(user, steps=3, hold_seconds=30, **fields):
-    routine = make_routine(user, steps=steps, hold_seconds=hold_seconds)
-    return make_session(user, routine, safety_check=SafetyAnswer.NO, pain_before=6, **fields)
+# Untouched a minute longer, or a minute less, than the time after which a running session counts as abandoned.
+STALE = settings.TENDERSPOT_ABANDON_AFTER + timedelta(minutes=1)
+ALMOST_STALE = settings.TENDERSPOT_ABANDON_AFTER - timedelta(minutes=1)
 
 
 def answers(position, **extra):
@@ -30,32 +24,30 @@ def answers(position, **extra):
     return data
 
 
-def url(name, session):
-    return reverse(f"journal:{name}", args=[session.pk])
-
-
 def test_whole_flow_plain_posts(ready, owner_client):
     routine = make_routine(ready, steps=3, hold_seconds=30)
     response = owner_client.post(reverse("journal:session_start", args=[routine.pk]), follow=True)
     session = Session.objects.get(user=ready)
     assert "Before you start" in response.content.decode()
-    response = owner_client.post(url("session_check", session), {"pain_before": "6", "red_flag": "no"}, follow=True)
+    response = owner_client.post(
+        session_url("session_check", session), {"pain_before": "6", "red_flag": "no"}, follow=True
+    )
     html = response.content.decode()
     assert "Step 1 of 3" in html
     assert "<html" in html  # a whole page without htmx
     assert 'name="position" value="1"' in html
     for position in (1, 2):
-        response = owner_client.post(url("release_log", session), answers(position))
+        response = owner_client.post(session_url("release_log", session), answers(position))
         assert response.status_code == 302
-        assert response["Location"] == url("session_run", session)
-    response = owner_client.post(url("step_skip", session), {"position": 3})
+        assert response["Location"] == session_url("session_run", session)
+    response = owner_client.post(session_url("step_skip", session), {"position": 3})
     assert response.status_code == 302
-    page = owner_client.get(url("session_run", session)).content.decode()
+    page = owner_client.get(session_url("session_run", session)).content.decode()
     assert "Finish the session" in page
     assert "That was every step" in page
-    response = owner_client.post(url("session_finish", session), {"pain_after": "3", "notes": "Felt looser."})
+    response = owner_client.post(session_url("session_finish", session), {"pain_after": "3", "notes": "Felt looser."})
     assert response.status_code == 302
-    assert response["Location"] == url("session_summary", session)
+    assert response["Location"] == session_url("session_summary", session)
     session.refresh_from_db()
     assert session.status == SessionStatus.COMPLETED
     assert session.finished_at is not None
@@ -66,7 +58,7 @@ def test_whole_flow_plain_posts(ready, owner_client):
         (2, False, 30, 5),
         (3, True, 0, None),
     ]
-    summary = owner_client.get(url("session_summary", session)).content.decode()
+    summary = owner_client.get(session_url("session_summary", session)).content.decode()
     assert "6</span> → <span" in summary
     assert "3 points lower than before" in summary
     assert "Skipped" in summary
@@ -75,29 +67,29 @@ def test_whole_flow_plain_posts(ready, owner_client):
 
 
 def test_whole_flow_over_htmx_returns_only_partials(ready, owner_client, htmx_headers):
-    session = running(ready, steps=2)
-    first = owner_client.get(url("session_run", session), headers=htmx_headers)
+    session = make_running_session(ready, steps=2)
+    first = owner_client.get(session_url("session_run", session), headers=htmx_headers)
     assert first.status_code == 200
     assert "<html" not in first.content.decode()
-    step_two = owner_client.post(url("release_log", session), answers(1), headers=htmx_headers)
+    step_two = owner_client.post(session_url("release_log", session), answers(1), headers=htmx_headers)
     html = step_two.content.decode()
     assert step_two.status_code == 200
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="runner-panel"')
     assert "Step 2 of 2" in html
-    finish = owner_client.post(url("release_log", session), answers(2), headers=htmx_headers)
+    finish = owner_client.post(session_url("release_log", session), answers(2), headers=htmx_headers)
     assert "Finish the session" in finish.content.decode()
-    done = owner_client.post(url("session_finish", session), {"pain_after": "5"}, headers=htmx_headers)
+    done = owner_client.post(session_url("session_finish", session), {"pain_after": "5"}, headers=htmx_headers)
     assert done.status_code == 204
-    assert done["HX-Redirect"] == url("session_summary", session)
+    assert done["HX-Redirect"] == session_url("session_summary", session)
     session.refresh_from_db()
     assert session.status == SessionStatus.COMPLETED
 
 
 def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_client):
-    session = running(ready, steps=3, hold_seconds=60)
+    session = make_running_session(ready, steps=3, hold_seconds=60)
     make_release(session, 1)
-    html = owner_client.get(url("session_run", session)).content.decode()
+    html = owner_client.get(session_url("session_run", session)).content.decode()
     step = session.plan[1]
     assert "Step 2 of 3" in html
     assert f"{step['side'].capitalize()} side: {step['point_name']}" in html
@@ -120,26 +112,26 @@ def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_clie
 
 
 def test_reload_resumes_at_first_unlogged_step_with_everything_kept(ready, owner_client):
-    session = running(ready, steps=4)
-    owner_client.post(url("release_log", session), answers(1, notes="first"))
-    owner_client.post(url("release_log", session), answers(3))
-    html = owner_client.get(url("session_run", session)).content.decode()
+    session = make_running_session(ready, steps=4)
+    owner_client.post(session_url("release_log", session), answers(1, notes="first"))
+    owner_client.post(session_url("release_log", session), answers(3))
+    html = owner_client.get(session_url("session_run", session)).content.decode()
     assert "Step 2 of 4" in html
     assert list(session.releases.values_list("position", "notes")) == [(1, "first"), (3, "")]
-    owner_client.post(url("release_log", session), answers(2))
-    assert "Step 4 of 4" in owner_client.get(url("session_run", session)).content.decode()
+    owner_client.post(session_url("release_log", session), answers(2))
+    assert "Step 4 of 4" in owner_client.get(session_url("session_run", session)).content.decode()
 
 
 def test_finish_early_leaves_remaining_steps_unlogged(ready, owner_client):
-    session = running(ready, steps=3)
-    owner_client.post(url("release_log", session), answers(1))
-    form = owner_client.get(url("session_finish", session)).content.decode()
+    session = make_running_session(ready, steps=3)
+    owner_client.post(session_url("release_log", session), answers(1))
+    form = owner_client.get(session_url("session_finish", session)).content.decode()
     assert "You logged 1 of 3 steps" in form
-    owner_client.post(url("session_finish", session), {"pain_after": "6"})
+    owner_client.post(session_url("session_finish", session), {"pain_after": "6"})
     session.refresh_from_db()
     assert session.status == SessionStatus.COMPLETED
     assert session.releases.count() == 1
-    summary = owner_client.get(url("session_summary", session)).content.decode()
+    summary = owner_client.get(session_url("session_summary", session)).content.decode()
     assert "The same as before" in summary
 
 
@@ -155,10 +147,10 @@ def test_finish_early_leaves_remaining_steps_unlogged(ready, owner_client):
     ],
 )
 def test_posting_to_a_closed_session_is_refused_with_a_message(ready, owner_client, status, name, data):
-    session = running(ready, status=status, finished_at=timezone.now())
-    response = owner_client.post(url(name, session), data, follow=True)
+    session = make_running_session(ready, status=status, finished_at=timezone.now())
+    response = owner_client.post(session_url(name, session), data, follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == url("session_summary", session)
+    assert response.redirect_chain[-1][0] == session_url("session_summary", session)
     html = response.content.decode()
     assert "nothing was changed" in html.lower()
     assert Release.objects.count() == 0
@@ -167,24 +159,24 @@ def test_posting_to_a_closed_session_is_refused_with_a_message(ready, owner_clie
 
 
 def test_posting_to_a_closed_session_over_htmx_redirects_the_page(ready, owner_client, htmx_headers):
-    session = running(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
-    response = owner_client.post(url("release_log", session), answers(1), headers=htmx_headers)
+    session = make_running_session(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
+    response = owner_client.post(session_url("release_log", session), answers(1), headers=htmx_headers)
     assert response.status_code == 204
-    assert response["HX-Redirect"] == url("session_summary", session)
+    assert response["HX-Redirect"] == session_url("session_summary", session)
     assert Release.objects.count() == 0
 
 
 def test_runner_of_a_finished_session_shows_the_summary(ready, owner_client):
-    session = running(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
-    response = owner_client.get(url("session_run", session))
-    assert response["Location"] == url("session_summary", session)
-    response = owner_client.get(url("session_finish", session))
-    assert response["Location"] == url("session_summary", session)
+    session = make_running_session(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
+    response = owner_client.get(session_url("session_run", session))
+    assert response["Location"] == session_url("session_summary", session)
+    response = owner_client.get(session_url("session_finish", session))
+    assert response["Location"] == session_url("session_summary", session)
 
 
 def test_summary_of_a_running_session_returns_to_the_runner(ready, owner_client):
-    session = running(ready)
-    assert owner_client.get(url("session_summary", session))["Location"] == url("session_run", session)
+    session = make_running_session(ready)
+    assert owner_client.get(session_url("session_summary", session))["Location"] == session_url("session_run", session)
 
 
 @pytest.mark.parametrize(
@@ -202,8 +194,8 @@ def test_summary_of_a_running_session_returns_to_the_runner(ready, owner_client)
 )
 def test_another_users_session_is_404(ready, other_user, other_client, name, method):
     other_user.profile.acknowledge_safety()
-    session = running(ready)
-    response = getattr(other_client, method)(url(name, session), answers(1))
+    session = make_running_session(ready)
+    response = getattr(other_client, method)(session_url(name, session), answers(1))
     assert response.status_code == 404
     assert Release.objects.count() == 0
     session.refresh_from_db()
@@ -216,8 +208,8 @@ SESSION_VIEWS = ["session_run", "session_check", "hold_start", "release_log", "s
 
 @pytest.mark.parametrize("name", [*SESSION_VIEWS, "session_summary"])
 def test_anonymous_goes_to_login(ready, anonymous_client, name):
-    session = running(ready)
-    response = anonymous_client.post(url(name, session), answers(1))
+    session = make_running_session(ready)
+    response = anonymous_client.post(session_url(name, session), answers(1))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
     assert Release.objects.count() == 0
@@ -236,53 +228,57 @@ def test_anonymous_goes_to_login(ready, anonymous_client, name):
     ],
 )
 def test_wrong_method_is_405(ready, owner_client, name, method):
-    session = running(ready)
-    assert getattr(owner_client, method)(url(name, session)).status_code == 405
+    session = make_running_session(ready)
+    assert getattr(owner_client, method)(session_url(name, session)).status_code == 405
 
 
 def test_hold_start_records_the_start_on_the_server(ready, owner_client, htmx_headers):
-    session = running(ready)
+    session = make_running_session(ready)
     before = timezone.now()
-    response = owner_client.post(url("hold_start", session), {"position": 2}, headers=htmx_headers)
+    response = owner_client.post(session_url("hold_start", session), {"position": 2}, headers=htmx_headers)
     assert response.status_code == 204
     session.refresh_from_db()
     assert session.current_hold_position == 2
     assert session.current_hold_started_at >= before
-    bad = owner_client.post(url("hold_start", session), {"position": 99}, headers=htmx_headers)
+    bad = owner_client.post(session_url("hold_start", session), {"position": 99}, headers=htmx_headers)
     assert bad.status_code == 422
     session.refresh_from_db()
     assert session.current_hold_position == 2
 
 
 def test_stale_sessions_are_abandoned_lazily_and_kept(ready, owner_client):
-    old = timezone.now() - timedelta(hours=13)
-    session = running(ready, started_at=old, last_activity_at=old)
+    old = timezone.now() - STALE
+    session = make_running_session(ready, started_at=old, last_activity_at=old)
     make_release(session, 1)
-    fresh = running(ready)
-    response = owner_client.post(url("release_log", session), answers(2), follow=True)
+    fresh = make_running_session(ready)
+    response = owner_client.post(session_url("release_log", session), answers(2), follow=True)
     assert "left for a long time" in response.content.decode()
     session.refresh_from_db()
     fresh.refresh_from_db()
     assert session.status == SessionStatus.ABANDONED
     assert fresh.status == SessionStatus.IN_PROGRESS
     assert session.releases.count() == 1
-    summary = owner_client.get(url("session_summary", session)).content.decode()
+    summary = owner_client.get(session_url("session_summary", session)).content.decode()
     assert "Everything you logged is kept" in summary
 
 
 def test_logging_keeps_a_session_alive(ready, owner_client):
-    almost = timezone.now() - timedelta(hours=11, minutes=59)
-    session = running(ready, started_at=almost, last_activity_at=almost)
-    owner_client.post(url("release_log", session), answers(1))
+    almost = timezone.now() - ALMOST_STALE
+    session = make_running_session(ready, started_at=almost, last_activity_at=almost)
+    posted = timezone.now()
+    owner_client.post(session_url("release_log", session), answers(1))
     session.refresh_from_db()
-    assert session.last_activity_at > almost + timedelta(hours=11)
+    assert session.last_activity_at >= posted  # the post touched it
     assert Session.objects.stale(now=timezone.now() + timedelta(hours=1)).count() == 0
 
 
 def test_abandon_stale_sessions_command(owner, other_user, capsys):
-    old = timezone.now() - timedelta(hours=13)
-    stale = [running(owner, started_at=old, last_activity_at=old), running(other_user, last_activity_at=old)]
-    fresh = running(owner)
+    old = timezone.now() - STALE
+    stale = [
+        make_running_session(owner, started_at=old, last_activity_at=old),
+        make_running_session(other_user, last_activity_at=old),
+    ]
+    fresh = make_running_session(owner)
     call_command("abandon_stale_sessions")
     assert "Abandoned 2 session(s)" in capsys.readouterr().out
     assert {s.status for s in Session.objects.filter(pk__in=[s.pk for s in stale])} == {SessionStatus.ABANDONED}
@@ -292,39 +288,41 @@ def test_abandon_stale_sessions_command(owner, other_user, capsys):
 
 def test_query_count_per_step_is_flat(ready, owner_client, django_assert_num_queries, htmx_headers):
     """Logging step 1 and step 10 of a 12-step session, and loading the runner at either, cost the same."""
-    session = running(ready, steps=1)
+    session = make_running_session(ready, steps=1)
     session.plan = session.plan * 12
     session.save(update_fields=["plan"])
     with django_assert_num_queries(13) as log_first:
-        owner_client.post(url("release_log", session), answers(1), headers=htmx_headers)
+        first = owner_client.post(session_url("release_log", session), answers(1), headers=htmx_headers)
+    assert first.status_code == 200
     with django_assert_num_queries(7) as page_two:
-        owner_client.get(url("session_run", session))
+        second = owner_client.get(session_url("session_run", session))
+    assert second.status_code == 200 and "Step 2 of 12" in second.content.decode()
     for position in range(2, 10):
         make_release(session, position)
     with django_assert_num_queries(len(log_first.captured_queries)):
-        response = owner_client.post(url("release_log", session), answers(10), headers=htmx_headers)
-    assert "Step 11 of 12" in response.content.decode()
+        response = owner_client.post(session_url("release_log", session), answers(10), headers=htmx_headers)
+    assert response.status_code == 200 and "Step 11 of 12" in response.content.decode()
     with django_assert_num_queries(len(page_two.captured_queries)):
-        page = owner_client.get(url("session_run", session))
-    assert "Step 11 of 12" in page.content.decode()
+        page = owner_client.get(session_url("session_run", session))
+    assert page.status_code == 200 and "Step 11 of 12" in page.content.decode()
 
 
 def test_dashboard_offers_to_resume_the_running_session(ready, owner_client, other_user):
-    session = running(ready, steps=3)
+    session = make_running_session(ready, steps=3)
     make_release(session, 1)
-    running(other_user)
+    make_running_session(other_user)
     html = owner_client.get(reverse("home")).content.decode()
     assert "You have a session in progress" in html
-    assert f'href="{url("session_run", session)}"' in html
+    assert f'href="{session_url("session_run", session)}"' in html
     assert "1 of 3 steps logged" in html
     assert html.count("Resume") == 1
     assert f'href="{reverse("journal:quick_log")}"' in html
 
 
 def test_dashboard_abandons_stale_sessions_and_offers_no_resume(ready, owner_client):
-    old = timezone.now() - timedelta(hours=13)
-    stale = running(ready, started_at=old, last_activity_at=old)
-    running(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
+    old = timezone.now() - STALE
+    stale = make_running_session(ready, started_at=old, last_activity_at=old)
+    make_running_session(ready, status=SessionStatus.COMPLETED, finished_at=timezone.now())
     html = owner_client.get(reverse("home")).content.decode()
     assert "You have a session in progress" not in html
     stale.refresh_from_db()
@@ -333,8 +331,8 @@ def test_dashboard_abandons_stale_sessions_and_offers_no_resume(ready, owner_cli
 
 def test_no_improvement_message_on_a_day_a_red_flag_was_reported(ready, owner_client):
     make_session(ready, safety_check=SafetyAnswer.YES, status=SessionStatus.STOPPED, finished_at=timezone.now())
-    session = running(ready, status=SessionStatus.COMPLETED, pain_after=2, finished_at=timezone.now())
-    html = owner_client.get(url("session_summary", session)).content.decode()
+    session = make_running_session(ready, status=SessionStatus.COMPLETED, pain_after=2, finished_at=timezone.now())
+    html = owner_client.get(session_url("session_summary", session)).content.decode()
     assert "lower than before" not in html
     assert "A warning sign was reported today" in html
 
@@ -344,8 +342,8 @@ BAD_FINISH = [{"pain_after": "11"}, {"pain_after": "-1"}, {"pain_after": "abc"},
 
 @pytest.mark.parametrize("data", BAD_FINISH)
 def test_bad_finish_input_is_refused_and_the_session_stays_open(ready, owner_client, htmx_headers, data):
-    session = running(ready)
-    response = owner_client.post(url("session_finish", session), data, headers=htmx_headers)
+    session = make_running_session(ready)
+    response = owner_client.post(session_url("session_finish", session), data, headers=htmx_headers)
     assert response.status_code == 422
     assert "<html" not in response.content.decode()
     assert "invalid-feedback" in response.content.decode()
@@ -365,9 +363,9 @@ def test_a_step_whose_custom_point_was_deleted_still_runs_from_the_snapshot(read
     session = make_session(ready, routine, safety_check=SafetyAnswer.NO)
     make_release(session, 1)
     point.delete()
-    html = owner_client.get(url("session_run", session)).content.decode()
+    html = owner_client.get(session_url("session_run", session)).content.decode()
     assert "Left side: My calf spot" in html
     assert "body-map" not in html
-    owner_client.post(url("release_log", session), answers(2))
+    owner_client.post(session_url("release_log", session), answers(2))
     release = session.releases.get(position=2)
     assert (release.point, release.point_name) == (None, "My calf spot")

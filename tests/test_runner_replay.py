@@ -8,23 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import RESTART_WINDOW, Release, SafetyAnswer, Session, SessionStatus
-from tests.factories import make_release, make_routine, make_session
+from tests.factories import make_release, make_routine, make_running_session, make_session, session_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ready(owner):
-    owner.profile.acknowledge_safety()
-    return owner
-
-
-def url(name, session):
-    return reverse(f"journal:{name}", args=[session.pk])
-
-
-def running(user, steps=3, **fields):
-    return make_session(user, make_routine(user, steps=steps), safety_check=SafetyAnswer.NO, pain_before=6, **fields)
 
 
 def target(response) -> str:
@@ -41,7 +27,7 @@ def test_start_replayed_five_times_returns_the_same_session(ready, owner_client,
     responses += [owner_client.post(start, headers=htmx_headers) for _ in range(2)]
     session = Session.objects.get(user=ready)
     assert [r.status_code for r in responses] == [302, 302, 302, 204, 204]
-    assert {target(r) for r in responses} == {url("session_run", session)}
+    assert {target(r) for r in responses} == {session_url("session_run", session)}
 
 
 def test_start_replayed_after_the_safety_check_still_returns_the_same_session(ready, owner_client):
@@ -49,9 +35,9 @@ def test_start_replayed_after_the_safety_check_still_returns_the_same_session(re
     start = reverse("journal:session_start", args=[routine.pk])
     owner_client.post(start)
     session = Session.objects.get(user=ready)
-    owner_client.post(url("session_check", session), {"pain_before": "5", "red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"pain_before": "5", "red_flag": "no"})
     again = owner_client.post(start)
-    assert again["Location"] == url("session_run", session)
+    assert again["Location"] == session_url("session_run", session)
     assert Session.objects.filter(user=ready).count() == 1
     session.refresh_from_db()
     assert (session.safety_check, session.pain_before) == (SafetyAnswer.NO, 5)  # kept as answered
@@ -93,12 +79,12 @@ def test_start_button_offers_a_retry_when_the_request_fails(ready, owner_client)
 
 def test_safety_check_replayed_keeps_the_first_answer_and_shows_step_one(ready, owner_client, htmx_headers):
     session = make_session(ready, make_routine(ready, steps=2))
-    check = url("session_check", session)
+    check = session_url("session_check", session)
     responses = [owner_client.post(check, {"pain_before": "6", "red_flag": "no"}) for _ in range(3)]
     # A second tab answering differently after the first answer changes nothing either.
     responses += [owner_client.post(check, {"pain_before": "9", "red_flag": "no"}, headers=htmx_headers)]
     assert [r.status_code for r in responses] == [302, 302, 302, 200]
-    assert {r["Location"] for r in responses[:3]} == {url("session_run", session)}
+    assert {r["Location"] for r in responses[:3]} == {session_url("session_run", session)}
     html = responses[-1].content.decode()
     assert "<html" not in html
     assert "Step 1 of 2" in html
@@ -108,14 +94,14 @@ def test_safety_check_replayed_keeps_the_first_answer_and_shows_step_one(ready, 
 
 def test_red_flag_answer_replayed_gives_the_same_urgent_advice(ready, owner_client, htmx_headers):
     session = make_session(ready, make_routine(ready, steps=2))
-    check = url("session_check", session)
+    check = session_url("session_check", session)
     first = owner_client.post(check, {"red_flag": "yes"}, headers=htmx_headers)
     replay = owner_client.post(check, {"red_flag": "yes"}, headers=htmx_headers)
     plain = owner_client.post(check, {"red_flag": "yes"}, follow=True)
     assert first.status_code == replay.status_code == 200
     assert replay.content == first.content
     assert "Please stop here and get urgent care" in replay.content.decode()
-    assert plain.redirect_chain == [(url("session_summary", session), 302)]
+    assert plain.redirect_chain == [(session_url("session_summary", session), 302)]
     assert "nothing was changed" not in plain.content.decode()
     assert "Stop and get urgent care" in plain.content.decode()
     session.refresh_from_db()
@@ -131,31 +117,33 @@ def test_red_flag_answer_replayed_gives_the_same_urgent_advice(ready, owner_clie
 
 
 def test_skip_replayed_skips_its_own_step_once(ready, owner_client, htmx_headers):
-    session = running(ready, steps=3)
-    skip = url("step_skip", session)
+    session = make_running_session(ready, steps=3)
+    skip = session_url("step_skip", session)
     first = owner_client.post(skip, {"position": 1}, headers=htmx_headers)
     replay = owner_client.post(skip, {"position": 1}, headers=htmx_headers)
     plain = owner_client.post(skip, {"position": 1})
     assert first.status_code == replay.status_code == 200
     assert "Step 2 of 3" in first.content.decode()
     assert "Step 2 of 3" in replay.content.decode()  # not step 3: the replay did not skip step 2
-    assert plain["Location"] == url("session_run", session)
+    assert plain["Location"] == session_url("session_run", session)
     assert list(session.releases.values_list("position", "skipped")) == [(1, True)]
 
 
 def test_skip_replayed_after_the_next_step_was_logged_changes_nothing(ready, owner_client, htmx_headers):
-    session = running(ready, steps=3)
-    owner_client.post(url("step_skip", session), {"position": 1})
-    owner_client.post(url("release_log", session), {"position": 2, "tender": "no", "pressure": "4", "pain_now": "3"})
-    replay = owner_client.post(url("step_skip", session), {"position": 1}, headers=htmx_headers)
+    session = make_running_session(ready, steps=3)
+    owner_client.post(session_url("step_skip", session), {"position": 1})
+    owner_client.post(
+        session_url("release_log", session), {"position": 2, "tender": "no", "pressure": "4", "pain_now": "3"}
+    )
+    replay = owner_client.post(session_url("step_skip", session), {"position": 1}, headers=htmx_headers)
     assert "Step 3 of 3" in replay.content.decode()
     assert list(session.releases.values_list("position", "skipped", "pressure")) == [(1, True, None), (2, False, 4)]
 
 
 def test_skip_of_a_logged_step_keeps_its_release(ready, owner_client):
-    session = running(ready, steps=2)
+    session = make_running_session(ready, steps=2)
     make_release(session, 1, pressure=6, notes="Kept.")
-    owner_client.post(url("step_skip", session), {"position": 1})
+    owner_client.post(session_url("step_skip", session), {"position": 1})
     release = Release.objects.get(session=session)
     assert (release.skipped, release.pressure, release.notes) == (False, 6, "Kept.")
 
@@ -164,50 +152,50 @@ def test_skip_of_a_logged_step_keeps_its_release(ready, owner_client):
 
 
 def test_finish_replayed_returns_the_summary_without_a_warning(ready, owner_client, htmx_headers):
-    session = running(ready, steps=1)
+    session = make_running_session(ready, steps=1)
     make_release(session, 1)
-    finish = url("session_finish", session)
+    finish = session_url("session_finish", session)
     values = {"pain_after": "3", "notes": "Looser."}
     responses = [owner_client.post(finish, values, headers=htmx_headers) for _ in range(3)]
     responses += [owner_client.post(finish, values) for _ in range(2)]
     assert [r.status_code for r in responses] == [204, 204, 204, 302, 302]
-    assert {target(r) for r in responses} == {url("session_summary", session)}
-    page = owner_client.get(url("session_summary", session)).content.decode()
+    assert {target(r) for r in responses} == {session_url("session_summary", session)}
+    page = owner_client.get(session_url("session_summary", session)).content.decode()
     assert "nothing was changed" not in page.lower()
     session.refresh_from_db()
     assert (session.status, session.pain_after, session.notes) == (SessionStatus.COMPLETED, 3, "Looser.")
 
 
 def test_a_different_finish_after_the_first_is_refused_and_changes_nothing(ready, owner_client):
-    session = running(ready, steps=1)
-    owner_client.post(url("session_finish", session), {"pain_after": "3"})
+    session = make_running_session(ready, steps=1)
+    owner_client.post(session_url("session_finish", session), {"pain_after": "3"})
     session.refresh_from_db()
     finished_at = session.finished_at
     response = owner_client.post(
-        url("session_finish", session), {"pain_after": "8", "notes": "Other tab."}, follow=True
+        session_url("session_finish", session), {"pain_after": "8", "notes": "Other tab."}, follow=True
     )
-    assert response.redirect_chain[-1][0] == url("session_summary", session)
+    assert response.redirect_chain[-1][0] == session_url("session_summary", session)
     assert "already ended, so nothing was changed" in response.content.decode()
     session.refresh_from_db()
     assert (session.pain_after, session.notes, session.finished_at) == (3, "", finished_at)
 
 
 def test_finish_form_posts_over_htmx_with_a_retry(ready, owner_client):
-    session = running(ready, steps=1)
-    html = owner_client.get(url("session_finish", session)).content.decode()
-    form = html[html.index(f'action="{url("session_finish", session)}"') :]
+    session = make_running_session(ready, steps=1)
+    html = owner_client.get(session_url("session_finish", session)).content.decode()
+    form = html[html.index(f'action="{session_url("session_finish", session)}"') :]
     form = form[: form.index("</form>")]
-    assert f'hx-post="{url("session_finish", session)}"' in form
+    assert f'hx-post="{session_url("session_finish", session)}"' in form
     assert "data-retry hidden" in form
     assert "The session has not been finished yet" in form
 
 
 def test_every_runner_form_offers_a_retry(ready, owner_client):
     session = make_session(ready, make_routine(ready, steps=2))
-    check = owner_client.get(url("session_run", session)).content.decode()
+    check = owner_client.get(session_url("session_run", session)).content.decode()
     assert check.count("data-retry hidden") == 1
-    owner_client.post(url("session_check", session), {"red_flag": "no"})
-    step = owner_client.get(url("session_run", session)).content.decode()
+    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    step = owner_client.get(session_url("session_run", session)).content.decode()
     assert step.count("data-retry hidden") == 2  # the log form and the skip form
     assert "The step has not been skipped yet" in step
     assert step.count("js/retry.js") == 1

@@ -8,21 +8,11 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Release, SafetyAnswer, Session
-from tests.factories import make_routine
+from tests.factories import make_routine, session_url
 
 pytestmark = pytest.mark.django_db
 
 RELEASE_FIELDS = ("position", "skipped", "tender", "pressure", "pain_now", "held_seconds", "stopped_early", "notes")
-
-
-@pytest.fixture
-def ready(owner):
-    owner.profile.acknowledge_safety()
-    return owner
-
-
-def url(name, session):
-    return reverse(f"journal:{name}", args=[session.pk])
 
 
 def logged(session) -> list[tuple]:
@@ -30,7 +20,7 @@ def logged(session) -> list[tuple]:
 
 
 def reload(client, session) -> str:
-    response = client.get(url("session_run", session))
+    response = client.get(session_url("session_run", session))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -56,7 +46,9 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
 
     # Before the safety check: the check again, nothing logged.
     assert "Before you start" in reload(owner_client, session)
-    owner_client.post(url("session_check", session), {"pain_before": "7", "red_flag": "no"}, headers=htmx_headers)
+    owner_client.post(
+        session_url("session_check", session), {"pain_before": "7", "red_flag": "no"}, headers=htmx_headers
+    )
     html = reload(owner_client, session)
     assert "Step 1 of 4" in html
 
@@ -64,7 +56,9 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     values = plain_form_values(html)
     assert values["position"] == "1"
     assert values["held_seconds"] == "45"
-    owner_client.post(url("release_log", session), {**values, "tender": "yes", "pressure": "5", "pain_now": "6"})
+    owner_client.post(
+        session_url("release_log", session), {**values, "tender": "yes", "pressure": "5", "pain_now": "6"}
+    )
     after_one = logged(session)
     assert after_one == [(1, False, True, 5, 6, 45, False, "")]
     html = reload(owner_client, session)
@@ -72,7 +66,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     assert 'max="4" value="1"' in html
 
     # Step 2 skipped over htmx: the reload shows step 3 and keeps step 1 as it was.
-    owner_client.post(url("step_skip", session), {"position": 2}, headers=htmx_headers)
+    owner_client.post(session_url("step_skip", session), {"position": 2}, headers=htmx_headers)
     html = reload(owner_client, session)
     assert "Step 3 of 4" in html
     assert 'max="4" value="2"' in html
@@ -80,7 +74,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     assert logged(session)[1][:2] == (2, True)
 
     # A hold under way on step 3 (the server saw it start): a reload comes back to step 3, ready to start again.
-    owner_client.post(url("hold_start", session), {"position": 3}, headers=htmx_headers)
+    owner_client.post(session_url("hold_start", session), {"position": 3}, headers=htmx_headers)
     html = reload(owner_client, session)
     assert "Step 3 of 4" in html
     assert 'data-log-open="0"' in html
@@ -88,7 +82,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
 
     # Step 3 logged over htmx with notes, then step 4 left: the reload shows step 4, all three rows intact.
     owner_client.post(
-        url("release_log", session),
+        session_url("release_log", session),
         {"position": 3, "tender": "no", "pressure": "3", "pain_now": "5", "held_seconds": "40", "notes": "Calf."},
         headers=htmx_headers,
     )
@@ -99,7 +93,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     assert before_reload[2][-1] == "Calf."
 
     # Every step logged: the reload shows the finish form, and the rows are still all there.
-    owner_client.post(url("step_skip", session), {"position": 4})
+    owner_client.post(session_url("step_skip", session), {"position": 4})
     html = reload(owner_client, session)
     assert "Finish the session" in html
     assert "You logged" not in html  # every step has a row (a skip counts as logged)
@@ -112,12 +106,14 @@ def test_a_skip_before_earlier_steps_resumes_at_the_first_gap(ready, owner_clien
     routine = make_routine(ready, steps=3)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
-    owner_client.post(url("session_check", session), {"red_flag": "no"})
-    owner_client.post(url("step_skip", session), {"position": 2})  # from another tab, say
+    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    owner_client.post(session_url("step_skip", session), {"position": 2})  # from another tab, say
     html = reload(owner_client, session)
     assert "Step 1 of 3" in html
     assert 'name="position" value="1"' in html
-    owner_client.post(url("release_log", session), {"position": 1, "tender": "yes", "pressure": "4", "pain_now": "4"})
+    owner_client.post(
+        session_url("release_log", session), {"position": 1, "tender": "yes", "pressure": "4", "pain_now": "4"}
+    )
     assert "Step 3 of 4" not in reload(owner_client, session)
     assert "Step 3 of 3" in reload(owner_client, session)
 
@@ -126,11 +122,13 @@ def test_a_failed_log_post_loses_nothing_logged_before(ready, owner_client, htmx
     routine = make_routine(ready, steps=3)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
-    owner_client.post(url("session_check", session), {"red_flag": "no"})
-    owner_client.post(url("release_log", session), {"position": 1, "tender": "yes", "pressure": "5", "pain_now": "4"})
+    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    owner_client.post(
+        session_url("release_log", session), {"position": 1, "tender": "yes", "pressure": "5", "pain_now": "4"}
+    )
     kept = logged(session)
     bad = owner_client.post(
-        url("release_log", session), {"position": 2, "pressure": "5", "pain_now": "99"}, headers=htmx_headers
+        session_url("release_log", session), {"position": 2, "pressure": "5", "pain_now": "99"}, headers=htmx_headers
     )
     assert bad.status_code == 422
     assert logged(session) == kept
@@ -141,8 +139,8 @@ def test_time_left_counts_the_holds_not_yet_logged(ready, owner_client):
     routine = make_routine(ready, steps=3, hold_seconds=50)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
-    owner_client.post(url("session_check", session), {"red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
     assert "Step 1 of 3 · about 3 minutes left" in reload(owner_client, session)  # 150 s, as the routine list rounds
-    owner_client.post(url("step_skip", session), {"position": 1})
-    owner_client.post(url("step_skip", session), {"position": 2})
+    owner_client.post(session_url("step_skip", session), {"position": 1})
+    owner_client.post(session_url("step_skip", session), {"position": 2})
     assert "Step 3 of 3 · under a minute left" in reload(owner_client, session)  # 50 s

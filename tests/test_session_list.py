@@ -18,15 +18,6 @@ def at(d: date, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(d.year, d.month, d.day, hour, minute, tzinfo=UTC)
 
 
-def test_anonymous_is_sent_to_log_in(anonymous_client):
-    response = anonymous_client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
-
-
-def test_post_is_not_allowed(owner_client):
-    assert owner_client.post(URL).status_code == 405
-
-
 def test_empty_state_gives_guidance(owner_client):
     response = owner_client.get(URL)
     assert response.status_code == 200

@@ -10,12 +10,6 @@ from tests.factories import make_routine
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ready(owner):
-    owner.profile.acknowledge_safety()
-    return owner
-
-
 def start(client, routine):
     return client.post(reverse("journal:session_start", args=[routine.pk]))
 

@@ -1,24 +1,12 @@
 """Opening an audited page in Playwright as a persona, without going through the log-in form each time."""
 
-import importlib
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
 from tests.audit.pages import AuditPage
-
-
-def ensure_catalogue() -> None:
-    """Put the built-in catalogue back if a transactional test before this one flushed it away (a flush empties
-    every table, the data migration's rows too; `serialized_rollback` cannot be mixed with plain transactional
-    tests: the flush recreates content types that the restore then inserts again). Idempotent."""
-    from routines.models import Point
-
-    if not Point.objects.builtin().exists():
-        migration = importlib.import_module("routines.migrations.0002_builtin_catalogue")
-        migration.load_catalogue(apps, None)
+from tests.factories import ensure_catalogue
 
 
 def sign_in(page, user) -> None:

@@ -26,10 +26,9 @@ RESULTS = ROOT / "var" / "lighthouse-results.json"
 
 def prepare_pages() -> list[dict]:
     """Runs in the server's configuration: one persona, each page's data, a signed-in session cookie."""
-    from tests.audit.browser import ensure_catalogue
     from tests.audit.pages import PAGES
     from tests.audit.server import session_cookie
-    from tests.factories import make_user
+    from tests.factories import ensure_catalogue, make_user
 
     ensure_catalogue()
     owner = make_user("lighthouse")

@@ -51,7 +51,7 @@ def missing(*needs: str) -> list[str]:
     lighthouse); an empty list means it can."""
     reasons = []
     if "chromium" in needs and not chromium():
-        reasons.append("no Chromium at /usr/bin/chromium or $CHROME_PATH")
+        reasons.append("no Chromium at $CHROME_PATH, $CHROMIUM_PATH or /usr/bin/chromium, nor on the PATH")
     if "node" in needs and not shutil.which("node"):
         reasons.append("no node on the PATH")
     if "java" in needs and not shutil.which("java"):

@@ -104,8 +104,7 @@ SCENARIOS: list[WriteScenario] = [ReleaseLog()]
 
 def prepare_writers(scenario_index: int, count: int) -> list[dict]:
     """One signed-in user per client (safety notice acknowledged) and the scenario's data for each."""
-    from tests.audit.browser import ensure_catalogue
-    from tests.factories import make_user
+    from tests.factories import ensure_catalogue, make_user
 
     ensure_catalogue()
     scenario = SCENARIOS[scenario_index]

@@ -8,9 +8,10 @@ the exact HTML the server sent (the Django test client).
 import pytest
 from django.test import Client
 
-from tests.audit.browser import ensure_catalogue, open_audited
+from tests.audit.browser import open_audited
 from tests.audit.pages import PAGES, AuditPage
 from tests.audit.tools import skip_unless_available, vnu_check
+from tests.factories import ensure_catalogue
 
 NEEDS_BROWSER = any(p.browser_state for p in PAGES)
 pytestmark = [

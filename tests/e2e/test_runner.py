@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Release, Session, SessionStatus
+from tests.conftest import log_in
 from tests.factories import ensure_catalogue, make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,15 +135,10 @@ def test_done_early_and_a_dropped_request_keeps_the_form_with_a_retry(signed_in_
 
 
 def test_without_javascript_the_runner_is_plain_forms(browser, live_server, owner, session):
-    from tests.factories import PASSWORD
-
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(owner.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        log_in(page, owner)
         page.goto(run_url(session))
         answer_check(page)
         page.get_by_text("Step 1 of 2").wait_for()

@@ -8,19 +8,13 @@ from playwright.sync_api import expect
 
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from routines.models import Point
-from tests.factories import PASSWORD, ensure_catalogue, make_routine
+from tests.conftest import log_in
+from tests.factories import make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The network errors of the dropped requests (and htmx's log of them) are the only console errors allowed.
 EXPECTED_ERRORS = ("net::ERR_FAILED", "htmx:sendError", "htmx:afterRequest")
-
-
-@pytest.fixture
-def ready(owner):
-    ensure_catalogue()  # an earlier transactional test's flush may have emptied it
-    owner.profile.acknowledge_safety()
-    return owner
 
 
 def lose_the_answer(page, pattern: str) -> list[int]:
@@ -163,10 +157,7 @@ def test_reload_resumes_after_a_skip_and_a_release_logged_without_javascript(
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     plain = context.new_page()
     try:
-        plain.goto("/accounts/login/")
-        plain.get_by_label("Username").fill(ready.username)
-        plain.get_by_label("Password").fill(PASSWORD)
-        plain.get_by_role("button", name="Log in").click()
+        log_in(plain, ready)
         plain.goto(f"/journal/sessions/{session.pk}/run/")
         plain.get_by_text("Step 2 of 3").wait_for()
         plain.locator("label[for=id_tender_0]").click()
