@@ -1,24 +1,17 @@
 """journal:trends: the range selector, the six sections, the change callout, errors, ownership and htmx."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from journal.models import SafetyAnswer, SessionStatus
 from routines.models import Point
-from tests.factories import make_release, make_session
+from tests.factories import make_release, on_day
 
 pytestmark = pytest.mark.django_db
 URL = reverse("journal:trends")
-
-
-def days_ago(user, n: int, hour: int = 12, **fields):
-    today = user.profile.local_date()
-    d = today - timedelta(days=n)
-    fields.setdefault("status", SessionStatus.COMPLETED)
-    return make_session(user, started_at=datetime(d.year, d.month, d.day, hour, tzinfo=UTC), **fields)
 
 
 def test_anonymous_is_sent_to_log_in(anonymous_client):
@@ -39,7 +32,7 @@ def test_empty_state_gives_guidance(owner_client):
 def test_all_six_sections_with_hand_checked_figures(owner, owner_client):
     glute = Point.objects.get(slug="glute-top")
     for n, (before, after) in enumerate([(6, 4), (5, 5), (4, 2)]):
-        s = days_ago(owner, 2 - n, pain_before=before, pain_after=after)
+        s = on_day(owner, 2 - n, pain_before=before, pain_after=after)
         make_release(
             s, 1, point_id=glute.pk, point_name=glute.name, side="left", tender=n != 1, pressure=4 + n, pain_now=after
         )
@@ -68,8 +61,8 @@ def test_all_six_sections_with_hand_checked_figures(owner, owner_client):
 
 
 def test_range_selector_limits_the_data(owner, owner_client):
-    days_ago(owner, 10, pain_before=3)
-    days_ago(owner, 60, pain_before=9)
+    on_day(owner, 10, pain_before=3)
+    on_day(owner, 60, pain_before=9)
     assert len(owner_client.get(URL, {"range": "30"}).context["trend"].days) == 1
     assert len(owner_client.get(URL, {"range": "90"}).context["trend"].days) == 2
     assert len(owner_client.get(URL).context["trend"].days) == 2  # 90 days by default
@@ -82,16 +75,16 @@ def test_range_selector_limits_the_data(owner, owner_client):
 
 
 def test_all_time_starts_at_the_first_session_even_one_not_completed(owner, owner_client):
-    first = days_ago(owner, 20, status=SessionStatus.ABANDONED, pain_before=6)
-    days_ago(owner, 5, pain_before=4)
+    first = on_day(owner, 20, status=SessionStatus.ABANDONED, pain_before=6)
+    on_day(owner, 5, pain_before=4)
     response = owner_client.get(URL, {"range": "all"})
     assert response.context["first_day"] == first.local_date
     assert f"All time, from {first.local_date:%-d %b %Y}" in response.text
 
 
 def test_dates_without_a_range_are_a_custom_period_and_say_so(owner, owner_client):
-    days_ago(owner, 200, pain_before=9)
-    days_ago(owner, 10, pain_before=3)
+    on_day(owner, 200, pain_before=9)
+    on_day(owner, 10, pain_before=3)
     end_only = owner_client.get(URL, {"end": str(owner.profile.local_date() - timedelta(days=100))})
     assert end_only.context["choice"] == "custom" and end_only.context["start"] is None
     assert [d.before for d in end_only.context["trend"].days] == [9.0]
@@ -119,7 +112,7 @@ def test_bad_input_is_a_clear_422(owner_client, params, message):
 
 def test_points_table_sorts_by_get_param(owner, owner_client):
     a, b = Point.objects.get(slug="glute-top"), Point.objects.get(slug="glute-side")
-    s = days_ago(owner, 1)
+    s = on_day(owner, 1)
     make_release(s, 1, point_id=a.pk, point_name=a.name, side="left", tender=False, pressure=8)
     make_release(s, 2, point_id=b.pk, point_name=b.name, side="left", tender=True, pressure=2)
     by_name = owner_client.get(URL).context["points"]
@@ -132,9 +125,9 @@ def test_points_table_sorts_by_get_param(owner, owner_client):
 
 def test_meaningful_change_callout_with_baseline(owner, owner_client):
     for n in range(20, 13, -1):
-        days_ago(owner, n, pain_before=6)
+        on_day(owner, n, pain_before=6)
     for n in range(6, -1, -1):
-        days_ago(owner, n, pain_before=3)
+        on_day(owner, n, pain_before=3)
     html = owner_client.get(URL).text
     assert "Substantial decrease (about the size counted as clinically meaningful)" in html
     assert "3.0 points lower" in html and "(50% lower)" in html
@@ -143,7 +136,7 @@ def test_meaningful_change_callout_with_baseline(owner, owner_client):
 
 def test_user_chosen_baseline(owner, owner_client):
     for n, pain in [(9, 8), (8, 8), (7, 8), (3, 6), (2, 6), (1, 6)]:
-        days_ago(owner, n, pain_before=pain)
+        on_day(owner, n, pain_before=pain)
     today = owner.profile.local_date()
     response = owner_client.get(
         URL, {"baseline_start": str(today - timedelta(days=9)), "baseline_end": str(today - timedelta(days=7))}
@@ -155,23 +148,23 @@ def test_user_chosen_baseline(owner, owner_client):
 
 def test_red_flag_replaces_the_callout_with_safety_advice(owner, owner_client):
     for n in range(20, 13, -1):
-        days_ago(owner, n, pain_before=6)
+        on_day(owner, n, pain_before=6)
     for n in range(6, -1, -1):
-        days_ago(owner, n, pain_before=3)
-    days_ago(owner, 1, hour=20, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
+        on_day(owner, n, pain_before=3)
+    on_day(owner, 1, hour=20, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
     html = owner_client.get(URL).text
     assert "Stop and get urgent care" in html and "not showing a pain comparison" in html
     assert "Substantial decrease" not in html
 
 
 def test_other_users_data_never_shows(owner, other_user, owner_client):
-    days_ago(other_user, 1, pain_before=9)
+    on_day(other_user, 1, pain_before=9)
     response = owner_client.get(URL)
     assert response.context["trend"].days == [] and "Nothing to show" in response.text
 
 
 def test_htmx_gets_only_the_trends_partial(owner, owner_client, htmx_headers):
-    days_ago(owner, 1, pain_before=4)
+    on_day(owner, 1, pain_before=4)
     response = owner_client.get(URL, {"range": "30"}, headers=htmx_headers)
     assert response.status_code == 200 and response.text.lstrip().startswith('<div id="trends">')
     assert "<html" not in response.text and "Choose a period" not in response.text
@@ -179,7 +172,7 @@ def test_htmx_gets_only_the_trends_partial(owner, owner_client, htmx_headers):
 
 def test_periods_longer_than_a_year_are_charted_by_week(owner, owner_client):
     for n in range(0, 500, 3):
-        days_ago(owner, n, pain_before=5, pain_after=4)
+        on_day(owner, n, pain_before=5, pain_after=4)
     long = owner_client.get(URL, {"range": "all"})
     assert long.context["period"].unit == "week"
     assert "each point is a week" in long.text and "as a weekly mean" in long.text
@@ -193,7 +186,7 @@ def test_periods_longer_than_a_year_are_charted_by_week(owner, owner_client):
 
 def test_periods_longer_than_three_years_are_charted_by_month(owner, owner_client):
     for n in range(0, 1200, 10):
-        days_ago(owner, n, pain_before=6, pain_after=3)
+        on_day(owner, n, pain_before=6, pain_after=3)
     response = owner_client.get(URL, {"range": "all"})
     assert response.context["period"].unit == "month"
     assert "each point is a month" in response.text and "as a monthly mean" in response.text
