@@ -319,7 +319,12 @@ class RoutineStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.point.label(self.side)} ({self.hold_seconds} s)"
+        return f"{self.position}. {self.label} ({self.hold_seconds} s)"
+
+    @property
+    def label(self) -> str:
+        """The step's point and side, e.g. "Left heel, inside edge" (reads `point`: select_related it)."""
+        return self.point.label(self.side)
 
     @property
     def in_article_range(self) -> bool:

@@ -175,8 +175,6 @@ def _detail_context(
     request: HttpRequest, routine: Routine, form: StepForm | None = None, announce: str = "", level: str = "info"
 ) -> dict[str, Any]:
     steps = list(RoutineStep.objects.filter(routine=routine).select_related("point").order_by("position"))
-    for step in steps:
-        step.label = step.point.label(step.side)
     editable = routine.can_edit(request.user)
     if editable and form is None:
         form = StepForm(user=request.user)
@@ -309,7 +307,7 @@ def step_add(request: HttpRequest, routine: Routine) -> HttpResponse:
         return render_form_page(request, DETAIL, "builder", context)
     point, hold = form.cleaned_data["point"], form.cleaned_data["hold_seconds"]
     added = routine.add_steps(point, form.sides, hold)
-    names = " and ".join(point.label(step.side) for step in added)
+    names = " and ".join(step.label for step in added)
     warning = hold_warning(hold)
     announce = f"Added {names}, {hold} seconds." + (f" {warning}" if warning else "")
     return _builder_response(request, routine, announce, "warning" if warning else "info")
@@ -325,7 +323,7 @@ def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRes
     return _builder_response(
         request,
         routine,
-        f"Removed step {step.position}: {step.point.label(step.side)}.",
+        f"Removed step {step.position}: {step.label}.",
         focus_position=step.position,
     )
 
@@ -341,5 +339,5 @@ def step_move(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRespo
     if step is None:
         return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
     return _builder_response(
-        request, routine, f"{step.point.label(step.side)} is now step {step.position}.", focus_step=(step.pk, direction)
+        request, routine, f"{step.label} is now step {step.position}.", focus_step=(step.pk, direction)
     )
