@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -174,6 +175,10 @@ class RoutineQuerySet(models.QuerySet):
     def active(self) -> "RoutineQuerySet":
         return self.filter(archived=False)
 
+    def with_totals(self) -> "RoutineQuerySet":
+        """Annotates `step_count` and `hold_total` (seconds of holds), which Routine.estimated_seconds reads."""
+        return self.annotate(step_count=Count("steps"), hold_total=Coalesce(Sum("steps__hold_seconds"), 0))
+
 
 class Routine(OwnedByUser, models.Model):
     """An ordered list of steps. owner=None marks a built-in routine: read-only, copyable."""
@@ -201,6 +206,18 @@ class Routine(OwnedByUser, models.Model):
     @property
     def is_builtin(self) -> bool:
         return self.owner_id is None
+
+    @property
+    def estimated_seconds(self) -> int:
+        """Every hold plus a changeover per step, from the totals set by with_totals() or load_steps()."""
+        return estimate_seconds(self.step_count, self.hold_total)
+
+    def load_steps(self) -> list["RoutineStep"]:
+        """The steps in order with their points (one query); sets the totals that with_totals() annotates."""
+        steps = list(self.steps.select_related("point").order_by("position"))
+        self.step_count = len(steps)
+        self.hold_total = sum(step.hold_seconds for step in steps)
+        return steps
 
     def plan_snapshot(self) -> list[dict]:
         """The steps as a session stores them at its start, so later edits never change a session or history."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,9 +25,7 @@ from routines.models import (
     Area,
     Point,
     Routine,
-    RoutineStep,
     Side,
-    estimate_seconds,
 )
 
 DETAIL = "routines/routine_detail.html"
@@ -139,16 +137,10 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Routines ---------------------------------------------------------------------------------------------------------
 
 
-def _with_totals(queryset):
-    return queryset.annotate(step_count=Count("steps"), hold_total=Sum("steps__hold_seconds"))
-
-
 @login_required
 @require_GET
 def routine_list(request: HttpRequest) -> HttpResponse:
-    routines = list(_with_totals(Routine.objects.for_user(request.user)).order_by("owner", "name", "pk"))
-    for routine in routines:
-        routine.estimated_seconds = estimate_seconds(routine.step_count, routine.hold_total)
+    routines = list(Routine.objects.for_user(request.user).with_totals().order_by("owner", "name", "pk"))
     context = {
         "builtin": [r for r in routines if r.is_builtin],
         "mine": [r for r in routines if not r.is_builtin and not r.archived],
@@ -174,18 +166,14 @@ def routine_create(request: HttpRequest) -> HttpResponse:
 def _detail_context(
     request: HttpRequest, routine: Routine, form: StepForm | None = None, announce: str = "", level: str = "info"
 ) -> dict[str, Any]:
-    steps = list(RoutineStep.objects.filter(routine=routine).select_related("point").order_by("position"))
+    steps = routine.load_steps()  # and routine.step_count, hold_total, estimated_seconds for the template
     editable = routine.can_edit(request.user)
     if editable and form is None:
         form = StepForm(user=request.user)
-    hold_seconds = sum(step.hold_seconds for step in steps)
     return {
         "routine": routine,
         "steps": steps,
-        "step_count": len(steps),
         "map_points": [step.point for step in steps],
-        "estimated_seconds": estimate_seconds(len(steps), hold_seconds),
-        "hold_seconds": hold_seconds,
         "hold_range": ARTICLE_HOLD_RANGE,
         "changeover_seconds": STEP_CHANGEOVER_SECONDS,
         "editable": editable,
