@@ -7,7 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from routines.models import Point, Routine, Side
+from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 NOTES_MAX_LENGTH = 1000
@@ -116,15 +116,7 @@ class SessionQuerySet(models.QuerySet):
             user=user,
             routine=None,
             routine_name=QUICK_LOG_NAME,
-            plan=[
-                {
-                    "point_id": point.pk,
-                    "point_slug": point.slug,
-                    "point_name": point.name,
-                    "side": side,
-                    "hold_seconds": held_seconds,
-                }
-            ],
+            plan=[plan_step(point, side, held_seconds)],
             started_at=now,
             last_activity_at=now,
             finished_at=now,

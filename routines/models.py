@@ -47,6 +47,18 @@ def hold_in_article_range(seconds: int) -> bool:
     return ARTICLE_HOLD_RANGE[0] <= seconds <= ARTICLE_HOLD_RANGE[1]
 
 
+def plan_step(point: "Point", side: str, hold_seconds: int) -> dict:
+    """One step of a session's plan (Session.plan): a copy of the point's name, so later edits or a deleted
+    custom point never change a session or the history."""
+    return {
+        "point_id": point.pk,
+        "point_slug": point.slug,
+        "point_name": point.name,
+        "side": side,
+        "hold_seconds": hold_seconds,
+    }
+
+
 def estimate_seconds(step_count: int, hold_total: int) -> int:
     """A routine's estimated duration: every hold plus a short changeover per step."""
     return (hold_total or 0) + (step_count or 0) * STEP_CHANGEOVER_SECONDS
@@ -222,13 +234,7 @@ class Routine(OwnedByUser, models.Model):
     def plan_snapshot(self) -> list[dict]:
         """The steps as a session stores them at its start, so later edits never change a session or history."""
         return [
-            {
-                "point_id": step.point_id,
-                "point_slug": step.point.slug,
-                "point_name": step.point.name,
-                "side": step.side,
-                "hold_seconds": step.hold_seconds,
-            }
+            plan_step(step.point, step.side, step.hold_seconds)
             for step in self.steps.select_related("point").order_by("position")
         ]
 

@@ -1,8 +1,11 @@
 """Routine and RoutineStep helpers the views and the journal share."""
 
+import uuid
+
 import pytest
 
-from routines.models import STEP_CHANGEOVER_SECONDS, Point, Routine, RoutineStep
+from journal.models import Session
+from routines.models import STEP_CHANGEOVER_SECONDS, Point, Routine, RoutineStep, plan_step
 from tests.factories import make_routine
 
 
@@ -31,3 +34,20 @@ def test_an_empty_routine_totals_zero(owner):
     annotated = Routine.objects.with_totals().get(pk=routine.pk)
     assert (annotated.step_count, annotated.hold_total, annotated.estimated_seconds) == (0, 0, 0)
     assert routine.load_steps() == [] and routine.estimated_seconds == 0
+
+
+@pytest.mark.django_db
+def test_a_routine_and_a_quick_log_store_plan_steps_alike(owner):
+    routine = make_routine(owner=owner, steps=2, hold_seconds=35)
+    steps = routine.load_steps()
+    assert routine.plan_snapshot() == [plan_step(s.point, s.side, s.hold_seconds) for s in steps]
+    point = steps[0].point
+    assert plan_step(point, "left", 35) == {
+        "point_id": point.pk,
+        "point_slug": point.slug,
+        "point_name": point.name,
+        "side": "left",
+        "hold_seconds": 35,
+    }
+    session, _ = Session.objects.quick_log(owner, uuid.uuid4(), point, "right", 50)
+    assert session.plan == [plan_step(point, "right", 50)]
