@@ -374,6 +374,11 @@ class Session(models.Model):
         self._require_open()
         self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes)
 
+    def finished_with(self, pain_after: int | None, notes: str) -> bool:
+        """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost
+        answer, a double tap) is then no conflict."""
+        return self.status == SessionStatus.COMPLETED and (pain_after, notes) == (self.pain_after, self.notes)
+
 
 class ReleaseQuerySet(models.QuerySet):
     def for_user(self, user) -> "ReleaseQuerySet":
