@@ -290,8 +290,9 @@ def routine_delete(request: HttpRequest, routine: Routine) -> HttpResponse:
 def step_add(request: HttpRequest, routine: Routine) -> HttpResponse:
     form = StepForm(request.POST, user=request.user)
     if not form.is_valid():
-        context = _detail_context(request, routine, form=form, announce="The step was not added: see the form.")
-        context["level"] = "danger"
+        context = _detail_context(
+            request, routine, form=form, announce="The step was not added: see the form.", level="danger"
+        )
         return render_form_page(request, DETAIL, "builder", context)
     point, hold = form.cleaned_data["point"], form.cleaned_data["hold_seconds"]
     added = routine.add_steps(point, form.sides, hold)

@@ -111,6 +111,8 @@ def test_bad_input_is_a_clear_error_and_nothing_is_saved(owner_client, routine, 
         body = response.content.decode()
         assert response.status_code == 422
         assert message in body and "The step was not added" in body
+        if headers:  # the live region's announcement is shown as an error too
+            assert '<div class="alert alert-danger mb-0">The step was not added: see the form.</div>' in body
     assert order(routine) == before
 
 
