@@ -301,15 +301,14 @@ class Routine(OwnedByUser, models.Model):
         with transaction.atomic():
             self._write_order(self._lock())
 
-    def default_copy_name(self) -> str:
-        return f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
-
-    def copy_for(self, user, name: str | None = None) -> "Routine":
-        """A copy owned by `user`, with the same steps, remembering where it came from."""
+    def copy_for(self, user) -> "Routine":
+        """A copy owned by `user`, with the same steps, remembering where it came from. A built-in routine's copy
+        is "My …", a user's own routine's "Copy of …"."""
+        name = f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
         with transaction.atomic():
             copy = Routine.objects.create(
                 owner=user,
-                name=(name or self.default_copy_name())[:100],
+                name=name[:100],
                 description=self.description,
                 copied_from=self,
             )

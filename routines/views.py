@@ -125,7 +125,6 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted “{name}”.{note} Sessions you logged on it keep its name.")
         return redirect("routines:catalogue")
     context = {
-        "hold_range": ARTICLE_HOLD_RANGE,
         "point": point,
         "step_count": point.routine_steps.count(),
         "routine_count": point.routine_steps.values("routine").distinct().count(),

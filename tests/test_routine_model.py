@@ -51,3 +51,13 @@ def test_a_routine_and_a_quick_log_store_plan_steps_alike(owner):
     }
     session, _ = Session.objects.quick_log(owner, uuid.uuid4(), point, "right", 50)
     assert session.plan == [plan_step(point, "right", 50)]
+
+
+@pytest.mark.django_db
+def test_a_copy_of_a_long_name_fits_the_field(owner):
+    own = make_routine(owner=owner, name="x" * 100)
+    copy = own.copy_for(owner)
+    assert copy.name == ("Copy of " + "x" * 100)[:100] and len(copy.name) == 100
+    assert list(copy.steps.values_list("position", "point", "side")) == list(
+        own.steps.values_list("position", "point", "side")
+    )
