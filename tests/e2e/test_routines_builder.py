@@ -4,8 +4,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from routines.models import Point
-from tests.factories import make_routine
+from routines.models import Point, Routine
+from tests.factories import make_point, make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,4 +91,30 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     assert steps[-2:] == [(3, "left", 90), (4, "right", 90)]
     assert [p for p, _, _ in steps] == [1, 2, 3, 4]
     assert page.locator("#routine-builder li[id^=step-]").count() == 4
+    assert page.console_errors == []
+
+
+def short_links(page, selector: str) -> tuple[int, list[str]]:
+    """How many links match `selector`, and those under 44 px tall (name: height)."""
+    return page.evaluate(
+        """(selector) => {
+          const links = [...document.querySelectorAll(selector)];
+          const short = links.map((a) => [a.textContent.trim(), a.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44).map(([name, height]) => `${name}: ${height}`);
+          return [links.length, short];
+        }""",
+        selector,
+    )
+
+
+def test_catalogue_and_routine_list_links_are_44_px_tall(signed_in_page, owner):
+    page = signed_in_page
+    make_point(owner=owner, name="Calf knot")
+    make_routine(owner=owner, steps=2, name="Mine")
+    page.goto("/routines/points/")
+    count, short = short_links(page, ".catalogue-points a[href^='/routines/points/']:not(.btn)")
+    assert count == 9 and short == []  # 8 listings of the 7 built-in spots, and the custom one
+    page.goto("/routines/")
+    count, short = short_links(page, ".list-group-item a[href^='/routines/']")
+    assert count == Routine.objects.for_user(owner).count() and short == []
     assert page.console_errors == []
