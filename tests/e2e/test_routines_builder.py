@@ -94,6 +94,25 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     assert page.console_errors == []
 
 
+def test_announcements_land_in_the_one_live_region_that_stays(signed_in_page, owner):
+    page = signed_in_page
+    owner.profile.acknowledge_safety()
+    routine = make_routine(owner=owner, steps=2, name="Announced routine")
+    first = routine.steps.get(position=1)
+    page.goto(f"/routines/{routine.pk}/")
+    page.evaluate("() => { window.tsRegion = document.getElementById('builder-status'); }")
+    with htmx_settled(page):
+        page.locator(f"#step-{first.pk}-down").click()
+    page.get_by_text(f"{first.label} is now step 2.").wait_for()
+    region = page.locator("#builder-status")
+    assert region.count() == 1
+    assert region.evaluate("el => el === window.tsRegion"), "the live region is the page's own, not a new one"
+    assert (region.get_attribute("role"), region.get_attribute("aria-live")) == ("status", "polite")
+    assert region.get_attribute("hx-swap-oob") is None
+    assert region.inner_text() == f"{first.label} is now step 2."
+    assert page.console_errors == []
+
+
 def short_links(page, selector: str) -> tuple[int, list[str]]:
     """How many links match `selector`, and those under 44 px tall (name: height)."""
     return page.evaluate(
