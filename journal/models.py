@@ -8,7 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from routines.models import Point, Routine, Side
+from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 NOTES_MAX_LENGTH = 1000
@@ -130,15 +130,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
             user=user,
             routine=None,
             routine_name=QUICK_LOG_NAME,
-            plan=[
-                {
-                    "point_id": point.pk,
-                    "point_slug": point.slug,
-                    "point_name": point.name,
-                    "side": side,
-                    "hold_seconds": held_seconds,
-                }
-            ],
+            plan=[plan_step(point, side, held_seconds)],
             started_at=now,
             last_activity_at=now,
             finished_at=now,
@@ -386,6 +378,11 @@ class Session(models.Model):
     def finish(self, pain_after: int | None = None, notes: str = "") -> None:
         self._require_open()
         self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes)
+
+    def finished_with(self, pain_after: int | None, notes: str) -> bool:
+        """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost
+        answer, a double tap) is then no conflict."""
+        return self.status == SessionStatus.COMPLETED and (pain_after, notes) == (self.pain_after, self.notes)
 
 
 class ReleaseQuerySet(OwnedByLocalDateQuerySet):

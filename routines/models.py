@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -44,6 +45,18 @@ _PARK_OFFSET = 1_000_000
 
 def hold_in_article_range(seconds: int) -> bool:
     return ARTICLE_HOLD_RANGE[0] <= seconds <= ARTICLE_HOLD_RANGE[1]
+
+
+def plan_step(point: "Point", side: str, hold_seconds: int) -> dict:
+    """One step of a session's plan (Session.plan): a copy of the point's name, so later edits or a deleted
+    custom point never change a session or the history."""
+    return {
+        "point_id": point.pk,
+        "point_slug": point.slug,
+        "point_name": point.name,
+        "side": side,
+        "hold_seconds": hold_seconds,
+    }
 
 
 def estimate_seconds(step_count: int, hold_total: int) -> int:
@@ -174,6 +187,10 @@ class RoutineQuerySet(models.QuerySet):
     def active(self) -> "RoutineQuerySet":
         return self.filter(archived=False)
 
+    def with_totals(self) -> "RoutineQuerySet":
+        """Annotates `step_count` and `hold_total` (seconds of holds), which Routine.estimated_seconds reads."""
+        return self.annotate(step_count=Count("steps"), hold_total=Coalesce(Sum("steps__hold_seconds"), 0))
+
 
 class Routine(OwnedByUser, models.Model):
     """An ordered list of steps. owner=None marks a built-in routine: read-only, copyable."""
@@ -202,16 +219,22 @@ class Routine(OwnedByUser, models.Model):
     def is_builtin(self) -> bool:
         return self.owner_id is None
 
+    @property
+    def estimated_seconds(self) -> int:
+        """Every hold plus a changeover per step, from the totals set by with_totals() or load_steps()."""
+        return estimate_seconds(self.step_count, self.hold_total)
+
+    def load_steps(self) -> list["RoutineStep"]:
+        """The steps in order with their points (one query); sets the totals that with_totals() annotates."""
+        steps = list(self.steps.select_related("point").order_by("position"))
+        self.step_count = len(steps)
+        self.hold_total = sum(step.hold_seconds for step in steps)
+        return steps
+
     def plan_snapshot(self) -> list[dict]:
         """The steps as a session stores them at its start, so later edits never change a session or history."""
         return [
-            {
-                "point_id": step.point_id,
-                "point_slug": step.point.slug,
-                "point_name": step.point.name,
-                "side": step.side,
-                "hold_seconds": step.hold_seconds,
-            }
+            plan_step(step.point, step.side, step.hold_seconds)
             for step in self.steps.select_related("point").order_by("position")
         ]
 
@@ -278,15 +301,14 @@ class Routine(OwnedByUser, models.Model):
         with transaction.atomic():
             self._write_order(self._lock())
 
-    def default_copy_name(self) -> str:
-        return f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
-
-    def copy_for(self, user, name: str | None = None) -> "Routine":
-        """A copy owned by `user`, with the same steps, remembering where it came from."""
+    def copy_for(self, user) -> "Routine":
+        """A copy owned by `user`, with the same steps, remembering where it came from. A built-in routine's copy
+        is "My …", a user's own routine's "Copy of …"."""
+        name = f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
         with transaction.atomic():
             copy = Routine.objects.create(
                 owner=user,
-                name=(name or self.default_copy_name())[:100],
+                name=name[:100],
                 description=self.description,
                 copied_from=self,
             )
@@ -319,7 +341,12 @@ class RoutineStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.point.label(self.side)} ({self.hold_seconds} s)"
+        return f"{self.position}. {self.label} ({self.hold_seconds} s)"
+
+    @property
+    def label(self) -> str:
+        """The step's point and side, e.g. "Left heel, inside edge" (reads `point`: select_related it)."""
+        return self.point.label(self.side)
 
     @property
     def in_article_range(self) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,9 +25,7 @@ from routines.models import (
     Area,
     Point,
     Routine,
-    RoutineStep,
     Side,
-    estimate_seconds,
 )
 
 DETAIL = "routines/routine_detail.html"
@@ -127,7 +125,6 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Deleted “{name}”.{note} Sessions you logged on it keep its name.")
         return redirect("routines:catalogue")
     context = {
-        "hold_range": ARTICLE_HOLD_RANGE,
         "point": point,
         "step_count": point.routine_steps.count(),
         "routine_count": point.routine_steps.values("routine").distinct().count(),
@@ -139,16 +136,10 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Routines ---------------------------------------------------------------------------------------------------------
 
 
-def _with_totals(queryset):
-    return queryset.annotate(step_count=Count("steps"), hold_total=Sum("steps__hold_seconds"))
-
-
 @login_required
 @require_GET
 def routine_list(request: HttpRequest) -> HttpResponse:
-    routines = list(_with_totals(Routine.objects.for_user(request.user)).order_by("owner", "name", "pk"))
-    for routine in routines:
-        routine.estimated_seconds = estimate_seconds(routine.step_count, routine.hold_total)
+    routines = list(Routine.objects.for_user(request.user).with_totals().order_by("owner", "name", "pk"))
     context = {
         "builtin": [r for r in routines if r.is_builtin],
         "mine": [r for r in routines if not r.is_builtin and not r.archived],
@@ -174,20 +165,14 @@ def routine_create(request: HttpRequest) -> HttpResponse:
 def _detail_context(
     request: HttpRequest, routine: Routine, form: StepForm | None = None, announce: str = "", level: str = "info"
 ) -> dict[str, Any]:
-    steps = list(RoutineStep.objects.filter(routine=routine).select_related("point").order_by("position"))
-    for step in steps:
-        step.label = step.point.label(step.side)
+    steps = routine.load_steps()  # and routine.step_count, hold_total, estimated_seconds for the template
     editable = routine.can_edit(request.user)
     if editable and form is None:
         form = StepForm(user=request.user)
-    hold_seconds = sum(step.hold_seconds for step in steps)
     return {
         "routine": routine,
         "steps": steps,
-        "step_count": len(steps),
         "map_points": [step.point for step in steps],
-        "estimated_seconds": estimate_seconds(len(steps), hold_seconds),
-        "hold_seconds": hold_seconds,
         "hold_range": ARTICLE_HOLD_RANGE,
         "changeover_seconds": STEP_CHANGEOVER_SECONDS,
         "editable": editable,
@@ -304,12 +289,13 @@ def routine_delete(request: HttpRequest, routine: Routine) -> HttpResponse:
 def step_add(request: HttpRequest, routine: Routine) -> HttpResponse:
     form = StepForm(request.POST, user=request.user)
     if not form.is_valid():
-        context = _detail_context(request, routine, form=form, announce="The step was not added: see the form.")
-        context["level"] = "danger"
+        context = _detail_context(
+            request, routine, form=form, announce="The step was not added: see the form.", level="danger"
+        )
         return render_form_page(request, DETAIL, "builder", context)
     point, hold = form.cleaned_data["point"], form.cleaned_data["hold_seconds"]
     added = routine.add_steps(point, form.sides, hold)
-    names = " and ".join(point.label(step.side) for step in added)
+    names = " and ".join(step.label for step in added)
     warning = hold_warning(hold)
     announce = f"Added {names}, {hold} seconds." + (f" {warning}" if warning else "")
     return _builder_response(request, routine, announce, "warning" if warning else "info")
@@ -325,7 +311,7 @@ def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRes
     return _builder_response(
         request,
         routine,
-        f"Removed step {step.position}: {step.point.label(step.side)}.",
+        f"Removed step {step.position}: {step.label}.",
         focus_position=step.position,
     )
 
@@ -341,5 +327,5 @@ def step_move(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRespo
     if step is None:
         return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
     return _builder_response(
-        request, routine, f"{step.point.label(step.side)} is now step {step.position}.", focus_step=(step.pk, direction)
+        request, routine, f"{step.label} is now step {step.position}.", focus_step=(step.pk, direction)
     )

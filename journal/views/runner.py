@@ -199,8 +199,11 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
     """Pain after and notes; possible at any point (steps not logged stay unlogged)."""
     session = _session_for(request, pk)
     if not session.is_open:
-        if request.method == "POST" and not _is_finish_replay(session, FinishForm(request.POST)):
-            return _refuse_closed(request, session)
+        if request.method == "POST":
+            sent = FinishForm(request.POST)  # the same finish sent again (a retry, a double tap) is no conflict
+            data = sent.cleaned_data if sent.is_valid() else None
+            if data is None or not session.finished_with(data["pain_after"], data["notes"]):
+                return _refuse_closed(request, session)
         return go_to(request, "journal:session_summary", session.pk)
     if session.needs_safety_check:
         return go_to(request, "journal:session_run", session.pk)
@@ -209,15 +212,6 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
         session.finish(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
         return go_to(request, "journal:session_summary", session.pk)
     return _panel(request, session, form if form.is_bound else None, mode="finish")
-
-
-def _is_finish_replay(session: Session, form: FinishForm) -> bool:
-    """The finish this session already had, sent again (a retry after a lost answer, a double tap)."""
-    return (
-        session.status == SessionStatus.COMPLETED
-        and form.is_valid()
-        and (form.cleaned_data["pain_after"], form.cleaned_data["notes"]) == (session.pain_after, session.notes)
-    )
 
 
 @login_required

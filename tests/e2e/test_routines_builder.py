@@ -4,8 +4,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from routines.models import Point
-from tests.factories import make_routine
+from routines.models import Point, Routine
+from tests.factories import make_point, make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,4 +91,49 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     assert steps[-2:] == [(3, "left", 90), (4, "right", 90)]
     assert [p for p, _, _ in steps] == [1, 2, 3, 4]
     assert page.locator("#routine-builder li[id^=step-]").count() == 4
+    assert page.console_errors == []
+
+
+def test_announcements_land_in_the_one_live_region_that_stays(signed_in_page, owner):
+    page = signed_in_page
+    owner.profile.acknowledge_safety()
+    routine = make_routine(owner=owner, steps=2, name="Announced routine")
+    first = routine.steps.get(position=1)
+    page.goto(f"/routines/{routine.pk}/")
+    page.evaluate("() => { window.tsRegion = document.getElementById('builder-status'); }")
+    with htmx_settled(page):
+        page.locator(f"#step-{first.pk}-down").click()
+    page.get_by_text(f"{first.label} is now step 2.").wait_for()
+    region = page.locator("#builder-status")
+    assert region.count() == 1
+    assert region.evaluate("el => el === window.tsRegion"), "the live region is the page's own, not a new one"
+    assert (region.get_attribute("role"), region.get_attribute("aria-live")) == ("status", "polite")
+    assert region.get_attribute("hx-swap-oob") is None
+    assert region.inner_text() == f"{first.label} is now step 2."
+    assert page.console_errors == []
+
+
+def short_links(page, selector: str) -> tuple[int, list[str]]:
+    """How many links match `selector`, and those under 44 px tall (name: height)."""
+    return page.evaluate(
+        """(selector) => {
+          const links = [...document.querySelectorAll(selector)];
+          const short = links.map((a) => [a.textContent.trim(), a.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44).map(([name, height]) => `${name}: ${height}`);
+          return [links.length, short];
+        }""",
+        selector,
+    )
+
+
+def test_catalogue_and_routine_list_links_are_44_px_tall(signed_in_page, owner):
+    page = signed_in_page
+    make_point(owner=owner, name="Calf knot")
+    make_routine(owner=owner, steps=2, name="Mine")
+    page.goto("/routines/points/")
+    count, short = short_links(page, ".catalogue-points a[href^='/routines/points/']:not(.btn)")
+    assert count == 9 and short == []  # 8 listings of the 7 built-in spots, and the custom one
+    page.goto("/routines/")
+    count, short = short_links(page, ".list-group-item a[href^='/routines/']")
+    assert count == Routine.objects.for_user(owner).count() and short == []
     assert page.console_errors == []
