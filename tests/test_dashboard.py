@@ -6,7 +6,7 @@ from django.urls import reverse
 from journal.dashboard import dashboard_context
 from journal.models import SafetyAnswer, SessionStatus
 from routines.models import Routine
-from tests.factories import make_session, on_day
+from tests.factories import ensure_catalogue, make_routine, make_session, on_day
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("home")
@@ -94,3 +94,15 @@ def test_counts_only_todays_completed_sessions(owner, owner_client):
     on_day(owner, 0, hour=1)
     on_day(owner, 0, hour=2)
     assert "You have completed 2 sessions today." in owner_client.get(HOME).text
+
+
+def test_the_last_routine_skips_an_archived_one(owner):
+    ensure_catalogue()  # an earlier transactional test's flush may have emptied it
+    kept = make_routine(owner=owner, name="Kept")
+    shelved = make_routine(owner=owner, name="Shelved", archived=True)
+    on_day(owner, 2, routine=kept, routine_name=kept.name)
+    on_day(owner, 1, routine=shelved, routine_name=shelved.name)
+    assert dashboard_context(owner)["last_routine"] == kept
+    shelved.archived = False
+    shelved.save(update_fields=["archived"])
+    assert dashboard_context(owner)["last_routine"] == shelved

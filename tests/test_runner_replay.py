@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import RESTART_WINDOW, Release, SafetyAnswer, Session, SessionStatus
-from tests.factories import make_release, make_routine, make_running_session, make_session, session_url
+from tests.factories import (
+    ensure_catalogue,
+    make_release,
+    make_routine,
+    make_running_session,
+    make_session,
+    session_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +206,36 @@ def test_every_runner_form_offers_a_retry(ready, owner_client):
     assert step.count("data-retry hidden") == 2  # the log form and the skip form
     assert "The step has not been skipped yet" in step
     assert step.count("js/retry.js") == 1
+
+
+# Session.finished_with: a finish sent again is the same finish (a replay), not a conflicting one.
+
+
+@pytest.fixture
+def finishing(owner):
+    ensure_catalogue()  # an earlier transactional test's flush may have emptied it
+    return make_session(owner)
+
+
+def test_an_open_session_was_not_finished_with_anything(finishing):
+    assert finishing.finished_with(None, "") is False
+
+
+def test_a_finished_session_was_finished_with_its_own_answers_only(finishing):
+    finishing.finish(3, "Easier today.")
+    assert finishing.finished_with(3, "Easier today.") is True
+    assert finishing.finished_with(4, "Easier today.") is False
+    assert finishing.finished_with(3, "") is False
+    assert finishing.finished_with(None, "Easier today.") is False
+
+
+def test_a_session_finished_without_answers_matches_empty_answers(finishing):
+    finishing.finish()
+    assert finishing.finished_with(None, "") is True
+
+
+@pytest.mark.parametrize("status", [SessionStatus.STOPPED, SessionStatus.ABANDONED])
+def test_a_session_that_ended_otherwise_was_never_finished(finishing, status):
+    finishing.status = status
+    finishing.save(update_fields=["status"])
+    assert finishing.finished_with(None, "") is False
