@@ -140,6 +140,48 @@ def test_the_same_file_twice_creates_nothing_new(owner):
 
 
 @pytest.mark.django_db
+def test_a_point_or_routine_twice_in_one_file_is_created_once(owner):
+    """The natural key holds inside one file too: a repeated point or routine (another ref, same name and
+    creation time) is the row made a moment before, and steps that refer to either ref use that row."""
+    build_account(owner)
+    data = export_account(owner)
+    point_copy = {**data["points"][0], "ref": "custom:2"}
+    routine_copy = json.loads(json.dumps(data["routines"][0]))
+    routine_copy["ref"] = "routine:2"
+    routine_copy["steps"][-1]["point"] = "custom:2"
+    data["points"].append(point_copy)
+    data["routines"].append(routine_copy)
+    newcomer = make_user("newcomer")
+    report = import_account(newcomer, json.dumps(data).encode())
+    assert (report.points, report.routines) == (1, 1)
+    assert report.skipped_existing == 2
+    assert Point.objects.filter(owner=newcomer).count() == 1
+    routine = Routine.objects.owned_by(newcomer).get()
+    assert routine.steps.count() == 3
+    assert routine.steps.get(position=3).point == Point.objects.get(owner=newcomer)
+    # A second import of the same file adds nothing.
+    counts = account_counts(newcomer)
+    assert not import_account(newcomer, json.dumps(data).encode()).added_anything
+    assert account_counts(newcomer) == counts
+
+
+@pytest.mark.django_db
+def test_imported_reminder_days_are_sorted_once_each_like_the_form(owner):
+    build_account(owner)
+    data = export_account(owner)
+    data["reminders"][0]["weekdays"] = [3, 0, 3]
+    same_days = {**data["reminders"][0], "weekdays": [0, 3]}
+    data["reminders"].append(same_days)
+    newcomer = make_user("newcomer")
+    report = import_account(newcomer, json.dumps(data).encode())
+    assert report.reminders == 1 and report.skipped_existing == 1
+    assert Reminder.objects.get(user=newcomer).weekdays == [0, 3]
+    # The owner already has this reminder with days [0, 3]: the unsorted copy is the same reminder.
+    assert not import_account(owner, json.dumps(data).encode()).added_anything
+    assert Reminder.objects.filter(user=owner).count() == 1
+
+
+@pytest.mark.django_db
 def test_imported_links_cannot_be_opened(owner, anonymous_client):
     build_account(owner)
     newcomer = make_user("newcomer")
