@@ -532,6 +532,9 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+REMINDER_MAX_MINUTES = 240  # the longest calendar event a reminder makes (the form and the import allow 1 to this)
+
+
 class Reminder(Revocable, models.Model):
     """Days and a time to run a routine, served as a private iCalendar feed (only the token's hash is stored)."""
 

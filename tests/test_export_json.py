@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journal.exporters.json_export import FORMAT_NAME, FORMAT_VERSION, ImportFileError, export_account, import_account
 from journal.exporters.tokens import new_token
-from journal.models import Release, Reminder, Session, ShareLink
+from journal.models import REMINDER_MAX_MINUTES, Release, Reminder, Session, ShareLink
 from routines.models import Point, Routine, RoutineStep
 from tests.factories import make_log, make_point, make_release, make_routine, make_session, make_user
 
@@ -179,6 +179,22 @@ def test_imported_reminder_days_are_sorted_once_each_like_the_form(owner):
     # The owner already has this reminder with days [0, 3]: the unsorted copy is the same reminder.
     assert not import_account(owner, json.dumps(data).encode()).added_anything
     assert Reminder.objects.filter(user=owner).count() == 1
+
+
+@pytest.mark.django_db
+def test_imported_reminder_length_has_the_form_limit(owner):
+    build_account(owner)
+    data = export_account(owner)
+    newcomer = make_user("newcomer")
+    for minutes in (0, REMINDER_MAX_MINUTES + 1):
+        data["reminders"][0]["duration_minutes"] = minutes
+        with pytest.raises(
+            ImportFileError, match=f"reminders\\[1\\].duration_minutes: must be between 1 and {REMINDER_MAX_MINUTES}"
+        ):
+            import_account(newcomer, json.dumps(data).encode())
+    data["reminders"][0]["duration_minutes"] = REMINDER_MAX_MINUTES
+    assert import_account(newcomer, json.dumps(data).encode()).reminders == 1
+    assert Reminder.objects.get(user=newcomer).duration_minutes == REMINDER_MAX_MINUTES
 
 
 @pytest.mark.django_db

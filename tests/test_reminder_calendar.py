@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from journal.exporters.tokens import hash_token
-from journal.models import AccessMiss, Reminder
+from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
 from routines.models import Routine
 from tests.factories import make_routine
 
@@ -132,6 +132,14 @@ def test_only_routines_the_user_may_run(owner_client, other_user):
 def test_bad_input_saves_nothing(owner_client, bad):
     response = create(owner_client, **bad)
     assert response.status_code == 422 and Reminder.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_length_limit_is_one_to_the_maximum(owner_client):
+    assert create(owner_client, duration_minutes=REMINDER_MAX_MINUTES + 1).status_code == 422
+    assert create(owner_client, duration_minutes=REMINDER_MAX_MINUTES).status_code == 201
+    assert create(owner_client, duration_minutes=1).status_code == 201
+    assert sorted(Reminder.objects.values_list("duration_minutes", flat=True)) == [1, REMINDER_MAX_MINUTES]
 
 
 @pytest.mark.django_db

@@ -28,6 +28,7 @@ from journal.exporters.tokens import new_token
 from journal.models import (
     NOTES_MAX_LENGTH,
     RELEASE_MAX_SECONDS,
+    REMINDER_MAX_MINUTES,
     Release,
     Reminder,
     SafetyAnswer,
@@ -652,7 +653,7 @@ class _Importer:
             created_at = c.datetime(item, "created_at", where)
             fields = {
                 "routine": self.routine(item.get("routine"), f"{where}.routine"),
-                "duration_minutes": c.int(item, "duration_minutes", where, 1, 240),
+                "duration_minutes": c.int(item, "duration_minutes", where, 1, REMINDER_MAX_MINUTES),
                 "revoked_at": c.datetime(item, "revoked_at", where, null=True),
             }
             key = (time_of_day, tuple(weekdays), created_at)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from journal.exporters.daterange import require_order
 from journal.forms.history import DATE_INPUT
-from journal.models import Reminder, ShareLink, Weekday
+from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
 
 
@@ -94,7 +94,7 @@ class ReminderForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["routine"].queryset = Routine.objects.for_user(user).active()
         self.fields["routine"].required = True
-        self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(240)]
+        self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
 
     def clean_weekdays(self):
         return sorted(set(self.cleaned_data["weekdays"]))
