@@ -143,6 +143,21 @@ def test_the_length_limit_is_one_to_the_maximum(owner_client):
 
 
 @pytest.mark.django_db
+def test_errors_are_announced_and_tied_to_their_fields(owner_client):
+    body = create(owner_client, weekdays=[], duration_minutes=999).content.decode()
+    assert '<div class="alert alert-danger" role="alert">Nothing was saved. Correct the fields marked below.' in body
+    # The days are one group: its legend names it and the group is described by its error.
+    days = re.search(r"<fieldset([^>]*)>\s*<legend[^>]*>\s*Days", body)
+    assert days and 'aria-describedby="id_weekdays_error"' in days.group(1)
+    assert re.search(r'id="id_weekdays_error"[^>]*>\s*<p[^>]*><strong>This field is required.</strong>', body)
+    duration = re.search(r'<input [^>]*name="duration_minutes"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in duration and 'aria-describedby="id_duration_minutes_error"' in duration
+    assert 'id="id_duration_minutes_error"' in body
+    for day in ("Monday", "Sunday"):
+        assert re.search(rf'<label for="id_weekdays_\d" class="form-check-label">\s*{day}\s*</label>', body)
+
+
+@pytest.mark.django_db
 def test_htmx_create_gets_the_partial(owner_client, htmx_headers):
     routine = Routine.objects.builtin().get(slug="glutes-only")
     response = owner_client.post(

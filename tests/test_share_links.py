@@ -96,6 +96,20 @@ def test_bad_input_saves_nothing(owner_client, data):
 
 
 @pytest.mark.django_db
+def test_errors_are_announced_and_tied_to_their_fields(owner_client, htmx_headers):
+    data = {"label": "", "start_date": "2026-03-05", "end_date": "2026-03-01", "expires_in_days": 30}
+    for headers in ({}, htmx_headers):
+        body = owner_client.post(LIST_URL, data, headers=headers).content.decode()
+        alert = re.search(r'<div class="alert alert-danger" role="alert">([^<]*)</div>', body).group(1)
+        assert "Nothing was saved." in alert and "The start date must be on or before the end date." in alert
+        label_input = re.search(r'<input [^>]*name="label"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in label_input
+        assert 'aria-describedby="id_label_helptext id_label_error"' in label_input
+        assert re.search(r'id="id_label_error"[^>]*>\s*<p[^>]*><strong>This field is required.</strong>', body)
+        assert 'id="id_label_helptext"' in body
+
+
+@pytest.mark.django_db
 def test_list_shows_label_range_expiry_and_opens(owner, owner_client):
     link, token = make_link(owner, label="Dr <b>Bold</b>", start_date=datetime(2026, 3, 1).date())
     owner_client.get(view_url(token))

@@ -13,22 +13,7 @@ from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget (the templates render fields one by one)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            elif not isinstance(widget, forms.FileInput):
-                widget.attrs["class"] = "form-control"
-
-
-class DateRangeForm(BootstrapMixin, forms.Form):
+class DateRangeForm(forms.Form):
     start = forms.DateField(required=False, widget=DATE_INPUT, label="From")
     end = forms.DateField(required=False, widget=DATE_INPUT, label="To")
 
@@ -52,7 +37,7 @@ class ImportForm(forms.Form):
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
-class ShareLinkForm(BootstrapMixin, forms.ModelForm):
+class ShareLinkForm(forms.ModelForm):
     expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
 
     class Meta:
@@ -79,7 +64,7 @@ class ShareLinkForm(BootstrapMixin, forms.ModelForm):
         return link
 
 
-class ReminderForm(BootstrapMixin, forms.ModelForm):
+class ReminderForm(forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label="Days", choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
     )
