@@ -5,6 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from journal.forms.history import DATE_ERRORS
+
 URL = reverse("journal:exports")
 
 
@@ -64,3 +66,5 @@ def test_a_bad_date_is_tied_to_its_field(owner_client):
     start = re.search(r'<input [^>]*name="start"[^>]*>', body).group(0)
     assert 'aria-invalid="true"' in start and 'aria-describedby="id_start_error"' in start
     assert 'id="id_start_error"' in body
+    # The same wording as the session list's filter.
+    assert DATE_ERRORS["invalid"] in body

@@ -1,4 +1,4 @@
-"""Forms for exports, the JSON import, share links and reminders."""
+"""Forms for the JSON import, share links and reminders."""
 
 from datetime import timedelta
 
@@ -11,16 +11,6 @@ from journal.exporters.daterange import require_order
 from journal.forms.history import DATE_INPUT
 from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
-
-
-class DateRangeForm(forms.Form):
-    start = forms.DateField(required=False, widget=DATE_INPUT, label="From")
-    end = forms.DateField(required=False, widget=DATE_INPUT, label="To")
-
-    def clean(self):
-        data = super().clean()
-        require_order(data.get("start"), data.get("end"), forms.ValidationError)
-        return data
 
 
 class ImportForm(forms.Form):
