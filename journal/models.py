@@ -4,9 +4,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from journal.exporters.tokens import new_token
 from routines.models import Point, Routine, Side
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
@@ -521,6 +522,11 @@ class ShareLink(Revocable, models.Model):
         """What `ShareLinkQuerySet.usable` selects, for one link already loaded."""
         return self.revoked_at is None and self.expires_at > timezone.now()
 
+    def record_open(self) -> None:
+        """Counts one opening of the report, in the database (simultaneous openings all count; this instance is
+        not refreshed)."""
+        ShareLink.objects.filter(pk=self.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
@@ -556,6 +562,14 @@ class Reminder(Revocable, models.Model):
     @property
     def day_names(self) -> str:
         return ", ".join(Weekday(d).label for d in sorted(self.weekdays))
+
+    def renew(self) -> str:
+        """Gives the feed a new secret address (the old one stops working) and revives a revoked reminder. Returns
+        the new token: only its hash is stored, so the caller shows it once."""
+        token, self.token_hash = new_token()
+        self.revoked_at = None
+        self.save(update_fields=["token_hash", "revoked_at"])
+        return token
 
 
 class AccessMissQuerySet(models.QuerySet):

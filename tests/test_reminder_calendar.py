@@ -107,6 +107,31 @@ def test_revoke_and_renew(owner, owner_client, anonymous_client, htmx_headers):
 
 
 @pytest.mark.django_db
+def test_plain_posts_get_the_page_and_htmx_the_panel_never_cached(owner, owner_client, htmx_headers):
+    create(owner_client)
+    reminder = Reminder.objects.get(user=owner)
+    renewed = owner_client.post(reverse("journal:reminder_renew", args=[reminder.pk]))
+    assert renewed.status_code == 200 and "<html" in renewed.content.decode()
+    assert renewed["Cache-Control"] == "no-store"
+    reminder.refresh_from_db()
+    assert reminder.token_hash == hash_token(feed_url_of(renewed).split("/")[-1].removesuffix(".ics"))
+    revoked = owner_client.post(reverse("journal:reminder_revoke", args=[reminder.pk]), headers=htmx_headers)
+    body = revoked.content.decode()
+    assert revoked.status_code == 200 and 'id="reminder-panel"' in body and "<html" not in body
+    assert revoked["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_renew_gives_a_new_token_stores_its_hash_and_revives(owner):
+    reminder = Reminder.objects.create(user=owner, weekdays=[0], time_of_day=time(7, 30), token_hash="old")
+    reminder.revoke()
+    token = reminder.renew()
+    reminder.refresh_from_db()
+    assert len(token) >= 43 and reminder.token_hash == hash_token(token) and reminder.revoked_at is None
+    assert reminder.renew() != token
+
+
+@pytest.mark.django_db
 def test_another_users_reminder_is_a_404(owner, owner_client, other_client):
     create(owner_client)
     reminder = Reminder.objects.get(user=owner)

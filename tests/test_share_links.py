@@ -143,6 +143,34 @@ def test_revoke_in_one_post(owner, owner_client, anonymous_client, htmx_headers)
 
 
 @pytest.mark.django_db
+def test_panel_answers_are_never_cached_and_partial_only_for_htmx(owner, owner_client, htmx_headers):
+    page = owner_client.get(LIST_URL)
+    assert page["Cache-Control"] == "no-store" and "<html" in page.content.decode()
+    link, _ = make_link(owner)
+    response = owner_client.post(reverse("journal:share_revoke", args=[link.pk]), headers=htmx_headers)
+    body = response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert 'id="share-panel"' in body and "<html" not in body
+    # A boosted request swaps the whole page, so it gets the whole page.
+    other, _ = make_link(owner, label="Other")
+    boosted = owner_client.post(
+        reverse("journal:share_revoke", args=[other.pk]), headers={**htmx_headers, "HX-Boosted": "true"}
+    )
+    assert boosted.status_code == 200 and "<html" in boosted.content.decode()
+    assert boosted["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_record_open_counts_each_opening(owner):
+    link, _ = make_link(owner)
+    link.record_open()
+    link.record_open()
+    link.refresh_from_db()
+    assert link.times_opened == 2
+    assert timezone.now() - link.last_opened_at < timedelta(minutes=1)
+
+
+@pytest.mark.django_db
 def test_another_users_link_is_a_404(owner, other_client):
     link, _ = make_link(owner, label="Dr Owner's physio")
     assert other_client.post(reverse("journal:share_revoke", args=[link.pk])).status_code == 404
