@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
@@ -14,14 +13,9 @@ from routines.models import Routine
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tenderspot JSON export", help_text="A .json file made by “Export JSON”.")
+    """The upload only: the file's size and content are checked by the import (json_export.parse_file)."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.TENDERSPOT_IMPORT_MAX_BYTES:
-            limit_mb = settings.TENDERSPOT_IMPORT_MAX_BYTES / (1024 * 1024)
-            raise forms.ValidationError(f"The file is larger than the {limit_mb:g} MB this server accepts.")
-        return upload
+    file = forms.FileField(label="Tenderspot JSON export", help_text="A .json file made by “Export JSON”.")
 
 
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
