@@ -5,9 +5,10 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from journal.exporters.tokens import new_token
 from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
@@ -511,6 +512,11 @@ class ShareLink(Revocable, models.Model):
         """What `ShareLinkQuerySet.usable` selects, for one link already loaded."""
         return self.revoked_at is None and self.expires_at > timezone.now()
 
+    def record_open(self) -> None:
+        """Counts one opening of the report, in the database (simultaneous openings all count; this instance is
+        not refreshed)."""
+        ShareLink.objects.filter(pk=self.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
@@ -520,6 +526,9 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, "Friday"
     SATURDAY = 5, "Saturday"
     SUNDAY = 6, "Sunday"
+
+
+REMINDER_MAX_MINUTES = 240  # the longest calendar event a reminder makes (the form and the import allow 1 to this)
 
 
 class Reminder(Revocable, models.Model):
@@ -543,6 +552,14 @@ class Reminder(Revocable, models.Model):
     @property
     def day_names(self) -> str:
         return ", ".join(Weekday(d).label for d in sorted(self.weekdays))
+
+    def renew(self) -> str:
+        """Gives the feed a new secret address (the old one stops working) and revives a revoked reminder. Returns
+        the new token: only its hash is stored, so the caller shows it once."""
+        token, self.token_hash = new_token()
+        self.revoked_at = None
+        self.save(update_fields=["token_hash", "revoked_at"])
+        return token
 
 
 class AccessMissQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """JSON export of the whole account, and its import: versioned, all-or-nothing, idempotent, round-trip exact."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from journal.exporters.json_export import FORMAT_NAME, FORMAT_VERSION, ImportFileError, export_account, import_account
 from journal.exporters.tokens import new_token
-from journal.models import Release, Reminder, Session, ShareLink
+from journal.models import REMINDER_MAX_MINUTES, Release, Reminder, Session, ShareLink
 from routines.models import Point, Routine, RoutineStep
 from tests.factories import make_log, make_point, make_release, make_routine, make_session, make_user
 
@@ -140,6 +141,64 @@ def test_the_same_file_twice_creates_nothing_new(owner):
 
 
 @pytest.mark.django_db
+def test_a_point_or_routine_twice_in_one_file_is_created_once(owner):
+    """The natural key holds inside one file too: a repeated point or routine (another ref, same name and
+    creation time) is the row made a moment before, and steps that refer to either ref use that row."""
+    build_account(owner)
+    data = export_account(owner)
+    point_copy = {**data["points"][0], "ref": "custom:2"}
+    routine_copy = json.loads(json.dumps(data["routines"][0]))
+    routine_copy["ref"] = "routine:2"
+    routine_copy["steps"][-1]["point"] = "custom:2"
+    data["points"].append(point_copy)
+    data["routines"].append(routine_copy)
+    newcomer = make_user("newcomer")
+    report = import_account(newcomer, json.dumps(data).encode())
+    assert (report.points, report.routines) == (1, 1)
+    assert report.skipped_existing == 2
+    assert Point.objects.filter(owner=newcomer).count() == 1
+    routine = Routine.objects.owned_by(newcomer).get()
+    assert routine.steps.count() == 3
+    assert routine.steps.get(position=3).point == Point.objects.get(owner=newcomer)
+    # A second import of the same file adds nothing.
+    counts = account_counts(newcomer)
+    assert not import_account(newcomer, json.dumps(data).encode()).added_anything
+    assert account_counts(newcomer) == counts
+
+
+@pytest.mark.django_db
+def test_imported_reminder_days_are_sorted_once_each_like_the_form(owner):
+    build_account(owner)
+    data = export_account(owner)
+    data["reminders"][0]["weekdays"] = [3, 0, 3]
+    same_days = {**data["reminders"][0], "weekdays": [0, 3]}
+    data["reminders"].append(same_days)
+    newcomer = make_user("newcomer")
+    report = import_account(newcomer, json.dumps(data).encode())
+    assert report.reminders == 1 and report.skipped_existing == 1
+    assert Reminder.objects.get(user=newcomer).weekdays == [0, 3]
+    # The owner already has this reminder with days [0, 3]: the unsorted copy is the same reminder.
+    assert not import_account(owner, json.dumps(data).encode()).added_anything
+    assert Reminder.objects.filter(user=owner).count() == 1
+
+
+@pytest.mark.django_db
+def test_imported_reminder_length_has_the_form_limit(owner):
+    build_account(owner)
+    data = export_account(owner)
+    newcomer = make_user("newcomer")
+    for minutes in (0, REMINDER_MAX_MINUTES + 1):
+        data["reminders"][0]["duration_minutes"] = minutes
+        with pytest.raises(
+            ImportFileError, match=f"reminders\\[1\\].duration_minutes: must be between 1 and {REMINDER_MAX_MINUTES}"
+        ):
+            import_account(newcomer, json.dumps(data).encode())
+    data["reminders"][0]["duration_minutes"] = REMINDER_MAX_MINUTES
+    assert import_account(newcomer, json.dumps(data).encode()).reminders == 1
+    assert Reminder.objects.get(user=newcomer).duration_minutes == REMINDER_MAX_MINUTES
+
+
+@pytest.mark.django_db
 def test_imported_links_cannot_be_opened(owner, anonymous_client):
     build_account(owner)
     newcomer = make_user("newcomer")
@@ -223,7 +282,8 @@ def test_oversized_files_are_refused(owner, owner_client):
     before = account_counts(owner)
     response = upload(owner_client, payload)
     assert response.status_code == 422
-    assert "larger than" in response.content.decode()
+    # The import's own check (parse_file) answers, on the file field.
+    assert re.search(r'id="file-errors"[^>]*>The file is larger than', response.content.decode())
     with pytest.raises(ImportFileError, match="larger than"):
         import_account(owner, payload)
     assert account_counts(owner) == before

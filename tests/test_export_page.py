@@ -1,7 +1,11 @@
 """The exports page: reachable from the navigation, links every export with the chosen dates."""
 
+import re
+
 import pytest
 from django.urls import reverse
+
+from journal.forms.history import DATE_ERRORS
 
 URL = reverse("journal:exports")
 
@@ -52,3 +56,15 @@ def test_bad_dates_show_an_error_and_no_range(owner_client):
     body = response.content.decode()
     assert "The start date must be on or before the end date." in body
     assert "start=2026-03-31" not in body
+
+
+@pytest.mark.django_db
+def test_a_bad_date_is_tied_to_its_field(owner_client):
+    response = owner_client.get(URL, {"start": "2026-02-30"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    start = re.search(r'<input [^>]*name="start"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in start and 'aria-describedby="id_start_error"' in start
+    assert 'id="id_start_error"' in body
+    # The same wording as the session list's filter.
+    assert DATE_ERRORS["invalid"] in body

@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from journal.exporters.tokens import hash_token
-from journal.models import AccessMiss, Reminder
+from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
 from routines.models import Routine
 from tests.factories import make_routine
 
@@ -107,6 +107,31 @@ def test_revoke_and_renew(owner, owner_client, anonymous_client, htmx_headers):
 
 
 @pytest.mark.django_db
+def test_plain_posts_get_the_page_and_htmx_the_panel_never_cached(owner, owner_client, htmx_headers):
+    create(owner_client)
+    reminder = Reminder.objects.get(user=owner)
+    renewed = owner_client.post(reverse("journal:reminder_renew", args=[reminder.pk]))
+    assert renewed.status_code == 200 and "<html" in renewed.content.decode()
+    assert renewed["Cache-Control"] == "no-store"
+    reminder.refresh_from_db()
+    assert reminder.token_hash == hash_token(feed_url_of(renewed).split("/")[-1].removesuffix(".ics"))
+    revoked = owner_client.post(reverse("journal:reminder_revoke", args=[reminder.pk]), headers=htmx_headers)
+    body = revoked.content.decode()
+    assert revoked.status_code == 200 and 'id="reminder-panel"' in body and "<html" not in body
+    assert revoked["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_renew_gives_a_new_token_stores_its_hash_and_revives(owner):
+    reminder = Reminder.objects.create(user=owner, weekdays=[0], time_of_day=time(7, 30), token_hash="old")
+    reminder.revoke()
+    token = reminder.renew()
+    reminder.refresh_from_db()
+    assert len(token) >= 43 and reminder.token_hash == hash_token(token) and reminder.revoked_at is None
+    assert reminder.renew() != token
+
+
+@pytest.mark.django_db
 def test_another_users_reminder_is_a_404(owner, owner_client, other_client):
     create(owner_client)
     reminder = Reminder.objects.get(user=owner)
@@ -132,6 +157,29 @@ def test_only_routines_the_user_may_run(owner_client, other_user):
 def test_bad_input_saves_nothing(owner_client, bad):
     response = create(owner_client, **bad)
     assert response.status_code == 422 and Reminder.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_length_limit_is_one_to_the_maximum(owner_client):
+    assert create(owner_client, duration_minutes=REMINDER_MAX_MINUTES + 1).status_code == 422
+    assert create(owner_client, duration_minutes=REMINDER_MAX_MINUTES).status_code == 201
+    assert create(owner_client, duration_minutes=1).status_code == 201
+    assert sorted(Reminder.objects.values_list("duration_minutes", flat=True)) == [1, REMINDER_MAX_MINUTES]
+
+
+@pytest.mark.django_db
+def test_errors_are_announced_and_tied_to_their_fields(owner_client):
+    body = create(owner_client, weekdays=[], duration_minutes=999).content.decode()
+    assert '<div class="alert alert-danger" role="alert">Nothing was saved. Correct the fields marked below.' in body
+    # The days are one group: its legend names it and the group is described by its error.
+    days = re.search(r"<fieldset([^>]*)>\s*<legend[^>]*>\s*Days", body)
+    assert days and 'aria-describedby="id_weekdays_error"' in days.group(1)
+    assert re.search(r'id="id_weekdays_error"[^>]*>\s*<p[^>]*><strong>This field is required.</strong>', body)
+    duration = re.search(r'<input [^>]*name="duration_minutes"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in duration and 'aria-describedby="id_duration_minutes_error"' in duration
+    assert 'id="id_duration_minutes_error"' in body
+    for day in ("Monday", "Sunday"):
+        assert re.search(rf'<label for="id_weekdays_\d" class="form-check-label">\s*{day}\s*</label>', body)
 
 
 @pytest.mark.django_db

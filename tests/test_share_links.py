@@ -96,6 +96,20 @@ def test_bad_input_saves_nothing(owner_client, data):
 
 
 @pytest.mark.django_db
+def test_errors_are_announced_and_tied_to_their_fields(owner_client, htmx_headers):
+    data = {"label": "", "start_date": "2026-03-05", "end_date": "2026-03-01", "expires_in_days": 30}
+    for headers in ({}, htmx_headers):
+        body = owner_client.post(LIST_URL, data, headers=headers).content.decode()
+        alert = re.search(r'<div class="alert alert-danger" role="alert">([^<]*)</div>', body).group(1)
+        assert "Nothing was saved." in alert and "The start date must be on or before the end date." in alert
+        label_input = re.search(r'<input [^>]*name="label"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in label_input
+        assert 'aria-describedby="id_label_helptext id_label_error"' in label_input
+        assert re.search(r'id="id_label_error"[^>]*>\s*<p[^>]*><strong>This field is required.</strong>', body)
+        assert 'id="id_label_helptext"' in body
+
+
+@pytest.mark.django_db
 def test_list_shows_label_range_expiry_and_opens(owner, owner_client):
     link, token = make_link(owner, label="Dr <b>Bold</b>", start_date=datetime(2026, 3, 1).date())
     owner_client.get(view_url(token))
@@ -126,6 +140,34 @@ def test_revoke_in_one_post(owner, owner_client, anonymous_client, htmx_headers)
     other, _ = make_link(owner, label="Other")
     response = owner_client.post(reverse("journal:share_revoke", args=[other.pk]), headers=htmx_headers)
     assert response.status_code == 200 and "<html" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_panel_answers_are_never_cached_and_partial_only_for_htmx(owner, owner_client, htmx_headers):
+    page = owner_client.get(LIST_URL)
+    assert page["Cache-Control"] == "no-store" and "<html" in page.content.decode()
+    link, _ = make_link(owner)
+    response = owner_client.post(reverse("journal:share_revoke", args=[link.pk]), headers=htmx_headers)
+    body = response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert 'id="share-panel"' in body and "<html" not in body
+    # A boosted request swaps the whole page, so it gets the whole page.
+    other, _ = make_link(owner, label="Other")
+    boosted = owner_client.post(
+        reverse("journal:share_revoke", args=[other.pk]), headers={**htmx_headers, "HX-Boosted": "true"}
+    )
+    assert boosted.status_code == 200 and "<html" in boosted.content.decode()
+    assert boosted["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_record_open_counts_each_opening(owner):
+    link, _ = make_link(owner)
+    link.record_open()
+    link.record_open()
+    link.refresh_from_db()
+    assert link.times_opened == 2
+    assert timezone.now() - link.last_opened_at < timedelta(minutes=1)
 
 
 @pytest.mark.django_db

@@ -28,6 +28,7 @@ from journal.exporters.tokens import new_token
 from journal.models import (
     NOTES_MAX_LENGTH,
     RELEASE_MAX_SECONDS,
+    REMINDER_MAX_MINUTES,
     Release,
     Reminder,
     SafetyAnswer,
@@ -486,6 +487,7 @@ class _Importer:
             if point is None:
                 point = _create_dated(Point, created_at, owner=self.user, slug=Point.custom_slug(name), **fields)
                 point.also_listed_in.set([self.areas[s] for s in also])
+                existing[(name, created_at)] = point
                 self.report.points += 1
             else:
                 self.report.skipped_existing += 1
@@ -531,6 +533,7 @@ class _Importer:
                     step.routine = routine
                 RoutineStep.objects.bulk_create(steps)
                 pending_copied.append((routine, item.get("copied_from"), where))
+                existing[(name, created_at)] = routine
                 self.report.routines += 1
             else:
                 self.report.skipped_existing += 1
@@ -637,16 +640,20 @@ class _Importer:
 
     def reminders(self, items: list) -> None:
         c = self.c
-        existing = {(r.time_of_day, tuple(r.weekdays), r.created_at) for r in Reminder.objects.filter(user=self.user)}
+        existing = {
+            (r.time_of_day, tuple(sorted(set(r.weekdays))), r.created_at)
+            for r in Reminder.objects.filter(user=self.user)
+        }
         for where, item in c.objects(items, "reminders"):
             weekdays = c.list(item.get("weekdays"), f"{where}.weekdays")
             if not weekdays or any(isinstance(d, bool) or d not in range(7) for d in weekdays):
                 c.fail(f"{where}.weekdays", "expected day numbers 0 (Monday) to 6 (Sunday)")
+            weekdays = sorted(set(weekdays))  # as ReminderForm.clean_weekdays stores them
             time_of_day = c.time(item, "time_of_day", where)
             created_at = c.datetime(item, "created_at", where)
             fields = {
                 "routine": self.routine(item.get("routine"), f"{where}.routine"),
-                "duration_minutes": c.int(item, "duration_minutes", where, 1, 240),
+                "duration_minutes": c.int(item, "duration_minutes", where, 1, REMINDER_MAX_MINUTES),
                 "revoked_at": c.datetime(item, "revoked_at", where, null=True),
             }
             key = (time_of_day, tuple(weekdays), created_at)

@@ -29,7 +29,7 @@ def page_css(paper: str) -> str:
 
 
 def render_report_pdf(context: dict, paper: str = "a4") -> bytes:
-    html = render_to_string("journal/report_pdf.html", {**context, "for_pdf": True})
+    html = render_to_string("journal/report_pdf.html", context)
     fetcher = NoFetcher()
     stylesheets = [
         CSS(string=REPORT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher),

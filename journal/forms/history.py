@@ -24,11 +24,21 @@ def score_field(label: str, help_text: str) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=0, max_value=10, help_text=help_text)
 
 
-class SessionFilterForm(forms.Form):
-    """GET filter of the session list: a local date range and a routine."""
+class DateRangeForm(forms.Form):
+    """An optional local date range (`start`, `end`), in order: the exports page, and the session list's filter."""
 
     start = forms.DateField(label="From", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
     end = forms.DateField(label="To", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+
+    def clean(self):
+        data = super().clean()
+        require_order(data.get("start"), data.get("end"), ValidationError)
+        return data
+
+
+class SessionFilterForm(DateRangeForm):
+    """GET filter of the session list: a local date range and a routine."""
+
     routine = forms.ModelChoiceField(
         label="Routine",
         queryset=Routine.objects.none(),
@@ -40,11 +50,6 @@ class SessionFilterForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["routine"].queryset = Routine.objects.for_user(user).order_by("name", "pk")
-
-    def clean(self):
-        data = super().clean()
-        require_order(data.get("start"), data.get("end"), ValidationError)
-        return data
 
 
 DEFAULT_RANGE = "90"  # days, when no period is chosen

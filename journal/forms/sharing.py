@@ -1,58 +1,27 @@
-"""Forms for exports, the JSON import, share links and reminders."""
+"""Forms for the JSON import, share links and reminders."""
 
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from journal.exporters.daterange import require_order
 from journal.forms.history import DATE_INPUT
-from journal.models import Reminder, ShareLink, Weekday
+from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget (the templates render fields one by one)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            elif not isinstance(widget, forms.FileInput):
-                widget.attrs["class"] = "form-control"
-
-
-class DateRangeForm(BootstrapMixin, forms.Form):
-    start = forms.DateField(required=False, widget=DATE_INPUT, label="From")
-    end = forms.DateField(required=False, widget=DATE_INPUT, label="To")
-
-    def clean(self):
-        data = super().clean()
-        require_order(data.get("start"), data.get("end"), forms.ValidationError)
-        return data
-
-
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tenderspot JSON export", help_text="A .json file made by “Export JSON”.")
+    """The upload only: the file's size and content are checked by the import (json_export.parse_file)."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.TENDERSPOT_IMPORT_MAX_BYTES:
-            limit_mb = settings.TENDERSPOT_IMPORT_MAX_BYTES / (1024 * 1024)
-            raise forms.ValidationError(f"The file is larger than the {limit_mb:g} MB this server accepts.")
-        return upload
+    file = forms.FileField(label="Tenderspot JSON export", help_text="A .json file made by “Export JSON”.")
 
 
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
-class ShareLinkForm(BootstrapMixin, forms.ModelForm):
+class ShareLinkForm(forms.ModelForm):
     expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
 
     class Meta:
@@ -79,7 +48,7 @@ class ShareLinkForm(BootstrapMixin, forms.ModelForm):
         return link
 
 
-class ReminderForm(BootstrapMixin, forms.ModelForm):
+class ReminderForm(forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label="Days", choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -94,7 +63,7 @@ class ReminderForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["routine"].queryset = Routine.objects.for_user(user).active()
         self.fields["routine"].required = True
-        self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(240)]
+        self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
 
     def clean_weekdays(self):
         return sorted(set(self.cleaned_data["weekdays"]))

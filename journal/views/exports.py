@@ -16,7 +16,7 @@ from journal.exporters.fhir import build_bundle
 from journal.exporters.json_export import export_json_bytes
 from journal.exporters.pdf import PAPER_SIZES, render_report_pdf
 from journal.exporters.report import report_context
-from journal.forms.sharing import DateRangeForm
+from journal.forms.history import DateRangeForm
 
 
 def bad_range(error: BadRange) -> HttpResponseBadRequest:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from config.rendering import INVALID, page_or_partial
+from config.rendering import INVALID, page_or_partial, render_form_page
 from journal.exporters.json_export import ImportFileError, import_account
 from journal.forms.sharing import ImportForm
 
@@ -38,18 +38,13 @@ def import_json(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, page_or_partial(request, TEMPLATE, "panel"), context, status=status)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                report = import_account(request.user, form.cleaned_data["file"].read())
-            except ImportFileError as error:
-                form.add_error("file", str(error))
-        if form.errors:
-            status = INVALID
+    if form.is_bound and form.is_valid():
+        try:
+            # The size limit is parse_file's: the Content-Length check above keeps this read bounded.
+            report = import_account(request.user, form.cleaned_data["file"].read())
+        except ImportFileError as error:
+            form.add_error("file", str(error))
         else:
             form = ImportForm()
     # The report is shown in place (no redirect): it describes this one upload and is not worth storing.
-    return TemplateResponse(
-        request, page_or_partial(request, TEMPLATE, "panel"), {"form": form, "report": report}, status=status
-    )
+    return render_form_page(request, TEMPLATE, "panel", {"form": form, "report": report})

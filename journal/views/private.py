@@ -3,14 +3,16 @@ reached by that address alone, which tell a stranger nothing."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from config.rendering import INVALID
+from config.rendering import INVALID, page_or_partial
 from journal.exporters.tokens import client_address_hash, hash_token, new_token
 from journal.models import AccessMiss
 
@@ -57,6 +59,14 @@ def token_view(usable: Callable[[], QuerySet]) -> Callable:
         return wrapper
 
     return decorator
+
+
+def panel(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> TemplateResponse:
+    """The owner's page of links or reminders (for htmx, its `panel` partial alone), never stored by a cache: it
+    may show a secret address, once."""
+    response = TemplateResponse(request, page_or_partial(request, template, "panel"), context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def secret_url(request: HttpRequest, url_name: str, token: str) -> str:

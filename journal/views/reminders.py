@@ -3,15 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.rendering import page_or_partial
 from journal.exporters.ics import reminder_calendar
-from journal.exporters.tokens import new_token
 from journal.forms.sharing import ReminderForm
 from journal.models import Reminder
-from journal.views.private import issue, secret_url, token_view
+from journal.views.private import issue, panel, secret_url, token_view
 
 TEMPLATE = "journal/reminder_list.html"
 
@@ -28,11 +25,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     new_url, status = issue(request, form, "journal:reminder_feed")
     if new_url:
         form = ReminderForm(request.user)
-    response = TemplateResponse(
-        request, page_or_partial(request, TEMPLATE, "panel"), _context(request, form, new_url), status=status
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return panel(request, TEMPLATE, _context(request, form, new_url), status=status)
 
 
 @login_required
@@ -41,7 +34,7 @@ def reminder_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
     reminder.revoke()
     if request.htmx:
-        return TemplateResponse(request, f"{TEMPLATE}#panel", _context(request, ReminderForm(request.user)))
+        return panel(request, TEMPLATE, _context(request, ReminderForm(request.user)))
     return redirect("journal:reminder_list")
 
 
@@ -50,16 +43,8 @@ def reminder_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def reminder_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """A new calendar address for a reminder (the old one stops working); also revives a revoked reminder."""
     reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
-    token, reminder.token_hash = new_token()
-    reminder.revoked_at = None
-    reminder.save(update_fields=["token_hash", "revoked_at"])
-    response = TemplateResponse(
-        request,
-        page_or_partial(request, TEMPLATE, "panel"),
-        _context(request, ReminderForm(request.user), secret_url(request, "journal:reminder_feed", token)),
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    new_url = secret_url(request, "journal:reminder_feed", reminder.renew())
+    return panel(request, TEMPLATE, _context(request, ReminderForm(request.user), new_url))
 
 
 @require_GET

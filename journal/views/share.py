@@ -4,20 +4,18 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.rendering import page_or_partial
 from journal.exporters.daterange import BadRange, DateRange, parse_range, require_order
 from journal.exporters.report import report_context
 from journal.forms.sharing import ShareLinkForm
 from journal.models import ShareLink
 from journal.views.exports import bad_range, csv_response, pdf_response
-from journal.views.private import issue, token_view
+from journal.views.private import issue, panel, token_view
 
 LIST_TEMPLATE = "journal/share_list.html"
 
@@ -37,11 +35,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
     new_url, status = issue(request, form, "journal:share_view")
     if new_url:
         form = ShareLinkForm()
-    response = TemplateResponse(
-        request, page_or_partial(request, LIST_TEMPLATE, "panel"), _list_context(request, form, new_url), status=status
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return panel(request, LIST_TEMPLATE, _list_context(request, form, new_url), status=status)
 
 
 @login_required
@@ -50,8 +44,13 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, pk=pk, user=request.user)
     link.revoke()
     if request.htmx:
-        return TemplateResponse(request, f"{LIST_TEMPLATE}#panel", _list_context(request, ShareLinkForm()))
+        return panel(request, LIST_TEMPLATE, _list_context(request, ShareLinkForm()))
     return redirect("journal:share_list")
+
+
+def usable_links() -> QuerySet[ShareLink]:
+    """The links a token may open, with the owner's profile that their report pages need."""
+    return ShareLink.objects.usable().select_related("user__profile")
 
 
 def link_range(link: ShareLink, request: HttpRequest) -> DateRange:
@@ -76,10 +75,10 @@ def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse
 
 
 @require_GET
-@token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
+@token_view(usable_links)
 @_with_range
 def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
-    ShareLink.objects.filter(pk=link.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
+    link.record_open()
     context = report_context(link.user, date_range)
     context.update(
         {
@@ -93,14 +92,14 @@ def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> 
 
 
 @require_GET
-@token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
+@token_view(usable_links)
 @_with_range
 def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     return csv_response(link.user, date_range)
 
 
 @require_GET
-@token_view(lambda: ShareLink.objects.usable().select_related("user__profile"))
+@token_view(usable_links)
 @_with_range
 def share_pdf(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     return pdf_response(request, link.user, date_range)

@@ -154,7 +154,7 @@ def test_one_year_pdf_report_against_html(histories):
         return len(render_report_pdf(report_context(user, one_year), "a4"))
 
     def as_html() -> int:
-        return len(render_to_string("journal/report_pdf.html", {**report_context(user, one_year), "for_pdf": True}))
+        return len(render_to_string("journal/report_pdf.html", report_context(user, one_year)))
 
     size = as_pdf()
     as_html()
