@@ -258,6 +258,7 @@ def test_failed_imports_change_nothing(owner, owner_client):
         mutate(good, ["sessions", 3, "pain_before"], 11): "sessions[4].pain_before: must be between 0 and 10",
         mutate(good, ["sessions", 3, "releases", 0, "side"], "middle"): "sessions[4].releases[1].side",
         mutate(good, ["reminders", 0, "weekdays"], [9]): "reminders[1].weekdays",
+        mutate(good, ["reminders", 0, "weekdays"], [1.0]): "reminders[1].weekdays: expected day numbers",
         mutate(good, ["sessions", 0, "started_at"], "2026-03-01T12:00:00"): "needs its UTC offset",
         mutate(good, ["routines", 0, "steps", 0, "point"], "custom:99"): "does not define",
         mutate(good, ["profile", "time_zone"], "Mars/Olympus"): "unknown time zone",

@@ -646,7 +646,7 @@ class _Importer:
         }
         for where, item in c.objects(items, "reminders"):
             weekdays = c.list(item.get("weekdays"), f"{where}.weekdays")
-            if not weekdays or any(isinstance(d, bool) or d not in range(7) for d in weekdays):
+            if not weekdays or any(type(d) is not int or d not in range(7) for d in weekdays):
                 c.fail(f"{where}.weekdays", "expected day numbers 0 (Monday) to 6 (Sunday)")
             weekdays = sorted(set(weekdays))  # as ReminderForm.clean_weekdays stores them
             time_of_day = c.time(item, "time_of_day", where)
