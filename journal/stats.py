@@ -615,8 +615,8 @@ class Adherence:
     start: date | None
     end: date
     days: dict[date, int]  # local date -> completed sessions, in the range
-    current_streak: int
-    longest_streak: int
+    current_streak: int | None  # None when not asked for (with_streaks=False)
+    longest_streak: int | None
     weeks: list[tuple[date, int]]  # Monday of each week in the range -> sessions
 
     @property
@@ -704,11 +704,12 @@ def adherence(
     end: date | None = None,
     today: date | None = None,
     daily: list[DailyPain] | None = None,
+    with_streaks: bool = True,
 ) -> Adherence:
     """Completed sessions per local day. Streaks are over the whole history (the longest ever, the current one as
     of `today`), computed in the database; days and weeks are for [start, end]. Two queries (plus the profile when
-    `today` is not given), or one when `daily` passes the `daily_pain` rows of the range already fetched (each
-    carries its day's completed sessions)."""
+    `today` is not given), one less when `daily` passes the `daily_pain` rows of the range already fetched (each
+    carries its day's completed sessions), and one less without streaks (`with_streaks=False`: the report)."""
     today = today or user.profile.local_date()
     end = end or today
     if daily is not None:
@@ -720,7 +721,9 @@ def adherence(
         in_range = dict(
             in_range_sessions.order_by().values("local_date").annotate(n=Count("pk")).values_list("local_date", "n")
         )
-    if daily is not None and start is None and end >= today:
+    if not with_streaks:
+        current = longest = None
+    elif daily is not None and start is None and end >= today:
         current, longest = streaks(in_range, today)  # the days at hand are the whole history: no query
     else:
         current, longest = streaks_in_sql(user, today)

@@ -1,6 +1,7 @@
 """journal.stats: every figure against values worked out by hand on small fixtures."""
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -326,6 +327,19 @@ def test_change_from_the_trend_days_equals_its_own_queries(owner, django_assert_
     with django_assert_num_queries(1 if inside else 3):  # the red-flag check is always a query
         reused = stats.meaningful_change(owner, baseline, start=start, end=end, today=day(17), daily=days)
     assert reused == queried
+
+
+def test_adherence_without_streaks_reads_nothing_more(owner, django_assert_num_queries):
+    """The report shows no streaks, so it does not pay for the whole-history streak query."""
+    for n in (1, 2, 3, 5):
+        on(owner, n, pain_before=4)
+    trend = stats.pain_trend(owner, day(2), day(5), today=day(10))
+    with django_assert_num_queries(0):
+        result = stats.adherence(owner, day(2), day(5), today=day(10), daily=trend.days, with_streaks=False)
+    assert (result.current_streak, result.longest_streak) == (None, None)
+    assert result == replace(
+        stats.adherence(owner, day(2), day(5), today=day(10)), current_streak=None, longest_streak=None
+    )
 
 
 def test_adherence_per_month_lists_every_month_of_the_range(owner):

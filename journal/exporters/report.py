@@ -34,7 +34,7 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
 
     trend = stats.pain_trend(user, date_range.start, date_range.end, today=today)
     # The trend's days cover [start, end]: an open bound there is the first session or today here.
-    adherence = stats.adherence(user, start, end, today=today, daily=trend.days) if start else None
+    adherence = stats.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False) if start else None
     adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None
     # Closed at `end` (no session is later): SQLite's planner takes an open-ended date range for most of the table
     # and reads every release instead of the period's.
