@@ -217,6 +217,7 @@ def test_import_view_reports_what_was_added(owner, owner_client):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Import finished" in body and "4 sessions with 10 releases" in body and "1 custom point" in body
+    assert '<div class="alert alert-success" role="status" tabindex="-1" autofocus>' in body  # focus lands on it
     response = upload(owner_client, payload)
     assert "Nothing new" in response.content.decode()
 

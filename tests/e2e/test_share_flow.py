@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from journal.models import ShareLink
 from routines.models import Routine, RoutineStep
@@ -21,6 +22,7 @@ def test_make_copy_open_and_revoke_a_share_link(signed_in_page, owner, browser):
     page.get_by_label("Link works for").select_option("7")
     page.get_by_role("button", name="Make the link").click()
     url_box = page.get_by_label("New share link")
+    expect(url_box).to_be_focused()  # the address shown once is where focus lands, ready to copy
     url = url_box.input_value()
     assert re.search(r"/journal/s/[A-Za-z0-9_-]{43}/$", url)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
