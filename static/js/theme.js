@@ -1,6 +1,8 @@
 // Follows the system's light or dark setting (Bootstrap 5.3 colour modes). Loaded in <head> to avoid a flash.
 (function () {
   "use strict";
+  // Scripts run: the menu may collapse behind its toggle (without them, CSS keeps it open: see tenderspot.css).
+  document.documentElement.classList.remove("no-js");
   var query = window.matchMedia("(prefers-color-scheme: dark)");
   function apply() {
     document.documentElement.setAttribute("data-bs-theme", query.matches ? "dark" : "light");
