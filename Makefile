@@ -1,6 +1,8 @@
 # Tenderspot: `make run` serves the app, `make test` runs the whole suite. Both set everything up first.
 SHELL := /bin/bash
 PORT ?= 8000
+# 127.0.0.1: only this computer. HOST=0.0.0.0 (with DJANGO_ALLOWED_HOSTS) lets a phone on the same network in.
+HOST ?= 127.0.0.1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -29,7 +31,7 @@ migrate: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 
 run: migrate
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -29,3 +29,8 @@ def test_set_up_is_done_once():
     # Once set up, the install step is current: the next `make run` or `make test` goes straight to work.
     result = make("--question", ".venv/.installed")
     assert result.returncode == 0, "make would reinstall the dependencies although nothing changed"
+
+
+def test_run_listens_on_this_computer_unless_told_otherwise():
+    assert "runserver 127.0.0.1:8000" in make("-n", "run").stdout
+    assert "runserver 0.0.0.0:8080" in make("-n", "run", "HOST=0.0.0.0", "PORT=8080").stdout
