@@ -204,3 +204,20 @@ def test_hostile_routine_name_is_escaped_in_the_feed_and_page(owner, owner_clien
     cal = Calendar.from_ical(feed)
     assert len(cal.walk("VEVENT")) == 1  # the name could not start a second event
     assert str(cal.walk("VEVENT")[0]["SUMMARY"]).startswith("Tenderspot: <script>")
+
+
+def test_a_new_reminder_offers_a_one_tap_subscription(owner_client):
+    response = create(owner_client)
+    assert response.status_code == 201
+    feed = feed_url_of(response)
+    assert f'href="webcal://testserver{feed}"' in response.content.decode()
+
+
+def test_the_routine_list_has_no_blank_choice_and_starts_at_the_last_routine(owner, owner_client):
+    from tests.factories import make_log
+
+    routine = make_routine(owner=owner, steps=1, name="Evening glutes")
+    make_log(owner, days=2, routine=routine)
+    body = owner_client.get(LIST_URL).content.decode()
+    assert "Select an option" not in body and "---------" not in body
+    assert f'<option value="{routine.pk}" selected>' in body

@@ -61,8 +61,14 @@ class ReminderForm(forms.ModelForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["routine"].queryset = Routine.objects.for_user(user).active()
+        routines = Routine.objects.for_user(user).active()
+        self.fields["routine"].queryset = routines
         self.fields["routine"].required = True
+        # A reminder is always for a routine: no blank choice; the one last run comes first.
+        self.fields["routine"].empty_label = None
+        last = user.sessions.exclude(routine=None).order_by("-started_at").values_list("routine", flat=True).first()
+        if last is not None and routines.filter(pk=last).exists():
+            self.fields["routine"].initial = last
         self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
 
     def clean_weekdays(self):

@@ -15,7 +15,9 @@ TEMPLATE = "journal/reminder_list.html"
 
 def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = None) -> dict:
     reminders = Reminder.objects.filter(user=request.user).select_related("routine")
-    return {"form": form, "reminders": reminders, "new_url": new_url}
+    # webcal:// is the address calendar apps (iOS, macOS, Outlook, GNOME, Thunderbird) open as a subscription.
+    subscribe_url = "webcal://" + new_url.split("://", 1)[1] if new_url else None
+    return {"form": form, "reminders": reminders, "new_url": new_url, "subscribe_url": subscribe_url}
 
 
 @login_required
