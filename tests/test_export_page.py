@@ -68,3 +68,20 @@ def test_a_bad_date_is_tied_to_its_field(owner_client):
     assert 'id="id_start_error"' in body
     # The same wording as the session list's filter.
     assert DATE_ERRORS["invalid"] in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "part"),
+    [
+        ("", "all"),
+        ("?start=2026-01-01&end=2026-03-31", "2026-01-01_to_2026-03-31"),
+        ("?start=2026-01-01", "from_2026-01-01"),
+        ("?end=2026-03-31", "to_2026-03-31"),
+    ],
+)
+@pytest.mark.parametrize("name", ["export_csv", "export_json", "export_fhir", "export_pdf"])
+def test_file_names_name_the_dates_or_all(owner_client, name, query, part):
+    response = owner_client.get(reverse(f"journal:{name}") + query)
+    filename = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+    assert re.fullmatch(rf"tenderspot-[a-z]+_{re.escape(part)}(_[a-z0-9]+)?\.(csv|json|pdf)", filename), filename

@@ -30,7 +30,14 @@ class DateRange:
         return urlencode({name: day.isoformat() for name, day in (("start", self.start), ("end", self.end)) if day})
 
     def filename_part(self) -> str:
-        return f"{self.start or 'start'}_{self.end or 'end'}"
+        """The range in a file name: `all`, `2026-01-01_to_2026-03-31`, `from_2026-01-01` or `to_2026-03-31`."""
+        if self.start and self.end:
+            return f"{self.start.isoformat()}_to_{self.end.isoformat()}"
+        if self.start:
+            return f"from_{self.start.isoformat()}"
+        if self.end:
+            return f"to_{self.end.isoformat()}"
+        return "all"
 
 
 def require_order(
