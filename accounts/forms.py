@@ -1,25 +1,23 @@
-import zoneinfo
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 
 from accounts.models import Profile
+from accounts.timezones import region_of, zone_choices
 
 User = get_user_model()
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(required=False, help_text="Optional. Only used to reset a forgotten password.")
     time_zone = forms.ChoiceField(
-        choices=time_zone_choices,
+        choices=zone_choices,
         initial="UTC",
-        help_text="Your days, streaks and trends follow this time zone.",
+        help_text="Your days, streaks and trends follow this time zone. We start from your device's; change it "
+        "if it is wrong.",
+        # static/js/timezone.js selects the browser's zone and lists its region first.
+        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -40,7 +38,7 @@ class SignUpForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    time_zone = forms.ChoiceField()
 
     class Meta:
         model = Profile
@@ -53,6 +51,11 @@ class ProfileForm(forms.ModelForm):
             "default_hold_seconds": "The article suggests 30 to 60 seconds. Allowed: 10 to 180.",
             "lead_in_seconds": "Time to settle onto the ball before the countdown starts (0 to 30).",
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        zone = self.instance.time_zone
+        self.fields["time_zone"].choices = zone_choices(first_region=region_of(zone), keep=zone)
 
 
 class DeleteAccountForm(forms.Form):

@@ -28,13 +28,15 @@ def signup(request: HttpRequest) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     profile = request.user.profile
     form = ProfileForm(request.POST or None, instance=profile)
+    saved = False
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Settings saved.")
         if not request.htmx:
+            messages.success(request, "Settings saved.")
             return redirect("accounts:settings")
-        form = ProfileForm(instance=profile)
-    return render_form_page(request, "accounts/settings.html", "form", {"form": form})
+        # htmx swaps the form in place: the confirmation goes with it, not into the next page's messages.
+        form, saved = ProfileForm(instance=profile), True
+    return render_form_page(request, "accounts/settings.html", "form", {"form": form, "saved": saved})
 
 
 @login_required

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 URL = "/accounts/settings/"
@@ -53,3 +55,42 @@ def test_htmx_gets_the_form_partial(owner_client, htmx_headers):
 @pytest.mark.django_db
 def test_wrong_method(owner_client):
     assert owner_client.delete(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_htmx_save_confirms_in_place_and_leaves_nothing_for_the_next_page(owner_client, htmx_headers):
+    response = owner_client.post(
+        URL, {"time_zone": "UTC", "default_hold_seconds": 40, "lead_in_seconds": 5}, headers=htmx_headers
+    )
+    assert 'role="status"' in response.content.decode() and "Settings saved." in response.content.decode()
+    assert "Settings saved." not in owner_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_plain_save_confirms_on_the_settings_page(owner_client):
+    response = owner_client.post(
+        URL, {"time_zone": "UTC", "default_hold_seconds": 40, "lead_in_seconds": 5}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == URL and "Settings saved." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_zone_list_holds_real_current_zones_with_the_users_region_first(owner, owner_client):
+    owner.profile.time_zone = "Europe/Berlin"
+    owner.profile.save()
+    body = owner_client.get(URL).content.decode()
+    for stale in ("Factory", "localtime", "posixrules", "US/Eastern", "GB", "EST5EDT", "Etc/GMT+5"):
+        assert f'value="{stale}"' not in body
+    groups = re.findall(r'<optgroup label="([^"]+)"', body)
+    assert groups[0] == "Europe" and {"America", "Asia", "Africa", "Australia"} <= set(groups)
+    assert '<option value="Europe/Berlin" selected>Berlin</option>' in body
+
+
+@pytest.mark.django_db
+def test_an_older_zone_name_in_a_profile_is_kept_when_saving(owner, owner_client):
+    owner.profile.time_zone = "US/Eastern"  # a link zoneinfo still knows, left out of the list
+    owner.profile.save()
+    body = owner_client.get(URL).content.decode()
+    assert '<option value="US/Eastern" selected>' in body
+    response = owner_client.post(URL, {"time_zone": "US/Eastern", "default_hold_seconds": 40, "lead_in_seconds": 5})
+    assert response.status_code == 302
