@@ -48,7 +48,8 @@ class ProfileForm(forms.ModelForm):
             "lead_in_seconds": "Lead-in before each hold (seconds)",
         }
         help_texts = {
-            "default_hold_seconds": "The article suggests 30 to 60 seconds. Allowed: 10 to 180.",
+            "default_hold_seconds": "Used for new steps and for routines you copy from the built-in ones. The "
+            "article suggests 30 to 60 seconds. Allowed: 10 to 180.",
             "lead_in_seconds": "Time to settle onto the ball before the countdown starts (0 to 30).",
         }
 

@@ -98,11 +98,7 @@ class StepForm(forms.Form):
             "invalid_choice": "Choose left, right or both.",
         },
     )
-    hold_seconds = forms.IntegerField(
-        label="Hold (seconds)",
-        required=False,
-        help_text=f"{ARTICLE_HOLD_HELP} Leave blank to use the point's own hold.",
-    )
+    hold_seconds = forms.IntegerField(label="Hold (seconds)", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,19 +107,48 @@ class StepForm(forms.Form):
             .select_related("area")
             .order_by(F("owner").asc(nulls_first=True), "area__order", "order", "name")
         )
-        limit_hold(self.fields["hold_seconds"])
+        self.default_hold = user.profile.default_hold_seconds
+        hold = self.fields["hold_seconds"]
+        limit_hold(hold)
+        hold.initial = self.default_hold
+        hold.help_text = f"{ARTICLE_HOLD_HELP} Left blank, your default hold from Settings ({self.default_hold} s)."
 
     def clean(self):
         data = super().clean()
-        point = data.get("point")
-        if point is not None and data.get("hold_seconds") is None and "hold_seconds" not in self.errors:
-            data["hold_seconds"] = point.default_hold_seconds
+        if data.get("hold_seconds") is None and "hold_seconds" not in self.errors:
+            data["hold_seconds"] = self.default_hold
         return data
 
     @property
     def sides(self) -> list[str]:
         side = self.cleaned_data["side"]
         return [Side.LEFT.value, Side.RIGHT.value] if side == BOTH else [side]
+
+
+class StepChangeForm(forms.Form):
+    """Changes one step's side and hold in place."""
+
+    side = forms.ChoiceField(
+        choices=Side.choices,
+        error_messages={"required": "Choose left or right.", "invalid_choice": "Choose left or right."},
+    )
+    hold_seconds = forms.IntegerField(label="Hold (seconds)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_hold(self.fields["hold_seconds"])
+        self.fields["hold_seconds"].error_messages["required"] = hold_error_messages()["min_value"]
+
+
+class StepRestoreForm(StepChangeForm):
+    """Puts a removed step back ("Undo"): the point (one the user may see), side, hold and position it had."""
+
+    point = forms.ModelChoiceField(queryset=Point.objects.none())
+    position = forms.IntegerField(min_value=1, max_value=10_000)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = Point.objects.visible_to(user)
 
 
 class CustomPointForm(forms.ModelForm):

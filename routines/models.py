@@ -283,6 +283,31 @@ class Routine(OwnedByUser, models.Model):
             Routine.objects.filter(pk=self.pk).update(updated_at=timezone.now())
         return gone
 
+    def change_step(self, step_id: int, side: str, hold_seconds: int) -> "RoutineStep | None":
+        """Sets a step's side and hold in place; None when the step is not (any longer) in this routine."""
+        with transaction.atomic():
+            step = next((s for s in self._lock() if s.pk == step_id), None)
+            if step is None:
+                return None
+            step.side, step.hold_seconds = side, hold_seconds
+            step.save(update_fields=["side", "hold_seconds"])
+            Routine.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        return step
+
+    def insert_step(self, position: int, point: "Point", side: str, hold_seconds: int) -> "RoutineStep":
+        """Puts a step back at `position` (clamped to 1..n+1), moving later steps down: undoes a removal."""
+        with transaction.atomic():
+            steps = self._lock()
+            index = min(max(position, 1), len(steps) + 1) - 1
+            # Park the new row past every position, then let _write_order number the whole list 1..n+1.
+            step = RoutineStep.objects.create(
+                routine=self, position=len(steps) + 1 + _PARK_OFFSET, point=point, side=side, hold_seconds=hold_seconds
+            )
+            steps.insert(index, step)
+            self._write_order(steps)
+            Routine.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+        return step
+
     def move_step(self, step_id: int, offset: int) -> "RoutineStep | None":
         """Moves a step up (offset -1) or down (+1); a move past either end leaves it where it is."""
         with transaction.atomic():
@@ -303,8 +328,10 @@ class Routine(OwnedByUser, models.Model):
 
     def copy_for(self, user) -> "Routine":
         """A copy owned by `user`, with the same steps, remembering where it came from. A built-in routine's copy
-        is "My …", a user's own routine's "Copy of …"."""
+        is "My …" and holds each step for the user's default hold (their setting); a user's own routine's copy is
+        "Copy of …" with its holds unchanged."""
         name = f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
+        default_hold = None if self.owner_id else user.profile.default_hold_seconds
         with transaction.atomic():
             copy = Routine.objects.create(
                 owner=user,
@@ -314,7 +341,11 @@ class Routine(OwnedByUser, models.Model):
             )
             RoutineStep.objects.bulk_create(
                 RoutineStep(
-                    routine=copy, position=s.position, point_id=s.point_id, side=s.side, hold_seconds=s.hold_seconds
+                    routine=copy,
+                    position=s.position,
+                    point_id=s.point_id,
+                    side=s.side,
+                    hold_seconds=default_hold or s.hold_seconds,
                 )
                 for s in self.steps.order_by("position")
             )

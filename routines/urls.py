@@ -24,4 +24,6 @@ urlpatterns = [
     path("<int:pk>/steps/add/", views.step_add, name="step_add"),
     path("<int:pk>/steps/<int:step_pk>/remove/", views.step_remove, name="step_remove"),
     path("<int:pk>/steps/<int:step_pk>/move/", views.step_move, name="step_move"),
+    path("<int:pk>/steps/<int:step_pk>/change/", views.step_change, name="step_change"),
+    path("<int:pk>/steps/restore/", views.step_restore, name="step_restore"),
 ]

@@ -18,13 +18,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import safety_acknowledged
 from config.rendering import page_or_partial, render_form_page
-from routines.forms import CustomPointForm, RoutineForm, StepForm, hold_warning
+from routines.forms import (
+    CustomPointForm,
+    RoutineForm,
+    StepChangeForm,
+    StepForm,
+    StepRestoreForm,
+    hold_warning,
+    min_hold_seconds,
+)
 from routines.models import (
     ARTICLE_HOLD_RANGE,
+    HOLD_MAX_SECONDS,
     STEP_CHANGEOVER_SECONDS,
     Area,
     Point,
     Routine,
+    RoutineStep,
     Side,
 )
 
@@ -162,6 +172,23 @@ def routine_create(request: HttpRequest) -> HttpResponse:
     return render_form_page(request, "routines/routine_form.html", "form", {"form": form, "routine": None})
 
 
+# A plain (no-JavaScript) removal redirects to the routine, which then offers to undo it: the removed step waits
+# here, in the user's session, until that page is shown.
+UNDO_KEY = "routine-step-undo"
+
+
+def _undo_payload(routine: Routine, step: RoutineStep) -> dict[str, Any]:
+    """What the "Undo" form posts back to step_restore to put a removed step where it was."""
+    return {
+        "routine": routine.pk,
+        "point": step.point_id,
+        "side": step.side,
+        "hold_seconds": step.hold_seconds,
+        "position": step.position,
+        "label": step.label,
+    }
+
+
 def _detail_context(
     request: HttpRequest, routine: Routine, form: StepForm | None = None, announce: str = "", level: str = "info"
 ) -> dict[str, Any]:
@@ -179,6 +206,8 @@ def _detail_context(
         "form": form,
         "announce": announce,
         "level": level,
+        "side_choices": Side.choices,
+        "hold_limits": (min_hold_seconds(), HOLD_MAX_SECONDS),
     }
 
 
@@ -186,7 +215,11 @@ def _detail_context(
 @require_GET
 def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
-    return TemplateResponse(request, page_or_partial(request, DETAIL, "builder"), _detail_context(request, routine))
+    context = _detail_context(request, routine)
+    undo = request.session.get(UNDO_KEY)
+    if undo and undo.get("routine") == routine.pk:
+        context["undo"] = request.session.pop(UNDO_KEY)
+    return TemplateResponse(request, page_or_partial(request, DETAIL, "builder"), context)
 
 
 def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -213,15 +246,17 @@ def _builder_response(
     level: str = "info",
     focus_position: int | None = None,
     focus_step: tuple[int, str] | None = None,
+    undo: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """HTMX: the builder partial with an announcement; plain POST: a message and a redirect to the routine.
 
-    Keyboard users keep their place (htmx honours `autofocus` in swapped content): focus_step (step pk, "up" or
-    "down") focuses the button just used on a moved step; focus_position, after a removal, the remove button of
-    the step now at (or, past the end, just before) that position.
+    Keyboard users keep their place (htmx honours `autofocus` in swapped content): focus_step (step pk, and "up",
+    "down" or "change") focuses that control of a step; focus_position, after a removal, the remove button of the
+    step now at (or, past the end, just before) that position. `undo` (a removed step) shows an "Undo" form.
     """
     if request.htmx:
         context = _detail_context(request, routine, announce=announce, level=level)
+        context["undo"] = undo
         if focus_step is not None:
             context["focus_step_pk"], context["focus_control"] = focus_step
         elif focus_position is not None and context["steps"]:
@@ -229,6 +264,8 @@ def _builder_response(
             context["focus_control"] = "remove"
         return TemplateResponse(request, f"{DETAIL}#builder", context)
     messages.add_message(request, messages.WARNING if level == "warning" else messages.INFO, announce)
+    if undo is not None:
+        request.session[UNDO_KEY] = undo
     return redirect("routines:routine_detail", pk=routine.pk)
 
 
@@ -313,7 +350,43 @@ def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRes
         routine,
         f"Removed step {step.position}: {step.label}.",
         focus_position=step.position,
+        undo=_undo_payload(routine, step),
     )
+
+
+@login_required
+@require_POST
+@editable_routine
+def step_restore(request: HttpRequest, routine: Routine) -> HttpResponse:
+    """Undo for a removal: the step goes back to the position it had (or the end, if the routine got shorter)."""
+    form = StepRestoreForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _builder_response(request, routine, "The step could not be put back. Add it again below.", "danger")
+    data = form.cleaned_data
+    step = routine.insert_step(data["position"], data["point"], data["side"], data["hold_seconds"])
+    return _builder_response(
+        request, routine, f"Put back {step.label} as step {step.position}.", focus_step=(step.pk, "change")
+    )
+
+
+@login_required
+@require_POST
+@editable_routine
+def step_change(request: HttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
+    """Changes a step's side and hold in place."""
+    form = StepChangeForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(error for field_errors in form.errors.values() for error in field_errors)
+        return _builder_response(request, routine, f"The step was not changed. {errors}", "danger")
+    step = routine.change_step(step_pk, form.cleaned_data["side"], form.cleaned_data["hold_seconds"])
+    if step is None:
+        return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
+    warning = hold_warning(step.hold_seconds)
+    announce = f"Step {step.position} is now {step.label}, {step.hold_seconds} seconds." + (
+        f" {warning}" if warning else ""
+    )
+    level = "warning" if warning else "info"
+    return _builder_response(request, routine, announce, level, focus_step=(step.pk, "change"))
 
 
 @login_required

@@ -1,5 +1,7 @@
 """The routine builder: add, remove and move steps; bad input; HTMX partials; positions always 1..n."""
 
+import re
+
 import pytest
 from django.db import IntegrityError
 from hypothesis import HealthCheck, given, settings
@@ -56,9 +58,11 @@ def test_both_sides_adds_two_steps_left_then_right(owner_client, routine):
 
 
 @pytest.mark.django_db
-def test_blank_hold_uses_the_points_own(owner_client, routine):
+def test_blank_hold_uses_the_default_hold_setting(owner, owner_client, routine):
+    owner.profile.default_hold_seconds = 35
+    owner.profile.save()
     owner_client.post(add_url(routine), {"point": top().pk, "side": "left", "hold_seconds": ""})
-    assert routine.steps.get(position=4).hold_seconds == top().default_hold_seconds == 60
+    assert routine.steps.get(position=4).hold_seconds == 35 != top().default_hold_seconds
 
 
 @pytest.mark.django_db
@@ -310,3 +314,98 @@ def test_htmx_remove_moves_focus_to_the_step_that_took_its_place(owner_client, r
     assert f'id="step-{first.pk}-remove" class="btn btn-outline-danger" autofocus' in body, "past the end: previous"
     plain = owner_client.get(f"/routines/{routine.pk}/").content.decode()
     assert "autofocus" not in plain
+
+
+# The default hold, changes in place, undo -------------------------------------------------------------------------
+
+
+def change_url(routine: Routine, step: RoutineStep | int) -> str:
+    return f"/routines/{routine.pk}/steps/{getattr(step, 'pk', step)}/change/"
+
+
+RESTORE = "/routines/{}/steps/restore/"
+
+
+@pytest.mark.django_db
+def test_the_add_form_starts_at_the_default_hold_setting(owner, owner_client, routine):
+    owner.profile.default_hold_seconds = 35
+    owner.profile.save()
+    body = owner_client.get(f"/routines/{routine.pk}/").content.decode()
+    assert 'name="hold_seconds" value="35"' in body and "your default hold from Settings (35 s)" in body
+
+
+@pytest.mark.django_db
+def test_a_copied_built_in_routine_uses_the_default_hold_setting(ready, owner_client):
+    ready.profile.default_hold_seconds = 30
+    ready.profile.save()
+    builtin = Routine.objects.builtin().get(slug="glutes-only")
+    assert set(builtin.steps.values_list("hold_seconds", flat=True)) != {30}
+    owner_client.post(f"/routines/{builtin.pk}/copy/")
+    copy = Routine.objects.get(owner=ready, copied_from=builtin)
+    assert set(copy.steps.values_list("hold_seconds", flat=True)) == {30}
+    # a copy of one's own routine keeps its holds
+    owner_client.post(f"/routines/{copy.pk}/copy/")
+    assert set(Routine.objects.get(copied_from=copy).steps.values_list("hold_seconds", flat=True)) == {30}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["plain", "htmx"])
+def test_a_steps_side_and_hold_change_in_place(owner_client, routine, headers):
+    step = routine.steps.get(position=2)
+    response = owner_client.post(change_url(routine, step), {"side": "right", "hold_seconds": "50"}, headers=headers)
+    assert response.status_code == (200 if headers else 302)
+    step.refresh_from_db()
+    assert (step.position, step.side, step.hold_seconds) == (2, "right", 50)
+    if headers:
+        body = response.content.decode()
+        assert body.lstrip().startswith('<section id="routine-builder"') and "is now" in body
+        assert f'id="step-{step.pk}-change" autofocus' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [{"side": "both", "hold_seconds": "40"}, {"side": "left", "hold_seconds": "0"}, {"side": "left"}, {}],
+)
+def test_a_bad_change_is_refused_and_changes_nothing(owner_client, routine, data):
+    step = routine.steps.get(position=1)
+    before = (step.side, step.hold_seconds)
+    response = owner_client.post(change_url(routine, step), data, headers={"HX-Request": "true"})
+    assert "The step was not changed." in response.content.decode()
+    step.refresh_from_db()
+    assert (step.side, step.hold_seconds) == before
+
+
+@pytest.mark.django_db
+def test_a_removed_step_can_be_put_back_where_it_was(owner_client, routine, htmx_headers):
+    before = order(routine)
+    holds = list(routine.steps.order_by("position").values_list("hold_seconds", flat=True))
+    response = owner_client.post(remove_url(routine, routine.steps.get(position=2)), headers=htmx_headers)
+    body = response.content.decode()
+    assert "Undo" in body
+    fields = dict(re.findall(r'<input type="hidden" name="(point|side|hold_seconds|position)" value="([^"]*)"', body))
+    owner_client.post(RESTORE.format(routine.pk), fields, headers=htmx_headers)
+    assert order(routine) == before
+    assert list(routine.steps.order_by("position").values_list("hold_seconds", flat=True)) == holds
+
+
+@pytest.mark.django_db
+def test_undo_works_without_javascript(owner_client, routine):
+    before = order(routine)
+    response = owner_client.post(remove_url(routine, routine.steps.get(position=1)), follow=True)
+    body = response.content.decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(point|side|hold_seconds|position)" value="([^"]*)"', body))
+    assert fields["position"] == "1"
+    owner_client.post(RESTORE.format(routine.pk), fields)
+    assert order(routine) == before
+    # the offer is shown once
+    assert "Undo" not in owner_client.get(f"/routines/{routine.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_undo_cannot_bring_in_another_users_point(owner_client, other_user, routine):
+    foreign = make_point(owner=other_user)
+    response = owner_client.post(
+        RESTORE.format(routine.pk), {"point": foreign.pk, "side": "left", "hold_seconds": 40, "position": 1}
+    )
+    assert response.status_code == 302 and routine.steps.count() == 3

@@ -210,9 +210,11 @@ def test_copy_a_builtin(owner_client, ready):
     copy = Routine.objects.get(owner=ready)
     assert response.status_code == 302 and response["Location"] == f"/routines/{copy.pk}/"
     assert copy.name == "My whole routine, both sides" and copy.copied_from == source
-    assert [(s.point_id, s.side, s.hold_seconds) for s in copy.steps.order_by("position")] == [
-        (s.point_id, s.side, s.hold_seconds) for s in source.steps.order_by("position")
+    assert [(s.point_id, s.side) for s in copy.steps.order_by("position")] == [
+        (s.point_id, s.side) for s in source.steps.order_by("position")
     ]
+    # each step holds for the user's default hold (the "Default hold" setting), not the built-in's own holds
+    assert {s.hold_seconds for s in copy.steps.all()} == {ready.profile.default_hold_seconds}
     assert positions(copy) == list(range(1, 15))
     assert source.steps.count() == 14
 

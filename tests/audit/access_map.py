@@ -229,6 +229,8 @@ ROUTES: dict[str, Route] = {
     "routines:step_add": Route(OWNER, methods=("POST",), kwargs=_own_routine),
     "routines:step_remove": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
     "routines:step_move": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
+    "routines:step_change": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
+    "routines:step_restore": Route(OWNER, methods=("POST",), kwargs=_own_routine),
     # journal: the runner
     "journal:session_start": Route(
         OWNER, methods=("POST",), kwargs=_own_routine_start, note="built-in routines may be started by anyone"

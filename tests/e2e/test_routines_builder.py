@@ -84,7 +84,7 @@ def test_reorder_steps_from_the_keyboard(signed_in_page, owner):
     assert focused(page)["id"] == f"step-{second.pk}-remove", "focus goes to the step that took its place"
     page.locator("#id_point").select_option(label="Glutes: Glute, outer side")
     page.get_by_label("Both (adds two steps: left, then right)").check()
-    page.get_by_label("Hold (seconds)").fill("90")
+    page.locator("#step-form").get_by_label("Hold (seconds)").fill("90")
     page.get_by_role("button", name="Add the step").click()
     page.get_by_text("outside the 30-60 seconds the article suggests").wait_for()
     steps = list(routine.steps.order_by("position").values_list("position", "side", "hold_seconds"))
@@ -136,4 +136,31 @@ def test_catalogue_and_routine_list_links_are_44_px_tall(signed_in_page, owner):
     page.goto("/routines/")
     count, short = short_links(page, ".list-group-item a[href^='/routines/']")
     assert count == Routine.objects.for_user(owner).count() and short == []
+    assert page.console_errors == []
+
+
+def test_change_a_step_in_place_then_remove_it_and_undo(signed_in_page, owner):
+    page = signed_in_page
+    owner.profile.acknowledge_safety()
+    routine = make_routine(owner=owner, steps=2, name="Tweak me")
+    first = routine.steps.get(position=1)
+    page.goto(f"/routines/{routine.pk}/")
+    page.locator(f"#step-{first.pk}-change").click()
+    page.get_by_label("Side of step 1").select_option("right")
+    page.get_by_label("Hold (seconds) of step 1").fill("50")
+    with htmx_settled(page):
+        page.locator(f"#step-{first.pk}").get_by_role("button", name="Save").click()
+    page.get_by_text("Step 1 is now Right").wait_for()
+    first.refresh_from_db()
+    assert (first.side, first.hold_seconds) == ("right", 50)
+    assert focused(page)["id"] == f"step-{first.pk}-change"
+
+    with htmx_settled(page):
+        page.locator(f"#step-{first.pk}-remove").click()
+    assert routine.steps.count() == 1
+    with htmx_settled(page):
+        page.get_by_role("button", name="Undo").click()
+    page.get_by_text("Put back").wait_for()
+    steps = list(routine.steps.order_by("position").values_list("point_id", "side", "hold_seconds"))
+    assert len(steps) == 2 and steps[0] == (first.point_id, "right", 50)
     assert page.console_errors == []
