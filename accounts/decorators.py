@@ -12,8 +12,9 @@ from config.rendering import go_to
 def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed-in users must have acknowledged the safety notice once before starting anything.
 
-    A request from a user who has not is sent to the notice, which returns them to `next` afterwards: the page
-    they came from for a POST (the POST itself is not replayed), the page they asked for otherwise.
+    A request from a user who has not is sent to the notice. A GET returns to the page asked for (`next`); a POST
+    (start a session, copy a routine) goes ahead once the notice is acknowledged (`then`, replayed by a 307 to this
+    view, which needs nothing but its URL), or else returns to the page it came from (`next`).
     """
 
     @login_required
@@ -21,10 +22,16 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.profile.has_acknowledged_safety:
             return view(request, *args, **kwargs)
-        back = request.get_full_path() if request.method == "GET" else request.headers.get("Referer", "")
+        if request.method == "GET":
+            query = {"next": request.get_full_path()}
+        else:
+            query = {"next": request.headers.get("Referer", ""), "then": request.path}
         url = reverse("safety")
-        if back:
-            url += "?" + urlencode({"next": back})
+        query = {key: value for key, value in query.items() if value}
+        if query:
+            url += "?" + urlencode(query)
         return go_to(request, url)
 
+    # config.views.safety replays a POST only to a view marked so (never to an arbitrary address from the query).
+    wrapper.continues_after_safety_notice = True  # type: ignore[attr-defined]
     return wrapper

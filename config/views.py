@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,17 +23,37 @@ def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
     return fallback
 
 
+def _safe_then(request: HttpRequest) -> str:
+    """The action to carry out once the notice is acknowledged: a path on this site whose view is behind the
+    safety gate (accounts.decorators.safety_acknowledged), else ""."""
+    path = request.POST.get("then") or request.GET.get("then") or ""
+    if not path.startswith("/") or path.startswith("//") or "?" in path:
+        return ""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return ""
+    return path if getattr(match.func, "continues_after_safety_notice", False) else ""
+
+
 @require_http_methods(["GET", "POST"])
 def safety(request: HttpRequest) -> HttpResponse:
     """The safety notice, readable by anyone; a signed-in user acknowledges it once before starting anything."""
     if request.method == "POST":
         return acknowledge_safety(request)
-    return TemplateResponse(request, "safety.html", {"next": _safe_next(request, "")})
+    return TemplateResponse(request, "safety.html", {"next": _safe_next(request, ""), "then": _safe_then(request)})
 
 
 @login_required
 def acknowledge_safety(request: HttpRequest) -> HttpResponse:
+    """Records the acknowledgement, then carries out what the person had asked for: a POST that the gate held back
+    is replayed (307 keeps the method and this form's CSRF token), a page asked for is shown."""
     request.user.profile.acknowledge_safety()
+    then = _safe_then(request)
+    if then:
+        response = HttpResponse(status=307)
+        response["Location"] = then
+        return response
     return redirect(_safe_next(request))
 
 
