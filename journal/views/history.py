@@ -26,19 +26,16 @@ DETAIL = "journal/session_detail.html"
 def session_list(request: HttpRequest) -> HttpResponse:
     """Sessions newest first, 25 a page, filtered by local date range and routine (a GET form)."""
     form = SessionFilterForm(request.user, request.GET or None)
-    held_releases = (
-        Release.objects.done()
-        .filter(session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+
+    def count(releases):
+        counted = releases.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk"))
+        return Coalesce(Subquery(counted.values("n")), 0)
+
     sessions = (
         Session.objects.for_user(request.user)
         .defer("plan", "notes")
-        # A correlated count, not a GROUP BY over every session: the (user, -started_at) index drives the page.
-        .annotate(release_count=Coalesce(Subquery(held_releases), 0))
+        # Correlated counts, not a GROUP BY over every session: the (user, -started_at) index drives the page.
+        .annotate(held_count=count(Release.objects.done()), skipped_count=count(Release.objects.filter(skipped=True)))
         .order_by("-started_at", "-pk")
     )
     filtered = False
@@ -58,7 +55,15 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
 
 
 def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
-    return {"session": session, "releases": list(session.releases.select_related("point")), **extra}
+    releases = list(session.releases.select_related("point"))
+    skipped_count = sum(release.skipped for release in releases)
+    return {
+        "session": session,
+        "releases": releases,
+        "held_count": len(releases) - skipped_count,
+        "skipped_count": skipped_count,
+        **extra,
+    }
 
 
 @login_required
