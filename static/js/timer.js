@@ -4,6 +4,8 @@
  * Start hold -> the server records the start -> lead-in -> countdown (pause/resume, Done ends early) -> end cue
  * (tone, vibration, visual change) -> the log form shows with the held seconds filled in. htmx posts the form; if
  * the request fails, the form stays as entered with a "Try again" button (static/js/retry.js).
+ * The phases and their timing are the pure state machine in static/js/timer-state.js (loaded first); this file is
+ * the DOM around it: buttons, keys, announcements, the tone, the wake lock.
  */
 (function () {
   "use strict";
@@ -16,12 +18,7 @@
     return input ? input.value : "";
   }
 
-  function formatSeconds(total) {
-    var s = Math.max(0, Math.ceil(total));
-    var m = Math.floor(s / 60);
-    var r = s % 60;
-    return m > 0 ? m + ":" + (r < 10 ? "0" : "") + r : String(s);
-  }
+  var T = window.TimerState; // the pure state machine: static/js/timer-state.js
 
   function Timer(el) {
     this.el = el;
@@ -37,21 +34,18 @@
     this.buttons = {};
     var self = this;
     el.querySelectorAll("[data-action]").forEach(function (b) { self.buttons[b.dataset.action] = b; });
-    this.phase = "idle"; // idle | lead | hold | paused | ended
-    this.elapsed = 0;    // seconds of the current phase already run (lead-in or hold)
-    this.held = 0;       // seconds held, kept when the hold ends early
-    this.since = null;   // performance.now() when the running phase last resumed
+    this.state = T.create(this.hold, this.leadIn);
     this.interval = null;
     this.wakeLock = null;
-    this.announcedLast10 = false;
-    this.audio = null;
   }
+
+  Object.defineProperty(Timer.prototype, "phase", { get: function () { return this.state.phase; } });
 
   Timer.prototype.init = function () {
     var self = this;
     if (this.el.dataset.logOpen === "1") {
       // The server sent the form back (a correction is needed): the form is what matters, not the timer.
-      this.phase = "ended";
+      this.state = T.done(T.start(this.state, 0).state, 0).state;
       this.showLog(null);
       return;
     }
@@ -60,12 +54,12 @@
       this.form.hidden = true;
     }
     this.buttons.start.addEventListener("click", function () { self.start(); });
-    this.buttons.pause.addEventListener("click", function () { self.pause(); });
-    this.buttons.resume.addEventListener("click", function () { self.resume(); });
-    this.buttons.done.addEventListener("click", function () { self.finish(true); });
+    this.buttons.pause.addEventListener("click", function () { self.act(T.pause); });
+    this.buttons.resume.addEventListener("click", function () { self.act(T.resume); });
+    this.buttons.done.addEventListener("click", function () { self.act(T.done); });
     this.buttons["log-now"].addEventListener("click", function () {
       self.stopTicking();
-      self.phase = "ended";
+      self.state = T.done(T.start(self.state, 0).state, 0).state;
       self.el.hidden = true;
       self.showLog(null);
     });
@@ -79,8 +73,38 @@
     window.setTimeout(function () { live.textContent = text; }, 50);
   };
 
-  Timer.prototype.runningSeconds = function () {
-    return this.elapsed + (this.since === null ? 0 : (performance.now() - this.since) / 1000);
+  /** Applies one state-machine step at the current time, then acts on what it caused. */
+  Timer.prototype.act = function (step) {
+    var out = step(this.state, performance.now());
+    this.state = out.state;
+    for (var i = 0; i < out.events.length; i++) { this.on(out.events[i]); }
+    this.render();
+  };
+
+  Timer.prototype.on = function (event) {
+    var state = this.state;
+    if (event === "lead") {
+      this.announce("Get into position. The hold starts in " + state.leadIn + " seconds.");
+    } else if (event === "hold") {
+      this.announce("Hold started: " + state.hold + " seconds.");
+    } else if (event === "last10") {
+      this.announce("10 seconds left.");
+    } else if (event === "paused") {
+      this.stopTicking();
+      this.announce("Paused.");
+    } else if (event === "resumed") {
+      this.keepAwake();
+      this.tickEvery();
+      this.announce("Resumed.");
+    } else if (event === "ended") {
+      this.stopTicking();
+      this.el.classList.remove("is-running");
+      this.el.classList.add("is-ended");
+      if (!reducedMotion) { this.el.classList.add("is-flash"); }
+      if (!state.early) { this.cue(); }
+      this.announce(state.early ? "Hold ended after " + state.held + " seconds. Log how it went." : "Hold done. Log how it went.");
+      this.showLog(state.held);
+    }
   };
 
   Timer.prototype.recordStart = function () {
@@ -95,38 +119,22 @@
   };
 
   Timer.prototype.start = function () {
-    if (this.phase !== "idle") { return; }
-    this.unlockAudio();
+    if (this.state.phase !== "idle") { return; }
+    unlockAudio(this.sound);
     this.recordStart();
     this.el.classList.add("is-running");
-    this.elapsed = 0;
-    this.since = performance.now();
-    if (this.leadIn > 0) {
-      this.phase = "lead";
-      this.announce("Get into position. The hold starts in " + this.leadIn + " seconds.");
-    } else {
-      this.beginHold();
-    }
     this.keepAwake();
     this.tickEvery();
-    this.render();
+    this.act(T.start);
     // Keep keyboard focus on the timer (the Start button is now hidden) so Space and Enter work as described.
     this.el.setAttribute("tabindex", "-1");
     this.el.focus({ preventScroll: true });
   };
 
-  Timer.prototype.beginHold = function () {
-    this.phase = "hold";
-    this.elapsed = 0;
-    this.since = performance.now();
-    this.announcedLast10 = this.hold <= 10;
-    this.announce("Hold started: " + this.hold + " seconds.");
-  };
-
   Timer.prototype.tickEvery = function () {
     var self = this;
     window.clearInterval(this.interval);
-    this.interval = window.setInterval(function () { self.tick(); }, TICK_MS);
+    this.interval = window.setInterval(function () { self.act(T.tick); }, TICK_MS);
   };
 
   Timer.prototype.stopTicking = function () {
@@ -135,90 +143,18 @@
     this.releaseWake();
   };
 
-  Timer.prototype.tick = function () {
-    var run = this.runningSeconds();
-    if (this.phase === "lead" && run >= this.leadIn) {
-      this.beginHold();
-    } else if (this.phase === "hold") {
-      var left = this.hold - run;
-      if (!this.announcedLast10 && left <= 10) {
-        this.announcedLast10 = true;
-        this.announce("10 seconds left.");
-      }
-      if (left <= 0) {
-        this.finish(false);
-        return;
-      }
-    }
-    this.render();
-  };
-
-  Timer.prototype.pause = function () {
-    if (this.phase !== "lead" && this.phase !== "hold") { return; }
-    this.elapsed = this.runningSeconds();
-    this.since = null;
-    this.pausedFrom = this.phase;
-    this.phase = "paused";
-    this.stopTicking();
-    this.announce("Paused.");
-    this.render();
-  };
-
-  Timer.prototype.resume = function () {
-    if (this.phase !== "paused") { return; }
-    this.phase = this.pausedFrom;
-    this.since = performance.now();
-    this.keepAwake();
-    this.tickEvery();
-    this.announce("Resumed.");
-    this.render();
-  };
-
-  Timer.prototype.finish = function (early) {
-    if (this.phase === "idle" || this.phase === "ended") { return; }
-    var wasHolding = this.phase === "hold" || (this.phase === "paused" && this.pausedFrom === "hold");
-    var run = this.runningSeconds();
-    this.held = wasHolding ? Math.min(this.hold, Math.round(run)) : 0;
-    this.phase = "ended";
-    this.since = null;
-    this.stopTicking();
-    this.el.classList.remove("is-running");
-    this.el.classList.add("is-ended");
-    if (!reducedMotion) { this.el.classList.add("is-flash"); }
-    if (!early) { this.cue(); }
-    this.announce(early ? "Hold ended after " + this.held + " seconds. Log how it went." : "Hold done. Log how it went.");
-    this.render();
-    this.showLog(this.held);
-  };
-
   Timer.prototype.render = function () {
+    var v = T.view(this.state, performance.now());
     var b = this.buttons;
-    var phase = this.phase;
-    var shown;
-    if (phase === "lead" || (phase === "paused" && this.pausedFrom === "lead")) {
-      shown = this.leadIn - this.runningSeconds();
-      this.phaseText.textContent = phase === "paused" ? "Paused (getting ready)" : "Get into position";
-      this.bar.value = 0;
-    } else if (phase === "hold" || phase === "paused") {
-      var run = this.runningSeconds();
-      shown = this.hold - run;
-      this.phaseText.textContent = phase === "paused" ? "Paused" : "Hold";
-      this.bar.value = Math.min(this.hold, run);
-    } else if (phase === "ended") {
-      shown = 0;
-      this.phaseText.textContent = "Hold done";
-      this.bar.value = this.hold;
-    } else {
-      shown = this.hold;
-      this.phaseText.textContent = "Ready when you are";
-    }
-    this.clock.textContent = formatSeconds(shown);
-    this.el.dataset.phase = phase;
-    b.start.hidden = phase !== "idle";
-    b.pause.hidden = !(phase === "lead" || phase === "hold");
-    b.resume.hidden = phase !== "paused";
-    b.done.hidden = !(phase === "lead" || phase === "hold" || phase === "paused");
-    b["log-now"].hidden = phase !== "idle";
+    this.phaseText.textContent = v.label;
+    this.clock.textContent = v.clock;
+    this.bar.value = v.bar;
+    this.el.dataset.phase = v.phase;
+    b.start.hidden = !v.buttons.start;
+    b.pause.hidden = !v.buttons.pause;
+    b.resume.hidden = !v.buttons.resume;
+    b.done.hidden = !v.buttons.done;
+    b["log-now"].hidden = !v.buttons.logNow;
   };
 
   Timer.prototype.showLog = function (held) {
@@ -240,27 +176,44 @@
     }
   };
 
-  Timer.prototype.unlockAudio = function () {
-    if (!this.sound || this.audio) { return; }
+  // One audio context for the page. Browsers create it suspended until a tap, and suspend it again when the
+  // phone locks or the app goes to the background: it is resumed on every tap and again before each tone.
+  var audio = null;
+
+  function unlockAudio(wanted) {
     var Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) { return; }
-    try { this.audio = new Ctx(); } catch (e) { this.audio = null; }
-  };
+    if (!wanted || !Ctx) { return null; }
+    if (!audio) {
+      try { audio = new Ctx(); } catch (e) { return null; }
+    }
+    if (audio.state === "suspended" && audio.resume) { audio.resume().catch(function () {}); }
+    return audio;
+  }
+
+  function tone(ctx) {
+    var osc = ctx.createOscillator();
+    var gain = ctx.createGain();
+    osc.type = "sine";
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.0001, ctx.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.3, ctx.currentTime + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.5);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.55);
+  }
 
   Timer.prototype.cue = function () {
-    if (this.sound && this.audio) {
+    var ctx = unlockAudio(this.sound);
+    if (ctx) {
       try {
-        var ctx = this.audio;
-        var osc = ctx.createOscillator();
-        var gain = ctx.createGain();
-        osc.type = "sine";
-        osc.frequency.value = 880;
-        gain.gain.setValueAtTime(0.0001, ctx.currentTime);
-        gain.gain.exponentialRampToValueAtTime(0.3, ctx.currentTime + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.5);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start();
-        osc.stop(ctx.currentTime + 0.55);
+        // A suspended context plays nothing: resume it first, then play (and if it cannot resume, the vibration,
+        // the visual change and the announcement still mark the end).
+        if (ctx.state !== "running" && ctx.resume) {
+          ctx.resume().then(function () { tone(ctx); }).catch(function () {});
+        } else {
+          tone(ctx);
+        }
       } catch (e) { /* no sound: the visual change and the announcement remain */ }
     }
     if (navigator.vibrate) {
@@ -294,12 +247,12 @@
       if (this.phase === "ended") { return; }
       event.preventDefault();
       if (this.phase === "idle") { this.start(); }
-      else if (this.phase === "paused") { this.resume(); }
-      else { this.pause(); }
+      else if (this.phase === "paused") { this.act(T.resume); }
+      else { this.act(T.pause); }
     } else if (event.key === "Enter") {
       if (this.phase === "lead" || this.phase === "hold" || this.phase === "paused") {
         event.preventDefault();
-        this.finish(true);
+        this.act(T.done);
       }
     }
   };
@@ -320,6 +273,13 @@
     if (current && document.visibilityState === "visible" && (current.phase === "lead" || current.phase === "hold")) {
       current.keepAwake();
     }
+  });
+
+  // The first tap anywhere on the page unlocks audio (a context made outside a tap stays silent on phones).
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      if (current && current.sound) { unlockAudio(true); }
+    }, { capture: true, passive: true });
   });
 
   document.addEventListener("keydown", function (event) {
