@@ -73,11 +73,13 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     assert logged(session)[0] == after_one[0]
     assert logged(session)[1][:2] == (2, True)
 
-    # A hold under way on step 3 (the server saw it start): a reload comes back to step 3, ready to start again.
+    # A hold under way on step 3 (the server saw it start): a reload comes back to step 3 and tells the timer when
+    # the hold started, so that it carries on from there (tests/e2e/test_runner_reload.py).
     owner_client.post(session_url("hold_start", session), {"position": 3}, headers=htmx_headers)
     html = reload(owner_client, session)
     assert "Step 3 of 4" in html
     assert 'data-log-open="0"' in html
+    assert 0 <= int(re.search(r'data-hold-started-ms-ago="(\d+)"', html).group(1)) < 5000
     assert len(logged(session)) == 2
 
     # Step 3 logged over htmx with notes, then step 4 left: the reload shows step 4, all three rows intact.

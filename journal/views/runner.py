@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import safety_acknowledged
@@ -66,8 +67,17 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             form=form
             or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
             log_open=form is not None,
+            hold_started_ms_ago=_hold_started_ms_ago(session, position),
         )
     return context
+
+
+def _hold_started_ms_ago(session: Session, position: int) -> int | None:
+    """How long ago (ms) the server recorded the start of this step's hold, if it did: a reload during a hold
+    continues it from there (static/js/timer.js) instead of starting over."""
+    if session.current_hold_position != position or session.current_hold_started_at is None:
+        return None
+    return max(0, int((timezone.now() - session.current_hold_started_at).total_seconds() * 1000))
 
 
 def _panel(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> TemplateResponse:

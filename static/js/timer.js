@@ -63,7 +63,34 @@
       self.el.hidden = true;
       self.showLog(null);
     });
+    var ago = parseInt(this.el.dataset.holdStartedMsAgo, 10);
+    // A reload (or a return to the page) during a hold: carry on from the start the server recorded. A start
+    // long past (the page was left for a while) is not continued: the step waits for its Start again.
+    if (ago >= 0 && ago <= (this.leadIn + this.hold + 60) * 1000) {
+      this.continueFrom(ago / 1000);
+      return;
+    }
     this.render();
+  };
+
+  Timer.prototype.continueFrom = function (secondsAgo) {
+    this.state = T.resumeAt(this.state, secondsAgo, performance.now());
+    if (this.state.phase === "ended") {
+      // It ran out while the page was away: no tone now, the log form with the full hold.
+      this.el.classList.add("is-ended");
+      this.render();
+      this.showLog(this.state.held);
+      return;
+    }
+    unlockAudio(this.sound);
+    this.el.classList.add("is-running");
+    this.keepAwake();
+    this.tickEvery();
+    this.render();
+    var left = Math.ceil(this.state.hold - T.running(this.state, performance.now()));
+    this.announce(this.state.phase === "lead" ? "Get into position." : "The hold goes on: " + left + " seconds left.");
+    this.el.setAttribute("tabindex", "-1");
+    this.el.focus({ preventScroll: true });
   };
 
   Timer.prototype.announce = function (text) {
