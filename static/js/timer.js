@@ -313,6 +313,31 @@
     if (current && document.body.contains(current.el)) { current.onKey(event); }
   });
 
+  // The second tap of a fast double tap lands on the panel the first one brought in, on whatever the next step put
+  // under the finger (its Start, or "Log without the timer"). A tap at the same spot as the last one, within
+  // DOUBLE_TAP_MS of it and after a new panel arrived, is that second tap: it is ignored. Keyboard clicks (detail
+  // 0) and taps elsewhere are never held back.
+  var DOUBLE_TAP_MS = 600;
+  var DOUBLE_TAP_PX = 40;
+  var lastTap = null;
+  document.addEventListener("htmx:afterSwap", function () {
+    var panel = document.getElementById("runner-panel");
+    if (panel && !panel.dataset.arrivedAt) { panel.dataset.arrivedAt = String(performance.now()); }
+  });
+  document.addEventListener("click", function (event) {
+    var panel = document.getElementById("runner-panel");
+    if (!panel || !panel.contains(event.target) || event.detail === 0) { return; }
+    var now = performance.now();
+    var arrived = parseFloat(panel.dataset.arrivedAt);
+    if (lastTap && arrived > lastTap.t && now - lastTap.t < DOUBLE_TAP_MS &&
+        Math.abs(event.clientX - lastTap.x) < DOUBLE_TAP_PX && Math.abs(event.clientY - lastTap.y) < DOUBLE_TAP_PX) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    lastTap = { x: event.clientX, y: event.clientY, t: now };
+  }, true);
+
   // After htmx swaps in a new panel (the next step, or the same one with errors): set up its timer, move focus.
   document.addEventListener("htmx:afterSettle", function () {
     var panel = document.getElementById("runner-panel");
