@@ -42,7 +42,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "default_hold_seconds", "lead_in_seconds", "sound_on"]
+        fields = ["time_zone", "default_hold_seconds", "lead_in_seconds", "sound_on", "auto_start_next", "spoken_cues"]
         labels = {
             "default_hold_seconds": "Default hold (seconds)",
             "lead_in_seconds": "Lead-in before each hold (seconds)",
@@ -51,6 +51,9 @@ class ProfileForm(forms.ModelForm):
             "default_hold_seconds": "Used for new steps and for routines you copy from the built-in ones. The "
             "article suggests 30 to 60 seconds. Allowed: 10 to 180.",
             "lead_in_seconds": "Time to settle onto the ball before the countdown starts (0 to 30).",
+            "auto_start_next": "After you log a release, the next step's lead-in begins without a tap.",
+            "spoken_cues": "Your phone says, for example, “Left glute, top: hold” and “done”. Needs the tone to be on; "
+            "works offline with the phone's own voice.",
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -26,6 +26,9 @@ class Profile(models.Model):
         default=5, validators=[MinValueValidator(0), MaxValueValidator(30)]
     )
     safety_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Hands-free running, for a phone on the floor out of reach: both off until the person turns them on.
+    auto_start_next = models.BooleanField("Start the next step by itself after each log", default=False)
+    spoken_cues = models.BooleanField("Say the point and side when a hold starts and ends", default=False)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

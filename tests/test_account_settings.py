@@ -94,3 +94,21 @@ def test_an_older_zone_name_in_a_profile_is_kept_when_saving(owner, owner_client
     assert '<option value="US/Eastern" selected>' in body
     response = owner_client.post(URL, {"time_zone": "US/Eastern", "default_hold_seconds": 40, "lead_in_seconds": 5})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_hands_free_is_off_until_turned_on(owner, owner_client):
+    assert (owner.profile.auto_start_next, owner.profile.spoken_cues) == (False, False)
+    owner_client.post(
+        URL,
+        {
+            "time_zone": "UTC",
+            "default_hold_seconds": 40,
+            "lead_in_seconds": 5,
+            "sound_on": "on",
+            "auto_start_next": "on",
+            "spoken_cues": "on",
+        },
+    )
+    owner.profile.refresh_from_db()
+    assert (owner.profile.auto_start_next, owner.profile.spoken_cues) == (True, True)

@@ -16,7 +16,7 @@ from accounts.decorators import safety_acknowledged
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.models import Session, SessionStatus
-from routines.models import Point, Routine
+from routines.models import Point, Routine, Side
 
 RUNNER = "journal/runner.html"
 PANEL = "panel"
@@ -68,6 +68,7 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
             log_open=form is not None,
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
+            step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
         )
     return context
 

@@ -27,6 +27,10 @@
     this.hold = parseInt(el.dataset.hold, 10) || 0;
     this.leadIn = parseInt(el.dataset.leadIn, 10) || 0;
     this.sound = el.dataset.sound === "1";
+    this.autoStart = el.dataset.autoStart === "1";
+    // Spoken cues are sound too: the tone setting switches them off with it.
+    this.speak = this.sound && el.dataset.speak === "1";
+    this.speechLabel = el.dataset.speechLabel || "";
     this.clock = el.querySelector("[data-timer-clock]");
     this.phaseText = el.querySelector("[data-timer-phase]");
     this.bar = el.querySelector("[data-timer-bar]");
@@ -114,6 +118,7 @@
       this.announce("Get into position. The hold starts in " + state.leadIn + " seconds.");
     } else if (event === "hold") {
       this.announce("Hold started: " + state.hold + " seconds.");
+      this.say(this.speechLabel + ": hold");
     } else if (event === "last10") {
       this.announce("10 seconds left.");
     } else if (event === "paused") {
@@ -129,6 +134,7 @@
       this.el.classList.add("is-ended");
       if (!reducedMotion) { this.el.classList.add("is-flash"); }
       if (!state.early) { this.cue(); }
+      this.say(this.speechLabel + ": done");
       this.announce(state.early ? "Hold ended after " + state.held + " seconds. Log how it went." : "Hold done. Log how it went.");
       this.showLog(state.held);
     }
@@ -248,6 +254,16 @@
     }
   };
 
+  /** Says `text` with the phone's own voice (speech synthesis runs on the device: it works offline). */
+  Timer.prototype.say = function (text) {
+    if (!this.speak || !this.speechLabel || !window.speechSynthesis || !window.SpeechSynthesisUtterance) { return; }
+    try {
+      var utterance = new window.SpeechSynthesisUtterance(text);
+      utterance.lang = document.documentElement.lang || "en";
+      window.speechSynthesis.speak(utterance);
+    } catch (e) { /* no voice: the tone, vibration and announcement remain */ }
+  };
+
   Timer.prototype.keepAwake = function () {
     var self = this;
     if (!("wakeLock" in navigator) || this.wakeLock) { return; }
@@ -338,12 +354,26 @@
     lastTap = { x: event.clientX, y: event.clientY, t: now };
   }, true);
 
+  // Hands-free: after a release is logged, the next step's lead-in begins by itself (a setting, off by default).
+  var justLogged = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    justLogged = !!(elt && elt.matches && elt.matches("[data-log-form]"));
+  });
+
   // After htmx swaps in a new panel (the next step, or the same one with errors): set up its timer, move focus.
   document.addEventListener("htmx:afterSettle", function () {
     var panel = document.getElementById("runner-panel");
     if (!panel || panel.dataset.seen === "1") { return; }
     panel.dataset.seen = "1";
     setup(panel);
+    var logged = justLogged;
+    justLogged = false;
+    if (logged && current && current.autoStart && document.body.contains(current.el) && current.phase === "idle" &&
+        !current.el.hidden) {
+      current.start();
+      return; // focus stays on the running timer
+    }
     var invalid = panel.querySelector(".is-invalid input:not([type=hidden]), [role=alert]:not([hidden])");
     var heading = panel.querySelector("#runner-heading");
     var target = invalid || heading;
