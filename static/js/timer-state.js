@@ -153,12 +153,10 @@
     };
   }
 
-  /** "45", "1:05": whole seconds rounded up (a clock never shows 0 while time is left). */
+  /** "45", "120": whole seconds rounded up (a clock never shows 0 while time is left). Seconds only, never
+   * "2:00": holds are at most a few minutes, counted in seconds everywhere else, and three digits stay large. */
   function formatSeconds(total) {
-    var s = Math.max(0, Math.ceil(total - 1e-9));
-    var m = Math.floor(s / 60);
-    var r = s % 60;
-    return m > 0 ? m + ":" + (r < 10 ? "0" : "") + r : String(s);
+    return String(Math.max(0, Math.ceil(total - 1e-9)));
   }
 
   return {

@@ -85,10 +85,11 @@ test("actions out of turn change nothing", () => {
   }
 });
 
-test("the clock rounds up and shows minutes", () => {
+test("the clock rounds up and counts in seconds", () => {
   assert.equal(T.formatSeconds(0.2), "1");
   assert.equal(T.formatSeconds(0), "0");
-  assert.equal(T.formatSeconds(65), "1:05");
+  assert.equal(T.formatSeconds(65), "65");
+  assert.equal(T.formatSeconds(179.5), "180");
   assert.equal(T.formatSeconds(-3), "0");
 });
 

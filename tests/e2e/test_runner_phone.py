@@ -1,0 +1,129 @@
+"""The runner on phones (360 x 640 and 390 x 844, light and dark): each state's main action is on screen without
+scrolling, with the point, the side and the step count; while a hold runs, a hold view readable from the floor."""
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Session
+from tests.conftest import log_in
+from tests.e2e.test_runner_a11y import session_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONES = {"360x640": {"width": 360, "height": 640}, "390x844": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=[(size, scheme) for size in PHONES for scheme in ("light", "dark")], ids=lambda p: "-".join(p))
+def phone(request, browser, live_server, owner):
+    size, scheme = request.param
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONES[size], color_scheme=scheme, has_touch=True, is_mobile=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, owner)
+    yield page
+    context.close()
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] >= 0
+
+
+def open_runner(page, session: Session):
+    page.goto(f"/journal/sessions/{session.pk}/run/")
+    page.locator("[data-timer]").wait_for(state="visible")
+
+
+def test_start_hold_is_in_reach_with_the_point_side_and_step(phone, owner):
+    session = session_for(owner, hold_seconds=45, lead_in=3)
+    open_runner(phone, session)
+    for locator in (
+        phone.get_by_role("button", name="Start hold"),
+        phone.locator("#runner-heading"),
+        phone.get_by_text("Step 1 of 2"),
+    ):
+        assert in_viewport(phone, locator), locator
+    heading = phone.locator("#runner-heading").inner_text()
+    assert "side" in heading and session.plan[0]["point_name"] in heading
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_save_and_go_on_is_in_reach_on_the_log_form(phone, owner):
+    session = session_for(owner, hold_seconds=1, lead_in=0)
+    open_runner(phone, session)
+    phone.get_by_role("button", name="Start hold").click()
+    expect(phone.locator("#runner-log")).to_be_visible()
+    phone.wait_for_timeout(700)  # the smooth scroll to the form has settled
+    assert in_viewport(phone, phone.get_by_role("button", name="Save and go on"))
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def glyph_height(page, selector: str) -> float:
+    """The rendered height of the digits (ink, not the line box), measured with the element's own font."""
+    return page.evaluate(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            const style = getComputedStyle(el);
+            const ctx = document.createElement("canvas").getContext("2d");
+            ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const m = ctx.measureText("0123456789");
+            return m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("phase", ["lead", "hold", "paused"])
+def test_the_hold_view_fills_the_screen_with_big_digits(phone, owner, phase):
+    session = session_for(owner, hold_seconds=90, lead_in=30 if phase == "lead" else 0)
+    open_runner(phone, session)
+    phone.get_by_role("button", name="Start hold").click()
+    timer = phone.locator("[data-timer]")
+    expect(timer).to_have_attribute("data-phase", "lead" if phase == "lead" else "hold")
+    if phase == "paused":
+        phone.get_by_role("button", name="Pause").click()
+        expect(timer).to_have_attribute("data-phase", "paused")
+    width = phone.viewport_size["width"]
+    if width == 390:
+        assert glyph_height(phone, "[data-timer-clock]") >= 120
+    phase_size = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-timer-phase]')).fontSize)")
+    assert phase_size >= 32
+    box = timer.bounding_box()
+    assert box["width"] >= width - 1 and box["height"] >= phone.viewport_size["height"] - 1  # nothing else on screen
+    for name in ("Done", "Resume" if phase == "paused" else "Pause"):
+        button = phone.get_by_role("button", name=name)
+        assert in_viewport(phone, button)
+        assert button.bounding_box()["height"] >= 56
+        background = button.evaluate("b => getComputedStyle(b).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent"), f"{name} is filled"
+    assert not phone.locator(".runner-key-hint").is_visible()  # a touch screen: no key hint
+    assert not phone.locator("footer").evaluate(
+        "f => { const r = f.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && "
+        "document.elementFromPoint(innerWidth / 2, Math.max(r.top, 1) + 1)?.closest('footer') !== null; }"
+    )
+
+
+def test_the_hold_view_survives_a_200_percent_zoom(browser, live_server, owner):
+    # A 390 px phone at 200% zoom lays pages out in 195 CSS px.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 195, "height": 422}, device_scale_factor=4
+    )
+    page = context.new_page()
+    try:
+        log_in(page, owner)
+        session = session_for(owner, hold_seconds=125, lead_in=0)
+        open_runner(page, session)
+        page.get_by_role("button", name="Start hold").click()
+        expect(page.locator("[data-timer]")).to_have_attribute("data-phase", "hold")
+        clock = page.locator("[data-timer-clock]")
+        box = clock.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 195
+        assert clock.evaluate("c => c.scrollWidth <= c.clientWidth + 1")
+        for name in ("Pause", "Done"):
+            assert in_viewport(page, page.get_by_role("button", name=name))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
