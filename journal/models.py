@@ -262,6 +262,12 @@ class Session(models.Model):
             self._logged_positions = set(self.releases.order_by().values_list("position", flat=True))
         return self._logged_positions
 
+    def logged_releases(self) -> list["Release"]:
+        """This session's releases in step order (one query); primes logged_positions() with their positions."""
+        releases = list(self.releases.order_by("position"))
+        self._logged_positions = {release.position for release in releases}
+        return releases
+
     @property
     def current_position(self) -> int | None:
         """The first step without a release: where a reload resumes. None once every step is logged."""

@@ -41,6 +41,8 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
 def _panel_context(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
     context: dict = {"session": session, "profile": request.user.profile}
+    # What is logged so far (also where the session stands: the same query), each correctable in place.
+    logged = session.logged_releases()
     if mode is None:
         if session.needs_safety_check:
             mode = "check"
@@ -49,6 +51,10 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
         else:
             mode = "step"
     context["mode"] = mode
+    if mode in ("step", "finish"):
+        context["logged"] = logged
+        context["done_skipped"] = sum(release.skipped for release in logged)
+        context["done_held"] = len(logged) - context["done_skipped"]
     if mode == "check":
         context["form"] = form or SafetyCheckForm()
     elif mode == "finish":

@@ -158,6 +158,19 @@ def _runner_step_url(owner) -> str:
     return reverse("journal:session_run", args=[_running_session(owner, checked=True).pk])
 
 
+def _runner_logged_url(owner) -> str:
+    """Step 2, with step 1 logged: the "Logged so far" list under the step."""
+    session = _running_session(owner, checked=True)
+    session.log_release(1, held_seconds=120, tender=True, pressure=6, pain_now=4)
+    return reverse("journal:session_run", args=[session.pk])
+
+
+def _open_logged_list(page) -> None:
+    page.get_by_text("Logged so far").click()
+    page.get_by_role("link", name="Correct step 1").click()
+    page.locator("#runner-panel form[hx-post*='/releases/']").wait_for()
+
+
 def _runner_finish_url(owner) -> str:
     return reverse("journal:session_finish", args=[_running_session(owner, checked=True).pk])
 
@@ -259,6 +272,10 @@ PAGES: list[AuditPage] = [
     AuditPage("runner: step", _runner_step_url, visitors=SIGNED_IN, lighthouse=True, lighthouse_skip=PRIVATE_AREA),
     AuditPage("runner: mid-hold", _runner_step_url, visitors=SIGNED_IN, browser_state=_start_hold),
     AuditPage("runner: log form", _runner_step_url, visitors=SIGNED_IN, browser_state=_open_log_form),
+    AuditPage("runner: step with one logged", _runner_logged_url, visitors=SIGNED_IN),
+    AuditPage(
+        "runner: correcting a logged step", _runner_logged_url, visitors=SIGNED_IN, browser_state=_open_logged_list
+    ),
     AuditPage("runner: finish", _runner_finish_url, visitors=SIGNED_IN),
     AuditPage("session summary", _summary_url, visitors=SIGNED_IN),
     AuditPage("quick log", "/journal/log/", visitors=SIGNED_IN),
