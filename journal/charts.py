@@ -71,9 +71,10 @@ class Chart:
 
     def html(self) -> SafeString:
         return format_html(
-            '<figure class="chart" id="{}-figure">{}<details class="chart-numbers"><summary>The numbers in this '
-            "chart</summary>{}</details></figure>",
+            '<figure class="chart" id="{}-figure"><figcaption class="chart-title">{}</figcaption>{}<details '
+            'class="chart-numbers"><summary>The numbers in this chart</summary>{}</details></figure>',
             self.id,
+            self.title,
             self.svg,
             self.table_html(),
         )
@@ -468,14 +469,14 @@ def side_chart(rows, chart_id: str = "side-chart") -> Chart:
 
 def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
     title = f"Pain before sessions, last {len(days)} days"
-    width, height = 280, 96
-    frame = _Frame(width, height, left=22, right=6, top=8, bottom=22)
+    width, height = 300, 110
+    frame = _Frame(width, height, left=24, right=6, top=8, bottom=24)
     n = max(len(days), 1)
     slot = (frame.x1 - frame.x0) / n
     body = [frame.y_axis((0, 5, 10))]
     for i, d in enumerate(days):
         cx = frame.x0 + slot * (i + 0.5)
-        body.append(_text(cx, height - 6, f"{d.date:%a}"[:2], size=9))
+        body.append(_text(cx, height - 5, f"{d.date:%a}"[:2], size=12))
         if d.before is None:
             body.append(_text(cx, frame.y0 - 3, "·", size=12))
             continue

@@ -1,10 +1,12 @@
 """The signed-in home page: today's state, the streak, the last 7 days and the meaningful-change callout."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from journal.dashboard import dashboard_context
-from journal.models import SafetyAnswer, SessionStatus
+from journal.models import SafetyAnswer, Session, SessionStatus
 from routines.models import Routine
 from tests.factories import ensure_catalogue, make_routine, make_session, on_day
 
@@ -38,7 +40,29 @@ def test_otherwise_start_the_last_routine(owner, owner_client):
     on_day(owner, 1, routine=glutes, routine_name=glutes.name)
     html = owner_client.get(HOME).text
     assert f"Start your last routine: {glutes.name}" in html
-    assert reverse("routines:routine_detail", args=[glutes.pk]) in html
+    start = reverse("journal:session_start", args=[glutes.pk])
+    assert f'action="{start}"' in html  # the button starts it (a POST), not a link to the routine page
+    owner.profile.acknowledge_safety()
+    response = owner_client.post(start)
+    session = Session.objects.get(user=owner, status=SessionStatus.IN_PROGRESS)
+    assert session.routine == glutes and response["Location"] == reverse("journal:session_run", args=[session.pk])
+
+
+def test_the_last_routine_that_cannot_start_says_why(owner, owner_client):
+    routine = make_routine(owner, steps=1, name="Emptied")
+    on_day(owner, 1, routine=routine, routine_name=routine.name)
+    routine.steps.all().delete()
+    owner.profile.acknowledge_safety()
+    response = owner_client.post(reverse("journal:session_start", args=[routine.pk]), follow=True)
+    assert "This routine has no steps yet" in response.text
+
+
+def test_the_week_chart_has_a_visible_title_and_readable_axis_text(owner, owner_client):
+    on_day(owner, 1, pain_before=5)
+    html = owner_client.get(HOME).text
+    assert '<figcaption class="chart-title">Pain before sessions, last 7 days</figcaption>' in html
+    sizes = [int(size) for size in re.findall(r'<text [^>]*font-size="(\d+)"', html[html.index('id="week-chart"') :])]
+    assert sizes and min(sizes) >= 11  # the day labels were 9
 
 
 def test_streak_and_last_seven_days(owner, owner_client):
