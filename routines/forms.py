@@ -22,6 +22,7 @@ SIDE_CHOICES = [
     (Side.RIGHT.value, "Right"),
     (BOTH, "Both (adds two steps: left, then right)"),
 ]
+SIDE_ERRORS = {"required": "Choose a side: left, right or both.", "invalid_choice": "Choose left, right or both."}
 CUSTOM_EVIDENCE_NOTE = (
     "You added this point yourself. Tenderspot has no research about it, so treat what you notice as your own "
     "observation, not proof that it helps."
@@ -90,14 +91,7 @@ class StepForm(forms.Form):
             "invalid_choice": "Choose one of the points in the list.",
         },
     )
-    side = forms.ChoiceField(
-        choices=SIDE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose a side: left, right or both.",
-            "invalid_choice": "Choose left, right or both.",
-        },
-    )
+    side = forms.ChoiceField(choices=SIDE_CHOICES, widget=forms.RadioSelect, error_messages=SIDE_ERRORS)
     hold_seconds = forms.IntegerField(label="Hold (seconds)", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -118,6 +112,36 @@ class StepForm(forms.Form):
         if data.get("hold_seconds") is None and "hold_seconds" not in self.errors:
             data["hold_seconds"] = self.default_hold
         return data
+
+    @property
+    def sides(self) -> list[str]:
+        side = self.cleaned_data["side"]
+        return [Side.LEFT.value, Side.RIGHT.value] if side == BOTH else [side]
+
+
+class AddToRoutineForm(forms.Form):
+    """From a point's page: add it to one of the user's routines, or start a new routine with it."""
+
+    routine = forms.ModelChoiceField(
+        queryset=Routine.objects.none(),
+        required=False,
+        empty_label="A new routine with this point",
+        label="Add it to",
+        error_messages={"invalid_choice": "Choose one of your routines, or a new one."},
+    )
+    side = forms.ChoiceField(
+        choices=SIDE_CHOICES,
+        initial=BOTH,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a side: left, right or both.",
+            "invalid_choice": "Choose left, right or both.",
+        },
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["routine"].queryset = Routine.objects.owned_by(user).active().order_by("name", "pk")
 
     @property
     def sides(self) -> list[str]:

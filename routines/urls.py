@@ -11,6 +11,7 @@ urlpatterns = [
     path("points/mine/<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("points/mine/<int:pk>/delete/", views.point_delete, name="point_delete"),
     path("points/<slug:slug>/", views.point_detail, name="point_detail"),
+    path("points/<slug:slug>/add/", views.point_add_to_routine, name="point_add_to_routine"),
     # Routines
     path("", views.routine_list, name="routine_list"),
     path("new/", views.routine_create, name="routine_create"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import safety_acknowledged
 from config.rendering import page_or_partial, render_form_page
 from routines.forms import (
+    AddToRoutineForm,
     CustomPointForm,
     RoutineForm,
     StepChangeForm,
@@ -70,20 +71,49 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "routines/catalogue.html", context)
 
 
-@require_GET
-def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    point = get_object_or_404(
-        Point.objects.visible_to(request.user).select_related("area").prefetch_related("also_listed_in"), slug=slug
-    )
+def _point_page(request: HttpRequest, point: Point, add_form: AddToRoutineForm | None = None) -> TemplateResponse:
     side = request.GET.get("side")
+    if add_form is None and request.user.is_authenticated:
+        add_form = AddToRoutineForm(user=request.user)
     context = {
         "hold_range": ARTICLE_HOLD_RANGE,
         "point": point,
         "point_list": [point],
         "side": side if side in Side.values else None,
         "is_mine": point.can_edit(request.user),
+        "add_form": add_form,
     }
-    return TemplateResponse(request, "routines/point_detail.html", context)
+    status = 422 if add_form is not None and add_form.errors else 200
+    return TemplateResponse(request, "routines/point_detail.html", context, status=status)
+
+
+def _visible_point(request: HttpRequest, slug: str) -> Point:
+    points = Point.objects.visible_to(request.user).select_related("area").prefetch_related("also_listed_in")
+    return get_object_or_404(points, slug=slug)
+
+
+@require_GET
+def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _point_page(request, _visible_point(request, slug))
+
+
+@login_required
+@require_POST
+@safety_acknowledged
+def point_add_to_routine(request: HttpRequest, slug: str) -> HttpResponse:
+    """Adds the point (one side or both, for the user's default hold) to one of their routines, or to a new routine
+    named after it; then shows that routine."""
+    point = _visible_point(request, slug)
+    form = AddToRoutineForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _point_page(request, point, form)
+    routine = form.cleaned_data["routine"]
+    if routine is None:
+        routine = Routine.objects.create(owner=request.user, name=point.name[:100])
+    added = routine.add_steps(point, form.sides, request.user.profile.default_hold_seconds)
+    names = " and ".join(step.label for step in added)
+    messages.success(request, f"Added {names} to “{routine.name}”.")
+    return redirect("routines:routine_detail", pk=routine.pk)
 
 
 # Custom points ----------------------------------------------------------------------------------------------------

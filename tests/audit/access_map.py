@@ -230,6 +230,7 @@ ROUTES: dict[str, Route] = {
     "routines:step_remove": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
     "routines:step_move": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
     "routines:step_change": Route(OWNER, methods=("POST",), kwargs=_own_routine_step),
+    "routines:point_add_to_routine": Route(OWNER, methods=("POST",), kwargs=_custom_point),
     "routines:step_restore": Route(OWNER, methods=("POST",), kwargs=_own_routine),
     # journal: the runner
     "journal:session_start": Route(
