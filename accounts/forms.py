@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 
+from accounts.care import CareRegion
 from accounts.models import Profile
 
 User = get_user_model()
@@ -44,15 +45,25 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "default_hold_seconds", "lead_in_seconds", "sound_on"]
+        fields = ["time_zone", "care_region", "default_hold_seconds", "lead_in_seconds", "sound_on"]
         labels = {
             "default_hold_seconds": "Default hold (seconds)",
             "lead_in_seconds": "Lead-in before each hold (seconds)",
         }
         help_texts = {
+            "care_region": "The safety advice shows the emergency numbers of this country.",
             "default_hold_seconds": "The article suggests 30 to 60 seconds. Allowed: 10 to 180.",
             "lead_in_seconds": "Time to settle onto the ball before the countdown starts (0 to 30).",
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Pre-selected from the time zone until the person picks one; "Somewhere else" shows no country's number.
+        field = self.fields["care_region"]
+        field.choices = CareRegion.choices
+        field.required = False  # not sent: the time zone decides, as before the person chose
+        if not self.instance.care_region:
+            self.initial["care_region"] = self.instance.region
 
 
 class DeleteAccountForm(forms.Form):

@@ -379,7 +379,12 @@ def _journal_cases() -> list[FormCase]:
         journal_case(
             "runner: safety check",
             _run_url("journal:session_check", checked=False),
-            fields={"pain_before": PAIN, "red_flag": YES_NO},
+            fields={
+                "pain_before": PAIN,
+                "none_apply": st.sampled_from(["on", ""]),
+                "rf_both_legs": st.sampled_from(["yes", "unsure", "no", "", "maybe"]),
+                "rf_fever": YES_NO,
+            },
             models=journal,
         ),
         FormCase(
