@@ -75,7 +75,7 @@ def red_flag_follow_up(request: HttpRequest) -> HttpResponse:
     report = Session.objects.open_red_flag(request.user)
     if report is None:
         return go_to(request, _next_url(request))
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
     not_yet = False
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["assessed"] == "yes":
