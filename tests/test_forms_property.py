@@ -206,7 +206,7 @@ def _open_session(owner, checked: bool = True):
     owner.profile.acknowledge_safety()
     session = Session.objects.start(owner, make_routine(owner=owner, steps=2, hold_seconds=30))
     if checked:
-        session.answer_safety_check(False, pain_before=5)
+        session.answer_safety_check([], pain_before=5)
     return session
 
 

@@ -146,7 +146,7 @@ def _running_session(owner, checked: bool):
     owner.profile.save(update_fields=["lead_in_seconds"])
     session = Session.objects.start(owner, make_routine(owner=owner, steps=2, hold_seconds=120, name="Evening"))
     if checked:
-        session.answer_safety_check(False, pain_before=5)
+        session.answer_safety_check([], pain_before=5)
     return session
 
 
