@@ -150,6 +150,21 @@ def _running_session(owner, checked: bool):
     return session
 
 
+def _quick_log_url(owner) -> str:
+    owner.profile.acknowledge_safety()  # else the page is the safety notice (audited on its own)
+    return reverse("journal:quick_log")
+
+
+def _follow_up_url(owner) -> str:
+    """The question after a red flag: two signs of different urgency reported today, not yet followed up."""
+    from journal.models import SafetyAnswer, SessionStatus
+    from tests.factories import make_session
+
+    owner.profile.acknowledge_safety()
+    make_session(owner, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES, red_flag_items=["saddle", "fever"])
+    return reverse("journal:red_flag_follow_up")
+
+
 def _runner_check_url(owner) -> str:
     return reverse("journal:session_run", args=[_running_session(owner, checked=False).pk])
 
@@ -256,12 +271,13 @@ PAGES: list[AuditPage] = [
     AuditPage("edit custom point", _custom_point_edit_url, visitors=SIGNED_IN),
     # the session runner
     AuditPage("runner: safety check", _runner_check_url, visitors=SIGNED_IN),
+    AuditPage("red-flag follow-up", _follow_up_url, visitors=SIGNED_IN),
     AuditPage("runner: step", _runner_step_url, visitors=SIGNED_IN, lighthouse=True, lighthouse_skip=PRIVATE_AREA),
     AuditPage("runner: mid-hold", _runner_step_url, visitors=SIGNED_IN, browser_state=_start_hold),
     AuditPage("runner: log form", _runner_step_url, visitors=SIGNED_IN, browser_state=_open_log_form),
     AuditPage("runner: finish", _runner_finish_url, visitors=SIGNED_IN),
     AuditPage("session summary", _summary_url, visitors=SIGNED_IN),
-    AuditPage("quick log", "/journal/log/", visitors=SIGNED_IN),
+    AuditPage("quick log", _quick_log_url, visitors=SIGNED_IN),
     # the journal
     AuditPage("dashboard with data", _dashboard_url, visitors=SIGNED_IN),
     AuditPage("session list", _session_list_url, visitors=SIGNED_IN),
