@@ -151,7 +151,10 @@ def _running_session(owner, checked: bool):
 
 
 def _quick_log_url(owner) -> str:
+    from journal.models import Session
+
     owner.profile.acknowledge_safety()  # else the page is the safety notice (audited on its own)
+    Session.objects.mark_assessed(owner)  # else the follow-up question (audited on its own) comes first
     return reverse("journal:quick_log")
 
 
