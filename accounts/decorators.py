@@ -12,9 +12,10 @@ from config.rendering import go_to
 def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed-in users must have acknowledged the safety notice once before starting anything.
 
-    A request from a user who has not is sent to the notice. A GET returns to the page asked for (`next`); a POST
-    (start a session, copy a routine) goes ahead once the notice is acknowledged (`then`, replayed by a 307 to this
-    view, which needs nothing but its URL), or else returns to the page it came from (`next`).
+    A request from a user who has not is sent to the notice. A GET returns to the page asked for (`next`). A POST
+    returns to the page it came from (`next`); a POST to a view marked with `replayable_after_notice` (start a
+    session, copy a routine: nothing to send but the URL) goes ahead once the notice is acknowledged (`then`,
+    replayed by a 307).
     """
 
     @login_required
@@ -25,13 +26,21 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
         if request.method == "GET":
             query = {"next": request.get_full_path()}
         else:
-            query = {"next": request.headers.get("Referer", ""), "then": request.path}
+            query = {"next": request.headers.get("Referer", "")}
+            if getattr(view, "replayable_after_notice", False):
+                query["then"] = request.path
         url = reverse("safety")
         query = {key: value for key, value in query.items() if value}
         if query:
             url += "?" + urlencode(query)
         return go_to(request, url)
 
-    # config.views.safety replays a POST only to a view marked so (never to an arbitrary address from the query).
-    wrapper.continues_after_safety_notice = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def replayable_after_notice(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a POST view that needs nothing but its URL, so that the safety notice may carry it out once it is
+    acknowledged (config.views.safety replays only views marked so, never an arbitrary address from the query).
+    Put it below @safety_acknowledged."""
+    view.replayable_after_notice = True  # type: ignore[attr-defined]
+    return view

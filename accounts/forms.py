@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 
+from accounts.care import CareRegion
 from accounts.models import Profile
 from accounts.timezones import region_of, zone_choices
 
@@ -42,12 +43,21 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "default_hold_seconds", "lead_in_seconds", "sound_on", "auto_start_next", "spoken_cues"]
+        fields = [
+            "time_zone",
+            "care_region",
+            "default_hold_seconds",
+            "lead_in_seconds",
+            "sound_on",
+            "auto_start_next",
+            "spoken_cues",
+        ]
         labels = {
             "default_hold_seconds": "Default hold (seconds)",
             "lead_in_seconds": "Lead-in before each hold (seconds)",
         }
         help_texts = {
+            "care_region": "The safety advice shows the emergency numbers of this country.",
             "default_hold_seconds": "Used for new steps and for routines you copy from the built-in ones. The "
             "article suggests 30 to 60 seconds. Allowed: 10 to 180.",
             "lead_in_seconds": "Time to settle onto the ball before the countdown starts (0 to 30).",
@@ -60,6 +70,12 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         zone = self.instance.time_zone
         self.fields["time_zone"].choices = zone_choices(first_region=region_of(zone), keep=zone)
+        # Pre-selected from the time zone until the person picks one; "Somewhere else" shows no country's number.
+        field = self.fields["care_region"]
+        field.choices = CareRegion.choices
+        field.required = False  # not sent: the time zone decides, as before the person chose
+        if not self.instance.care_region:
+            self.initial["care_region"] = self.instance.region
 
 
 class DeleteAccountForm(forms.Form):

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accounts.care import CareNumbers, CareRegion, care_for, region_for_zone
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -29,6 +31,10 @@ class Profile(models.Model):
     # Hands-free running, for a phone on the floor out of reach: both off until the person turns them on.
     auto_start_next = models.BooleanField("Start the next step by itself after each log", default=False)
     spoken_cues = models.BooleanField("Say the point and side when a hold starts and ends", default=False)
+    # Where the person lives, for the emergency and urgent-care numbers. Empty: worked out from the time zone.
+    care_region = models.CharField(
+        "Where you live (for emergency numbers)", max_length=5, choices=CareRegion.choices, blank=True, default=""
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -40,6 +46,16 @@ class Profile(models.Model):
     def local_date(self, moment: datetime | None = None) -> date:
         """The calendar date in the user's own time zone at `moment` (now by default)."""
         return timezone.localtime(moment or timezone.now(), self.zone).date()
+
+    @property
+    def region(self) -> str:
+        """The chosen care region, else the one the time zone names without doubt, else OTHER."""
+        return self.care_region or region_for_zone(self.time_zone)
+
+    @property
+    def care(self) -> CareNumbers:
+        """The emergency and urgent-care numbers to show this person (accounts.care)."""
+        return care_for(self.region)
 
     @property
     def has_acknowledged_safety(self) -> bool:

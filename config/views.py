@@ -24,8 +24,8 @@ def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
 
 
 def _safe_then(request: HttpRequest) -> str:
-    """The action to carry out once the notice is acknowledged: a path on this site whose view is behind the
-    safety gate (accounts.decorators.safety_acknowledged), else ""."""
+    """The action to carry out once the notice is acknowledged: a path on this site whose view is marked
+    `replayable_after_notice` (accounts.decorators), else ""."""
     path = request.POST.get("then") or request.GET.get("then") or ""
     if not path.startswith("/") or path.startswith("//") or "?" in path:
         return ""
@@ -33,7 +33,7 @@ def _safe_then(request: HttpRequest) -> str:
         match = resolve(path)
     except Resolver404:
         return ""
-    return path if getattr(match.func, "continues_after_safety_notice", False) else ""
+    return path if getattr(match.func, "replayable_after_notice", False) else ""
 
 
 @require_http_methods(["GET", "POST"])

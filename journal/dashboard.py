@@ -22,6 +22,8 @@ def dashboard_context(user) -> dict[str, Any]:
     has_history = open_session is not None or last_session is not None or sessions.exists()
     return {
         "today": today,
+        # While a red-flag report awaits the follow-up answer, the page leads with the advice, not a start button.
+        "open_red_flag": Session.objects.open_red_flag(user),
         "open_session": open_session,
         "last_routine": last_session.routine if last_session else None,
         "has_history": has_history,

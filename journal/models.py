@@ -8,7 +8,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from journal import redflags
 from journal.exporters.tokens import new_token
+from journal.redflags import RedFlagTier
 from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
@@ -108,25 +110,28 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
         )
 
     def quick_log(
-        self, user, key, point: Point, side: str, held_seconds: int | None, **answers
+        self, user, key, point: Point, side: str, held_seconds: int | None, red_flags=(), **answers
     ) -> tuple["Session", bool]:
         """One release done away from the timer ("I did this at the gym"): a completed one-step session, held for
         the point's usual time unless `held_seconds` says otherwise.
 
         `key` is the one-time key of the form the user filled in: a double tap, a replayed request or a second tab
         posting the same form finds the session made the first time (the unique key refuses a second row).
+        `red_flags`: the RedFlag codes reported in the form's check; any makes the session a stopped, red-flagged one.
         Returns (session, created).
         """
         now = timezone.now()
         held_seconds = held_seconds or point.default_hold_seconds
         try:
             with transaction.atomic():
-                session = self._quick_log_rows(user, key, point, side, held_seconds, now, answers)
+                session = self._quick_log_rows(user, key, point, side, held_seconds, now, answers, list(red_flags))
         except IntegrityError:  # the same form posted in parallel: the other request made it first
             return self.for_user(user).get(idempotency_key=key), False
         return session, True
 
-    def _quick_log_rows(self, user, key, point: Point, side: str, held_seconds: int, now, answers: dict) -> "Session":
+    def _quick_log_rows(
+        self, user, key, point: Point, side: str, held_seconds: int, now, answers: dict, red_flags: list[str]
+    ) -> "Session":
         session = self.create(
             user=user,
             routine=None,
@@ -137,8 +142,12 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
             finished_at=now,
             local_date=user.profile.local_date(now),
             status=SessionStatus.COMPLETED,
+            safety_check=SafetyAnswer.NO,
             idempotency_key=key,
         )
+        if red_flags:
+            # The release was done already (away from the app) and is kept; the report stops whatever comes next.
+            session.stop_for_red_flag(red_flags)
         Release.objects.create(
             session=session,
             position=1,
@@ -156,6 +165,20 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
     def red_flagged(self) -> "SessionQuerySet":
         """Sessions in which a red flag was reported: no "improvement" message may show for their days."""
         return self.filter(safety_check=SafetyAnswer.YES)
+
+    def awaiting_assessment(self) -> "SessionQuerySet":
+        """Red-flagged sessions whose person has not yet said a clinician assessed them since: while there is one,
+        no session starts (the follow-up question comes first)."""
+        return self.red_flagged().filter(red_flag_assessed_at__isnull=True)
+
+    def open_red_flag(self, user) -> "Session | None":
+        """The user's latest red-flag report still awaiting assessment, or None (one index-backed query)."""
+        return self.for_user(user).awaiting_assessment().order_by("-started_at", "-pk").first()
+
+    def mark_assessed(self, user, now=None) -> int:
+        """The user says a clinician has assessed them since their reports: every open report is closed at `now`.
+        Returns how many were open."""
+        return self.for_user(user).awaiting_assessment().update(red_flag_assessed_at=now or timezone.now())
 
 
 class Session(models.Model):
@@ -175,6 +198,12 @@ class Session(models.Model):
     pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     safety_check = models.CharField(max_length=3, choices=SafetyAnswer.choices, default="", blank=True)
+    # Which warning signs were reported (journal.redflags.RedFlag codes, in the order asked) and the most urgent
+    # tier among them; both empty unless safety_check is "yes" (a constraint holds that).
+    red_flag_items = models.JSONField(default=list, blank=True)
+    red_flag_tier = models.CharField(max_length=9, choices=RedFlagTier.choices, default="", blank=True)
+    # When the person said a clinician had assessed them since this report: until then no session starts.
+    red_flag_assessed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     # The hold now running, recorded by the server when the user presses start.
     current_hold_position = models.PositiveIntegerField(null=True, blank=True)
@@ -196,12 +225,24 @@ class Session(models.Model):
                 fields=["user", "local_date", "status", "pain_before", "pain_after"], name="session_user_day_figures"
             ),
             models.Index(fields=["status", "last_activity_at"], name="session_status_activity"),
+            # The follow-up gate asks on every start whether a report is still open: few rows, read at once.
+            models.Index(
+                fields=["user"],
+                condition=Q(safety_check="yes", red_flag_assessed_at__isnull=True),
+                name="session_red_flag_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=zero_to_ten("pain_before"), name="session_pain_before_0_10"),
             models.CheckConstraint(condition=zero_to_ten("pain_after"), name="session_pain_after_0_10"),
             # Unique per user (NULLs never clash): one session per submitted form, whatever the replays.
             models.UniqueConstraint(fields=["user", "idempotency_key"], name="session_unique_user_key"),
+            # A red flag always has a tier (so the follow-up knows how urgent it was); no other answer has one.
+            models.CheckConstraint(
+                condition=Q(safety_check="yes", red_flag_tier__in=RedFlagTier.values)
+                | (~Q(safety_check="yes") & Q(red_flag_tier="", red_flag_assessed_at__isnull=True)),
+                name="session_red_flag_tier_with_answer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,6 +259,19 @@ class Session(models.Model):
     @property
     def red_flag(self) -> bool:
         return self.safety_check == SafetyAnswer.YES
+
+    @property
+    def red_flag_emergency(self) -> bool:
+        return self.red_flag_tier == RedFlagTier.EMERGENCY
+
+    @property
+    def red_flag_labels(self) -> list[str]:
+        """The words of the warning signs reported, in the order the check asks them."""
+        return redflags.labels(self.red_flag_items)
+
+    @property
+    def red_flag_text(self) -> str:
+        return redflags.as_text(self.red_flag_items)
 
     @property
     def is_open(self) -> bool:
@@ -287,19 +341,38 @@ class Session(models.Model):
         if not self.is_open:
             raise SessionClosed(self.get_status_display())
 
-    def answer_safety_check(self, red_flag: bool, pain_before: int | None = None) -> None:
+    def answer_safety_check(self, red_flags: list[str], pain_before: int | None = None) -> None:
+        """`red_flags`: the RedFlag codes reported (none: the check is passed and the steps follow)."""
         self._require_open()
         self.pain_before = pain_before
-        if red_flag:
-            self.stop_for_red_flag()
+        if red_flags:
+            self.stop_for_red_flag(red_flags)
             return
         self.safety_check = SafetyAnswer.NO
         self.last_activity_at = timezone.now()
         self.save(update_fields=["pain_before", "safety_check", "last_activity_at"])
 
-    def stop_for_red_flag(self) -> None:
-        """A red flag was reported: the session ends at once and the day shows no improvement messages."""
-        self._end(SessionStatus.STOPPED, pain_before=self.pain_before, safety_check=SafetyAnswer.YES)
+    def stop_for_red_flag(self, red_flags: list[str]) -> None:
+        """Warning signs (RedFlag codes) were reported: the session ends at once, recording which; the day shows no
+        improvement messages; the user's other sessions still running stop too (no releases until a clinician has
+        seen them, whatever tab they are in). Raises ValueError for an unknown code or none."""
+        tier = redflags.tier_of(red_flags)
+        if not tier:
+            raise ValueError("a red flag report needs at least one item")
+        self._end(
+            SessionStatus.STOPPED,
+            pain_before=self.pain_before,
+            safety_check=SafetyAnswer.YES,
+            red_flag_items=redflags.ordered(red_flags),
+            red_flag_tier=tier,
+        )
+        Session.objects.for_user(self.user_id).in_progress().exclude(pk=self.pk).update(
+            status=SessionStatus.STOPPED,
+            finished_at=self.finished_at,
+            last_activity_at=self.finished_at,
+            current_hold_position=None,
+            current_hold_started_at=None,
+        )
 
     def _end(self, status: str, **fields) -> None:
         """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import safety_acknowledged
+from accounts.decorators import replayable_after_notice, safety_acknowledged
 from config.rendering import page_or_partial, render_form_page
 from routines.forms import (
     AddToRoutineForm,
@@ -314,6 +314,7 @@ def routine_edit(request: HttpRequest, routine: Routine) -> HttpResponse:
 @login_required
 @require_POST
 @safety_acknowledged
+@replayable_after_notice
 def routine_copy(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
     copy = source.copy_for(request.user)

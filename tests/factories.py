@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
+from journal.redflags import RedFlag, tier_of
 from routines.models import Point, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-9"
@@ -62,6 +63,9 @@ def make_session(user, routine: Routine | None = None, started_at=None, **fields
         "local_date": user.profile.local_date(started_at),
         "status": SessionStatus.IN_PROGRESS,
     }
+    if fields.get("safety_check") == SafetyAnswer.YES:  # a red flag always says which sign, and its tier
+        fields.setdefault("red_flag_items", [RedFlag.BOTH_LEGS.value])
+        fields.setdefault("red_flag_tier", tier_of(fields["red_flag_items"]))
     defaults.update(fields)
     return Session.objects.create(**defaults)
 

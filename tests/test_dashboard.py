@@ -102,7 +102,7 @@ def test_red_flag_gives_way_to_safety_advice(owner, owner_client):
         on_day(owner, n, pain_before=2)
     on_day(owner, 0, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
     html = owner_client.get(HOME).text
-    assert "Stop and get urgent care" in html and "decrease" not in html
+    assert "Please get help now" in html and "decrease" not in html
 
 
 def test_context_is_the_users_own(owner, other_user):

@@ -206,7 +206,7 @@ def _open_session(owner, checked: bool = True):
     owner.profile.acknowledge_safety()
     session = Session.objects.start(owner, make_routine(owner=owner, steps=2, hold_seconds=30))
     if checked:
-        session.answer_safety_check(False, pain_before=5)
+        session.answer_safety_check([], pain_before=5)
     return session
 
 
@@ -379,7 +379,12 @@ def _journal_cases() -> list[FormCase]:
         journal_case(
             "runner: safety check",
             _run_url("journal:session_check", checked=False),
-            fields={"pain_before": PAIN, "red_flag": YES_NO},
+            fields={
+                "pain_before": PAIN,
+                "none_apply": st.sampled_from(["on", ""]),
+                "rf_both_legs": st.sampled_from(["yes", "unsure", "no", "", "maybe"]),
+                "rf_fever": YES_NO,
+            },
             models=journal,
         ),
         FormCase(

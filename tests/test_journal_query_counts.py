@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 # Queries per page, including the session, the user and the profile that every signed-in request loads.
 EXPECTED = {
     # Streaks take one query of their own (computed in the database: one row back whatever the history's length).
-    "dashboard": 11,  # includes abandoning stale sessions (one UPDATE) before offering to resume
+    # Includes abandoning stale sessions (one UPDATE) before offering to resume, and the open red-flag report.
+    "dashboard": 12,
     "session_list": 6,
     "session_list_filtered": 7,
     "session_detail": 5,
@@ -52,6 +53,8 @@ def history(user, days: int) -> Session:
                 pain_before=3 + offset % 5,
                 pain_after=2 + offset % 4,
                 safety_check=SafetyAnswer.YES if offset == days - 1 else SafetyAnswer.NO,
+                red_flag_items=["both_legs"] if offset == days - 1 else [],
+                red_flag_tier="emergency" if offset == days - 1 else "",
             )
         )
     Session.objects.bulk_create(sessions, batch_size=1000)

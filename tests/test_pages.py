@@ -28,13 +28,13 @@ def test_every_page_has_landmarks_skip_link_and_safety_footer(client):
     body = client.get("/").content.decode()
     assert 'href="#main"' in body and 'id="main"' in body
     assert "<header" in body and "<nav" in body and "<footer" in body
-    assert 'href="/safety/"' in body and "urgent medical care" in body
+    assert 'href="/safety/"' in body and "emergency care now" in body
 
 
 @pytest.mark.django_db
 def test_safety_page_lists_red_flags(client):
     body = client.get("/safety/").content.decode()
-    for phrase in ["both legs", "genitals or bottom", "pee", "bowels", "swollen, warm or painful"]:
+    for phrase in ["both legs", "genitals, bottom or inner thighs", "pee", "bowels", "swollen, warm or painful"]:
         assert phrase in body
 
 

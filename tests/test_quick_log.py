@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db
 URL = reverse("journal:quick_log")
 
 
+@pytest.fixture(autouse=True)
+def acknowledged(request):
+    """The quick log needs the safety notice acknowledged (tests/test_quick_log_safety.py proves it): here it is."""
+    for name in ("owner", "other_user"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).profile.acknowledge_safety()
+
+
 def data(point, **extra):
     values = {
         "key": str(uuid.uuid4()),
@@ -27,6 +35,7 @@ def data(point, **extra):
         "pain_now": "3",
         "tender": "yes",
         "notes": "Gym.",
+        "none_apply": "on",
     }
     values.update(extra)
     return {k: v for k, v in values.items() if v is not None}
@@ -226,6 +235,7 @@ def test_failed_request_offers_a_retry_box(owner_client):
 def test_parallel_posts_of_one_form_make_exactly_one_session():
     ensure_catalogue()  # an earlier transactional test's flush may have emptied it
     user = make_user("parallel-quick")
+    user.profile.acknowledge_safety()
     point = Point.objects.builtin().first()
     values = data(point)
     statuses: list[int] = []

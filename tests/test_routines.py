@@ -230,7 +230,8 @@ def test_copy_own_routine(owner_client, ready):
 @pytest.mark.django_db
 def test_copy_needs_the_safety_notice(owner_client, owner):
     response = owner_client.post(f"/routines/{builtin().pk}/copy/", headers={"Referer": "/routines/"})
-    assert response.status_code == 302 and response["Location"] == "/safety/?next=%2Froutines%2F"
+    assert response.status_code == 302
+    assert response["Location"] == "/safety/?next=%2Froutines%2F&then=%2Froutines%2F" + f"{builtin().pk}%2Fcopy%2F"
     assert not Routine.objects.filter(owner=owner).exists()
 
 

@@ -30,7 +30,7 @@ def test_whole_flow_plain_posts(ready, owner_client):
     session = Session.objects.get(user=ready)
     assert "Before you start" in response.content.decode()
     response = owner_client.post(
-        session_url("session_check", session), {"pain_before": "6", "red_flag": "no"}, follow=True
+        session_url("session_check", session), {"pain_before": "6", "none_apply": "on"}, follow=True
     )
     html = response.content.decode()
     assert "Step 1 of 3" in html
@@ -143,7 +143,7 @@ def test_finish_early_leaves_remaining_steps_unlogged(ready, owner_client):
         ("step_skip", {"position": 1}),
         ("hold_start", {"position": 1}),
         ("session_finish", {"pain_after": "2"}),
-        ("session_check", {"red_flag": "no"}),
+        ("session_check", {"none_apply": "on"}),
     ],
 )
 def test_posting_to_a_closed_session_is_refused_with_a_message(ready, owner_client, status, name, data):

@@ -42,7 +42,7 @@ def test_start_replayed_after_the_safety_check_still_returns_the_same_session(re
     start = reverse("journal:session_start", args=[routine.pk])
     owner_client.post(start)
     session = Session.objects.get(user=ready)
-    owner_client.post(session_url("session_check", session), {"pain_before": "5", "red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"pain_before": "5", "none_apply": "on"})
     again = owner_client.post(start)
     assert again["Location"] == session_url("session_run", session)
     assert Session.objects.filter(user=ready).count() == 1
@@ -87,9 +87,9 @@ def test_start_button_offers_a_retry_when_the_request_fails(ready, owner_client)
 def test_safety_check_replayed_keeps_the_first_answer_and_shows_step_one(ready, owner_client, htmx_headers):
     session = make_session(ready, make_routine(ready, steps=2))
     check = session_url("session_check", session)
-    responses = [owner_client.post(check, {"pain_before": "6", "red_flag": "no"}) for _ in range(3)]
+    responses = [owner_client.post(check, {"pain_before": "6", "none_apply": "on"}) for _ in range(3)]
     # A second tab answering differently after the first answer changes nothing either.
-    responses += [owner_client.post(check, {"pain_before": "9", "red_flag": "no"}, headers=htmx_headers)]
+    responses += [owner_client.post(check, {"pain_before": "9", "none_apply": "on"}, headers=htmx_headers)]
     assert [r.status_code for r in responses] == [302, 302, 302, 200]
     assert {r["Location"] for r in responses[:3]} == {session_url("session_run", session)}
     html = responses[-1].content.decode()
@@ -102,20 +102,21 @@ def test_safety_check_replayed_keeps_the_first_answer_and_shows_step_one(ready, 
 def test_red_flag_answer_replayed_gives_the_same_urgent_advice(ready, owner_client, htmx_headers):
     session = make_session(ready, make_routine(ready, steps=2))
     check = session_url("session_check", session)
-    first = owner_client.post(check, {"red_flag": "yes"}, headers=htmx_headers)
-    replay = owner_client.post(check, {"red_flag": "yes"}, headers=htmx_headers)
-    plain = owner_client.post(check, {"red_flag": "yes"}, follow=True)
+    first = owner_client.post(check, {"rf_both_legs": "yes"}, headers=htmx_headers)
+    replay = owner_client.post(check, {"rf_both_legs": "yes"}, headers=htmx_headers)
+    plain = owner_client.post(check, {"rf_both_legs": "yes"}, follow=True)
     assert first.status_code == replay.status_code == 200
     assert replay.content == first.content
-    assert "Please stop here and get urgent care" in replay.content.decode()
+    assert "Please get help now" in replay.content.decode()
     assert plain.redirect_chain == [(session_url("session_summary", session), 302)]
     assert "nothing was changed" not in plain.content.decode()
-    assert "Stop and get urgent care" in plain.content.decode()
+    assert "Please get help now" in plain.content.decode()
     session.refresh_from_db()
     assert session.status == SessionStatus.STOPPED
-    # A different answer to a stopped session is refused plainly.
-    refused = owner_client.post(check, {"red_flag": "no"}, follow=True)
-    assert "nothing was changed" in refused.content.decode()
+    # A different answer to a stopped session changes nothing: the follow-up question comes first.
+    refused = owner_client.post(check, {"none_apply": "on"}, follow=True)
+    assert refused.redirect_chain[0][0].startswith(reverse("journal:red_flag_follow_up"))
+    assert "Has a doctor, nurse or physiotherapist assessed you since then?" in refused.content.decode()
     session.refresh_from_db()
     assert session.safety_check == SafetyAnswer.YES
 
@@ -201,7 +202,7 @@ def test_every_runner_form_offers_a_retry(ready, owner_client):
     session = make_session(ready, make_routine(ready, steps=2))
     check = owner_client.get(session_url("session_run", session)).content.decode()
     assert check.count("data-retry hidden") == 1
-    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"none_apply": "on"})
     step = owner_client.get(session_url("session_run", session)).content.decode()
     assert step.count("data-retry hidden") == 2  # the log form and the skip form
     assert "The step has not been skipped yet" in step

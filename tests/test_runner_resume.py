@@ -47,7 +47,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     # Before the safety check: the check again, nothing logged.
     assert "Before you start" in reload(owner_client, session)
     owner_client.post(
-        session_url("session_check", session), {"pain_before": "7", "red_flag": "no"}, headers=htmx_headers
+        session_url("session_check", session), {"pain_before": "7", "none_apply": "on"}, headers=htmx_headers
     )
     html = reload(owner_client, session)
     assert "Step 1 of 4" in html
@@ -108,7 +108,7 @@ def test_a_skip_before_earlier_steps_resumes_at_the_first_gap(ready, owner_clien
     routine = make_routine(ready, steps=3)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
-    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"none_apply": "on"})
     owner_client.post(session_url("step_skip", session), {"position": 2})  # from another tab, say
     html = reload(owner_client, session)
     assert "Step 1 of 3" in html
@@ -124,7 +124,7 @@ def test_a_failed_log_post_loses_nothing_logged_before(ready, owner_client, htmx
     routine = make_routine(ready, steps=3)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
-    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"none_apply": "on"})
     owner_client.post(
         session_url("release_log", session), {"position": 1, "tender": "yes", "pressure": "5", "pain_now": "4"}
     )
@@ -141,7 +141,7 @@ def test_time_left_counts_the_holds_not_yet_logged(ready, owner_client):
     routine = make_routine(ready, steps=3, hold_seconds=50)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
-    owner_client.post(session_url("session_check", session), {"red_flag": "no"})
+    owner_client.post(session_url("session_check", session), {"none_apply": "on"})
     assert "Step 1 of 3 · about 3 minutes left" in reload(owner_client, session)  # 150 s, as the routine list rounds
     owner_client.post(session_url("step_skip", session), {"position": 1})
     owner_client.post(session_url("step_skip", session), {"position": 2})

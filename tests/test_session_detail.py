@@ -121,7 +121,7 @@ def test_detail_shows_the_session_and_its_releases(owner_client, session):
 def test_red_flag_session_shows_the_safety_advice(owner, owner_client):
     flagged = make_session(owner, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
     html = owner_client.get(reverse("journal:session_detail", args=[flagged.pk])).text
-    assert "Stop and get urgent care" in html and "No releases were logged" in html
+    assert "Please get help now" in html and "No releases were logged" in html
 
 
 # Editing the session ---------------------------------------------------------------------------------------------

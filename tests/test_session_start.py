@@ -42,8 +42,8 @@ def test_runner_asks_the_safety_check_first_and_steps_are_refused_until_answered
     page = owner_client.get(reverse("journal:session_run", args=[session.pk]))
     html = page.content.decode()
     assert "Before you start" in html
-    assert "numbness or weakness in both legs" in html
-    assert 'name="red_flag"' in html
+    assert "Pain, tingling or numbness going down both legs" in html
+    assert 'name="rf_both_legs"' in html and 'name="none_apply"' in html
     log = owner_client.post(
         reverse("journal:release_log", args=[session.pk]),
         {"position": 1, "tender": "yes", "pressure": 5, "pain_now": 3},
@@ -58,7 +58,7 @@ def test_answering_no_records_pain_before_and_shows_step_one(ready, owner_client
     session = Session.objects.get(user=ready)
     response = owner_client.post(
         reverse("journal:session_check", args=[session.pk]),
-        {"pain_before": "6", "red_flag": "no"},
+        {"pain_before": "6", "none_apply": "on"},
         headers=htmx_headers,
     )
     assert response.status_code == 200
@@ -74,7 +74,7 @@ def test_answering_no_records_pain_before_and_shows_step_one(ready, owner_client
 def test_pain_before_is_optional(ready, owner_client):
     start(owner_client, make_routine(ready))
     session = Session.objects.get(user=ready)
-    response = owner_client.post(reverse("journal:session_check", args=[session.pk]), {"red_flag": "no"})
+    response = owner_client.post(reverse("journal:session_check", args=[session.pk]), {"none_apply": "on"})
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.pain_before is None
@@ -85,11 +85,11 @@ def test_red_flag_stops_the_session_at_once_and_says_what_to_do(ready, owner_cli
     start(owner_client, make_routine(ready))
     session = Session.objects.get(user=ready)
     response = owner_client.post(
-        reverse("journal:session_check", args=[session.pk]), {"pain_before": "8", "red_flag": "yes"}, follow=True
+        reverse("journal:session_check", args=[session.pk]), {"pain_before": "8", "rf_both_legs": "yes"}, follow=True
     )
     assert response.redirect_chain == [(reverse("journal:session_summary", args=[session.pk]), 302)]
     html = response.content.decode()
-    assert "Stop and get urgent care" in html
+    assert "Please get help now" in html
     assert "emergency" in html
     assert "lower than before" not in html
     session.refresh_from_db()
@@ -106,30 +106,36 @@ def test_red_flag_stops_the_session_at_once_and_says_what_to_do(ready, owner_cli
     assert refused["Location"] == reverse("journal:session_summary", args=[session.pk])
     assert session.releases.count() == 0
     summary = owner_client.get(reverse("journal:session_run", args=[session.pk]), follow=True)
-    assert "Stop and get urgent care" in summary.content.decode()
+    assert "Please get help now" in summary.content.decode()
 
 
 def test_red_flag_over_htmx_returns_only_the_panel(ready, owner_client, htmx_headers):
     start(owner_client, make_routine(ready))
     session = Session.objects.get(user=ready)
     response = owner_client.post(
-        reverse("journal:session_check", args=[session.pk]), {"red_flag": "yes"}, headers=htmx_headers
+        reverse("journal:session_check", args=[session.pk]), {"rf_both_legs": "yes"}, headers=htmx_headers
     )
     html = response.content.decode()
     assert "<html" not in html
-    assert "Please stop here and get urgent care" in html
+    assert "Please get help now" in html
 
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"red_flag": "maybe"}, {"red_flag": "no", "pain_before": "11"}, {"red_flag": "no", "pain_before": "abc"}],
+    [
+        {},
+        {"rf_both_legs": "maybe"},
+        {"none_apply": "on", "pain_before": "11"},
+        {"none_apply": "on", "pain_before": "abc"},
+    ],
 )
 def test_bad_safety_answers_are_refused_and_nothing_changes(ready, owner_client, data):
     start(owner_client, make_routine(ready))
     session = Session.objects.get(user=ready)
     response = owner_client.post(reverse("journal:session_check", args=[session.pk]), data)
     assert response.status_code == 422
-    assert "invalid-feedback" in response.content.decode()
+    html = response.content.decode()
+    assert "invalid-feedback" in html or "Answer each question below" in html
     session.refresh_from_db()
     assert session.safety_check == SafetyAnswer.NOT_ASKED
     assert session.pain_before is None

@@ -153,7 +153,7 @@ def test_red_flag_replaces_the_callout_with_safety_advice(owner, owner_client):
         on_day(owner, n, pain_before=3)
     on_day(owner, 1, hour=20, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
     html = owner_client.get(URL).text
-    assert "Stop and get urgent care" in html and "not showing a pain comparison" in html
+    assert "Stop and get help now" in html and "not showing a pain comparison" in html
     assert "Substantial decrease" not in html
 
 

@@ -1,41 +1,47 @@
-"""CSV export: one row per release with its session's columns, streamed from a chunked database cursor."""
+"""CSV export: one row per release with its session's columns, and one row for each session without a release
+(a session stopped by a red flag, one abandoned before the first hold), streamed from a chunked database cursor."""
 
 import csv
 import io
 import zoneinfo
 from collections.abc import Iterator
 
+from journal import redflags
 from journal.exporters.daterange import DateRange
-from journal.models import Release
+from journal.models import Session
 
 CHUNK_SIZE = 2000
 # A spreadsheet treats a cell starting with one of these as a formula (or as the start of one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 FIELDS = [
-    # (column header, queryset field, kind)
-    ("session_started_at", "session__started_at", "datetime"),
-    ("session_local_date", "session__local_date", "date"),
-    ("session_finished_at", "session__finished_at", "datetime"),
-    ("routine_name", "session__routine_name", "text"),
-    ("session_status", "session__status", "text"),
-    ("pain_before", "session__pain_before", "number"),
-    ("pain_after", "session__pain_after", "number"),
-    ("safety_check", "session__safety_check", "text"),
-    ("session_notes", "session__notes", "text"),
-    ("position", "position", "number"),
-    ("point_name", "point_name", "text"),
-    ("side", "side", "text"),
-    ("prescribed_seconds", "prescribed_seconds", "number"),
-    ("held_seconds", "held_seconds", "number"),
-    ("release_started_at", "started_at", "datetime"),
-    ("release_ended_at", "ended_at", "datetime"),
-    ("skipped", "skipped", "bool"),
-    ("tender", "tender", "bool"),
-    ("pressure", "pressure", "number"),
-    ("pain_now", "pain_now", "number"),
-    ("stopped_early", "stopped_early", "bool"),
-    ("release_notes", "notes", "text"),
+    # (column header, queryset field, kind). Read from sessions joined to their releases (a LEFT JOIN): a session
+    # without a release gives one row with the release columns empty.
+    ("session_started_at", "started_at", "datetime"),
+    ("session_local_date", "local_date", "date"),
+    ("session_finished_at", "finished_at", "datetime"),
+    ("routine_name", "routine_name", "text"),
+    ("session_status", "status", "text"),
+    ("pain_before", "pain_before", "number"),
+    ("pain_after", "pain_after", "number"),
+    ("safety_check", "safety_check", "text"),
+    ("red_flag_tier", "red_flag_tier", "text"),
+    ("red_flag_items", "red_flag_items", "red_flags"),
+    ("red_flag_assessed_at", "red_flag_assessed_at", "datetime"),
+    ("session_notes", "notes", "text"),
+    ("position", "releases__position", "number"),
+    ("point_name", "releases__point_name", "text"),
+    ("side", "releases__side", "text"),
+    ("prescribed_seconds", "releases__prescribed_seconds", "number"),
+    ("held_seconds", "releases__held_seconds", "number"),
+    ("release_started_at", "releases__started_at", "datetime"),
+    ("release_ended_at", "releases__ended_at", "datetime"),
+    ("skipped", "releases__skipped", "bool"),
+    ("tender", "releases__tender", "bool"),
+    ("pressure", "releases__pressure", "number"),
+    ("pain_now", "releases__pain_now", "number"),
+    ("stopped_early", "releases__stopped_early", "bool"),
+    ("release_notes", "releases__notes", "text"),
 ]
 HEADER = [name for name, _field, _kind in FIELDS] + ["session_pain_change"]
 
@@ -54,16 +60,24 @@ def _converter(kind: str, zone: zoneinfo.ZoneInfo):
         return lambda v: "" if v is None else v.isoformat()
     if kind == "bool":
         return lambda v: "" if v is None else ("yes" if v else "no")
+    if kind == "red_flags":  # the words of the signs reported, as the person answered them
+        return lambda v: neutralise(redflags.as_text(v or []))
     if kind == "number":
         return lambda v: "" if v is None else int(v)  # numbers we write ourselves stay numbers, negatives too
     return lambda v: "" if v is None else neutralise(str(v))
 
 
+def export_queryset(user, date_range: DateRange):
+    """Every session in the range with each of its releases (one row per release; one row for a session without
+    any), in the order of the log, as value tuples of FIELDS."""
+    qs = Session.objects.for_user(user).between(date_range.start, date_range.end)
+    qs = qs.order_by("started_at", "pk", "releases__position")
+    return qs.values_list(*(field for _name, field, _kind in FIELDS))
+
+
 def release_rows(user, date_range: DateRange) -> Iterator[tuple]:
     """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
-    qs = Release.objects.for_user(user).between(date_range.start, date_range.end)
-    qs = qs.order_by("session__started_at", "session_id", "position")
-    return qs.values_list(*(field for _name, field, _kind in FIELDS)).iterator(chunk_size=CHUNK_SIZE)
+    return export_queryset(user, date_range).iterator(chunk_size=CHUNK_SIZE)
 
 
 def row_formatter(zone: zoneinfo.ZoneInfo):

@@ -1,4 +1,5 @@
-"""FHIR R4 export: a Bundle (type collection) of the user's pain scores as Observations and releases as Procedures.
+"""FHIR R4 export: a Bundle (type collection) of the user's pain scores as Observations, releases as Procedures and
+each red-flag report as a Flag naming the warning signs reported.
 
 Codes are the verified ones in shared/clinical-notes.md. fhir.resources checks structure but not value sets or
 ranges, so this module checks scores (0-10) and body-site codes itself before building anything. A point whose
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from journal.exporters.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
+from journal.redflags import RedFlagTier
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -112,6 +114,25 @@ def _pain_observation(patient: str, score: int, when: datetime, label: str, site
     return resource
 
 
+def _red_flag(patient: str, session: Session) -> dict[str, Any]:
+    """A Flag for one red-flag report: the signs reported as text (there is no verified code for each), active
+    until the person said a clinician had assessed them, with the date they said so as the end of its period."""
+    tier = RedFlagTier(session.red_flag_tier).label if session.red_flag_tier else "Red flag"
+    period: dict[str, str] = {"start": _when(session.started_at)}
+    if session.red_flag_assessed_at is not None:
+        period["end"] = _when(session.red_flag_assessed_at)
+    return {
+        "resourceType": "Flag",
+        "status": "inactive" if session.red_flag_assessed_at else "active",
+        "code": {
+            "coding": [{"system": code_system_url(), "code": "red-flag-reported", "display": "Red flag reported"}],
+            "text": f"Red flag reported ({tier}): {session.red_flag_text}. The session was stopped.",
+        },
+        "subject": {"reference": patient},
+        "period": period,
+    }
+
+
 def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
     patient = _urn("patient", user.pk)
     entries: list[dict[str, Any]] = [
@@ -122,7 +143,11 @@ def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
         }
     ]
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end).order_by("started_at", "pk")
-    for s in sessions.only("pk", "started_at", "finished_at", "pain_before", "pain_after", "routine_name"):
+    fields = ("pk", "started_at", "finished_at", "pain_before", "pain_after", "routine_name", "safety_check")
+    red_flag_fields = ("red_flag_items", "red_flag_tier", "red_flag_assessed_at")
+    for s in sessions.only(*fields, *red_flag_fields):
+        if s.red_flag:
+            entries.append({"fullUrl": _urn("session", s.pk, "red-flag"), "resource": _red_flag(patient, s)})
         before = check_score(s.pain_before, "pain before")
         after = check_score(s.pain_after, "pain after")
         if before is not None:

@@ -22,7 +22,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.care import CareRegion
 from accounts.models import validate_time_zone
+from journal import redflags
 from journal.exporters.daterange import DateRange
 from journal.exporters.tokens import new_token
 from journal.models import (
@@ -36,6 +38,7 @@ from journal.models import (
     SessionStatus,
     ShareLink,
 )
+from journal.redflags import RedFlag
 from routines.models import (
     HOLD_MAX_SECONDS,
     HOLD_MIN_SECONDS,
@@ -49,6 +52,7 @@ from routines.models import (
 )
 
 FORMAT_NAME = "tenderspot-journal"
+REGIONS = ["", *CareRegion.values]  # "": not chosen, the time zone decides
 FORMAT_VERSION = 1
 
 
@@ -129,6 +133,7 @@ def export_account(user, date_range: DateRange | None = None) -> dict[str, Any]:
             "sound_on": profile.sound_on,
             "lead_in_seconds": profile.lead_in_seconds,
             "safety_acknowledged_at": _dt(profile.safety_acknowledged_at),
+            "care_region": profile.care_region,
         },
         "points": [
             {
@@ -195,6 +200,9 @@ def export_account(user, date_range: DateRange | None = None) -> dict[str, Any]:
                 "pain_before": s.pain_before,
                 "pain_after": s.pain_after,
                 "safety_check": s.safety_check,
+                "red_flag_items": s.red_flag_items,
+                "red_flag_tier": s.red_flag_tier,
+                "red_flag_assessed_at": _dt(s.red_flag_assessed_at),
                 "notes": s.notes,
                 "releases": releases_by_session.get(s.pk, []),
             }
@@ -441,6 +449,8 @@ class _Importer:
             "sound_on": c.bool(p, "sound_on", "profile"),
             "lead_in_seconds": c.int(p, "lead_in_seconds", "profile", 0, 30),
             "safety_acknowledged_at": c.datetime(p, "safety_acknowledged_at", "profile", null=True),
+            # Files from before the setting have none: the time zone decides, as it did then.
+            "care_region": c.choice(p, "care_region", "profile", REGIONS) if "care_region" in p else "",
         }
         changed = [k for k, v in values.items() if getattr(profile, k) != v]
         if changed:
@@ -578,6 +588,7 @@ class _Importer:
                 safety_check=c.choice(item, "safety_check", where, SafetyAnswer.values),
                 notes=c.text(item, "notes", where, NOTES_MAX_LENGTH),
             )
+            self.red_flag(session, item, where)
             releases = []
             for rwhere, rel, position in c.positioned(item, "releases", where):
                 releases.append(
@@ -615,6 +626,22 @@ class _Importer:
         Release.objects.bulk_create(to_create, batch_size=1000)
         self.report.sessions += len(created)
         self.report.releases += len(to_create)
+
+    def red_flag(self, session: Session, item: dict, where: str) -> None:
+        """Which signs a red flag reported, and when the person said a clinician had assessed them. The tier is
+        worked out from the signs, never taken from the file. A "yes" from a file made before the signs were asked
+        separately is kept as an unspecified sign; signs without a "yes" are refused."""
+        c = self.c
+        codes = c.list(item.get("red_flag_items", []), f"{where}.red_flag_items")
+        if any(code not in RedFlag.values for code in codes):
+            c.fail(f"{where}.red_flag_items", f"each must be one of {', '.join(repr(v) for v in RedFlag.values)}")
+        if session.safety_check != SafetyAnswer.YES:
+            if codes or item.get("red_flag_assessed_at") is not None:
+                c.fail(f"{where}.red_flag_items", "warning signs are only recorded with safety_check 'yes'")
+            return
+        session.red_flag_items = redflags.ordered(codes or [RedFlag.UNSPECIFIED])
+        session.red_flag_tier = redflags.tier_of(session.red_flag_items)
+        session.red_flag_assessed_at = c.datetime(item, "red_flag_assessed_at", where, null=True)
 
     def share_links(self, items: list) -> None:
         c = self.c

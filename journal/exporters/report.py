@@ -6,14 +6,16 @@ adds what only the report needs (red-flag dates, notable notes, the detailed log
 the query count does not grow with the log.
 """
 
+from collections import Counter
 from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from journal import charts, stats
+from journal import charts, redflags, stats
 from journal.exporters.daterange import DateRange
 from journal.models import Release, Session
+from journal.redflags import RedFlagTier
 
 DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
 NOTES_LIMIT = 3
@@ -46,7 +48,27 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
 
     # Ordered by local date first, so that only the period's rows are read (ordered by start time alone, the
     # newest-first index is walked back through the whole history when the period has fewer rows than the limit).
-    red_flags = list(sessions.red_flagged().order_by("local_date", "started_at").values_list("local_date", flat=True))
+    flag_rows = list(
+        sessions.red_flagged()
+        .order_by("local_date", "started_at")
+        .values("pk", "local_date", "red_flag_tier", "red_flag_items", "red_flag_assessed_at")
+    )
+    red_flags = [
+        {
+            "pk": row["pk"],
+            "local_date": row["local_date"],
+            "tier": RedFlagTier(row["red_flag_tier"]).label if row["red_flag_tier"] else "",
+            "items": redflags.as_text(row["red_flag_items"]),
+            "assessed_at": row["red_flag_assessed_at"],
+        }
+        for row in flag_rows
+    ]
+    # How often each sign was reported in the period, in the order of the check: bounded by the list of signs, so
+    # the summary stays on one page however many reports there are.
+    counts = Counter(item for row in flag_rows for item in row["red_flag_items"])
+    red_flag_items = [
+        (label, counts[code]) for code, label in zip(redflags.ordered(counts), redflags.labels(counts), strict=True)
+    ]
     notable = list(
         sessions.exclude(notes="")
         .order_by("-local_date", "-started_at")
@@ -70,6 +92,9 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
         "red_flags": red_flags,
         "red_flags_shown": red_flags[-RED_FLAG_DATES_SHOWN:],
         "red_flags_more": max(len(red_flags) - RED_FLAG_DATES_SHOWN, 0),
+        "red_flag_items": red_flag_items,
+        # Red-flag sessions too old for the detailed log are still listed, each with what was reported.
+        "earlier_red_flags": [row for row in red_flags if row["pk"] not in {s.pk for s in detail}],
         "notable_notes": notable,
         "detail": detail,
         "detail_hidden": max(totals.sessions - len(detail), 0),

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 
 from journal.models import NOTES_MAX_LENGTH, RELEASE_MAX_SECONDS
+from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
 from routines.models import HOLD_MAX_SECONDS, Point, Side
 
 SCALE_ERROR = "Choose a number from 0 to 10."
@@ -69,21 +70,65 @@ def yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class SafetyCheckForm(forms.Form):
-    pain_before = pain_field("How much pain do you have right now?")
-    red_flag = forms.ChoiceField(
-        label=(
-            "Do you have any new numbness or weakness in both legs, numbness around your genitals or bottom, "
-            "or new trouble with your bladder or bowels?"
-        ),
-        choices=YES_NO,
-        widget=ButtonRadios(),
-        error_messages={"required": "Please answer yes or no before you start."},
-    )
+YES_UNSURE_NO = [("yes", "Yes"), ("unsure", "Not sure"), ("no", "No")]
+REPORTED = {"yes", "unsure"}  # "Not sure" about an emergency sign counts as yes
+CHECK_INCOMPLETE = "Answer each question below, or tick “None of these apply to me”."
+
+
+def red_flag_field_name(item: RedFlag) -> str:
+    return f"rf_{item.value}"
+
+
+class RedFlagCheck(forms.Form):
+    """The red-flag check: one question per warning sign (journal.redflags), in two groups by urgency, and one
+    "none of these" box for the usual day when nothing applies. Never one compound question.
+
+    Valid when every sign is answered or the box is ticked. A sign answered "yes" (or "not sure", for an emergency
+    sign) is reported even when the box is ticked too: a contradiction counts the safer way.
+    """
+
+    none_apply = forms.BooleanField(label="None of these apply to me", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for items, choices in ((EMERGENCY_ITEMS, YES_UNSURE_NO), (TODAY_ITEMS, YES_NO)):
+            for item in items:
+                self.fields[red_flag_field_name(item)] = forms.ChoiceField(
+                    label=item.label, choices=choices, required=False, widget=ButtonRadios()
+                )
+
+    def red_flag_fields(self, items) -> list:
+        return [self[red_flag_field_name(item)] for item in items]
 
     @property
-    def reports_red_flag(self) -> bool:
-        return self.cleaned_data["red_flag"] == "yes"
+    def emergency_fields(self) -> list:
+        return self.red_flag_fields(EMERGENCY_ITEMS)
+
+    @property
+    def today_fields(self) -> list:
+        return self.red_flag_fields(TODAY_ITEMS)
+
+    def clean(self):
+        data = super().clean()
+        answered = [data.get(red_flag_field_name(item)) for item in (*EMERGENCY_ITEMS, *TODAY_ITEMS)]
+        if not data.get("none_apply") and not any(a in REPORTED for a in answered) and not all(answered):
+            raise forms.ValidationError(CHECK_INCOMPLETE, code="check_incomplete")
+        return data
+
+    @property
+    def reported_red_flags(self) -> list[str]:
+        """The RedFlag codes answered "yes" or "not sure", in the order asked (empty: nothing applies)."""
+        return [
+            item.value
+            for item in (*EMERGENCY_ITEMS, *TODAY_ITEMS)
+            if self.cleaned_data.get(red_flag_field_name(item)) in REPORTED
+        ]
+
+
+class SafetyCheckForm(RedFlagCheck):
+    pain_before = pain_field("How much pain do you have right now?")
+
+    field_order = ["pain_before"]
 
 
 class StepForm(forms.Form):
@@ -144,7 +189,7 @@ class FinishForm(forms.Form):
 STALE_KEY_ERROR = "This form was out of date, so nothing was saved yet. Your answers are still here: press Save again."
 
 
-class QuickLogForm(ReleaseAnswers, forms.Form):
+class QuickLogForm(ReleaseAnswers, RedFlagCheck):
     # A one-time key made when the form is drawn: a replay of the same form finds the session it made.
     key = forms.UUIDField(
         widget=forms.HiddenInput, error_messages={"required": STALE_KEY_ERROR, "invalid": STALE_KEY_ERROR}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal.views import runner
+from journal.views import red_flags, runner
 
 urlpatterns: list = [
     path("routines/<int:routine_pk>/start/", runner.session_start, name="session_start"),
@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("sessions/<int:pk>/finish/", runner.session_finish, name="session_finish"),
     path("sessions/<int:pk>/summary/", runner.session_summary, name="session_summary"),
     path("log/", runner.quick_log, name="quick_log"),
+    path("safety/follow-up/", red_flags.red_flag_follow_up, name="red_flag_follow_up"),
 ]

@@ -12,10 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import safety_acknowledged
+from accounts.decorators import replayable_after_notice, safety_acknowledged
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.models import Session, SessionStatus
+from journal.views.red_flags import follow_up_redirect, has_open_red_flag, red_flag_followed_up
 from routines.models import Point, Routine, Side
 
 RUNNER = "journal/runner.html"
@@ -32,6 +33,8 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     """A post to a session that is no longer running changes nothing and says so."""
     if session.status == SessionStatus.ABANDONED:
         text = "This session was left for a long time, so it was closed and kept as it was. Nothing was changed."
+    elif session.status == SessionStatus.STOPPED:
+        text = "This session was stopped because a warning sign was reported, so nothing was changed."
     else:
         text = "This session has already ended, so nothing was changed."
     messages.warning(request, text)
@@ -93,6 +96,8 @@ def _panel(request: HttpRequest, session: Session, form=None, mode: str | None =
 
 
 @safety_acknowledged
+@red_flag_followed_up
+@replayable_after_notice
 @require_POST
 def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
     """One button. A double tap, a retried request or a second tab within RESTART_WINDOW land on the same session
@@ -119,17 +124,23 @@ def session_run(request: HttpRequest, pk: int) -> HttpResponse:
 @safety_acknowledged
 @require_POST
 def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The red-flag check. Any sign reported stops the session with advice for its urgency; a report still open
+    (this session's or another's) sends any other answer to the follow-up question instead."""
     session = _session_for(request, pk)
     form = SafetyCheckForm(request.POST)
     if not session.is_open:
-        if session.red_flag and form.is_valid() and form.reports_red_flag:
+        if session.red_flag and form.is_valid() and form.reported_red_flags:
             return _red_flag_stop(request, session)  # the same answer again (a retry): the same answer back
+        if has_open_red_flag(request.user):
+            return follow_up_redirect(request)
         return _refuse_closed(request, session)
+    if has_open_red_flag(request.user):
+        return follow_up_redirect(request)
     if not session.needs_safety_check:  # answered already (a replay, another tab): carry on where it stands
         return _after_post(request, session)
     if not form.is_valid():
         return _panel(request, session, form, mode="check")
-    session.answer_safety_check(form.reports_red_flag, form.cleaned_data["pain_before"])
+    session.answer_safety_check(form.reported_red_flags, form.cleaned_data["pain_before"])
     if session.red_flag:
         return _red_flag_stop(request, session)
     return _after_post(request, session)
@@ -254,10 +265,13 @@ def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "journal/session_summary.html", context)
 
 
-@login_required
+@safety_acknowledged
+@red_flag_followed_up
 @require_http_methods(["GET", "POST"])
 def quick_log(request: HttpRequest) -> HttpResponse:
-    """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session.
+    """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session. The
+    red-flag check comes with it: a sign reported keeps the release (it was done) but stops the session, as in
+    the runner, with the advice for its urgency.
 
     The form carries a one-time key: a double tap, a replayed request or a second tab posting the same form lands on
     the session the first post made, and never makes a second one.
@@ -271,7 +285,13 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         session, created = Session.objects.quick_log(
-            request.user, data["key"], data["point"], data["side"], data["held_seconds"], **form.release_answers()
+            request.user,
+            data["key"],
+            data["point"],
+            data["side"],
+            data["held_seconds"],
+            red_flags=form.reported_red_flags,
+            **form.release_answers(),
         )
         return _quick_log_done(request, session, created)
     if form.is_bound:
@@ -280,7 +300,9 @@ def quick_log(request: HttpRequest) -> HttpResponse:
 
 
 def _quick_log_done(request: HttpRequest, session: Session, created: bool) -> HttpResponse:
-    if created:
+    if created and session.red_flag:
+        messages.warning(request, "Your release is logged. Please read the advice below before anything else.")
+    elif created:
         messages.success(request, "Logged. Thank you for keeping your journal up to date.")
     else:
         messages.info(request, "This release was already saved, so it was not logged twice.")

@@ -244,6 +244,7 @@ ROUTES: dict[str, Route] = {
     "journal:session_finish": Route(OWNER, methods=("GET", "POST"), kwargs=_own_session),
     "journal:session_summary": Route(OWNER, kwargs=_own_session),
     "journal:quick_log": Route(SIGNED_IN, methods=("GET", "POST")),
+    "journal:red_flag_follow_up": Route(SIGNED_IN, methods=("GET", "POST")),
     # journal: history and trends
     "journal:session_list": Route(SIGNED_IN),
     "journal:session_detail": Route(OWNER, kwargs=_own_session),

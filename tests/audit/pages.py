@@ -146,8 +146,26 @@ def _running_session(owner, checked: bool):
     owner.profile.save(update_fields=["lead_in_seconds"])
     session = Session.objects.start(owner, make_routine(owner=owner, steps=2, hold_seconds=120, name="Evening"))
     if checked:
-        session.answer_safety_check(False, pain_before=5)
+        session.answer_safety_check([], pain_before=5)
     return session
+
+
+def _quick_log_url(owner) -> str:
+    from journal.models import Session
+
+    owner.profile.acknowledge_safety()  # else the page is the safety notice (audited on its own)
+    Session.objects.mark_assessed(owner)  # else the follow-up question (audited on its own) comes first
+    return reverse("journal:quick_log")
+
+
+def _follow_up_url(owner) -> str:
+    """The question after a red flag: two signs of different urgency reported today, not yet followed up."""
+    from journal.models import SafetyAnswer, SessionStatus
+    from tests.factories import make_session
+
+    owner.profile.acknowledge_safety()
+    make_session(owner, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES, red_flag_items=["saddle", "fever"])
+    return reverse("journal:red_flag_follow_up")
 
 
 def _runner_check_url(owner) -> str:
@@ -269,6 +287,7 @@ PAGES: list[AuditPage] = [
     AuditPage("edit custom point", _custom_point_edit_url, visitors=SIGNED_IN),
     # the session runner
     AuditPage("runner: safety check", _runner_check_url, visitors=SIGNED_IN),
+    AuditPage("red-flag follow-up", _follow_up_url, visitors=SIGNED_IN),
     AuditPage("runner: step", _runner_step_url, visitors=SIGNED_IN, lighthouse=True, lighthouse_skip=PRIVATE_AREA),
     AuditPage("runner: mid-hold", _runner_step_url, visitors=SIGNED_IN, browser_state=_start_hold),
     AuditPage("runner: log form", _runner_step_url, visitors=SIGNED_IN, browser_state=_open_log_form),
@@ -278,7 +297,7 @@ PAGES: list[AuditPage] = [
     ),
     AuditPage("runner: finish", _runner_finish_url, visitors=SIGNED_IN),
     AuditPage("session summary", _summary_url, visitors=SIGNED_IN),
-    AuditPage("quick log", "/journal/log/", visitors=SIGNED_IN),
+    AuditPage("quick log", _quick_log_url, visitors=SIGNED_IN),
     # the journal
     AuditPage("dashboard with data", _dashboard_url, visitors=SIGNED_IN),
     AuditPage("session list", _session_list_url, visitors=SIGNED_IN),

@@ -14,7 +14,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from journal.exporters.csv_export import FIELDS
+from journal.exporters.csv_export import export_queryset
 from journal.exporters.daterange import DateRange
 from journal.exporters.pdf import render_report_pdf
 from journal.exporters.report import report_context
@@ -88,12 +88,7 @@ def export_csv(user) -> int:
 
 def baseline_csv(user) -> int:
     """The same rows (the export's own SQL) through a raw cursor, written by csv.writer to a sink."""
-    qs = (
-        Release.objects.for_user(user)
-        .order_by("session__started_at", "session_id", "position")
-        .values_list(*(field for _name, field, _kind in FIELDS))
-    )
-    sql, params = qs.query.sql_with_params()
+    sql, params = export_queryset(user, DateRange()).query.sql_with_params()
     sink = io.StringIO()
     writer = csv.writer(sink)
     written = 0

@@ -29,7 +29,7 @@ def run_url(session):
 def answer_check(page):
     page.get_by_text("Before you start").wait_for()
     page.locator("label[for=id_pain_before_6]").click()
-    page.locator("label[for=id_red_flag_1]").click()  # "No"
+    page.locator("label[for=id_none_apply]").click()  # "None of these apply to me"
     page.get_by_role("button", name="Continue").click()
 
 
@@ -159,13 +159,27 @@ def test_without_javascript_the_runner_is_plain_forms(browser, live_server, owne
 def test_red_flag_answer_stops_the_session_in_place(signed_in_page, session):
     page = signed_in_page
     page.goto(run_url(session))
-    page.locator("label[for=id_red_flag_0]").click()  # "Yes"
+    # Each sign is its own question; "Not sure" about an emergency sign counts as yes.
+    page.locator("label[for=id_rf_saddle_1]").click()  # "Not sure"
     page.get_by_role("button", name="Continue").click()
-    heading = page.get_by_role("heading", name="Please stop here and get urgent care")
+    heading = page.get_by_role("heading", name="Please stop here")
     heading.wait_for()
     expect(page.locator("#runner-heading")).to_be_focused()
-    assert page.get_by_text("Stop and get urgent care if you have").is_visible()
+    assert page.get_by_role("heading", name="Please get help now").is_visible()
+    assert page.get_by_text("Numbness or a changed feeling around your genitals").is_visible()
     stopped = Session.objects.get(pk=session.pk)
     assert stopped.status == SessionStatus.STOPPED
-    assert stopped.red_flag
+    assert stopped.red_flag and stopped.red_flag_items == ["saddle"]
+    # The next start asks the follow-up question first.
+    page.goto("/")
+    assert page.get_by_role("link", name="Tell us once you have been assessed").is_visible()
+    assert page.get_by_text("Start your last routine").count() == 0
     assert page.console_errors == []
+
+
+def test_the_check_without_an_answer_says_what_is_missing(signed_in_page, session):
+    page = signed_in_page
+    page.goto(run_url(session))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Answer each question below")).to_be_visible()
+    assert Session.objects.get(pk=session.pk).is_open

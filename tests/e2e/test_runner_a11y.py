@@ -58,7 +58,7 @@ def session_for(owner, hold_seconds: int, lead_in: int = 2) -> Session:
     owner.profile.lead_in_seconds = lead_in
     owner.profile.save(update_fields=["lead_in_seconds"])
     session = Session.objects.start(owner, make_routine(owner, steps=2, hold_seconds=hold_seconds))
-    session.answer_safety_check(False, 5)
+    session.answer_safety_check([], 5)
     return session
 
 

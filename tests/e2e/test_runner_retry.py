@@ -63,12 +63,12 @@ def test_safety_check_whose_answer_was_lost_keeps_the_answers_and_retries(signed
     page = signed_in_page
     page.goto(f"/journal/sessions/{session.pk}/run/")
     page.locator("label[for=id_pain_before_7]").click()
-    page.locator("label[for=id_red_flag_1]").click()  # "No"
+    page.locator("label[for=id_none_apply]").click()  # "None of these apply to me"
     lose_the_answer(page, "**/check/")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     assert page.locator("#id_pain_before_7").is_checked()  # what was entered is still on screen
-    assert page.locator("#id_red_flag_1").is_checked()
+    assert page.locator("#id_none_apply").is_checked()
     assert page.get_by_text("Your answers have not been sent yet").is_visible()
     retry(page)
     page.get_by_text("Step 1 of 2").wait_for()
@@ -79,7 +79,7 @@ def test_safety_check_whose_answer_was_lost_keeps_the_answers_and_retries(signed
 
 def test_skip_whose_answer_was_lost_skips_one_step_only(signed_in_page, ready):
     session = Session.objects.start(ready, make_routine(ready, steps=3))
-    session.answer_safety_check(False)
+    session.answer_safety_check([])
     page = signed_in_page
     page.goto(f"/journal/sessions/{session.pk}/run/")
     page.get_by_text("Step 1 of 3").wait_for()
@@ -95,7 +95,7 @@ def test_skip_whose_answer_was_lost_skips_one_step_only(signed_in_page, ready):
 
 def test_finish_whose_answer_was_lost_retries_into_the_summary(signed_in_page, ready):
     session = Session.objects.start(ready, make_routine(ready, steps=1))
-    session.answer_safety_check(False, 6)
+    session.answer_safety_check([], 6)
     session.skip(1)
     page = signed_in_page
     page.goto(f"/journal/sessions/{session.pk}/run/")
@@ -125,6 +125,7 @@ def test_quick_log_whose_answer_was_lost_logs_once(signed_in_page, ready):
     page.locator("label[for=id_pressure_5]").click()
     page.locator("label[for=id_pain_now_3]").click()
     page.get_by_label("Notes").fill("At the gym.")
+    page.locator("label[for=id_none_apply]").click()
     served = lose_the_answer(page, "**/journal/log/")
     page.get_by_role("button", name="Save to my journal").click()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
@@ -145,7 +146,7 @@ def test_reload_resumes_after_a_skip_and_a_release_logged_without_javascript(
     session = Session.objects.start(ready, make_routine(ready, steps=3, hold_seconds=1))
     page = signed_in_page
     page.goto(f"/journal/sessions/{session.pk}/run/")
-    page.locator("label[for=id_red_flag_1]").click()
+    page.locator("label[for=id_none_apply]").click()
     page.get_by_role("button", name="Continue").click()
     page.get_by_text("Step 1 of 3").wait_for()
     page.get_by_role("button", name="Skip this step").click()  # over htmx

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from journal import redflags
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from routines.models import Routine
 
@@ -126,6 +127,10 @@ class Command(BaseCommand):
                 )
                 if rng.random() < RED_FLAG_CHANCE:
                     session.safety_check = SafetyAnswer.YES
+                    session.red_flag_items = [rng.choice(redflags.ASKED_ITEMS).value]
+                    session.red_flag_tier = redflags.tier_of(session.red_flag_items)
+                    # Seen by a clinician the next day: the demo journal is not held at the follow-up question.
+                    session.red_flag_assessed_at = min(start + timedelta(days=1), now)
                     session.status = SessionStatus.STOPPED
                     session.finished_at = start + timedelta(minutes=1)
                     session.last_activity_at = session.finished_at
