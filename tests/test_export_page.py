@@ -68,3 +68,22 @@ def test_a_bad_date_is_tied_to_its_field(owner_client):
     assert 'id="id_start_error"' in body
     # The same wording as the session list's filter.
     assert DATE_ERRORS["invalid"] in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("pdf", ["To read or print", "browser", "PDF reader"]),
+        ("csv", ["For spreadsheets", "LibreOffice Calc", "Excel"]),
+        ("fhir", ["For clinical systems", "FHIR R4", "health record"]),
+        ("json", ["For moving to another Tenderspot", "Only Tenderspot reads it back"]),
+        ("ics", ["For calendars", "ICS", "Thunderbird"]),
+    ],
+)
+def test_each_file_says_what_it_is_for_and_what_reads_it(owner_client, kind, words):
+    body = owner_client.get(URL).content.decode()
+    start = body.index(f'data-file-use="{kind}"')
+    text = body[start : body.index("</div>", start)]
+    for word in words:
+        assert word in text, (kind, word)
