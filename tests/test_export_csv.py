@@ -188,3 +188,15 @@ def test_100k_rows_stream_with_bounded_memory(owner_client, owner):
     assert growth_mb < 50
     # Whole file in memory would be ~size; streaming keeps the peak a small fraction of it.
     assert peak - baseline < size / 4
+
+
+@pytest.mark.parametrize("lead", [" ", "   ", "\n", "\r\n", "\u00a0", "\u3000", "\x01", "\u200b", " \x0b "])
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20"])
+def test_a_formula_after_leading_whitespace_or_control_characters_is_neutralised(lead, trigger):
+    assert neutralise(lead + trigger + "1+1") == "'" + lead + trigger + "1+1"
+
+
+def test_text_that_starts_plainly_after_whitespace_is_left_alone():
+    assert neutralise("  Felt looser") == "  Felt looser"
+    assert neutralise(" 3 out of 10") == " 3 out of 10"
+    assert neutralise("   ") == "   "

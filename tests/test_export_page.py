@@ -85,3 +85,22 @@ def test_file_names_name_the_dates_or_all(owner_client, name, query, part):
     response = owner_client.get(reverse(f"journal:{name}") + query)
     filename = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
     assert re.fullmatch(rf"tenderspot-[a-z]+_{re.escape(part)}(_[a-z0-9]+)?\.(csv|json|pdf)", filename), filename
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("pdf", ["To read or print", "browser", "PDF reader"]),
+        ("csv", ["For spreadsheets", "LibreOffice Calc", "Excel"]),
+        ("fhir", ["For clinical systems", "FHIR R4", "health record"]),
+        ("json", ["For moving to another Tenderspot", "Only Tenderspot reads it back"]),
+        ("ics", ["For calendars", "ICS", "Thunderbird"]),
+    ],
+)
+def test_each_file_says_what_it_is_for_and_what_reads_it(owner_client, kind, words):
+    body = owner_client.get(URL).content.decode()
+    start = body.index(f'data-file-use="{kind}"')
+    text = body[start : body.index("</div>", start)]
+    for word in words:
+        assert word in text, (kind, word)

@@ -1,7 +1,8 @@
 """FHIR R4 export: validates with fhir.resources (R4B), carries the verified codes only, and checks ranges itself."""
 
 import json
-from datetime import UTC, datetime
+import tracemalloc
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -17,10 +18,16 @@ from journal.exporters.fhir import (
     code_system_url,
     laterality_extension_url,
 )
+from journal.models import Release, Session, SessionStatus
 from routines.models import Point
 from tests.factories import make_log, make_point, make_release, make_routine, make_session
 
 URL = reverse("journal:export_fhir")
+
+
+def read_bundle(response) -> dict:
+    assert response.streaming  # entry by entry: a long log is never held whole in memory
+    return json.loads(b"".join(response.streaming_content))
 
 
 def resources(bundle: dict, kind: str) -> list[dict]:
@@ -33,7 +40,7 @@ def test_bundle_validates_and_carries_the_codes(owner, owner_client):
     response = owner_client.get(URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/fhir+json"
-    data = json.loads(response.content)
+    data = read_bundle(response)
     Bundle.model_validate(data)  # structure, types and cardinality per R4B
     assert data["type"] == "collection"
 
@@ -76,7 +83,7 @@ def test_unverified_codes_are_sent_as_text_only(owner, owner_client):
     session = make_session(owner, routine=make_routine(owner=owner, steps=0), pain_before=4)
     make_release(session, 1, point_id=bogus.pk, point_name=bogus.name, side="right")
     make_release(session, 2, point_id=unverified.pk, point_name=unverified.name, side="left")
-    data = json.loads(owner_client.get(URL).content)
+    data = read_bundle(owner_client.get(URL))
     Bundle.model_validate(data)
     sites = [p["bodySite"][0] for p in resources(data, "Procedure")]
     assert all("coding" not in site for site in sites)
@@ -100,7 +107,7 @@ def test_app_checks_ranges_and_codes():
 def test_range_and_ownership(owner, other_user, owner_client):
     make_log(owner, days=4, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
     make_log(other_user, days=2, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
-    data = json.loads(owner_client.get(URL, {"start": "2026-03-02", "end": "2026-03-02"}).content)
+    data = read_bundle(owner_client.get(URL, {"start": "2026-03-02", "end": "2026-03-02"}))
     assert len(resources(data, "Procedure")) == 4
     dates = {o["effectiveDateTime"][:10] for o in resources(data, "Observation")}
     assert dates == {"2026-03-02"}
@@ -113,8 +120,72 @@ def test_range_and_ownership(owner, other_user, owner_client):
 def test_notes_never_reach_fhir_and_names_stay_text(owner, owner_client):
     session = make_session(owner, notes="<script>alert(1)</script>", pain_before=3)
     make_release(session, 1, point_name="<img src=x onerror=alert(1)>", notes="=1+1")
-    data = json.loads(owner_client.get(URL).content)
+    data = read_bundle(owner_client.get(URL))
     Bundle.model_validate(data)
     text = json.dumps(data)
     assert "<script>" not in text and "=1+1" not in text
     assert resources(data, "Procedure")[0]["bodySite"][0]["text"] == "Left <img src=x onerror=alert(1)>"
+
+
+@pytest.mark.django_db
+def test_a_release_never_starts_after_it_ends_whatever_the_stored_times(owner, owner_client):
+    session = make_session(owner, started_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+    ended = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # stored before the session's start (an old, unmoved edit)
+    quick = make_release(session, 1, ended_at=ended, held_seconds=60, pain_now=3)
+    Release.objects.filter(pk=quick.pk).update(started_at=None)  # a quick log records only the end
+    make_release(session, 2, started_at=ended + timedelta(minutes=5), ended_at=ended, pain_now=None)
+    bundle = read_bundle(owner_client.get(URL))
+    periods = [p["performedPeriod"] for p in resources(bundle, "Procedure")]
+    assert periods[0] == {"start": "2026-03-02T07:59:00+00:00", "end": "2026-03-02T08:00:00+00:00"}
+    assert all(p["start"] <= p["end"] for p in periods)
+    [pain] = [o for o in resources(bundle, "Observation") if o.get("partOf")]
+    assert pain["effectiveDateTime"] >= periods[0]["start"]
+
+
+@pytest.mark.django_db
+def test_a_long_log_streams_with_memory_far_below_its_size(owner, owner_client):
+    """2,000 releases: the Bundle streams with a tracemalloc peak a fraction of its own size (built whole in
+    memory, a ten-year account's Bundle added about 300 MB to the worker)."""
+    base = datetime(2020, 1, 1, 8, tzinfo=UTC)
+    sessions = Session.objects.bulk_create(
+        Session(
+            user=owner,
+            routine_name="Bulk",
+            plan=[],
+            started_at=base + timedelta(days=n),
+            last_activity_at=base + timedelta(days=n),
+            finished_at=base + timedelta(days=n, minutes=20),
+            local_date=(base + timedelta(days=n)).date(),
+            status=SessionStatus.COMPLETED,
+            pain_before=5,
+            pain_after=4,
+        )
+        for n in range(250)
+    )
+    point = Point.objects.builtin().get(slug="glute-top")
+    Release.objects.bulk_create(
+        Release(
+            session=s,
+            position=p,
+            point=point,
+            point_name=point.name,
+            side="left",
+            prescribed_seconds=45,
+            held_seconds=45,
+            started_at=s.started_at + timedelta(minutes=p),
+            ended_at=s.started_at + timedelta(minutes=p, seconds=45),
+            tender=True,
+            pressure=5,
+            pain_now=4,
+        )
+        for s in sessions
+        for p in range(1, 9)
+    )
+    response = owner_client.get(URL)
+    tracemalloc.start()
+    size = sum(len(piece) for piece in response.streaming_content)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert size > 4_000_000
+    # Flat: a chunk of database rows and one piece of JSON at a time (built whole, the peak is several times the size).
+    assert peak < min(5_000_000, size / 1.5), f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB Bundle"

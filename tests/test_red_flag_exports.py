@@ -100,7 +100,7 @@ def test_old_red_flags_beyond_the_detailed_log_are_still_listed(owner, owner_cli
 def test_fhir_has_a_flag_per_report_naming_the_signs(owner, owner_client):
     red_flag_only(owner)
     assessed = red_flag_only(owner, red_flag_assessed_at=DAY + timedelta(days=2), notes="")
-    data = json.loads(owner_client.get(reverse("journal:export_fhir")).content)
+    data = json.loads(b"".join(owner_client.get(reverse("journal:export_fhir")).streaming_content))
     Bundle.model_validate(data)
     flags = [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Flag"]
     assert len(flags) == 2

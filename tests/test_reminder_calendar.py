@@ -221,3 +221,19 @@ def test_the_routine_list_has_no_blank_choice_and_starts_at_the_last_routine(own
     body = owner_client.get(LIST_URL).content.decode()
     assert "Select an option" not in body and "---------" not in body
     assert f'<option value="{routine.pk}" selected>' in body
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York", "Asia/Kolkata"])
+def test_the_time_zone_section_has_one_date_per_line_for_twenty_years(zone):
+    from journal.exporters.vtimezone import vtimezone
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    text = vtimezone(zone, datetime(2026, 12, 1, 7, 30), now).to_ical().decode()
+    rdates = [line for line in text.splitlines() if line.startswith("RDATE")]
+    assert all("," not in line for line in rdates)  # ical.js reads only the first date of a list
+    if zone == "Asia/Kolkata":
+        assert rdates == [] and "TZOFFSETTO:+0530" in text
+    else:
+        years = {int(line.split(":")[1][:4]) for line in rdates}
+        assert min(years) <= 2026 and max(years) >= 2046  # twenty years ahead, not stopping in 2037
+        assert len(rdates) >= 2 * 21

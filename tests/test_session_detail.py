@@ -269,3 +269,27 @@ def test_htmx_session_delete_redirects_the_client(owner_client, session, htmx_he
     response = owner_client.post(reverse("journal:session_delete", args=[session.pk]), headers=htmx_headers)
     assert response["HX-Redirect"] == reverse("journal:session_list")
     assert not Session.objects.filter(pk=session.pk).exists()
+
+
+def test_a_new_start_moves_the_releases_times_with_the_session(owner, owner_client, session):
+    before = {r.pk: (r.started_at, r.ended_at, r.logged_at) for r in session.releases.all()}
+    quick = session.releases.get(position=2)
+    Release.objects.filter(pk=quick.pk).update(started_at=None)  # a quick log records only the end
+    response = owner_client.post(
+        reverse("journal:session_edit", args=[session.pk]),
+        session_data(started_at="2026-03-01T10:30", finished_at="2026-03-01T10:40"),
+    )
+    assert response.status_code == 302
+    shift = timedelta(minutes=90)
+    for release in session.releases.all():
+        started, ended, logged = before[release.pk]
+        assert release.ended_at == ended + shift
+        assert release.logged_at == (logged + shift if logged else None)
+        assert release.started_at == (None if release.pk == quick.pk else started + shift)
+        assert release.started_at is None or release.started_at >= START + shift
+
+
+def test_an_edit_that_keeps_the_start_leaves_the_releases_alone(owner, owner_client, session):
+    before = list(session.releases.values_list("started_at", "ended_at"))
+    owner_client.post(reverse("journal:session_edit", args=[session.pk]), session_data(notes="Changed"))
+    assert list(session.releases.values_list("started_at", "ended_at")) == before

@@ -3,6 +3,7 @@
 
 import csv
 import io
+import unicodedata
 import zoneinfo
 from collections.abc import Iterator
 
@@ -11,8 +12,12 @@ from journal.exporters.daterange import DateRange
 from journal.models import Session
 
 CHUNK_SIZE = 2000
-# A spreadsheet treats a cell starting with one of these as a formula (or as the start of one).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with one of these as a formula (or as the start of one); the full-width
+# forms are what East Asian input methods type, and some spreadsheets fold them to the ASCII ones.
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+# What a spreadsheet may drop before it looks at the first character: spaces ("Trim spaces" in LibreOffice, Excel
+# ignoring leading blanks), other whitespace and invisible control or format characters.
+_SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 
 FIELDS = [
     # (column header, queryset field, kind). Read from sessions joined to their releases (a LEFT JOIN): a session
@@ -46,9 +51,20 @@ FIELDS = [
 HEADER = [name for name, _field, _kind in FIELDS] + ["session_pain_change"]
 
 
+def _first_visible(text: str) -> str:
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES):
+            return char
+    return ""
+
+
 def neutralise(text: str) -> str:
-    """Text a spreadsheet could run as a formula gets a leading apostrophe, which it shows as plain text."""
-    if text and text.startswith(FORMULA_STARTS):
+    """Text a spreadsheet could run as a formula gets a leading apostrophe, which keeps it plain text: text whose
+    first character, or first character after any leading whitespace and control characters, starts a formula.
+
+    Only for text columns: the numbers we write ourselves (negative pain changes too) are never prefixed.
+    """
+    if text and (text[0] in FORMULA_STARTS or _first_visible(text) in FORMULA_STARTS):
         return "'" + text
     return text
 

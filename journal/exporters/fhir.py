@@ -6,8 +6,10 @@ ranges, so this module checks scores (0-10) and body-site codes itself before bu
 SNOMED code is not on the verified list is sent as text only, never with a guessed code.
 """
 
+import json
 import uuid
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -133,39 +135,60 @@ def _red_flag(patient: str, session: Session) -> dict[str, Any]:
     }
 
 
+CHUNK_SIZE = 2000
+ENTRIES_PER_PIECE = 200
+
+
+def _bundle_header() -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "collection", "timestamp": _when(timezone.now())}
+
+
 def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
+    """The whole Bundle as one dict (for tests and small ranges; the download streams `bundle_pieces`)."""
+    return {**_bundle_header(), "entry": list(bundle_entries(user, date_range))}
+
+
+def bundle_pieces(user, date_range: DateRange) -> Iterator[str]:
+    """The Bundle as JSON text in pieces of a few hundred entries, built one entry at a time from chunked cursors,
+    so a worker's memory stays flat however long the log is. Joined, the pieces are `build_bundle` as JSON."""
+    header = json.dumps(_bundle_header(), ensure_ascii=False)
+    yield header[:-1] + ', "entry": ['
+    pending: list[str] = []
+    first = True
+    for entry in bundle_entries(user, date_range):
+        pending.append(json.dumps(entry, ensure_ascii=False))
+        if len(pending) == ENTRIES_PER_PIECE:
+            yield ("" if first else ", ") + ", ".join(pending)
+            pending, first = [], False
+    if pending:
+        yield ("" if first else ", ") + ", ".join(pending)
+    yield "]}"
+
+
+def bundle_entries(user, date_range: DateRange) -> Iterator[dict[str, Any]]:
+    """The Bundle's entries in order: the Patient, each session's pain scores, then each release as a Procedure
+    with its pain score. Raises FhirDataError on a value that must not be sent."""
     patient = _urn("patient", user.pk)
-    entries: list[dict[str, Any]] = [
-        {
-            "fullUrl": patient,
-            # No name or contact details: the practitioner knows who handed them the file.
-            "resource": {"resourceType": "Patient", "active": True},
-        }
-    ]
+    # No name or contact details: the practitioner knows who handed them the file.
+    yield {"fullUrl": patient, "resource": {"resourceType": "Patient", "active": True}}
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end).order_by("started_at", "pk")
     fields = ("pk", "started_at", "finished_at", "pain_before", "pain_after", "routine_name", "safety_check")
     red_flag_fields = ("red_flag_items", "red_flag_tier", "red_flag_assessed_at")
-    for s in sessions.only(*fields, *red_flag_fields):
+    for s in sessions.only(*fields, *red_flag_fields).iterator(chunk_size=CHUNK_SIZE):
         if s.red_flag:
-            entries.append({"fullUrl": _urn("session", s.pk, "red-flag"), "resource": _red_flag(patient, s)})
+            yield {"fullUrl": _urn("session", s.pk, "red-flag"), "resource": _red_flag(patient, s)}
         before = check_score(s.pain_before, "pain before")
         after = check_score(s.pain_after, "pain after")
         if before is not None:
-            entries.append(
-                {
-                    "fullUrl": _urn("session", s.pk, "pain-before"),
-                    "resource": _pain_observation(patient, before, s.started_at, "Pain before the session"),
-                }
-            )
+            yield {
+                "fullUrl": _urn("session", s.pk, "pain-before"),
+                "resource": _pain_observation(patient, before, s.started_at, "Pain before the session"),
+            }
         if after is not None:
-            entries.append(
-                {
-                    "fullUrl": _urn("session", s.pk, "pain-after"),
-                    "resource": _pain_observation(
-                        patient, after, s.finished_at or s.started_at, "Pain after the session"
-                    ),
-                }
-            )
+            yield {
+                "fullUrl": _urn("session", s.pk, "pain-after"),
+                "resource": _pain_observation(patient, after, s.finished_at or s.started_at, "Pain after the session"),
+            }
     releases = (
         Release.objects.for_user(user)
         .between(date_range.start, date_range.end)
@@ -191,7 +214,7 @@ def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
         )
         .order_by("session__started_at", "session_id", "position")
     )
-    for r in releases:
+    for r in releases.iterator(chunk_size=CHUNK_SIZE):
         pressure = check_score(r.pressure, "pressure")
         pain_now = check_score(r.pain_now, "pain now")
         site = body_site(
@@ -201,7 +224,7 @@ def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
             r.point.snomed_display if r.point else "",
         )
         procedure_url = _urn("release", r.pk)
-        start = r.started_at or r.session.started_at
+        start = release_start(r)
         notes = [f"Held {r.held_seconds} s of {r.prescribed_seconds} s prescribed."]
         if r.tender is not None:
             notes.append("Tender spot found." if r.tender else "No tender spot found.")
@@ -225,19 +248,23 @@ def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
         }
         if r.session.status == SessionStatus.STOPPED:
             procedure["note"].append({"text": "The session was stopped because a red flag was reported."})
-        entries.append({"fullUrl": procedure_url, "resource": procedure})
+        yield {"fullUrl": procedure_url, "resource": procedure}
         if pain_now is not None:
-            entries.append(
-                {
-                    "fullUrl": _urn("release", r.pk, "pain-now"),
-                    "resource": _pain_observation(
-                        patient, pain_now, r.ended_at or start, "Pain during the release", site, procedure_url
-                    ),
-                }
-            )
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "timestamp": _when(timezone.now()),
-        "entry": entries,
-    }
+            yield {
+                "fullUrl": _urn("release", r.pk, "pain-now"),
+                "resource": _pain_observation(
+                    patient, pain_now, r.ended_at or start, "Pain during the release", site, procedure_url
+                ),
+            }
+
+
+def release_start(release: Release) -> datetime:
+    """When the release began: its own start, else (a quick log records only the end) its end less the hold, else
+    its session's start. Never after its end, so performedPeriod holds FHIR's per-1 (start <= end)."""
+    if release.started_at:
+        start = release.started_at
+    elif release.ended_at:
+        start = release.ended_at - timedelta(seconds=release.held_seconds)
+    else:
+        start = release.session.started_at
+    return min(start, release.ended_at) if release.ended_at else start

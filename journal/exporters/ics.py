@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
+from journal.exporters.vtimezone import vtimezone
 from journal.models import Reminder
 
 BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -50,6 +51,7 @@ def reminder_calendar(reminder: Reminder, now: datetime | None = None) -> bytes:
     alarm.add("description", f"Tenderspot: {name}")
     alarm.add("trigger", timedelta(minutes=-5))
     event.add_component(alarm)
+    # Our own VTIMEZONE, not icalendar's add_missing_timezones(): see journal/exporters/vtimezone.py.
+    cal.add_component(vtimezone(zone.key, start, now))
     cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from journal.exporters.daterange import require_order
 from journal.forms.runner import notes_field
@@ -121,7 +122,8 @@ class TrendsRangeForm(forms.Form):
 
 
 class SessionForm(forms.ModelForm):
-    """Edit a logged session. Changing the start time moves the session to that local date."""
+    """Edit a logged session. Changing the start time moves the session to that local date, and its releases'
+    times by the same amount: a release never ends before its session starts (FHIR per-1 in the export)."""
 
     started_at = forms.DateTimeField(label="Started", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
     finished_at = forms.DateTimeField(
@@ -134,6 +136,10 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["started_at", "finished_at", "pain_before", "pain_after", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_start = self.instance.started_at
 
     def clean(self):
         data = super().clean()
@@ -148,7 +154,10 @@ class SessionForm(forms.ModelForm):
         session = super().save(commit=False)
         session.local_date = session.user.profile.local_date(session.started_at)
         if commit:
-            session.save()
+            with transaction.atomic():
+                session.save()
+                if self.original_start:
+                    session.releases.shift(session.started_at - self.original_start)
         return session
 
 

@@ -19,6 +19,11 @@ NODE_MODULES = ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+# The real clients that judge our exports (tests/clients/): Mozilla's calendar engine, HL7's FHIRPath engine with
+# its R4 model, Firefox's PDF engine, and LibreOffice Calc (from the system, not npm).
+ICAL_JS = NODE_MODULES / "ical.js" / "dist" / "ical.js"
+FHIRPATH_JS = NODE_MODULES / "fhirpath" / "fhir-context" / "r4" / "index.js"
+PDFJS = NODE_MODULES / "pdfjs-dist" / "legacy" / "build" / "pdf.mjs"
 
 # The accessibility rules we hold every page to.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -46,9 +51,13 @@ def chromium() -> str | None:
     return shutil.which("chromium")
 
 
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def missing(*needs: str) -> list[str]:
-    """Reasons this machine cannot run an audit needing `needs` (any of: chromium, node, java, axe, vnu,
-    lighthouse); an empty list means it can."""
+    """Reasons this machine cannot run an audit needing `needs` (any of: chromium, node, java, soffice, axe, vnu,
+    lighthouse, icaljs, fhirpath, pdfjs); an empty list means it can."""
     reasons = []
     if "chromium" in needs and not chromium():
         reasons.append("no Chromium at $CHROME_PATH, $CHROMIUM_PATH or /usr/bin/chromium, nor on the PATH")
@@ -56,7 +65,17 @@ def missing(*needs: str) -> list[str]:
         reasons.append("no node on the PATH")
     if "java" in needs and not shutil.which("java"):
         reasons.append("no java on the PATH (apt install default-jre-headless)")
-    for need, path in (("axe", AXE_JS), ("vnu", VNU_JAR), ("lighthouse", LIGHTHOUSE_CLI)):
+    if "soffice" in needs and not soffice():
+        reasons.append("no soffice on the PATH (apt install libreoffice-calc-nogui)")
+    tools = (
+        ("axe", AXE_JS),
+        ("vnu", VNU_JAR),
+        ("lighthouse", LIGHTHOUSE_CLI),
+        ("icaljs", ICAL_JS),
+        ("fhirpath", FHIRPATH_JS),
+        ("pdfjs", PDFJS),
+    )
+    for need, path in tools:
         if need in needs and not path.exists():
             reasons.append(f"{path.relative_to(ROOT)} is missing (run `npm ci --ignore-scripts`)")
     return reasons

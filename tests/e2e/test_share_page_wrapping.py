@@ -1,0 +1,34 @@
+"""The share page on a 390 px phone with the longest unbroken value in every user field: nothing runs past the
+screen's edge (no horizontal scrolling, no element wider than the viewport)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from journal.exporters.tokens import new_token
+from journal.models import ShareLink
+from tests.clients.longest import LONGEST_LABEL, make_longest_log
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OFFENDERS = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+    .map((element) => element.tagName + "." + element.className + ": " + (element.textContent || "").slice(0, 30));
+}"""
+
+
+def test_the_longest_values_wrap_on_a_phone(page, owner):
+    make_longest_log(owner)
+    token, token_hash = new_token()
+    ShareLink.objects.create(
+        user=owner, label=LONGEST_LABEL, token_hash=token_hash, expires_at=timezone.now() + timedelta(days=7)
+    )
+    page.goto(f"/journal/s/{token}/")
+    assert page.evaluate("window.innerWidth") == 390
+    assert page.get_by_role("heading", name="Detailed log").is_visible()
+    assert page.evaluate(OFFENDERS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.console_errors == []
