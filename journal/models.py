@@ -8,6 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import lock_account
 from journal.exporters.tokens import new_token
 from routines.models import Point, Routine, Side, plan_step
 
@@ -87,7 +88,11 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
         A double tap on "Start", a replayed request or a second tab reuse a session of the same routine started
         within RESTART_WINDOW that has nothing logged yet (its safety check may be answered already).
         """
-        now = now or timezone.now()
+        with transaction.atomic():
+            lock_account(user)  # four taps at once: each sees the session the first one made
+            return self._start_locked(user, routine, now or timezone.now())
+
+    def _start_locked(self, user, routine: Routine, now) -> "Session":
         fresh = (
             self.for_user(user)
             .in_progress()
