@@ -208,7 +208,11 @@ LOGGING = {
 # Tenderspot's own knobs.
 TENDERSPOT_MIN_HOLD_SECONDS = 10
 TENDERSPOT_ABANDON_AFTER = timedelta(hours=12)
-TENDERSPOT_IMPORT_MAX_BYTES = env_int("TENDERSPOT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The JSON import reads its file as a stream, an item at a time (journal/backup/reader.py), so memory does not grow
+# with these: they bound the time one import takes. An upload (plain or gzip) up to IMPORT_MAX_BYTES, unpacked up to
+# IMPORT_MAX_JSON_BYTES: a compact export of 50 years of daily sessions fits in both.
+TENDERSPOT_IMPORT_MAX_BYTES = env_int("TENDERSPOT_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+TENDERSPOT_IMPORT_MAX_JSON_BYTES = env_int("TENDERSPOT_IMPORT_MAX_JSON_BYTES", 256 * 1024 * 1024)
 # Share and calendar links: this many misses (unknown, expired or revoked tokens) from one address within the
 # window answer 429 until the window has passed.
 TENDERSPOT_SHARE_MISS_LIMIT = env_int("TENDERSPOT_SHARE_MISS_LIMIT", 10)

@@ -543,7 +543,9 @@ class Reminder(Revocable, models.Model):
     routine = models.ForeignKey(Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     weekdays = models.JSONField(default=list)
     time_of_day = models.TimeField()
-    duration_minutes = models.PositiveSmallIntegerField(default=15)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
