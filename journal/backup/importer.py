@@ -16,6 +16,7 @@ hashes nobody holds, so they cannot be opened until renewed.
 """
 
 import io
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +24,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import lock_account
 from journal.backup import schema
@@ -32,8 +33,12 @@ from journal.exporters.tokens import new_token
 from journal.models import Release, Reminder, Session, ShareLink
 from routines.models import Area, Point, Routine, RoutineStep
 
-BATCH_SESSIONS = 250
-BATCH_ROWS = 200  # points, routines, share links or reminders per transaction
+BATCH_SESSIONS = 100  # with their releases: about a tenth of a second of writing
+BATCH_ROWS = 100  # points, routines, share links or reminders per transaction
+# After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
+# a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
+# two batches.
+SQLITE_PAUSE_SECONDS = 0.1
 
 __all__ = ["ImportFileError", "ImportReport", "import_account"]
 
@@ -266,6 +271,8 @@ class _Writer:
         with transaction.atomic():
             lock_account(self.user)
             getattr(self, key)([item for _n, item in batch])
+        if connection.vendor == "sqlite":
+            time.sleep(SQLITE_PAUSE_SECONDS)
 
     def profile(self, data: schema.ProfileData) -> None:
         with transaction.atomic():

@@ -8,6 +8,8 @@ items `schema.LISTS` allows, and the unpacked JSON at most TENDERSPOT_IMPORT_MAX
 
 import gzip
 import io
+import re
+import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -30,11 +32,22 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
+# Python refuses to turn more digits than this into an int (a guard against quadratic work), and ijson's C parser
+# then fails in a way that surfaces later as a stray ValueError: such runs of digits are refused before it sees them.
+MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+_DIGITS_TOO_LONG = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
+_LEADING_DIGITS = re.compile(rb"[0-9]*")
+_TRAILING_DIGITS = re.compile(rb"[0-9]*\Z")
+NUMBER_TOO_LONG = f"The file holds a number too long to read (over {MAX_DIGITS:,} digits)."
+
+
 class _Bounded(io.RawIOBase):
-    """Reads `source` and refuses to go past `limit` bytes (a gzip bomb stops there)."""
+    """Reads `source` and refuses to go past `limit` bytes (a gzip bomb stops there) or to pass on a run of more
+    than MAX_DIGITS digits (a number too long to read; a text field never holds one)."""
 
     def __init__(self, source: IO[bytes], limit: int) -> None:
         self.source, self.limit, self.count = source, limit, 0
+        self.digits = 0  # digits at the end of what was read so far
 
     def readable(self) -> bool:
         return True
@@ -44,8 +57,21 @@ class _Bounded(io.RawIOBase):
         self.count += len(data)
         if self.count > self.limit:
             raise ImportFileError(f"Unpacked, the file is larger than the {_mib(self.limit)} this server reads.")
+        self._check_digits(data)
         buffer[: len(data)] = data
         return len(data)
+
+    def _check_digits(self, data: bytes) -> None:
+        leading = _LEADING_DIGITS.match(data).end()  # type: ignore[union-attr]
+        if leading == len(data):
+            self.digits += leading
+        else:
+            too_long = self.digits + leading > MAX_DIGITS or _DIGITS_TOO_LONG.search(data)
+            self.digits = len(data) - _TRAILING_DIGITS.search(data).start()  # type: ignore[union-attr]
+            if too_long:
+                raise ImportFileError(NUMBER_TOO_LONG)
+        if self.digits > MAX_DIGITS:
+            raise ImportFileError(NUMBER_TOO_LONG)
 
 
 def open_json(upload: IO[bytes]) -> IO[bytes]:
@@ -63,7 +89,7 @@ def _not_json(error: BaseException) -> ImportFileError:
         if isinstance(cause, ImportFileError):
             return cause
         if isinstance(cause, ValueError) and "digits" in str(cause):
-            return ImportFileError("The file holds a number too long to read (over 4,300 digits).")
+            return ImportFileError(NUMBER_TOO_LONG)
         if isinstance(cause, gzip.BadGzipFile | EOFError):
             return ImportFileError("This compressed file is damaged or incomplete; nothing was imported.")
         cause = cause.__cause__ or cause.__context__
