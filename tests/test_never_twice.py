@@ -5,6 +5,7 @@ position, the import's natural keys through the account lock) or the account loc
 PostgreSQL's row lock, SQLite's IMMEDIATE write lock) around a check-then-insert ("Start").
 """
 
+import json
 import threading
 import uuid
 
@@ -76,3 +77,22 @@ def test_four_simultaneous_logs_of_one_step_store_one_release(owner):
     results = at_once(lambda _i: Session.objects.get(pk=session.pk).log_release(1, held_seconds=20)[1])
     assert sorted(results) == [False] * (THREADS - 1) + [True]
     assert session.releases.count() == 1
+
+
+def test_two_simultaneous_imports_of_one_file_add_it_once(owner):
+    """Each batch checks its natural keys and inserts under the account lock: the second import finds the first
+    one's rows instead of doubling them (on PostgreSQL it doubled every session before)."""
+    from journal.backup.export import export_account
+    from journal.backup.importer import import_account
+    from tests.factories import make_log, make_user
+    from tests.test_export_json import account_counts, build_account
+
+    ensure_builtin_catalogue()
+    source = make_user("source")
+    build_account(source)
+    make_log(source, days=30)
+    payload = json.dumps(export_account(source)).encode()
+    reports = at_once(lambda _i: import_account(owner, payload), count=2)
+    assert account_counts(owner) == account_counts(source)
+    assert sum(r.sessions for r in reports) == Session.objects.filter(user=source).count()
+    assert sum(r.points for r in reports) == 1 and sum(r.routines for r in reports) == 1
