@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import lock_account
 from journal.exporters.tokens import new_token
+from journal.storable import STORABLE_DATE
 from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
@@ -171,11 +172,11 @@ class Session(models.Model):
     routine = models.ForeignKey(Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
     routine_name = models.CharField(max_length=100)
     plan = models.JSONField(default=list, blank=True)
-    started_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
     # The user's local calendar date at the start: trends and streaks group by it in SQL.
-    local_date = models.DateField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    last_activity_at = models.DateTimeField(default=timezone.now)
+    local_date = models.DateField(validators=STORABLE_DATE)
+    finished_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
+    last_activity_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
     pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
@@ -421,15 +422,15 @@ class Release(models.Model):
     side = models.CharField(max_length=5, choices=Side.choices)
     prescribed_seconds = models.PositiveSmallIntegerField(validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
     held_seconds = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
+    ended_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
     skipped = models.BooleanField(default=False)
     tender = models.BooleanField("Tender spot found", null=True, blank=True)
     pressure = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     pain_now = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     stopped_early = models.BooleanField("Stopped early because it hurt", default=False)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
-    logged_at = models.DateTimeField(default=timezone.now)
+    logged_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -496,8 +497,8 @@ class ShareLink(Revocable, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
     label = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=STORABLE_DATE)
+    end_date = models.DateField(null=True, blank=True, validators=STORABLE_DATE)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

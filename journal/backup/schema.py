@@ -24,13 +24,11 @@ from pydantic_core import PydanticCustomError
 
 from accounts.models import Profile, validate_time_zone
 from journal.models import Release, Reminder, Session, ShareLink
+from journal.storable import OUT_OF_RANGE, year_in_range
 from routines.models import Point, Routine, RoutineStep
 
 FORMAT_NAME = "tenderspot-journal"
 FORMAT_VERSION = 1
-# The calendar years a date or time may fall in. Far wider than any real journal, far inside what Python, SQLite
-# and PostgreSQL (and its driver) all read back: year 1 in a zone east of UTC is a BC date on PostgreSQL.
-YEAR_MIN, YEAR_MAX = 1900, 2100
 POSITION_MAX = 10_000  # steps of one routine or session
 REF_MAX_LENGTH = 40
 AREAS_MAX = 50  # areas one point is also listed in
@@ -142,8 +140,8 @@ def choice(model: type[models.Model], name: str) -> Any:
 
 
 def _in_years(moment: date) -> None:
-    if not YEAR_MIN <= moment.year <= YEAR_MAX:
-        _fail("date_range", "must fall between the years {low} and {high}", low=YEAR_MIN, high=YEAR_MAX)
+    if not year_in_range(moment):
+        _fail("date_range", OUT_OF_RANGE)
 
 
 def _moment(value: Any) -> datetime:
@@ -156,12 +154,7 @@ def _moment(value: Any) -> datetime:
     if parsed.tzinfo is None:
         _fail("datetime_naive", "the time needs its UTC offset")
     _in_years(parsed)
-    try:
-        in_utc = parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
-        _fail("date_range", "must fall between the years {low} and {high}", low=YEAR_MIN, high=YEAR_MAX)
-    _in_years(in_utc)
-    return in_utc
+    return parsed.astimezone(UTC)
 
 
 def _day(value: Any) -> date:
