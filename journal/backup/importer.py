@@ -2,9 +2,11 @@
 
 1. Check: the file is read as a stream (`reader.walk`) and every item is checked against `schema`, with every
    reference resolved. Any problem stops here, before anything is written: the user's account is unchanged.
-2. Write: the file is read again and written in batches of BATCH_SESSIONS sessions (and their releases), each in a
-   transaction of its own that holds the account lock. On SQLite a transaction holds the whole database's write
-   lock, so other users' writes wait for one batch (tens of milliseconds), never for the whole import.
+   Checked items are spooled to a temporary file, a batch at a time.
+2. Write: the checked items are read back from the spool and written in batches (BATCH_SESSIONS sessions or
+   BATCH_RELEASES releases), each in a transaction of its own that holds the account lock. On SQLite a transaction
+   holds the whole database's write lock, so other users' writes wait for one batch (a fraction of a second),
+   never for the whole import.
 
 Natural keys make the import idempotent, so that a second import of the same file, two imports at once or an import
 interrupted half-way and run again add each thing once: a custom point or routine is the same object when its name
@@ -16,6 +18,8 @@ hashes nobody holds, so they cannot be opened until renewed.
 """
 
 import io
+import pickle
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,10 +42,11 @@ from routines.models import Area, Point, Routine, RoutineStep
 BATCH_SESSIONS = 100
 BATCH_RELEASES = 400
 BATCH_ROWS = 100  # points, routines, share links or reminders
+SPOOL_BATCH = 200  # checked items pickled together to the spool
 # After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
 # a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
-# two batches.
-SQLITE_PAUSE_SECONDS = 0.1
+# two batches (half of that sleep catches it within a batch or two).
+SQLITE_PAUSE_SECONDS = 0.05
 
 __all__ = ["ImportFileError", "ImportReport", "import_account"]
 
@@ -84,18 +89,48 @@ def _check_envelope(key: str, value: Any) -> None:
 
 @dataclass
 class _Plan:
-    """What the check found: the order of the lists, and the references the file defines."""
+    """What the check found: the references the file defines, its profile, and each list's checked items, spooled
+    to a temporary file a batch at a time (so the write pass neither parses nor checks again, and memory holds
+    one batch)."""
 
-    keys: list[str] = field(default_factory=list)
     point_refs: set[str] = field(default_factory=set)
     routine_refs: set[str] = field(default_factory=set)
+    profile: schema.ProfileData | None = None
+    spools: dict[str, IO[bytes]] = field(default_factory=dict)
+    pending: dict[str, list] = field(default_factory=dict)
 
-    @property
-    def in_order(self) -> bool:
-        """Whether each list comes after the lists it refers to (as every export writes them)."""
-        order = list(schema.LISTS)
-        seen = [order.index(k) for k in self.keys if k in schema.LISTS]
-        return seen == sorted(seen)
+    def keep(self, key: str, item: Any) -> None:
+        batch = self.pending.setdefault(key, [])
+        batch.append(item)
+        if len(batch) >= SPOOL_BATCH:
+            self._spill(key)
+
+    def _spill(self, key: str) -> None:
+        batch = self.pending.pop(key, [])
+        if batch:
+            if key not in self.spools:
+                self.spools[key] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+            spool = self.spools[key]
+            pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def items(self, key: str) -> Iterator[Any]:
+        """The checked items of list `key`, in file order."""
+        self._spill(key)
+        spool = self.spools.get(key)
+        if spool is None:
+            return
+        spool.seek(0)
+        while True:
+            try:
+                # Our own spool, written a moment ago by this request: never bytes from the upload.
+                batch = pickle.load(spool)  # noqa: S301
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
 
 
 class _Checker:
@@ -111,21 +146,23 @@ class _Checker:
     def run(self, stream: IO[bytes]) -> _Plan:
         envelope: dict[str, Any] = {}
         for key, n, value in walk(stream):
-            if key not in self.plan.keys:
-                self.plan.keys.append(key)
             if key in schema.LISTS and n == 0:
                 if not isinstance(value, list):
                     raise ImportFileError(f"{key}: expected a list")
                 continue
             if key in schema.LISTS:
                 self._check_envelope_seen(envelope)
-                getattr(self, key)(_item(schema.LISTS[key][0], value, f"{key}[{n}]"), f"{key}[{n}]")
+                item = _item(schema.LISTS[key][0], value, f"{key}[{n}]")
+                getattr(self, key)(item, f"{key}[{n}]")
+                self.plan.keep(key, item)
             else:
                 envelope[key] = value
                 _check_envelope(key, value)
                 model = schema.ENVELOPE[key]
                 if model is not None and not (key == "profile" and value == {}):
-                    _item(model, value, key)
+                    checked = _item(model, value, key)
+                    if key == "profile":
+                        self.plan.profile = checked
         self._check_envelope_seen(envelope)
         for ref, where in self.point_uses.items():
             if ref not in self.plan.point_refs:
@@ -200,15 +237,13 @@ class _Checker:
         self.routine_ref(item.routine, f"{where}.routine")
 
 
-def _batches(items: Iterator[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
-    batch: list[tuple[int, Any]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _fields(item: schema.Strict, exclude: tuple[str, ...]) -> dict[str, Any]:
+    """The checked values of `item` by field name, without `exclude` (its own attributes: no copy of nested
+    models as model_dump would make, for each of thousands of releases)."""
+    values = dict(vars(item))
+    for name in exclude:
+        del values[name]
+    return values
 
 
 def _dated(model: type, created_at: datetime, **fields: Any) -> Any:
@@ -246,37 +281,28 @@ class _Writer:
             return self.builtin_routines.get(ref.removeprefix("builtin:"))
         return self.routines_by_ref[ref]
 
-    def run(self, upload: IO[bytes], plan: _Plan) -> ImportReport:
-        # One pass when each list follows the lists it refers to (every export); else one pass per list.
-        phases: list[str | None] = [None] if plan.in_order else list(schema.LISTS)
-        for phase in phases:
-            current: str | None = None
-            buffer: list[tuple[int, Any]] = []
+    def run(self, plan: _Plan) -> ImportReport:
+        if plan.profile is not None:
+            self.profile(plan.profile)
+        for key in schema.LISTS:  # each list after the lists it refers to, wherever the file put it
+            buffer: list[Any] = []
             rows = 0
-            for key, n, value in walk(open_json(upload)):
-                if key == "profile" and phase in (None, "points") and value:
-                    self.profile(schema.ProfileData.model_validate(value, strict=True))
-                if key not in schema.LISTS or n == 0 or (phase is not None and key != phase):
-                    continue
-                if key != current:
-                    self.flush(current, buffer)
-                    current, buffer, rows = key, [], 0
-                item = schema.LISTS[key][0].model_validate(value, strict=True)
-                buffer.append((n, item))
+            for item in plan.items(key):
+                buffer.append(item)
                 rows += len(item.releases) if key == "sessions" else 0
                 if len(buffer) >= (BATCH_SESSIONS if key == "sessions" else BATCH_ROWS) or rows >= BATCH_RELEASES:
                     self.flush(key, buffer)
                     buffer, rows = [], 0
-            self.flush(current, buffer)
+            self.flush(key, buffer)
         self.link_copies()
         return self.report
 
-    def flush(self, key: str | None, batch: list[tuple[int, Any]]) -> None:
-        if key is None or not batch:
+    def flush(self, key: str, batch: list[Any]) -> None:
+        if not batch:
             return
         with transaction.atomic():
             lock_account(self.user)
-            getattr(self, key)([item for _n, item in batch])
+            getattr(self, key)(batch)
         if connection.vendor == "sqlite":
             time.sleep(SQLITE_PAUSE_SECONDS)
 
@@ -384,13 +410,13 @@ class _Writer:
                     user=self.user,
                     routine=routine,
                     plan=[self._plan_step(step) for step in item.plan],
-                    **item.model_dump(exclude={"routine", "plan", "releases"}),
+                    **_fields(item, exclude=("routine", "plan", "releases")),
                 )
             )
             new_releases.append(item.releases)
         created = Session.objects.bulk_create(new_sessions)
         releases = [
-            Release(session=session, point=self.point(r.point), **r.model_dump(exclude={"point"}))
+            Release(session=session, point=self.point(r.point), **_fields(r, exclude=("point",)))
             for session, items_of in zip(created, new_releases, strict=True)
             for r in items_of
         ]
@@ -450,11 +476,14 @@ def import_account(user: AbstractBaseUser, source: bytes | IO[bytes]) -> ImportR
     if _size(upload) > settings.TENDERSPOT_IMPORT_MAX_BYTES:
         limit_mb = settings.TENDERSPOT_IMPORT_MAX_BYTES / (1024 * 1024)
         raise ImportFileError(f"The file is larger than the {limit_mb:g} MB this server accepts.")
-    plan = _Checker().run(open_json(upload))
+    checker = _Checker()
     try:
-        return _Writer(user).run(upload, plan)
+        plan = checker.run(open_json(upload))
+        return _Writer(user).run(plan)
     except IntegrityError:
         raise ImportFileError(
             "The import stopped part-way: the account changed while it ran. Import the same file again to finish; "
             "nothing will be doubled."
         ) from None
+    finally:
+        checker.plan.close()

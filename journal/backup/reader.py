@@ -122,45 +122,55 @@ class _Events:
         raise ImportFileError("This file is not valid JSON: something follows the end of the data.")
 
 
-def _put(container: dict | list, key: str | None, value: Any, where: str) -> None:
-    if isinstance(container, list):
-        container.append(value)
-    elif key in container:
-        raise ImportFileError(f"{where}: the key {key!r} appears twice")
-    else:
-        container[key] = value
-
-
 def _build(events: _Events, event: str, value: Any, where: str) -> Any:
-    """The value that starts with (event, value), built without recursion and within ITEM_VALUES / ITEM_DEPTH."""
+    """The value that starts with (event, value), built without recursion and within ITEM_VALUES / ITEM_DEPTH.
+    One loop over the parser's events with everything local: it runs once per value of the file, twice per import."""
     if event not in ("start_map", "start_array"):
         return value
     root: dict | list = {} if event == "start_map" else []
     stack: list[dict | list] = [root]
     keys: list[str | None] = [None]
-    count = 1
-    while stack:
-        event, value = events.next()
-        if event == "map_key":
-            keys[-1] = value
-            continue
-        if event in ("end_map", "end_array"):
-            stack.pop()
-            keys.pop()
-            continue
-        count += 1
-        if count > ITEM_VALUES:
-            raise ImportFileError(f"{where}: holds more than {ITEM_VALUES:,} values")
-        if event in ("start_map", "start_array"):
-            if len(stack) >= ITEM_DEPTH:
-                raise ImportFileError(f"{where}: nested deeper than the format allows ({ITEM_DEPTH} levels)")
-            child: dict | list = {} if event == "start_map" else []
-            _put(stack[-1], keys[-1], child, where)
-            stack.append(child)
-            keys.append(None)
-        else:
-            _put(stack[-1], keys[-1], value, where)
-    return root
+    top, key, count = root, None, 1
+    try:
+        for event, value in events._events:
+            if event == "map_key":
+                key = value
+                continue
+            if event == "end_map" or event == "end_array":
+                stack.pop()
+                keys.pop()
+                if not stack:
+                    return root
+                top, key = stack[-1], keys[-1]
+                continue
+            count += 1
+            if count > ITEM_VALUES:
+                raise ImportFileError(f"{where}: holds more than {ITEM_VALUES:,} values")
+            if event == "start_map" or event == "start_array":
+                if len(stack) >= ITEM_DEPTH:
+                    raise ImportFileError(f"{where}: nested deeper than the format allows ({ITEM_DEPTH} levels)")
+                child: dict | list = {} if event == "start_map" else []
+                _put(top, key, child, where)
+                keys[-1] = key
+                stack.append(child)
+                keys.append(None)
+                top, key = child, None
+            else:
+                _put(top, key, value, where)
+    except ImportFileError:
+        raise
+    except Exception as error:  # ijson's errors, and the int() of a number too long, arrive wrapped
+        raise _not_json(error) from None
+    raise ImportFileError("This file is not valid JSON: it ends too early.")
+
+
+def _put(container: dict | list, key: str | None, value: Any, where: str) -> None:
+    if type(container) is list:
+        container.append(value)
+    elif key in container:
+        raise ImportFileError(f"{where}: the key {key!r} appears twice")
+    else:
+        container[key] = value  # type: ignore[index]
 
 
 def walk(stream: IO[bytes]) -> Iterator[tuple[str, int, Any]]:
