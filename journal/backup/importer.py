@@ -45,8 +45,8 @@ BATCH_ROWS = 100  # points, routines, share links or reminders
 SPOOL_BATCH = 200  # checked items pickled together to the spool
 # After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
 # a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
-# two batches (half of that sleep catches it within a batch or two).
-SQLITE_PAUSE_SECONDS = 0.05
+# two batches.
+SQLITE_PAUSE_SECONDS = 0.1
 
 __all__ = ["ImportFileError", "ImportReport", "import_account"]
 
