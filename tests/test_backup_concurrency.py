@@ -19,7 +19,7 @@ from routines.catalogue import ensure_builtin_catalogue
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-WAIT_GOAL_SECONDS = 1.5  # "about a second": one batch, plus the busy handler's last sleep
+WAIT_GOAL_SECONDS = 2.0  # "about a second": one batch plus the busy handler's last sleep, with room for a loaded CI machine (the benchmark holds 1.5 s)
 
 
 def write_for(user) -> float:
