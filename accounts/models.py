@@ -15,6 +15,14 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Choose a time zone from the list, for example Europe/London.")
 
 
+def lock_account(user) -> None:
+    """Inside a transaction: waits for, then holds until commit, the lock on `user`'s profile row. Writers that
+    check-then-insert one account's rows (the "Start" button, the JSON import) take it first, so two of them never
+    both see "not there yet". PostgreSQL locks the row (SELECT ... FOR UPDATE); on SQLite the IMMEDIATE transaction
+    already holds the database's write lock, and the same query is a plain read."""
+    list(Profile.objects.select_for_update().filter(user_id=user.pk).values_list("pk", flat=True))
+
+
 class Profile(models.Model):
     """Per-user settings. Days, streaks and trends are counted in `time_zone`."""
 

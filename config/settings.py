@@ -7,6 +7,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str, secret_key
+from config.sqlite import is_sqlite, sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -70,27 +71,19 @@ TEMPLATES = [
     },
 ]
 
-# SQLite by default; PostgreSQL (psycopg 3) when DATABASE_URL says so.
+# SQLite by default; PostgreSQL (psycopg 3) when DATABASE_URL says so. A `sqlite:///path` URL gets the same
+# SQLite options as the default file (config.sqlite.sqlite_database).
 SQLITE_PATH = VAR_DIR / "tenderspot.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if is_sqlite(DATABASES["default"]):
+        DATABASES["default"] = sqlite_database(DATABASES["default"]["NAME"])
+    else:
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "config.sqlite",
-            "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so that
-                # concurrent writers queue for `timeout` seconds instead of failing with "database is locked".
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+    DATABASES = {"default": sqlite_database(SQLITE_PATH)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -215,7 +208,11 @@ LOGGING = {
 # Tenderspot's own knobs.
 TENDERSPOT_MIN_HOLD_SECONDS = 10
 TENDERSPOT_ABANDON_AFTER = timedelta(hours=12)
-TENDERSPOT_IMPORT_MAX_BYTES = env_int("TENDERSPOT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The JSON import reads its file as a stream, an item at a time (journal/backup/reader.py), so memory does not grow
+# with these: they bound the time one import takes. An upload (plain or gzip) up to IMPORT_MAX_BYTES, unpacked up to
+# IMPORT_MAX_JSON_BYTES: a compact export of 50 years of daily sessions fits in both.
+TENDERSPOT_IMPORT_MAX_BYTES = env_int("TENDERSPOT_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+TENDERSPOT_IMPORT_MAX_JSON_BYTES = env_int("TENDERSPOT_IMPORT_MAX_JSON_BYTES", 256 * 1024 * 1024)
 # Share and calendar links: this many misses (unknown, expired or revoked tokens) from one address within the
 # window answer 429 until the window has passed.
 TENDERSPOT_SHARE_MISS_LIMIT = env_int("TENDERSPOT_SHARE_MISS_LIMIT", 10)

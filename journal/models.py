@@ -8,9 +8,11 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import lock_account
 from journal import redflags
 from journal.exporters.tokens import new_token
 from journal.redflags import RedFlagTier
+from journal.storable import STORABLE_DATE
 from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
@@ -89,7 +91,11 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
         A double tap on "Start", a replayed request or a second tab reuse a session of the same routine started
         within RESTART_WINDOW that has nothing logged yet (its safety check may be answered already).
         """
-        now = now or timezone.now()
+        with transaction.atomic():
+            lock_account(user)  # four taps at once: each sees the session the first one made
+            return self._start_locked(user, routine, now or timezone.now())
+
+    def _start_locked(self, user, routine: Routine, now) -> "Session":
         fresh = (
             self.for_user(user)
             .in_progress()
@@ -189,11 +195,11 @@ class Session(models.Model):
     routine = models.ForeignKey(Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
     routine_name = models.CharField(max_length=100)
     plan = models.JSONField(default=list, blank=True)
-    started_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
     # The user's local calendar date at the start: trends and streaks group by it in SQL.
-    local_date = models.DateField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    last_activity_at = models.DateTimeField(default=timezone.now)
+    local_date = models.DateField(validators=STORABLE_DATE)
+    finished_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
+    last_activity_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
     pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
@@ -504,15 +510,15 @@ class Release(models.Model):
     side = models.CharField(max_length=5, choices=Side.choices)
     prescribed_seconds = models.PositiveSmallIntegerField(validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
     held_seconds = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
+    ended_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
     skipped = models.BooleanField(default=False)
     tender = models.BooleanField("Tender spot found", null=True, blank=True)
     pressure = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     pain_now = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
     stopped_early = models.BooleanField("Stopped early because it hurt", default=False)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
-    logged_at = models.DateTimeField(default=timezone.now)
+    logged_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -579,8 +585,8 @@ class ShareLink(Revocable, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
     label = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=STORABLE_DATE)
+    end_date = models.DateField(null=True, blank=True, validators=STORABLE_DATE)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -626,7 +632,9 @@ class Reminder(Revocable, models.Model):
     routine = models.ForeignKey(Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     weekdays = models.JSONField(default=list)
     time_of_day = models.TimeField()
-    duration_minutes = models.PositiveSmallIntegerField(default=15)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

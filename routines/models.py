@@ -2,7 +2,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -36,6 +36,8 @@ class EvidenceLevel(models.TextChoices):
 
 HOLD_MIN_SECONDS = 10
 HOLD_MAX_SECONDS = 180
+# The longest free text of a point or routine description (the catalogue's longest is well under it).
+LONG_TEXT_MAX_LENGTH = 5000
 ARTICLE_HOLD_RANGE = (30, 60)
 # Time to move the ball and settle on the next spot, counted in a routine's estimated duration.
 STEP_CHANGEOVER_SECONDS = 10
@@ -114,18 +116,20 @@ class Point(OwnedByUser, models.Model):
     also_listed_in = models.ManyToManyField(Area, blank=True, related_name="shared_points")
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=80)
-    location = models.TextField("Where it is", blank=True)
-    how_to_find = models.TextField(blank=True)
-    technique = models.TextField(blank=True)
+    location = models.TextField("Where it is", blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
+    how_to_find = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
+    technique = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
     tool = models.CharField(max_length=120, blank=True, default="Lacrosse ball or tennis ball")
     default_hold_seconds = models.PositiveSmallIntegerField(
         default=45, validators=[MinValueValidator(HOLD_MIN_SECONDS), MaxValueValidator(HOLD_MAX_SECONDS)]
     )
-    pressure_guidance = models.TextField(blank=True)
-    referral_note = models.TextField("What sources say about referred pain", blank=True)
+    pressure_guidance = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
+    referral_note = models.TextField(
+        "What sources say about referred pain", blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
+    )
     evidence_level = models.CharField(max_length=10, choices=EvidenceLevel.choices, default=EvidenceLevel.NONE)
-    evidence_note = models.TextField(blank=True)
-    contraindications = models.TextField(blank=True)
+    evidence_note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
+    contraindications = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
     map_view = models.CharField(max_length=10, choices=MapView.choices, default=MapView.SOLES)
     # Position of the left-side mark in the map's coordinate system (percent of the view's width/height);
     # the right-side mark is mirrored.
@@ -200,7 +204,7 @@ class Routine(OwnedByUser, models.Model):
     )
     slug = models.SlugField(max_length=80, blank=True, help_text="Set on built-in routines only.")
     name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
     archived = models.BooleanField(default=False)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

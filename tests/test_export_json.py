@@ -10,7 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.exporters.json_export import FORMAT_NAME, FORMAT_VERSION, ImportFileError, export_account, import_account
+from journal.backup.export import export_account
+from journal.backup.importer import ImportFileError, import_account
+from journal.backup.schema import FORMAT_NAME, FORMAT_VERSION
 from journal.exporters.tokens import new_token
 from journal.models import REMINDER_MAX_MINUTES, Release, Reminder, Session, ShareLink
 from routines.models import Point, Routine, RoutineStep
@@ -84,7 +86,7 @@ def test_export_holds_the_whole_account_and_no_secrets(owner, owner_client):
     response = owner_client.get(EXPORT_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())  # streamed in chunks
     assert data["format"] == FORMAT_NAME and data["version"] == FORMAT_VERSION
     assert data["profile"]["time_zone"] == "America/New_York"
     assert [p["name"] for p in data["points"]] == ["My calf spot"]
@@ -94,7 +96,7 @@ def test_export_holds_the_whole_account_and_no_secrets(owner, owner_client):
     assert data["sessions"][0]["releases"][0]["point"].startswith("builtin:")
     assert data["share_links"][0]["label"] == "Physio"
     assert data["reminders"][0]["weekdays"] == [0, 3]
-    text = response.content.decode()
+    text = response.getvalue().decode()
     for link in ShareLink.objects.all():
         assert link.token_hash not in text
     for reminder in Reminder.objects.all():
@@ -106,7 +108,7 @@ def test_export_holds_the_whole_account_and_no_secrets(owner, owner_client):
 @pytest.mark.django_db
 def test_export_honours_the_range(owner, owner_client):
     make_log(owner, days=5, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
-    data = json.loads(owner_client.get(EXPORT_URL, {"start": "2026-03-02", "end": "2026-03-03"}).content)
+    data = json.loads(owner_client.get(EXPORT_URL, {"start": "2026-03-02", "end": "2026-03-03"}).getvalue())
     assert [s["local_date"] for s in data["sessions"]] == ["2026-03-02", "2026-03-03"]
     assert owner_client.get(EXPORT_URL, {"start": "03/02/2026"}).status_code == 400
 
@@ -325,9 +327,9 @@ def test_export_query_count_does_not_grow_with_the_log(owner, owner_client):
 
     build_account(owner)
     with CaptureQueriesContext(connection) as small:
-        owner_client.get(EXPORT_URL)
+        owner_client.get(EXPORT_URL).getvalue()
     make_log(owner, days=15, start=datetime(2025, 1, 1, tzinfo=UTC))
     make_point(owner=owner, name="Another")
     with CaptureQueriesContext(connection) as large:
-        assert len(json.loads(owner_client.get(EXPORT_URL).content)["sessions"]) == 19
+        assert len(json.loads(owner_client.get(EXPORT_URL).getvalue())["sessions"]) == 19
     assert len(large) == len(small)

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
-from journal.exporters.json_export import ImportFileError, export_json_bytes, import_account
+from journal.backup.export import export_stream
+from journal.backup.importer import ImportFileError, import_account
 from journal.exporters.tokens import new_token
 from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag, RedFlagTier
@@ -110,6 +111,10 @@ def test_fhir_has_a_flag_per_report_naming_the_signs(owner, owner_client):
         assert flag["subject"]["reference"].startswith("urn:uuid:")
     inactive = next(flag for flag in flags if flag["status"] == "inactive")
     assert inactive["period"]["end"].startswith(assessed.red_flag_assessed_at.date().isoformat())
+
+
+def export_json_bytes(user) -> bytes:
+    return b"".join(export_stream(user))
 
 
 def test_json_backup_round_trips_the_signs_and_their_assessment(owner, other_user):

@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from journal import stats
-from journal.exporters.json_export import export_account, import_account
+from journal.backup.export import export_account
+from journal.backup.importer import import_account
 from journal.models import Release, Session, SessionStatus
 from routines.catalogue import ensure_builtin_catalogue
 from tests.factories import builtin_point, make_log, make_release, make_session, make_user

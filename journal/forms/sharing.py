@@ -1,4 +1,4 @@
-"""Forms for the JSON import, share links and reminders."""
+"""Forms for share links and reminders."""
 
 from datetime import timedelta
 
@@ -10,13 +10,6 @@ from journal.exporters.daterange import require_order
 from journal.forms.history import DATE_INPUT
 from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
-
-
-class ImportForm(forms.Form):
-    """The upload only: the file's size and content are checked by the import (json_export.parse_file)."""
-
-    file = forms.FileField(label="Tenderspot JSON export", help_text="A .json file made by “Export JSON”.")
-
 
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 

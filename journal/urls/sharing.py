@@ -1,14 +1,12 @@
 from django.urls import path
 
-from journal.views import exports, imports, reminders, share
+from journal.views import exports, reminders, share
 
 urlpatterns: list = [
     path("exports/", exports.export_page, name="exports"),
     path("exports/csv/", exports.export_csv, name="export_csv"),
-    path("exports/json/", exports.export_json, name="export_json"),
     path("exports/pdf/", exports.export_pdf, name="export_pdf"),
     path("exports/fhir/", exports.export_fhir, name="export_fhir"),
-    path("import/", imports.import_json, name="import_json"),
     path("share/", share.share_list, name="share_list"),
     path("share/<int:pk>/revoke/", share.share_revoke, name="share_revoke"),
     path("s/<str:token>/", share.share_view, name="share_view"),

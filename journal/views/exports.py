@@ -13,7 +13,6 @@ from config.rendering import INVALID
 from journal.exporters.csv_export import csv_filename, csv_lines
 from journal.exporters.daterange import BadRange, DateRange, parse_range
 from journal.exporters.fhir import bundle_pieces
-from journal.exporters.json_export import export_json_bytes
 from journal.exporters.pdf import PAPER_SIZES, render_report_pdf
 from journal.exporters.report import report_context
 from journal.forms.history import DateRangeForm
@@ -78,14 +77,6 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @with_date_range
 def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     return csv_response(request.user, date_range)
-
-
-@login_required
-@require_GET
-@with_date_range
-def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
-    response = HttpResponse(export_json_bytes(request.user, date_range), content_type="application/json")
-    return attachment(response, f"tenderspot-journal_{date_range.filename_part()}.json")
 
 
 @login_required

@@ -1,17 +1,29 @@
-"""Import a JSON export into the signed-in user's account."""
+"""Download the signed-in user's JSON backup, and import one into their account."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from config.rendering import INVALID, page_or_partial, render_form_page
-from journal.exporters.json_export import ImportFileError, import_account
-from journal.forms.sharing import ImportForm
+from journal.backup.export import export_stream
+from journal.backup.forms import ImportForm
+from journal.backup.importer import ImportFileError, import_account
+from journal.exporters.daterange import DateRange
+from journal.views.exports import attachment, with_date_range
 
 TEMPLATE = "journal/import.html"
 MULTIPART_OVERHEAD = 64 * 1024
+
+
+@login_required
+@require_GET
+@with_date_range
+def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+    """The backup as compact JSON, streamed in chunks (the whole document is never held in memory)."""
+    response = StreamingHttpResponse(export_stream(request.user, date_range), content_type="application/json")
+    return attachment(response, f"tenderspot-journal_{date_range.filename_part()}.json")
 
 
 def _declared_too_big(request: HttpRequest) -> bool:
@@ -40,8 +52,8 @@ def import_json(request: HttpRequest) -> HttpResponse:
     report = None
     if form.is_bound and form.is_valid():
         try:
-            # The size limit is parse_file's: the Content-Length check above keeps this read bounded.
-            report = import_account(request.user, form.cleaned_data["file"].read())
+            # Read as a stream from the uploaded file (on disk past Django's in-memory limit); never whole.
+            report = import_account(request.user, form.cleaned_data["file"])
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:

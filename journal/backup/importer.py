@@ -1,0 +1,501 @@
+"""Restores a JSON backup into an account: check the whole file first, then write it in short transactions.
+
+1. Check: the file is read as a stream (`reader.walk`) and every item is checked against `schema`, with every
+   reference resolved. Any problem stops here, before anything is written: the user's account is unchanged.
+   Checked items are spooled to a temporary file, a batch at a time.
+2. Write: the checked items are read back from the spool and written in batches (BATCH_SESSIONS sessions or
+   BATCH_RELEASES releases), each in a transaction of its own that holds the account lock. On SQLite a transaction
+   holds the whole database's write lock, so other users' writes wait for one batch (a fraction of a second),
+   never for the whole import.
+
+Natural keys make the import idempotent, so that a second import of the same file, two imports at once or an import
+interrupted half-way and run again add each thing once: a custom point or routine is the same object when its name
+and creation time match, a session when its start time and routine name match, a share link when its label and
+creation time match, a reminder when its time, days and creation time match. Each batch checks its keys and inserts
+under the account lock (`accounts.models.lock_account`), so two imports at once cannot both find a key missing.
+Creation times are kept, so the keys survive a round trip. Imported share links and reminders get fresh secret
+hashes nobody holds, so they cannot be opened until renewed.
+"""
+
+import io
+import pickle
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, connection, transaction
+
+from accounts.models import lock_account
+from journal import redflags
+from journal.backup import schema
+from journal.backup.reader import ImportFileError, open_json, walk
+from journal.exporters.tokens import new_token
+from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
+from journal.redflags import RedFlag
+from routines.models import Area, Point, Routine, RoutineStep
+
+# Rows per transaction: a batch of sessions closes at either bound (a session's releases are rows too). On a
+# loaded two-core machine 400 releases take about 0.3 s to write with their indexes.
+BATCH_SESSIONS = 100
+BATCH_RELEASES = 400
+BATCH_ROWS = 100  # points, routines, share links or reminders
+SPOOL_BATCH = 200  # checked items pickled together to the spool
+# After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
+# a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
+# two batches.
+SQLITE_PAUSE_SECONDS = 0.1
+
+__all__ = ["ImportFileError", "ImportReport", "import_account"]
+
+
+@dataclass
+class ImportReport:
+    points: int = 0
+    routines: int = 0
+    sessions: int = 0
+    releases: int = 0
+    share_links: int = 0
+    reminders: int = 0
+    profile_updated: bool = False
+    skipped_existing: int = 0
+
+    @property
+    def added_anything(self) -> bool:
+        return any([self.points, self.routines, self.sessions, self.releases, self.share_links, self.reminders])
+
+
+def _item(model: type[schema.Strict], value: Any, where: str) -> Any:
+    try:
+        return schema.validate_item(model, value, where)
+    except ValueError as error:
+        raise ImportFileError(str(error)) from None
+
+
+def _check_envelope(key: str, value: Any) -> None:
+    if key == "format" and value != schema.FORMAT_NAME:
+        raise ImportFileError("This is not a Tenderspot journal export (its format name is missing or different).")
+    if key == "version":
+        if type(value) is not int or value < 1:
+            raise ImportFileError("The file's format version is missing or not a whole number.")
+        if value > schema.FORMAT_VERSION:
+            raise ImportFileError(
+                f"This file uses format version {value}, newer than this server understands (version "
+                f"{schema.FORMAT_VERSION}). Update Tenderspot here, then import it again."
+            )
+
+
+@dataclass
+class _Plan:
+    """What the check found: the references the file defines, its profile, and each list's checked items, spooled
+    to a temporary file a batch at a time (so the write pass neither parses nor checks again, and memory holds
+    one batch)."""
+
+    point_refs: set[str] = field(default_factory=set)
+    routine_refs: set[str] = field(default_factory=set)
+    profile: schema.ProfileData | None = None
+    spools: dict[str, IO[bytes]] = field(default_factory=dict)
+    pending: dict[str, list] = field(default_factory=dict)
+
+    def keep(self, key: str, item: Any) -> None:
+        batch = self.pending.setdefault(key, [])
+        batch.append(item)
+        if len(batch) >= SPOOL_BATCH:
+            self._spill(key)
+
+    def _spill(self, key: str) -> None:
+        batch = self.pending.pop(key, [])
+        if batch:
+            if key not in self.spools:
+                self.spools[key] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+            spool = self.spools[key]
+            pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def items(self, key: str) -> Iterator[Any]:
+        """The checked items of list `key`, in file order."""
+        self._spill(key)
+        spool = self.spools.get(key)
+        if spool is None:
+            return
+        spool.seek(0)
+        while True:
+            try:
+                # Our own spool, written a moment ago by this request: never bytes from the upload.
+                batch = pickle.load(spool)  # noqa: S301
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
+
+
+class _Checker:
+    """Pass 1: every item against the schema, every reference against what the file and the server define."""
+
+    def __init__(self) -> None:
+        self.plan = _Plan()
+        self.builtin_points = set(Point.objects.builtin().values_list("slug", flat=True))
+        self.areas = set(Area.objects.values_list("slug", flat=True))
+        self.point_uses: dict[str, str] = {}
+        self.routine_uses: dict[str, str] = {}
+
+    def run(self, stream: IO[bytes]) -> _Plan:
+        envelope: dict[str, Any] = {}
+        for key, n, value in walk(stream):
+            if key in schema.LISTS and n == 0:
+                if not isinstance(value, list):
+                    raise ImportFileError(f"{key}: expected a list")
+                continue
+            if key in schema.LISTS:
+                self._check_envelope_seen(envelope)
+                item = _item(schema.LISTS[key][0], value, f"{key}[{n}]")
+                getattr(self, key)(item, f"{key}[{n}]")
+                self.plan.keep(key, item)
+            else:
+                envelope[key] = value
+                _check_envelope(key, value)
+                model = schema.ENVELOPE[key]
+                if model is not None and not (key == "profile" and value == {}):
+                    checked = _item(model, value, key)
+                    if key == "profile":
+                        self.plan.profile = checked
+        self._check_envelope_seen(envelope)
+        for ref, where in self.point_uses.items():
+            if ref not in self.plan.point_refs:
+                raise ImportFileError(f"{where}: refers to a point {ref!r} that the file does not define")
+        for ref, where in self.routine_uses.items():
+            if ref not in self.plan.routine_refs:
+                raise ImportFileError(f"{where}: refers to a routine {ref!r} that the file does not define")
+        return self.plan
+
+    @staticmethod
+    def _check_envelope_seen(envelope: dict) -> None:
+        """The format name and version must be known before any item counts (they come first in an export)."""
+        if "format" not in envelope:
+            raise ImportFileError("This is not a Tenderspot journal export (its format name is missing or different).")
+        if "version" not in envelope:
+            raise ImportFileError("The file's format version is missing or not a whole number.")
+
+    def point_ref(self, ref: str | None, where: str, required: bool = False) -> None:
+        if ref is None:
+            if required:
+                raise ImportFileError(f"{where}: is missing")
+            return
+        if ref.startswith("builtin:"):
+            if required and ref.removeprefix("builtin:") not in self.builtin_points:
+                raise ImportFileError(f"{where}: the built-in point {ref!r} does not exist on this server")
+            return
+        self.point_uses.setdefault(ref, where)
+
+    def routine_ref(self, ref: str | None, where: str) -> None:
+        if ref is not None and not ref.startswith("builtin:"):
+            self.routine_uses.setdefault(ref, where)
+
+    @staticmethod
+    def positions(items: list, where: str) -> None:
+        seen: set[int] = set()
+        for n, item in enumerate(items, start=1):
+            if item.position in seen:
+                raise ImportFileError(f"{where}[{n}].position: appears twice")
+            seen.add(item.position)
+
+    def points(self, item: schema.PointData, where: str) -> None:
+        if not item.ref.startswith("custom:") or item.ref in self.plan.point_refs:
+            raise ImportFileError(f"{where}.ref: must be a unique 'custom:<n>' reference")
+        self.plan.point_refs.add(item.ref)
+        if item.area is not None and item.area not in self.areas:
+            raise ImportFileError(f"{where}.area: unknown area {item.area!r}")
+        for slug in item.also_listed_in:
+            if slug not in self.areas:
+                raise ImportFileError(f"{where}.also_listed_in: unknown area {slug!r}")
+
+    def routines(self, item: schema.RoutineData, where: str) -> None:
+        if not item.ref.startswith("routine:") or item.ref in self.plan.routine_refs:
+            raise ImportFileError(f"{where}.ref: must be a unique 'routine:<n>' reference")
+        self.plan.routine_refs.add(item.ref)
+        self.positions(item.steps, f"{where}.steps")
+        for n, step in enumerate(item.steps, start=1):
+            self.point_ref(step.point, f"{where}.steps[{n}].point", required=True)
+        self.routine_ref(item.copied_from, f"{where}.copied_from")
+
+    def sessions(self, item: schema.SessionData, where: str) -> None:
+        self.routine_ref(item.routine, f"{where}.routine")
+        for n, step in enumerate(item.plan, start=1):
+            self.point_ref(step.point, f"{where}.plan[{n}].point")
+        self.positions(item.releases, f"{where}.releases")
+        for n, release in enumerate(item.releases, start=1):
+            self.point_ref(release.point, f"{where}.releases[{n}].point")
+
+    def share_links(self, item: schema.ShareLinkData, where: str) -> None:
+        pass
+
+    def reminders(self, item: schema.ReminderData, where: str) -> None:
+        self.routine_ref(item.routine, f"{where}.routine")
+
+
+def _fields(item: schema.Strict, exclude: tuple[str, ...]) -> dict[str, Any]:
+    """The checked values of `item` by field name, without `exclude` (its own attributes: no copy of nested
+    models as model_dump would make, for each of thousands of releases)."""
+    values = dict(vars(item))
+    for name in exclude:
+        del values[name]
+    return values
+
+
+def _red_flag(item: schema.SessionData) -> dict[str, Any]:
+    """The signs of a red flag in the order the check asks them, and the tier they make (never taken from the
+    file); a "yes" without signs (an older file) is an unspecified sign."""
+    if item.safety_check != SafetyAnswer.YES:
+        return {"red_flag_items": [], "red_flag_tier": ""}
+    items = redflags.ordered(item.red_flag_items or [RedFlag.UNSPECIFIED])
+    return {"red_flag_items": items, "red_flag_tier": redflags.tier_of(items)}
+
+
+def _dated(model: type, created_at: datetime, **fields: Any) -> Any:
+    """Creates a row, then gives it the exported `created_at` (an auto_now_add field ignores one passed in)."""
+    row = model.objects.create(**fields)
+    model.objects.filter(pk=row.pk).update(created_at=created_at)
+    row.created_at = created_at
+    return row
+
+
+class _Writer:
+    """Pass 2: writes what pass 1 checked, a batch per transaction, each under the account lock."""
+
+    def __init__(self, user: AbstractBaseUser) -> None:
+        self.user = user
+        self.report = ImportReport()
+        self.points_by_ref: dict[str, Point] = {}
+        self.routines_by_ref: dict[str, Routine] = {}
+        self.builtin_points = {p.slug: p for p in Point.objects.builtin()}
+        self.builtin_routines = {r.slug: r for r in Routine.objects.builtin()}
+        self.areas = {a.slug: a for a in Area.objects.all()}
+        self.copied: list[tuple[int, str]] = []
+
+    def point(self, ref: str | None) -> Point | None:
+        if ref is None:
+            return None
+        if ref.startswith("builtin:"):
+            return self.builtin_points.get(ref.removeprefix("builtin:"))
+        return self.points_by_ref[ref]
+
+    def routine(self, ref: str | None) -> Routine | None:
+        if ref is None:
+            return None
+        if ref.startswith("builtin:"):
+            return self.builtin_routines.get(ref.removeprefix("builtin:"))
+        return self.routines_by_ref[ref]
+
+    def run(self, plan: _Plan) -> ImportReport:
+        if plan.profile is not None:
+            self.profile(plan.profile)
+        for key in schema.LISTS:  # each list after the lists it refers to, wherever the file put it
+            buffer: list[Any] = []
+            rows = 0
+            for item in plan.items(key):
+                buffer.append(item)
+                rows += len(item.releases) if key == "sessions" else 0
+                if len(buffer) >= (BATCH_SESSIONS if key == "sessions" else BATCH_ROWS) or rows >= BATCH_RELEASES:
+                    self.flush(key, buffer)
+                    buffer, rows = [], 0
+            self.flush(key, buffer)
+        self.link_copies()
+        return self.report
+
+    def flush(self, key: str, batch: list[Any]) -> None:
+        if not batch:
+            return
+        with transaction.atomic():
+            lock_account(self.user)
+            getattr(self, key)(batch)
+        if connection.vendor == "sqlite":
+            time.sleep(SQLITE_PAUSE_SECONDS)
+
+    def profile(self, data: schema.ProfileData) -> None:
+        with transaction.atomic():
+            lock_account(self.user)
+            profile = self.user.profile  # type: ignore[attr-defined]
+            profile.refresh_from_db()
+            values = data.model_dump()
+            changed = [k for k, v in values.items() if getattr(profile, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(profile, k, values[k])
+                profile.save(update_fields=changed)
+                self.report.profile_updated = True
+
+    def points(self, items: list[schema.PointData]) -> None:
+        existing = {(p.name, p.created_at): p for p in Point.objects.filter(owner=self.user)}
+        for item in items:
+            point = existing.get((item.name, item.created_at))
+            if point is None:
+                fields = item.model_dump(exclude={"ref", "created_at", "area", "also_listed_in"})
+                point = _dated(
+                    Point,
+                    item.created_at,
+                    owner=self.user,
+                    slug=Point.custom_slug(item.name),
+                    area=self.areas.get(item.area) if item.area else None,
+                    **fields,
+                )
+                point.also_listed_in.set([self.areas[s] for s in item.also_listed_in])
+                existing[(item.name, item.created_at)] = point
+                self.report.points += 1
+            else:
+                self.report.skipped_existing += 1
+            self.points_by_ref[item.ref] = point
+
+    def routines(self, items: list[schema.RoutineData]) -> None:
+        existing = {(r.name, r.created_at): r for r in Routine.objects.owned_by(self.user)}
+        for item in items:
+            routine = existing.get((item.name, item.created_at))
+            if routine is None:
+                routine = _dated(
+                    Routine,
+                    item.created_at,
+                    owner=self.user,
+                    name=item.name,
+                    description=item.description,
+                    archived=item.archived,
+                )
+                RoutineStep.objects.bulk_create(
+                    RoutineStep(
+                        routine=routine,
+                        position=step.position,
+                        point=self.point(step.point),
+                        side=step.side,
+                        hold_seconds=step.hold_seconds,
+                    )
+                    for step in item.steps
+                )
+                if item.copied_from:
+                    self.copied.append((routine.pk, item.copied_from))
+                existing[(item.name, item.created_at)] = routine
+                self.report.routines += 1
+            else:
+                self.report.skipped_existing += 1
+            self.routines_by_ref[item.ref] = routine
+
+    def link_copies(self) -> None:
+        if not self.copied:
+            return
+        with transaction.atomic():
+            lock_account(self.user)
+            for pk, ref in self.copied:
+                copied = self.routine(ref)
+                if copied is not None:
+                    Routine.objects.filter(pk=pk).update(copied_from=copied)
+
+    def _plan_step(self, step: schema.PlanStepData) -> dict[str, Any]:
+        point = self.point(step.point)
+        return {
+            "point_id": point.pk if point else None,
+            "point_slug": point.slug if point else "",
+            "point_name": step.point_name,
+            "side": step.side,
+            "hold_seconds": step.hold_seconds,
+        }
+
+    def sessions(self, items: list[schema.SessionData]) -> None:
+        existing = set(
+            Session.objects.for_user(self.user)
+            .filter(started_at__in={item.started_at for item in items})
+            .values_list("started_at", "routine_name")
+        )
+        new_sessions: list[Session] = []
+        new_releases: list[list[schema.ReleaseData]] = []
+        for item in items:
+            if item.natural_key in existing:
+                self.report.skipped_existing += 1
+                continue
+            existing.add(item.natural_key)
+            routine = self.routine(item.routine)
+            new_sessions.append(
+                Session(
+                    user=self.user,
+                    routine=routine,
+                    plan=[self._plan_step(step) for step in item.plan],
+                    **_red_flag(item),
+                    **_fields(item, exclude=("routine", "plan", "releases", "red_flag_items", "red_flag_tier")),
+                )
+            )
+            new_releases.append(item.releases)
+        created = Session.objects.bulk_create(new_sessions)
+        releases = [
+            Release(session=session, point=self.point(r.point), **_fields(r, exclude=("point",)))
+            for session, items_of in zip(created, new_releases, strict=True)
+            for r in items_of
+        ]
+        Release.objects.bulk_create(releases, batch_size=1000)
+        self.report.sessions += len(created)
+        self.report.releases += len(releases)
+
+    def share_links(self, items: list[schema.ShareLinkData]) -> None:
+        existing = set(ShareLink.objects.for_user(self.user).values_list("label", "created_at"))
+        for item in items:
+            if (item.label, item.created_at) in existing:
+                self.report.skipped_existing += 1
+                continue
+            existing.add((item.label, item.created_at))
+            # A hash of a token nobody holds: the link is kept for the record but cannot be opened.
+            fields = item.model_dump(exclude={"created_at"})
+            _dated(ShareLink, item.created_at, user=self.user, token_hash=new_token()[1], **fields)
+            self.report.share_links += 1
+
+    def reminders(self, items: list[schema.ReminderData]) -> None:
+        existing = {
+            (r.time_of_day, tuple(sorted(set(r.weekdays))), r.created_at)
+            for r in Reminder.objects.filter(user=self.user)
+        }
+        for item in items:
+            key = (item.time_of_day, tuple(item.weekdays), item.created_at)
+            if key in existing:
+                self.report.skipped_existing += 1
+                continue
+            existing.add(key)
+            _dated(
+                Reminder,
+                item.created_at,
+                user=self.user,
+                routine=self.routine(item.routine),
+                token_hash=new_token()[1],
+                **item.model_dump(exclude={"routine", "created_at"}),
+            )
+            self.report.reminders += 1
+
+
+def _as_file(source: bytes | IO[bytes]) -> IO[bytes]:
+    return io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+
+
+def _size(upload: IO[bytes]) -> int:
+    upload.seek(0, io.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def import_account(user: AbstractBaseUser, source: bytes | IO[bytes]) -> ImportReport:
+    """Imports a JSON backup (plain or gzip; bytes or a seekable file) into `user`'s account. Raises
+    ImportFileError, with nothing changed, when anything in the file is wrong."""
+    upload = _as_file(source)
+    if _size(upload) > settings.TENDERSPOT_IMPORT_MAX_BYTES:
+        limit_mb = settings.TENDERSPOT_IMPORT_MAX_BYTES / (1024 * 1024)
+        raise ImportFileError(f"The file is larger than the {limit_mb:g} MB this server accepts.")
+    checker = _Checker()
+    try:
+        plan = checker.run(open_json(upload))
+        return _Writer(user).run(plan)
+    except IntegrityError:
+        raise ImportFileError(
+            "The import stopped part-way: the account changed while it ran. Import the same file again to finish; "
+            "nothing will be doubled."
+        ) from None
+    finally:
+        checker.plan.close()

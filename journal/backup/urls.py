@@ -1,0 +1,8 @@
+from django.urls import path
+
+from journal.backup import views
+
+urlpatterns: list = [
+    path("exports/json/", views.export_json, name="export_json"),
+    path("import/", views.import_json, name="import_json"),
+]
