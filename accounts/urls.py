@@ -17,7 +17,7 @@ urlpatterns = [
         get_or_post(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm)),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/", views.settings_view, name="settings"),
     path("delete/", views.delete_account, name="delete"),
     path(

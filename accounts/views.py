@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -8,6 +9,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from accounts.services import erase_account
 from config.rendering import render_form_page
+
+# Signing out (or erasing the account) drops what the browser kept of the site: its cache, and its storage, where
+# htmx keeps snapshots of pages for the back button.
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,5 +51,18 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         erase_account(user)
         messages.info(request, "Your account and all its data have been erased.")
-        return redirect("home")
+        response = redirect("home")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
     return render_form_page(request, "accounts/delete.html", "form", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, plus `Clear-Site-Data`: the browser drops its cache and storage of the site (htmx's
+    history snapshots in sessionStorage among them), so no copy of a signed-in page survives the logout."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        response["Cache-Control"] = "private, no-store"
+        return response

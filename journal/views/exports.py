@@ -1,10 +1,18 @@
 """The exports page and the CSV, JSON, PDF and FHIR downloads of the signed-in user's journal."""
 
+import logging
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
@@ -14,9 +22,13 @@ from journal.exporters.csv_export import csv_filename, csv_lines
 from journal.exporters.daterange import BadRange, DateRange, parse_range
 from journal.exporters.fhir import build_bundle
 from journal.exporters.json_export import export_json_bytes
-from journal.exporters.pdf import PAPER_SIZES, render_report_pdf
+from journal.exporters.pdf import PAPER_SIZES
+from journal.exporters.pdf_bounded import ReportTooLarge, render_report_pdf_bounded
 from journal.exporters.report import report_context
 from journal.forms.history import DateRangeForm
+from journal.heavy import limited, scopes_for
+
+logger = logging.getLogger(__name__)
 
 
 def bad_range(error: BadRange) -> HttpResponseBadRequest:
@@ -56,10 +68,22 @@ def pdf_response(request: HttpRequest, user, date_range: DateRange) -> HttpRespo
     if paper not in PAPER_SIZES:
         return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
     started = time.perf_counter()
-    pdf = render_report_pdf(report_context(user, date_range), paper)
+    try:
+        pdf = render_report_pdf_bounded(report_context(user, date_range), paper)
+    except ReportTooLarge as error:
+        logger.warning("PDF report not made for user %s (%s): %s", user.pk, date_range.describe(), error)
+        return report_too_large(request, date_range)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Server-Timing"] = f"pdf;dur={1000 * (time.perf_counter() - started):.0f}"
     return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
+
+
+def report_too_large(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+    """503 with a page that says what to do: the render passed its time or memory limit."""
+    response = TemplateResponse(request, "journal/report_too_large.html", {"range": date_range}, status=503)
+    response["Retry-After"] = str(settings.TENDERSPOT_HEAVY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -77,7 +101,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @with_date_range
 def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
-    return csv_response(request.user, date_range)
+    return limited(scopes_for(request.user), lambda: csv_response(request.user, date_range))
 
 
 @login_required
@@ -92,7 +116,7 @@ def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
 @require_GET
 @with_date_range
 def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
-    return pdf_response(request, request.user, date_range)
+    return limited(scopes_for(request.user, kind="pdf"), lambda: pdf_response(request, request.user, date_range))
 
 
 @login_required
