@@ -113,13 +113,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): 5 failed attempts for one username within 15 minutes lock that username.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes): 5 failed attempts for one username from one address within 15 minutes lock
+# that pair, so a stranger's guesses never lock the real user out of their own address; one address failing 30
+# times (any usernames) is locked as a whole (accounts.security.login_failure_limit). A password reset lifts the
+# lock on its username. Behind a reverse proxy set DJANGO_PROXY_COUNT, or every client shares the proxy's address.
+TENDERSPOT_LOGIN_FAILURE_LIMIT = env_int("TENDERSPOT_LOGIN_FAILURE_LIMIT", 5)
+TENDERSPOT_LOGIN_ADDRESS_LIMIT = env_int("TENDERSPOT_LOGIN_ADDRESS_LIMIT", 30)
+AXES_FAILURE_LIMIT = "accounts.security.login_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by username is deliberate: behind a reverse proxy, or on a shared home network, many people share one
-# address, and locking by address would let one person lock out everyone (axes warns about this choice).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -236,3 +238,9 @@ TENDERSPOT_PDF_CPU_SECONDS = env_int("TENDERSPOT_PDF_CPU_SECONDS", 20)
 TENDERSPOT_PDF_WALL_SECONDS = env_int("TENDERSPOT_PDF_WALL_SECONDS", 30)
 TENDERSPOT_PDF_MEMORY_MB = env_int("TENDERSPOT_PDF_MEMORY_MB", 1024)
 TENDERSPOT_HEAVY_LEASE_SECONDS = 120
+# Sign-up and password-reset requests: at most TENDERSPOT_THROTTLE_PER_ADDRESS per address and (reset only)
+# TENDERSPOT_THROTTLE_PER_EMAIL per e-mail asked for, within the window; more answer 429.
+TENDERSPOT_THROTTLE_WINDOW = timedelta(hours=1)
+TENDERSPOT_THROTTLE_PER_ADDRESS = env_int("TENDERSPOT_THROTTLE_PER_ADDRESS", 10)
+TENDERSPOT_THROTTLE_PER_EMAIL = env_int("TENDERSPOT_THROTTLE_PER_EMAIL", 3)
+TENDERSPOT_MAIL_ON_THREAD = True
