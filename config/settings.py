@@ -78,7 +78,9 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    VAR_DIR.mkdir(exist_ok=True)
+    # The database and the secret key live here: for the owner only.
+    VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+    VAR_DIR.chmod(0o700)
     DATABASES = {
         "default": {
             "ENGINE": "config.sqlite",
