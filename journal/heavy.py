@@ -7,9 +7,10 @@ Retry-After at once, instead of queueing behind a worker.
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from journal.models import HeavyLease
 
@@ -59,3 +60,17 @@ def limited(scopes: dict[str, int], respond: Callable[[], HttpResponse]) -> Http
     else:
         HeavyLease.objects.give_back(leases)
     return response
+
+
+def heavy(kind: str = "export") -> Callable:
+    """Decorates a signed-in user's download view: it runs holding a slot of the user's (and, for "pdf", the
+    instance's) heavy requests, or answers 429."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            return limited(scopes_for(request.user, kind=kind), lambda: view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorator

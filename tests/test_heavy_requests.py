@@ -91,7 +91,8 @@ def test_a_user_gets_a_few_heavy_downloads_at_a_time(owner, owner_client, other_
     held = HeavyLease.objects.take({f"user:{owner.pk}": settings.TENDERSPOT_HEAVY_PER_USER}, seconds=60)
     held += HeavyLease.objects.take({f"user:{owner.pk}": settings.TENDERSPOT_HEAVY_PER_USER}, seconds=60)
     assert owner_client.get(PDF).status_code == 429
-    assert owner_client.get(reverse("journal:export_csv")).status_code == 429
+    for name in ("journal:export_csv", "journal:export_json", "journal:export_fhir"):
+        assert owner_client.get(reverse(name)).status_code == 429
     assert other_client.get(PDF).status_code == 200  # another user is not held up
     _, token = make_link(owner)
     assert owner_client.get(reverse("journal:share_pdf", args=[token])).status_code == 429  # same owner's data
