@@ -117,8 +117,10 @@ def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> 
 @token_view(usable_links)
 @_with_range
 def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
-    count_opening(request, link)
-    return limited(scopes_for(link.user, link), lambda: csv_response(link.user, date_range))
+    response = limited(scopes_for(link.user, link), lambda: csv_response(link.user, date_range))
+    if response.status_code == 200:
+        count_opening(request, link)
+    return response
 
 
 @require_GET
