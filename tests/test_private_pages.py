@@ -56,4 +56,7 @@ def test_logout_clears_the_sites_cache_and_storage(owner_client):
 def test_htmx_keeps_no_history_snapshots(owner_client):
     body = owner_client.get(reverse("journal:trends")).content.decode()
     assert '"historyCacheSize":0' in body
-    assert "js/forget-history.js" in body
+    assert "js/theme.js" in body
+    from django.conf import settings
+
+    assert 'removeItem("htmx-history-cache")' in (settings.BASE_DIR / "static" / "js" / "theme.js").read_text()
