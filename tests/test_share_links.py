@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -278,10 +279,12 @@ def test_query_count_is_flat(owner, anonymous_client, django_assert_num_queries)
     make_log(owner, days=3)
     _link, token = make_link(owner)
     anonymous_client.get(view_url(token))
-    with django_assert_num_queries(12):  # the opening is counted: one UPDATE
+    # The opening is counted: one UPDATE; on PostgreSQL inside a savepoint with a short lock timeout (3 more).
+    expected = 12 if connection.vendor == "sqlite" else 15
+    with django_assert_num_queries(expected):
         anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER})
     make_log(owner, days=12, start=timezone.now() - timedelta(days=100))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(expected):
         anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER})
 
 
