@@ -1,10 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, UserCreationForm
+from django.contrib.auth.hashers import make_password
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxLengthValidator
+from django.template import loader
 
 from accounts.care import CareRegion
 from accounts.models import Profile
+from accounts.security import deliver_later
 from accounts.timezones import region_of, zone_choices
 
 User = get_user_model()
@@ -109,3 +113,45 @@ class LoginForm(AuthenticationForm):
         # username would reach authenticate() and the failed-login record (a 255-character column).
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class QuietPasswordResetForm(PasswordResetForm):
+    """Django's reset form, answering alike for known and unknown e-mails: when no account matches, a stand-in
+    (never saved, never mailed) goes through the same token and rendering work, and real messages are sent on a
+    thread of their own (accounts.security.deliver_later), so the answer's timing tells nothing."""
+
+    def get_users(self, email):
+        users = list(super().get_users(email))
+        self._matched = bool(users)
+        if users:
+            return users
+        return [User(username="no-account", email=email, password=make_password(None))]
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
+        if self._matched:
+            self._outbox.append(message)
+
+    def save(self, *args, **kwargs) -> None:
+        self._outbox: list[EmailMultiAlternatives] = []
+        super().save(*args, **kwargs)
+        deliver_later(self._outbox)
+
+
+class RevokingPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the offer to switch off every share link and calendar feed: whoever knew
+    the old password may have made some."""
+
+    revoke_links = forms.BooleanField(
+        label="Also switch off all my share links and calendar feeds",
+        required=False,
+        initial=True,
+        help_text="Recommended if someone else may have known your password: they could have made links to your "
+        "journal. You can make new links afterwards.",
+    )

@@ -3,6 +3,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 
 class UserTimezoneMiddleware:
@@ -19,3 +20,23 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Every response to a signed-in request (and the one that signs out) says `Cache-Control: private, no-store`:
+    no browser or proxy cache keeps a copy of a page with someone's pain data, so nothing of it survives logout
+    (the back button asks the server again, which sends a signed-out visitor to the log-in page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        after = getattr(request, "user", None)
+        if signed_in or (after is not None and after.is_authenticated):
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie"])
+        return response

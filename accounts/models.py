@@ -1,3 +1,4 @@
+import hashlib
 import zoneinfo
 from datetime import date, datetime
 
@@ -72,3 +73,34 @@ class Profile(models.Model):
     def acknowledge_safety(self) -> None:
         self.safety_acknowledged_at = timezone.now()
         self.save(update_fields=["safety_acknowledged_at"])
+
+
+class ThrottleHitQuerySet(models.QuerySet):
+    def allow(self, scope: str, key: str, limit: int, window, now=None) -> bool:
+        """Records one try of `scope` by `key` (an address, an e-mail) unless `limit` tries already lie within
+        `window` (a timedelta); True when this try may go ahead. Keys are stored as SHA-256 only, and tries older
+        than the window are forgotten as new ones come in."""
+        now = now or timezone.now()
+        key_hash = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
+        self.filter(scope=scope, created_at__lt=now - window).delete()
+        if self.filter(scope=scope, key_hash=key_hash, created_at__gte=now - window).count() >= limit:
+            return False
+        self.create(scope=scope, key_hash=key_hash, created_at=now)
+        return True
+
+
+class ThrottleHit(models.Model):
+    """One try of a throttled account action (sign-up, password reset) by an address or for an e-mail. In the
+    database so that every app server counts the same tries."""
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ThrottleHitQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key_hash", "created_at"], name="throttlehit_scope_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.created_at}"

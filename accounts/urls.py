@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import views
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, QuietPasswordResetForm
 
 app_name = "accounts"
 
@@ -17,13 +17,13 @@ urlpatterns = [
         get_or_post(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm)),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/", views.settings_view, name="settings"),
     path("delete/", views.delete_account, name="delete"),
     path(
         "password/change/",
         get_or_post(
-            auth_views.PasswordChangeView.as_view(
+            views.PasswordChangeView.as_view(
                 template_name="accounts/password_change.html",
                 success_url=reverse_lazy("accounts:password_change_done"),
             )
@@ -38,7 +38,8 @@ urlpatterns = [
     path(
         "password/reset/",
         get_or_post(
-            auth_views.PasswordResetView.as_view(
+            views.PasswordResetView.as_view(
+                form_class=QuietPasswordResetForm,
                 template_name="accounts/password_reset.html",
                 email_template_name="accounts/email/password_reset.txt",
                 subject_template_name="accounts/email/password_reset_subject.txt",
@@ -55,7 +56,7 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         get_or_post(
-            auth_views.PasswordResetConfirmView.as_view(
+            views.PasswordResetConfirmView.as_view(
                 template_name="accounts/password_reset_confirm.html",
                 success_url=reverse_lazy("accounts:password_reset_complete"),
             )

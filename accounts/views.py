@@ -1,13 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
+from accounts.forms import DeleteAccountForm, ProfileForm, RevokingPasswordChangeForm, SignUpForm
+from accounts.security import clear_login_lockout, revoke_private_links, throttled, too_many_tries
 from accounts.services import erase_account
 from config.rendering import render_form_page
+
+# Signing out (or erasing the account) drops what the browser kept of the site: its cache, and its storage, where
+# htmx keeps snapshots of pages for the back button.
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 @require_http_methods(["GET", "POST"])
@@ -15,6 +22,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
+    # Every posted try counts, valid or not: "that username is taken" is an answer about someone else's account
+    # (unavoidable with unique usernames), so how many a network may ask for is what limits enumeration.
+    if request.method == "POST" and throttled(request, "signup"):
+        return too_many_tries(request, "accounts/signup.html", {"form": SignUpForm()})
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -48,5 +59,55 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         erase_account(user)
         messages.info(request, "Your account and all its data have been erased.")
-        return redirect("home")
+        response = redirect("home")
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
     return render_form_page(request, "accounts/delete.html", "form", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, plus `Clear-Site-Data`: the browser drops its cache and storage of the site (htmx's
+    history snapshots in sessionStorage among them), so no copy of a signed-in page survives the logout."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; with the box ticked (the default), every share link and calendar feed is
+    revoked too."""
+
+    form_class = RevokingPasswordChangeForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("revoke_links"):
+            count = revoke_private_links(self.request.user)
+            if count:
+                messages.info(self.request, f"Share links and calendar feeds switched off: {count}.")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, throttled per address and per e-mail asked for (the same answer either way)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        per_email = (f"email:{email}", settings.TENDERSPOT_THROTTLE_PER_EMAIL)
+        if throttled(self.request, "password-reset", per_email):
+            return too_many_tries(self.request, self.template_name, {"form": form})
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password step. Proving the e-mail proves the owner: the log-in lockout on the username is
+    lifted, and every share link and calendar feed is revoked (someone else may have had the password)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        clear_login_lockout(form.user)
+        revoke_private_links(form.user)
+        return response

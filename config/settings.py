@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.VaryOnHtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.PrivatePagesMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -82,7 +83,9 @@ if DATABASE_URL:
     else:
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    VAR_DIR.mkdir(exist_ok=True)
+    # The database and the secret key live here: for the owner only.
+    VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+    VAR_DIR.chmod(0o700)
     DATABASES = {"default": sqlite_database(SQLITE_PATH)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -105,13 +108,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): 5 failed attempts for one username within 15 minutes lock that username.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes): 5 failed attempts for one username from one address within 15 minutes lock
+# that pair, so a stranger's guesses never lock the real user out of their own address; one address failing 30
+# times (any usernames) is locked as a whole (accounts.security.login_failure_limit). A password reset lifts the
+# lock on its username. Behind a reverse proxy set DJANGO_PROXY_COUNT, or every client shares the proxy's address.
+TENDERSPOT_LOGIN_FAILURE_LIMIT = env_int("TENDERSPOT_LOGIN_FAILURE_LIMIT", 5)
+TENDERSPOT_LOGIN_ADDRESS_LIMIT = env_int("TENDERSPOT_LOGIN_ADDRESS_LIMIT", 30)
+AXES_FAILURE_LIMIT = "accounts.security.login_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by username is deliberate: behind a reverse proxy, or on a shared home network, many people share one
-# address, and locking by address would let one person lock out everyone (axes warns about this choice).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -219,3 +224,22 @@ TENDERSPOT_SHARE_MISS_LIMIT = env_int("TENDERSPOT_SHARE_MISS_LIMIT", 10)
 TENDERSPOT_SHARE_MISS_WINDOW = timedelta(minutes=10)
 # Namespace of the app-defined FHIR code systems and extensions (override with your own domain if you have one).
 TENDERSPOT_FHIR_NAMESPACE = env_str("TENDERSPOT_FHIR_NAMESPACE", "https://tenderspot.invalid/fhir")
+# Heavy requests (journal.heavy): at most this many at once per user and per share link (CSV and PDF downloads),
+# and PDF renders per instance; more answer 429 with Retry-After. A worker that dies leaves its slot for at most
+# TENDERSPOT_HEAVY_LEASE_SECONDS.
+TENDERSPOT_HEAVY_PER_USER = env_int("TENDERSPOT_HEAVY_PER_USER", 2)
+TENDERSPOT_HEAVY_PER_LINK = env_int("TENDERSPOT_HEAVY_PER_LINK", 1)
+TENDERSPOT_PDF_CONCURRENCY = env_int("TENDERSPOT_PDF_CONCURRENCY", 2)
+TENDERSPOT_HEAVY_RETRY_AFTER = 10
+# The PDF report is laid out in a child process with these limits (journal.exporters.pdf_bounded); past them the
+# child is killed and the reader is asked to choose a shorter period.
+TENDERSPOT_PDF_CPU_SECONDS = env_int("TENDERSPOT_PDF_CPU_SECONDS", 20)
+TENDERSPOT_PDF_WALL_SECONDS = env_int("TENDERSPOT_PDF_WALL_SECONDS", 30)
+TENDERSPOT_PDF_MEMORY_MB = env_int("TENDERSPOT_PDF_MEMORY_MB", 1024)
+TENDERSPOT_HEAVY_LEASE_SECONDS = 120
+# Sign-up and password-reset requests: at most TENDERSPOT_THROTTLE_PER_ADDRESS per address and (reset only)
+# TENDERSPOT_THROTTLE_PER_EMAIL per e-mail asked for, within the window; more answer 429.
+TENDERSPOT_THROTTLE_WINDOW = timedelta(hours=1)
+TENDERSPOT_THROTTLE_PER_ADDRESS = env_int("TENDERSPOT_THROTTLE_PER_ADDRESS", 10)
+TENDERSPOT_THROTTLE_PER_EMAIL = env_int("TENDERSPOT_THROTTLE_PER_EMAIL", 3)
+TENDERSPOT_MAIL_ON_THREAD = True

@@ -26,3 +26,8 @@ if DATABASES["default"]["ENGINE"] == "config.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TENDERSPOT_TEST_DB") or str(VAR_DIR / "test.sqlite3")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The test machine is shared and busy: a report's wall-clock limit is generous here (its CPU limit is not). The
+# limits themselves are tested with small values (tests/test_heavy_requests.py).
+TENDERSPOT_PDF_WALL_SECONDS = 300
+# Account mail is sent at once, so that tests read it right after the request (production: on a thread).
+TENDERSPOT_MAIL_ON_THREAD = False

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import lock_account
+from config.busy import write_unless_busy
 from journal import redflags
 from journal.exporters.tokens import new_token
 from journal.redflags import RedFlagTier
@@ -77,8 +78,20 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
         return self.stale(now).update(status=SessionStatus.ABANDONED)
 
     def abandon_stale_for(self, user, now=None) -> int:
-        """Lazy abandonment: run when the user's runner pages load (one UPDATE, index-backed)."""
-        return self.for_user(user).abandon_stale(now)
+        """Lazy abandonment, run when the user's dashboard and runner pages load: a read (index-backed) and, only
+        when a session has gone stale, one UPDATE, skipped if the database is busy (the next page load retries;
+        the `abandon_stale_sessions` command is the backstop). Returns the number of sessions abandoned."""
+        stale = self.for_user(user).stale(now)
+        if not stale.exists():
+            return 0
+        abandoned = 0
+
+        def abandon() -> None:
+            nonlocal abandoned
+            abandoned = stale.update(status=SessionStatus.ABANDONED)
+
+        write_unless_busy(abandon, "abandoning stale sessions")
+        return abandoned
 
     def to_resume(self, user) -> "Session | None":
         """The user's latest session still running (stale ones are abandoned first): the dashboard offers it."""
@@ -606,10 +619,16 @@ class ShareLink(Revocable, models.Model):
         """What `ShareLinkQuerySet.usable` selects, for one link already loaded."""
         return self.revoked_at is None and self.expires_at > timezone.now()
 
-    def record_open(self) -> None:
+    def record_open(self) -> bool:
         """Counts one opening of the report, in the database (simultaneous openings all count; this instance is
-        not refreshed)."""
-        ShareLink.objects.filter(pk=self.pk).update(times_opened=F("times_opened") + 1, last_opened_at=timezone.now())
+        not refreshed). Bookkeeping only: skipped, and False returned, when the database is busy, so that the
+        report itself never waits for it."""
+        return write_unless_busy(
+            lambda: ShareLink.objects.filter(pk=self.pk).update(
+                times_opened=F("times_opened") + 1, last_opened_at=timezone.now()
+            ),
+            "counting a share link's opening",
+        )
 
 
 class Weekday(models.IntegerChoices):
@@ -690,3 +709,50 @@ class AccessMiss(models.Model):
 
     def __str__(self) -> str:
         return f"Miss at {self.created_at}"
+
+
+class HeavyLeaseQuerySet(models.QuerySet):
+    def take(self, scopes: dict[str, int], seconds: float, now=None) -> "list[HeavyLease] | None":
+        """One slot in each scope (`{scope: slots}`), all or none: the leases, or None when a scope is full. A
+        lease left behind by a crashed worker frees itself after `seconds`."""
+        now = now or timezone.now()
+        taken: list[HeavyLease] = []
+        for scope, slots in scopes.items():
+            self.filter(scope=scope, expires_at__lt=now).delete()
+            lease = None
+            for slot in range(slots):
+                try:
+                    with transaction.atomic():
+                        lease = self.create(
+                            scope=scope, slot=slot, expires_at=now + timedelta(seconds=seconds), created_at=now
+                        )
+                    break
+                except IntegrityError:
+                    continue
+            if lease is None:
+                self.filter(pk__in=[held.pk for held in taken]).delete()
+                return None
+            taken.append(lease)
+        return taken
+
+    def give_back(self, leases: "list[HeavyLease]") -> None:
+        self.filter(pk__in=[lease.pk for lease in leases]).delete()
+
+
+class HeavyLease(models.Model):
+    """A slot held by one heavy request (a PDF render, an export) while it runs. In the database, not in process
+    memory, so that the limit per user, per share link and per instance holds across every gunicorn process and
+    host; the unique (scope, slot) pair is what makes two requests unable to take the same slot."""
+
+    scope = models.CharField(max_length=80)
+    slot = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = HeavyLeaseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "slot"], name="heavylease_one_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} #{self.slot}"

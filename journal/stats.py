@@ -168,13 +168,18 @@ class PainTrend:
         return self.days[0].date if self.days else None
 
 
-def pain_trend(user, start: date | None = None, end: date | None = None, baseline=None, today=None) -> PainTrend:
-    lead_in = start - timedelta(days=WINDOW_DAYS - 1) if start else None
+def pain_trend(
+    user, start: date | None = None, end: date | None = None, baseline=None, today=None, *, strict: bool = False
+) -> PainTrend:
+    """See the module's docstring. `strict=True` reads nothing outside [start, end] (a share link's range must not
+    show what lies outside it): the rolling mean starts without its 6-day lead-in and the red-flag check of the
+    meaningful change stays within the range."""
+    lead_in = start - timedelta(days=WINDOW_DAYS - 1) if start and not strict else start
     all_days = daily_pain(user, lead_in, end)
     rolled = rolling_mean([(d.date, d.before) for d in all_days])
     days = [d for d in all_days if start is None or d.date >= start]
     rolling = [(d, v) for d, v in rolled if start is None or d >= start]
-    change = meaningful_change(user, baseline, start=start, end=end, today=today, daily=days)
+    change = meaningful_change(user, baseline, start=start, end=end, today=today, daily=days, strict=strict)
     # The reference line is drawn only for a baseline of at least 3 days with a score.
     baseline_mean = change.baseline_mean if change.baseline_days >= MIN_WINDOW_DAYS else None
     return PainTrend(days=days, rolling=rolling, baseline_mean=baseline_mean, change=change)
@@ -403,13 +408,15 @@ def meaningful_change(
     end: date | None = None,
     today: date | None = None,
     daily: list[DailyPain] | None = None,
+    strict: bool = False,
 ) -> Change:
     """Compares the mean of the last 7 days with data (up to `end`) against a baseline.
 
     The baseline is the user's period `baseline=(from, to)` (every day with data in it) or, by default, the first
     7 days with data on or after `start`. The recent window is the last 7 days with data after the baseline ends,
     so the two windows never overlap. Each day counts once (the mean of the daily means). Three queries; one
-    when `daily` (the `daily_pain` rows of [start, end]) holds both windows.
+    when `daily` (the `daily_pain` rows of [start, end]) holds both windows. The red flag looks at the recent
+    window (or the last 7 days up to `end` or today); `strict=True` keeps that look inside [start, end].
     """
     today = today or user.profile.local_date()
     chosen = baseline is not None
@@ -430,6 +437,9 @@ def meaningful_change(
 
     flag_from = recent[0][0] if recent else (end or today) - timedelta(days=WINDOW_DAYS - 1)
     flag_to = end if end and end < today else None
+    if strict:
+        flag_from = max(flag_from, start) if start else flag_from
+        flag_to = end
     red_flag = Session.objects.for_user(user).red_flagged().between(flag_from, flag_to).exists()
 
     b_mean = _mean(v for _, v in base)

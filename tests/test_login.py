@@ -35,7 +35,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, owner, passw
     locked = client.post(URL, {"username": "owner", "password": "wrong"})
     assert locked.status_code == 429
     assert "5 failed log-in attempts" in locked.content.decode()
-    # Even the right password is refused while locked, from any client.
+    # Even the right password is refused while locked, from the same address (other addresses: test_signin_abuse).
     again = Client().post(URL, {"username": "owner", "password": password})
     assert again.status_code == 429
     assert "_auth_user_id" not in client.session

@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from journal.models import AccessMiss, ShareLink
 from tests.factories import make_log, make_release, make_session
 
 LIST_URL = reverse("journal:share_list")
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
 
@@ -112,7 +114,7 @@ def test_errors_are_announced_and_tied_to_their_fields(owner_client, htmx_header
 @pytest.mark.django_db
 def test_list_shows_label_range_expiry_and_opens(owner, owner_client):
     link, token = make_link(owner, label="Dr <b>Bold</b>", start_date=datetime(2026, 3, 1).date())
-    owner_client.get(view_url(token))
+    owner_client.get(view_url(token), headers={"User-Agent": BROWSER})
     body = owner_client.get(LIST_URL).content.decode()
     assert "Dr &lt;b&gt;Bold&lt;/b&gt;" in body and "<b>Bold</b>" not in body
     assert "2026-03-01 to today" in body
@@ -145,7 +147,7 @@ def test_revoke_in_one_post(owner, owner_client, anonymous_client, htmx_headers)
 @pytest.mark.django_db
 def test_panel_answers_are_never_cached_and_partial_only_for_htmx(owner, owner_client, htmx_headers):
     page = owner_client.get(LIST_URL)
-    assert page["Cache-Control"] == "no-store" and "<html" in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and "<html" in page.content.decode()
     link, _ = make_link(owner)
     response = owner_client.post(reverse("journal:share_revoke", args=[link.pk]), headers=htmx_headers)
     body = response.content.decode()
@@ -277,11 +279,13 @@ def test_query_count_is_flat(owner, anonymous_client, django_assert_num_queries)
     make_log(owner, days=3)
     _link, token = make_link(owner)
     anonymous_client.get(view_url(token))
-    with django_assert_num_queries(12):
-        anonymous_client.get(view_url(token))
+    # The opening is counted: one UPDATE; on PostgreSQL inside a savepoint with a short lock timeout (3 more).
+    expected = 12 if connection.vendor == "sqlite" else 15
+    with django_assert_num_queries(expected):
+        anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER})
     make_log(owner, days=12, start=timezone.now() - timedelta(days=100))
-    with django_assert_num_queries(12):
-        anonymous_client.get(view_url(token))
+    with django_assert_num_queries(expected):
+        anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER})
 
 
 @pytest.mark.django_db

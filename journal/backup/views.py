@@ -11,6 +11,7 @@ from journal.backup.export import export_stream
 from journal.backup.forms import ImportForm
 from journal.backup.importer import ImportFileError, import_account
 from journal.exporters.daterange import DateRange
+from journal.heavy import heavy
 from journal.views.exports import attachment, with_date_range
 
 TEMPLATE = "journal/import.html"
@@ -19,6 +20,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 @login_required
 @require_GET
+@heavy("export")
 @with_date_range
 def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     """The backup as compact JSON, streamed in chunks (the whole document is never held in memory)."""

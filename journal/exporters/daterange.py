@@ -6,6 +6,13 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+# The dates a query or a form may name. Wide enough for any real journal and a 100-year range, narrow enough that
+# date arithmetic around them (a 7-day lead-in, a day after the end, a time zone's offset) can never leave what
+# Python's `date` and the databases hold: year 1 and year 9999 overflowed it and answered 500.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+OUT_OF_BOUNDS = f"Dates must lie between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+
 
 class BadRange(ValueError):
     """A date range the user must fix; the message says how."""
@@ -52,13 +59,21 @@ def require_order(
         raise error(message)
 
 
+def require_bounds(day: date | None, error: type[Exception] = BadRange) -> None:
+    """Raises `error` when `day` lies outside [EARLIEST_DATE, LATEST_DATE] (forms pass ValidationError)."""
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise error(OUT_OF_BOUNDS)
+
+
 def _parse(name: str, raw: str | None) -> date | None:
     if raw is None or raw.strip() == "":
         return None
     try:
-        return date.fromisoformat(raw.strip())
+        day = date.fromisoformat(raw.strip())
     except ValueError:
         raise BadRange(f"The {name} date must look like 2026-01-31 (year-month-day).") from None
+    require_bounds(day)
+    return day
 
 
 def parse_range(query: QueryDict) -> DateRange:

@@ -34,7 +34,8 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
     end = min(date_range.end, latest or today) if date_range.end else latest
     period_days = (end - start).days + 1 if start and end and end >= start else 0
 
-    trend = stats.pain_trend(user, date_range.start, date_range.end, today=today)
+    # Strict: a report of a date range (a share link's above all) shows nothing from outside it.
+    trend = stats.pain_trend(user, date_range.start, date_range.end, today=today, strict=True)
     # The trend's days cover [start, end]: an open bound there is the first session or today here.
     adherence = stats.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False) if start else None
     adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from journal.exporters.daterange import require_order
+from journal.exporters.daterange import require_bounds, require_order
 from journal.forms.runner import notes_field
 from journal.models import RELEASE_MAX_SECONDS, Release, Session
 from routines.forms import ARTICLE_HOLD_HELP
@@ -20,6 +20,17 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "6
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
+def date_field(label: str) -> forms.DateField:
+    """An optional local date within the bounds every date query shares (journal.exporters.daterange)."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DATE_INPUT,
+        error_messages=DATE_ERRORS,
+        validators=[lambda day: require_bounds(day, ValidationError)],
+    )
+
+
 def score_field(label: str, help_text: str) -> forms.IntegerField:
     """An optional 0-10 score typed as a number (the runner draws the same scales as buttons)."""
     return forms.IntegerField(label=label, required=False, min_value=0, max_value=10, help_text=help_text)
@@ -28,8 +39,8 @@ def score_field(label: str, help_text: str) -> forms.IntegerField:
 class DateRangeForm(forms.Form):
     """An optional local date range (`start`, `end`), in order: the exports page, and the session list's filter."""
 
-    start = forms.DateField(label="From", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
-    end = forms.DateField(label="To", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    start = date_field("From")
+    end = date_field("To")
 
     def clean(self):
         data = super().clean()
@@ -68,12 +79,10 @@ class TrendsRangeForm(forms.Form):
     the sort order of the per-point table."""
 
     range = forms.ChoiceField(label="Period", choices=RANGE_CHOICES, required=False)
-    start = forms.DateField(label="From", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
-    end = forms.DateField(label="To", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
-    baseline_start = forms.DateField(
-        label="Baseline from", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS
-    )
-    baseline_end = forms.DateField(label="Baseline to", required=False, widget=DATE_INPUT, error_messages=DATE_ERRORS)
+    start = date_field("From")
+    end = date_field("To")
+    baseline_start = date_field("Baseline from")
+    baseline_end = date_field("Baseline to")
     sort = forms.ChoiceField(
         label="Sort points by",
         required=False,

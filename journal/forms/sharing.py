@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from journal.exporters.daterange import require_order
+from journal.exporters.daterange import require_bounds, require_order
 from journal.forms.history import DATE_INPUT
 from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
@@ -29,6 +29,11 @@ class ShareLinkForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("start_date", "end_date"):
+            try:
+                require_bounds(data.get(name), forms.ValidationError)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
         require_order(data.get("start_date"), data.get("end_date"), forms.ValidationError)
         return data
 

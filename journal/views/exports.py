@@ -1,10 +1,17 @@
 """The exports page and the CSV, JSON, PDF and FHIR downloads of the signed-in user's journal."""
 
+import logging
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
@@ -13,9 +20,13 @@ from config.rendering import INVALID
 from journal.exporters.csv_export import csv_filename, csv_lines
 from journal.exporters.daterange import BadRange, DateRange, parse_range
 from journal.exporters.fhir import bundle_pieces
-from journal.exporters.pdf import PAPER_SIZES, render_report_pdf
+from journal.exporters.pdf import PAPER_SIZES
+from journal.exporters.pdf_bounded import ReportTooLarge, render_report_pdf_bounded
 from journal.exporters.report import report_context
 from journal.forms.history import DateRangeForm
+from journal.heavy import heavy
+
+logger = logging.getLogger(__name__)
 
 
 def bad_range(error: BadRange) -> HttpResponseBadRequest:
@@ -55,10 +66,22 @@ def pdf_response(request: HttpRequest, user, date_range: DateRange) -> HttpRespo
     if paper not in PAPER_SIZES:
         return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
     started = time.perf_counter()
-    pdf = render_report_pdf(report_context(user, date_range), paper)
+    try:
+        pdf = render_report_pdf_bounded(report_context(user, date_range), paper)
+    except ReportTooLarge as error:
+        logger.warning("PDF report not made for user %s (%s): %s", user.pk, date_range.describe(), error)
+        return report_too_large(request, date_range)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Server-Timing"] = f"pdf;dur={1000 * (time.perf_counter() - started):.0f}"
     return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
+
+
+def report_too_large(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+    """503 with a page that says what to do: the render passed its time or memory limit."""
+    response = TemplateResponse(request, "journal/report_too_large.html", {"range": date_range}, status=503)
+    response["Retry-After"] = str(settings.TENDERSPOT_HEAVY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -74,6 +97,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@heavy("export")
 @with_date_range
 def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     return csv_response(request.user, date_range)
@@ -81,6 +105,7 @@ def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
 
 @login_required
 @require_GET
+@heavy("pdf")
 @with_date_range
 def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     return pdf_response(request, request.user, date_range)
@@ -88,6 +113,7 @@ def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
 
 @login_required
 @require_GET
+@heavy("export")
 @with_date_range
 def export_fhir(request: HttpRequest, date_range: DateRange) -> HttpResponse:
     # Streamed entry by entry: a ten-year Bundle built in memory took over half a gigabyte.

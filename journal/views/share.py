@@ -1,5 +1,6 @@
 """Share links for a practitioner: the owner's list (create, revoke) and the token-only report pages."""
 
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -13,11 +14,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from journal.exporters.daterange import BadRange, DateRange, parse_range, require_order
 from journal.exporters.report import report_context
 from journal.forms.sharing import ShareLinkForm
+from journal.heavy import limited, scopes_for
 from journal.models import ShareLink
 from journal.views.exports import bad_range, csv_response, pdf_response
 from journal.views.private import issue, panel, token_view
 
 LIST_TEMPLATE = "journal/share_list.html"
+
+# Link previews (chat apps and social sites fetch a pasted link to draw a card) and crawlers are not a person
+# opening the report. Named agents first, then the generic words such fetchers put in their names.
+PREVIEW_AGENTS = re.compile(
+    r"slackbot|slack-imgproxy|facebookexternalhit|facebot|twitterbot|whatsapp|telegrambot|discordbot|linkedinbot"
+    r"|googlebot|bingbot|applebot|skypeuripreview|microsoftpreview|embedly|iframely|mastodon|pinterest|redditbot"
+    r"|bot\b|bot/|crawl|spider|preview|fetcher|headless",
+    re.IGNORECASE,
+)
 
 
 def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None = None) -> dict:
@@ -62,6 +73,18 @@ def link_range(link: ShareLink, request: HttpRequest) -> DateRange:
     return DateRange(start, end)
 
 
+def opened_by_a_person(request: HttpRequest) -> bool:
+    """False for a HEAD request, an empty user agent and any link-preview fetcher or crawler (PREVIEW_AGENTS)."""
+    agent = request.headers.get("User-Agent", "").strip()
+    return request.method == "GET" and bool(agent) and PREVIEW_AGENTS.search(agent) is None
+
+
+def count_opening(request: HttpRequest, link: ShareLink) -> None:
+    """The page and both downloads count as openings of the link; previews and crawlers do not."""
+    if opened_by_a_person(request):
+        link.record_open()
+
+
 def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse]):
     @wraps(view)
     def wrapper(request: HttpRequest, link: ShareLink) -> HttpResponse:
@@ -78,11 +101,10 @@ def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse
 @token_view(usable_links)
 @_with_range
 def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
-    link.record_open()
+    count_opening(request, link)
     context = report_context(link.user, date_range)
     context.update(
         {
-            "share_label": link.label,
             "token": request.resolver_match.kwargs["token"],
             "expires_at": link.expires_at,
             "query": date_range.query(),
@@ -95,11 +117,17 @@ def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> 
 @token_view(usable_links)
 @_with_range
 def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
-    return csv_response(link.user, date_range)
+    response = limited(scopes_for(link.user, link), lambda: csv_response(link.user, date_range))
+    if response.status_code == 200:
+        count_opening(request, link)
+    return response
 
 
 @require_GET
 @token_view(usable_links)
 @_with_range
 def share_pdf(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
-    return pdf_response(request, link.user, date_range)
+    response = limited(scopes_for(link.user, link, kind="pdf"), lambda: pdf_response(request, link.user, date_range))
+    if response.status_code == 200:
+        count_opening(request, link)
+    return response

@@ -1,0 +1,112 @@
+"""Sign-in abuse: the log-in lockout's per-address limit, throttles for sign-up and password reset, e-mail sent
+off the request path, and what a password change or reset does to the account's private links."""
+
+import logging
+import threading
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from accounts.models import ThrottleHit
+
+logger = logging.getLogger(__name__)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as django-axes sees it (behind DJANGO_PROXY_COUNT trusted proxies, the address they
+    saw), so that the throttles and the lockout count the same clients."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or ""
+
+
+def login_failure_limit(request: HttpRequest, credentials: dict | None) -> int:
+    """AXES_FAILURE_LIMIT. Axes counts failures per address and username together (AXES_LOCKOUT_PARAMETERS), so
+    that a stranger's guesses never lock the real user out from their own address. One address trying many
+    usernames is stopped here: past TENDERSPOT_LOGIN_ADDRESS_LIMIT failures within the cool-off, the limit drops
+    to 0 and every log-in from that address is refused until the failures age out."""
+    from axes.models import AccessAttempt
+
+    address = client_address(request)
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = (
+        AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+            n=Sum("failures_since_start")
+        )["n"]
+        or 0
+    )
+    return 0 if failures >= settings.TENDERSPOT_LOGIN_ADDRESS_LIMIT else settings.TENDERSPOT_LOGIN_FAILURE_LIMIT
+
+
+def clear_login_lockout(user) -> None:
+    """Forgets every failed log-in for `user`'s username (from any address): a password reset proves the owner."""
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+
+
+def throttled(request: HttpRequest, scope: str, *keys: tuple[str, int]) -> bool:
+    """True when one of `keys` ((key, limit) pairs; the client's address is added) has used up its tries of
+    `scope` within TENDERSPOT_THROTTLE_WINDOW. Each allowed try is recorded."""
+    window = settings.TENDERSPOT_THROTTLE_WINDOW
+    pairs = [(f"address:{client_address(request)}", settings.TENDERSPOT_THROTTLE_PER_ADDRESS), *keys]
+    return not all(ThrottleHit.objects.allow(scope, key, limit, window) for key, limit in pairs)
+
+
+def too_many_tries(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    from django.template.response import TemplateResponse
+
+    response = TemplateResponse(request, template, {**context, "throttled": True}, status=429)
+    response["Retry-After"] = str(int(settings.TENDERSPOT_THROTTLE_WINDOW.total_seconds()))
+    return response
+
+
+# Mail ------------------------------------------------------------------------------------------------------------
+
+_deliveries: list[threading.Thread] = []
+
+
+def deliver_later(messages: Iterable[EmailMessage]) -> None:
+    """Sends `messages` on a thread of their own: the answer to the request never waits for the mail server, so
+    its timing says nothing about whether a message was sent. (TENDERSPOT_MAIL_ON_THREAD = False sends them at
+    once: the test suite reads them right after the request.)"""
+
+    def send() -> None:
+        for message in messages:
+            try:
+                message.send()
+            except Exception:  # a mail server's failure must not reach the visitor; it is logged
+                logger.exception("Could not send an account e-mail")
+
+    messages = list(messages)
+    if not settings.TENDERSPOT_MAIL_ON_THREAD:
+        send()
+        return
+    thread = threading.Thread(target=send, name="account-mail", daemon=True)
+    _deliveries[:] = [t for t in _deliveries if t.is_alive()]
+    _deliveries.append(thread)
+    thread.start()
+
+
+def wait_for_deliveries(timeout: float = 10) -> None:
+    """Waits for the mail threads started so far (tests and graceful shutdowns)."""
+    for thread in list(_deliveries):
+        thread.join(timeout)
+
+
+# Private links ---------------------------------------------------------------------------------------------------
+
+
+def revoke_private_links(user) -> int:
+    """Revokes every share link and calendar feed of `user` (someone who had the password may have made them).
+    Returns how many were revoked."""
+    from journal.models import Reminder, ShareLink
+
+    now = timezone.now()
+    links = ShareLink.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    feeds = Reminder.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    return links + feeds

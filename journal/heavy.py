@@ -1,0 +1,76 @@
+"""Heavy requests (the PDF report, the CSV, JSON and FHIR downloads): few at a time per user, per share link and,
+for the PDF, per instance, so that one person (or anyone holding a share link) cannot occupy every worker.
+
+The slots are rows of `HeavyLease` in the database: gunicorn processes and hosts keep no state of their own, and
+Django's cache is process-local unless configured otherwise. A request that finds its scope full gets 429 with
+Retry-After at once, instead of queueing behind a worker.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+from journal.models import HeavyLease
+
+
+def scopes_for(user, link=None, kind: str = "export") -> dict[str, int]:
+    """The scopes a heavy request of `kind` for `user`'s data (through `link`, if any) takes a slot in."""
+    scopes = {f"user:{user.pk}": settings.TENDERSPOT_HEAVY_PER_USER}
+    if link is not None:
+        scopes[f"link:{link.pk}"] = settings.TENDERSPOT_HEAVY_PER_LINK
+    if kind == "pdf":
+        scopes["pdf"] = settings.TENDERSPOT_PDF_CONCURRENCY
+    return scopes
+
+
+def busy_response() -> HttpResponse:
+    response = HttpResponse(
+        "Another download of this report is being prepared. Try again in a few seconds.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(settings.TENDERSPOT_HEAVY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _released_after(chunks: Iterable, leases: list[HeavyLease]) -> Iterator:
+    try:
+        yield from chunks
+    finally:
+        HeavyLease.objects.give_back(leases)
+
+
+def limited(scopes: dict[str, int], respond: Callable[[], HttpResponse]) -> HttpResponse:
+    """`respond()` holding a slot in each scope, or 429 when one is full. A streaming response keeps its slots
+    until its last chunk is sent (or the client goes away and the server closes the iterator); a lease left
+    behind by a crashed worker expires after TENDERSPOT_HEAVY_LEASE_SECONDS."""
+    leases = HeavyLease.objects.take(scopes, seconds=settings.TENDERSPOT_HEAVY_LEASE_SECONDS)
+    if leases is None:
+        return busy_response()
+    try:
+        response = respond()
+    except BaseException:
+        HeavyLease.objects.give_back(leases)
+        raise
+    if isinstance(response, StreamingHttpResponse):
+        response.streaming_content = _released_after(response.streaming_content, leases)
+    else:
+        HeavyLease.objects.give_back(leases)
+    return response
+
+
+def heavy(kind: str = "export") -> Callable:
+    """Decorates a signed-in user's download view: it runs holding a slot of the user's (and, for "pdf", the
+    instance's) heavy requests, or answers 429."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            return limited(scopes_for(request.user, kind=kind), lambda: view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorator
