@@ -14,15 +14,15 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page, including the session, the user and the profile that every signed-in request loads.
 EXPECTED = {
-    # Streaks take one query of their own (computed in the database: one row back whatever the history's length).
-    "dashboard": 11,  # includes abandoning stale sessions (one UPDATE) before offering to resume
+    # No page shows a streak any more (no prescribed frequency), so none pays for the streak query.
+    "dashboard": 10,  # includes abandoning stale sessions (one UPDATE) before offering to resume
     "session_list": 6,
     "session_list_filtered": 7,
     "session_detail": 5,
     # Left-against-right comes from the per-point rows already fetched, so it costs no query.
-    "trends": 8,
+    "trends": 7,
     "trends_all": 7,
-    "trends_custom_sorted": 8,
+    "trends_custom_sorted": 7,
 }
 
 

@@ -81,7 +81,6 @@ class TrendsRangeForm(forms.Form):
             ("releases", "Releases"),
             ("tender", "How often tender"),
             ("pressure", "Mean pressure"),
-            ("pain", "Mean pain after"),
         ],
     )
 

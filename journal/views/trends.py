@@ -31,7 +31,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
     points = stats.point_side_stats(user, start, end, sort=sort)
     sides = stats.sides_from_points(points)
-    adherence = stats.adherence(user, start, end, today=today, daily=trend.days)
+    adherence = stats.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False)
     first_day = start or trend.first_day or end
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
     period = stats.chart_period(first_day, end)

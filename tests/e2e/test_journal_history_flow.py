@@ -81,7 +81,7 @@ def test_edit_and_delete_in_place(signed_in_page, history):
 def test_dashboard_list_and_trends_render_cleanly(signed_in_page, history):
     page = signed_in_page
     page.goto("/")
-    assert page.get_by_role("heading", name="Your streak").is_visible()
+    assert page.get_by_role("heading", name="Days with a session").is_visible()
     assert page.locator("svg#week-chart").is_visible()
     page.goto("/journal/sessions/")
     assert page.get_by_role("table").is_visible()
