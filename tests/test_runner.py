@@ -100,6 +100,9 @@ def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_clie
     assert 'data-hold="60"' in html
     assert 'data-lead-in="5"' in html
     assert 'value="60"' in html  # held seconds pre-filled with the prescribed hold (no-JS default)
+    from routines.catalogue import WORDING
+
+    assert WORDING.PRESSURE in html and "keep the pressure strong" not in html.lower()
     assert "style=" not in html
     assert "<script>" not in html
     assert " hx-on" not in html

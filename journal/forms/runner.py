@@ -51,7 +51,8 @@ def pressure_field() -> ScaleField:
     return ScaleField(
         label="How strong was the pressure?",
         anchors=PRESSURE_ANCHORS,
-        hint="0 none, 3 light, 5 moderate, 7 strong. Stay at or under 7: strong, never sharp.",
+        hint="0 none, 3 light, 5 moderate, 7 strong. Start light; moderate is usually enough; 7 is a ceiling, "
+        "not a target.",
     )
 
 
