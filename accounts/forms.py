@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 
-from accounts.models import Profile
+from accounts.models import PrecautionProfile, Profile
 
 User = get_user_model()
 
@@ -86,3 +86,43 @@ class LoginForm(AuthenticationForm):
         # username would reach authenticate() and the failed-login record (a 255-character column).
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class PrecautionForm(forms.ModelForm):
+    """The precaution profile: every answer optional. A start date in the future is refused."""
+
+    class Meta:
+        model = PrecautionProfile
+        fields = [
+            "diabetes",
+            "reduced_foot_feeling",
+            "foot_ulcer",
+            "blood_thinners",
+            "bleeding_disorder",
+            "past_cancer",
+            "osteoporosis",
+            "long_term_steroids",
+            "recent_surgery",
+            "pregnant",
+            "painful_leg",
+            "episode_started",
+            "clinician_assessed",
+        ]
+        widgets = {
+            "painful_leg": forms.RadioSelect,
+            "clinician_assessed": forms.RadioSelect,
+            "episode_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        error_messages = {"episode_started": {"invalid": "Enter a date such as 2026-03-01."}}
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in ("painful_leg", "clinician_assessed"):
+            self.fields[name].choices = [("", "Rather not say"), *list(self.fields[name].choices)[1:]]
+
+    def clean_episode_started(self):
+        value = self.cleaned_data.get("episode_started")
+        if value and self.today and value > self.today:
+            raise forms.ValidationError("The start of this episode cannot be in the future.")
+        return value

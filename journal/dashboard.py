@@ -3,6 +3,7 @@ the latest meaningful-change callout. A fixed number of queries, whatever the le
 
 from typing import Any
 
+from accounts.models import PrecautionProfile
 from journal import charts, stats
 from journal.models import Session
 from routines.models import Routine
@@ -31,4 +32,6 @@ def dashboard_context(user) -> dict[str, Any]:
         "done_today": done_today,
         "week_chart": charts.sparkline_chart(last_days, chart_id="week-chart"),
         "change": stats.meaningful_change(user, today=today),
+        # The health questions are offered again about every 6 months, calmly, never as a gate.
+        "precautions": PrecautionProfile.for_user(user),
     }

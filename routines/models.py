@@ -265,6 +265,10 @@ class Routine(OwnedByUser, models.Model):
         """Every hold plus a changeover per step, from the totals set by with_totals() or load_steps()."""
         return estimate_seconds(self.step_count, self.hold_total)
 
+    def has_foot_points(self) -> bool:
+        """Whether any step presses a point on the sole (one query)."""
+        return self.steps.filter(point__map_view=MapView.SOLES).exists()
+
     def load_steps(self) -> list["RoutineStep"]:
         """The steps in order with their points (one query); sets the totals that with_totals() annotates."""
         steps = list(self.steps.select_related("point").order_by("position"))

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import safety_acknowledged
+from accounts.models import PrecautionProfile
 from config.rendering import page_or_partial, render_form_page
 from routines.forms import CustomPointForm, RoutineForm, StepForm, hold_warning
 from routines.models import (
@@ -72,6 +73,9 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "point_list": [point],
         "side": side if side in Side.values else None,
         "is_mine": point.can_edit(request.user),
+        "precaution_notes": (
+            PrecautionProfile.for_user(request.user).notes_for_point(point) if request.user.is_authenticated else []
+        ),
     }
     return TemplateResponse(request, "routines/point_detail.html", context)
 
@@ -186,7 +190,14 @@ def _detail_context(
 @require_GET
 def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     routine = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
-    return TemplateResponse(request, page_or_partial(request, DETAIL, "builder"), _detail_context(request, routine))
+    context = _detail_context(request, routine)
+    precautions = PrecautionProfile.for_user(request.user)
+    has_foot = any(step.point.is_foot for step in context["steps"])
+    context["precaution_notes"] = precautions.notes(
+        foot=has_foot, glute=any(step.point.is_glute for step in context["steps"])
+    )
+    context["confirm_feet"] = precautions.needs_foot_confirmation(has_foot)
+    return TemplateResponse(request, page_or_partial(request, DETAIL, "builder"), context)
 
 
 def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

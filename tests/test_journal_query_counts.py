@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # Queries per page, including the session, the user and the profile that every signed-in request loads.
 EXPECTED = {
     # No page shows a streak any more (no prescribed frequency), so none pays for the streak query.
-    "dashboard": 10,  # includes abandoning stale sessions (one UPDATE) before offering to resume
+    "dashboard": 11,  # includes the precaution profile and abandoning stale sessions (one UPDATE)
     "session_list": 6,
     "session_list_filtered": 7,
     "session_detail": 5,

@@ -12,12 +12,17 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import safety_acknowledged
+from accounts.models import PrecautionProfile
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.models import Session, SessionStatus
 from routines.models import Point, Routine
 
 RUNNER = "journal/runner.html"
+FEET_NOT_CONFIRMED = (
+    "This routine presses on your feet. Please check with your diabetes foot team or podiatrist first, then "
+    "confirm below to start."
+)
 PANEL = "panel"
 
 
@@ -67,6 +72,8 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
             log_open=form is not None,
         )
+        precautions = PrecautionProfile.for_user(request.user)
+        context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
     return context
 
 
@@ -84,6 +91,13 @@ def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
     if not routine.steps.exists():
         messages.warning(request, "This routine has no steps yet. Add a point to it first.")
         return go_to(request, "routines:routine_detail", routine.pk)
+    precautions = PrecautionProfile.for_user(request.user)
+    if precautions.needs_foot_confirmation(routine.has_foot_points()):
+        # Asked once: a routine with foot points waits for the user's word that their foot team cleared it.
+        if request.POST.get("feet_confirmed") != "yes":
+            messages.warning(request, FEET_NOT_CONFIRMED)
+            return go_to(request, "routines:routine_detail", routine.pk)
+        precautions.confirm_feet()
     Session.objects.abandon_stale_for(request.user)
     session = Session.objects.start(request.user, routine)
     return go_to(request, "journal:session_run", session.pk)
