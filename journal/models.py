@@ -12,6 +12,14 @@ from journal.exporters.tokens import new_token
 from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+# What "pain" means, one name everywhere (pages, CSV, PDF, share page, FHIR): the usual LEG pain of the sciatica on
+# the 0-10 NRS, as sciatica trials measure it (e.g. PRECISE, NEJM 2017), never the spot under the ball. Back pain is
+# asked separately and optionally.
+LEG_PAIN_BEFORE = "Leg pain before the session"
+LEG_PAIN_AFTER = "Leg pain at the end of the session"
+LEG_PAIN_AFTER_HOLD = "Leg pain after the hold"
+BACK_PAIN_BEFORE = "Back pain before the session"
+BACK_PAIN_AFTER = "Back pain at the end of the session"
 NOTES_MAX_LENGTH = 1000
 RELEASE_MAX_SECONDS = 600  # ten minutes: a hold may run well past its plan and is still logged as held
 
@@ -172,8 +180,14 @@ class Session(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
-    pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
-    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_before = models.PositiveSmallIntegerField(LEG_PAIN_BEFORE, null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_after = models.PositiveSmallIntegerField(LEG_PAIN_AFTER, null=True, blank=True, validators=PAIN_VALIDATORS)
+    back_pain_before = models.PositiveSmallIntegerField(
+        BACK_PAIN_BEFORE, null=True, blank=True, validators=PAIN_VALIDATORS
+    )
+    back_pain_after = models.PositiveSmallIntegerField(
+        BACK_PAIN_AFTER, null=True, blank=True, validators=PAIN_VALIDATORS
+    )
     safety_check = models.CharField(max_length=3, choices=SafetyAnswer.choices, default="", blank=True)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     # The hold now running, recorded by the server when the user presses start.
@@ -200,6 +214,8 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=zero_to_ten("pain_before"), name="session_pain_before_0_10"),
             models.CheckConstraint(condition=zero_to_ten("pain_after"), name="session_pain_after_0_10"),
+            models.CheckConstraint(condition=zero_to_ten("back_pain_before"), name="session_back_pain_before_0_10"),
+            models.CheckConstraint(condition=zero_to_ten("back_pain_after"), name="session_back_pain_after_0_10"),
             # Unique per user (NULLs never clash): one session per submitted form, whatever the replays.
             models.UniqueConstraint(fields=["user", "idempotency_key"], name="session_unique_user_key"),
         ]
@@ -281,19 +297,27 @@ class Session(models.Model):
         if not self.is_open:
             raise SessionClosed(self.get_status_display())
 
-    def answer_safety_check(self, red_flag: bool, pain_before: int | None = None) -> None:
+    def answer_safety_check(
+        self, red_flag: bool, pain_before: int | None = None, back_pain_before: int | None = None
+    ) -> None:
         self._require_open()
         self.pain_before = pain_before
+        self.back_pain_before = back_pain_before
         if red_flag:
             self.stop_for_red_flag()
             return
         self.safety_check = SafetyAnswer.NO
         self.last_activity_at = timezone.now()
-        self.save(update_fields=["pain_before", "safety_check", "last_activity_at"])
+        self.save(update_fields=["pain_before", "back_pain_before", "safety_check", "last_activity_at"])
 
     def stop_for_red_flag(self) -> None:
         """A red flag was reported: the session ends at once and the day shows no improvement messages."""
-        self._end(SessionStatus.STOPPED, pain_before=self.pain_before, safety_check=SafetyAnswer.YES)
+        self._end(
+            SessionStatus.STOPPED,
+            pain_before=self.pain_before,
+            back_pain_before=self.back_pain_before,
+            safety_check=SafetyAnswer.YES,
+        )
 
     def _end(self, status: str, **fields) -> None:
         """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""
@@ -376,9 +400,9 @@ class Session(models.Model):
     def skip(self, position: int):
         return self.log_release(position, skipped=True)
 
-    def finish(self, pain_after: int | None = None, notes: str = "") -> None:
+    def finish(self, pain_after: int | None = None, notes: str = "", back_pain_after: int | None = None) -> None:
         self._require_open()
-        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes)
+        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
 
     def finished_with(self, pain_after: int | None, notes: str) -> bool:
         """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost
@@ -421,7 +445,7 @@ class Release(models.Model):
     skipped = models.BooleanField(default=False)
     tender = models.BooleanField("Tender spot found", null=True, blank=True)
     pressure = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
-    pain_now = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_now = models.PositiveSmallIntegerField(LEG_PAIN_AFTER_HOLD, null=True, blank=True, validators=PAIN_VALIDATORS)
     stopped_early = models.BooleanField("Stopped early because it hurt", default=False)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     logged_at = models.DateTimeField(default=timezone.now)

@@ -112,7 +112,7 @@ def test_bad_paper_or_dates_are_a_clear_400(owner_client):
 @pytest.mark.django_db
 def test_empty_log_still_renders(owner_client):
     pages = text_of(pdf_of(owner_client.get(URL)))
-    assert "no sessions recorded" in pages[0] and "No pain scores in this period." in pages[0]
+    assert "no sessions recorded" in pages[0] and "No leg pain scores in this period." in pages[0]
 
 
 @pytest.mark.django_db

@@ -19,8 +19,9 @@ FIELDS = [
     ("session_finished_at", "session__finished_at", "datetime"),
     ("routine_name", "session__routine_name", "text"),
     ("session_status", "session__status", "text"),
-    ("pain_before", "session__pain_before", "number"),
-    ("pain_after", "session__pain_after", "number"),
+    # Pain is the usual leg pain on the 0-10 NRS (journal.models.LEG_PAIN_*), never the pressed spot.
+    ("leg_pain_before_session", "session__pain_before", "number"),
+    ("leg_pain_end_of_session", "session__pain_after", "number"),
     ("safety_check", "session__safety_check", "text"),
     ("session_notes", "session__notes", "text"),
     ("position", "position", "number"),
@@ -33,11 +34,13 @@ FIELDS = [
     ("skipped", "skipped", "bool"),
     ("tender", "tender", "bool"),
     ("pressure", "pressure", "number"),
-    ("pain_now", "pain_now", "number"),
+    ("leg_pain_after_hold", "pain_now", "number"),
     ("stopped_early", "stopped_early", "bool"),
     ("release_notes", "notes", "text"),
+    ("back_pain_before_session", "session__back_pain_before", "number"),
+    ("back_pain_end_of_session", "session__back_pain_after", "number"),
 ]
-HEADER = [name for name, _field, _kind in FIELDS] + ["session_pain_change"]
+HEADER = [name for name, _field, _kind in FIELDS] + ["session_leg_pain_change"]
 
 
 def neutralise(text: str) -> str:

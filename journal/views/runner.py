@@ -126,7 +126,9 @@ def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_post(request, session)
     if not form.is_valid():
         return _panel(request, session, form, mode="check")
-    session.answer_safety_check(form.reports_red_flag, form.cleaned_data["pain_before"])
+    session.answer_safety_check(
+        form.reports_red_flag, form.cleaned_data["pain_before"], form.cleaned_data.get("back_pain_before")
+    )
     if session.red_flag:
         return _red_flag_stop(request, session)
     return _after_post(request, session)
@@ -223,7 +225,9 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
         return go_to(request, "journal:session_run", session.pk)
     form = FinishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session.finish(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
+        session.finish(
+            form.cleaned_data["pain_after"], form.cleaned_data["notes"], form.cleaned_data.get("back_pain_after")
+        )
         return go_to(request, "journal:session_summary", session.pk)
     return _panel(request, session, form if form.is_bound else None, mode="finish")
 
