@@ -161,6 +161,12 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
         )
         return session
 
+    def with_adverse_responses(self) -> "SessionQuerySet":
+        """Annotates `adverse_responses`: the session's releases with a pressure above 7 or stopped early because
+        it hurt (one aggregate, for lists and reports)."""
+        adverse = Q(releases__pressure__gt=PRESSURE_CEILING) | Q(releases__stopped_early=True)
+        return self.annotate(adverse_responses=models.Count("releases", filter=adverse))
+
     def red_flagged(self) -> "SessionQuerySet":
         """Sessions in which a red flag was reported: no "improvement" message may show for their days."""
         return self.filter(safety_check=SafetyAnswer.YES)
@@ -410,6 +416,31 @@ class Session(models.Model):
         return self.status == SessionStatus.COMPLETED and (pain_after, notes) == (self.pain_after, self.notes)
 
 
+# An adverse response: a logged pressure above the ceiling of 7, or a hold stopped early because it hurt.
+PRESSURE_CEILING = 7
+ADVERSE_RELEASE = Q(pressure__gt=PRESSURE_CEILING) | Q(stopped_early=True)
+ADVERSE_PRESSURE_MESSAGE = (
+    "You logged a pressure above 7. Please ease off next time: 7 is a ceiling, not a target. Pressing harder does "
+    "not make a release work better, and it can bruise the tissue or irritate a nerve nearby. Moderate pressure is "
+    "usually enough."
+)
+ADVERSE_STOPPED_MESSAGE = (
+    "You stopped because it hurt, and that was the right thing to do. Next time, start lighter or leave that spot "
+    "out: a release should never need you to push through pain."
+)
+ADVERSE_FOLLOW_UP = "If your leg pain keeps rising after releases, ease off and ask a physiotherapist or GP."
+
+
+def adverse_response_message(release: "Release") -> str:
+    """The kind, immediate answer to an adverse response ("" when the release was not one)."""
+    parts = []
+    if release.pressure is not None and release.pressure > PRESSURE_CEILING:
+        parts.append(ADVERSE_PRESSURE_MESSAGE)
+    if release.stopped_early:
+        parts.append(ADVERSE_STOPPED_MESSAGE)
+    return " ".join([*parts, ADVERSE_FOLLOW_UP]) if parts else ""
+
+
 class ReleaseQuerySet(OwnedByLocalDateQuerySet):
     def bulk_create(self, objs, *args, **kwargs) -> list["Release"]:
         """As Django's, with each release's user and local date copied from its session (pass `session=`, not
@@ -422,6 +453,10 @@ class ReleaseQuerySet(OwnedByLocalDateQuerySet):
     def done(self) -> "ReleaseQuerySet":
         """Releases actually held (not skipped)."""
         return self.filter(skipped=False)
+
+    def adverse(self) -> "ReleaseQuerySet":
+        """Adverse responses: a pressure above 7 or "stopped early because it hurt" (ADVERSE_RELEASE)."""
+        return self.filter(ADVERSE_RELEASE)
 
 
 class Release(models.Model):
@@ -490,6 +525,11 @@ class Release(models.Model):
     def copy_from_session(self) -> None:
         self.user_id = self.session.user_id
         self.local_date = self.session.local_date
+
+    @property
+    def is_adverse(self) -> bool:
+        """A pressure above 7, or stopped early because it hurt: counted as an adverse response."""
+        return self.stopped_early or (self.pressure is not None and self.pressure > PRESSURE_CEILING)
 
 
 class ShareLinkQuerySet(models.QuerySet):

@@ -60,7 +60,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Min, Q
 
-from journal.models import Release, SafetyAnswer, Session, SessionStatus
+from journal.models import ADVERSE_RELEASE, Release, SafetyAnswer, Session, SessionStatus
 
 WINDOW_DAYS = 7
 MIN_WINDOW_DAYS = 3
@@ -257,6 +257,7 @@ class PeriodSummary:
     releases: int
     tender_n: int
     tender_yes: int
+    adverse: int = 0  # adverse responses: releases with a pressure above 7 or stopped early because it hurt
 
     @property
     def tender_share(self) -> float | None:
@@ -283,7 +284,12 @@ def period_summary(user, start: date | None = None, end: date | None = None) -> 
     r = (
         _releases(user, start, end)
         .order_by()
-        .aggregate(releases=Count("pk"), tender_n=Count("tender"), tender_yes=Count("pk", filter=Q(tender=True)))
+        .aggregate(
+            releases=Count("pk"),
+            tender_n=Count("tender"),
+            tender_yes=Count("pk", filter=Q(tender=True)),
+            adverse=Count("pk", filter=ADVERSE_RELEASE),
+        )
     )
     return PeriodSummary(
         sessions=s["sessions"],
@@ -547,6 +553,7 @@ class ReleaseFigures:
     pressure_n: int
     mean_pain_after: float | None
     pain_after_n: int
+    adverse: int = 0  # adverse responses: a pressure above 7 or stopped early because it hurt
 
     @property
     def tender_share(self) -> float | None:
@@ -584,6 +591,7 @@ def _release_aggregates():
         "pressure_n": Count("pressure"),
         "mean_pain_after": Avg("pain_now"),
         "pain_after_n": Count("pain_now"),
+        "adverse": Count("pk", filter=ADVERSE_RELEASE),
     }
 
 
@@ -629,6 +637,7 @@ def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
                 if pain_n
                 else None,
                 pain_after_n=pain_n,
+                adverse=sum(r.adverse for r in mine),
             )
         )
     return out

@@ -58,7 +58,9 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
 
 
 def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
-    return {"session": session, "releases": list(session.releases.select_related("point")), **extra}
+    releases = list(session.releases.select_related("point"))
+    adverse_count = sum(1 for release in releases if release.is_adverse)
+    return {"session": session, "releases": releases, "adverse_count": adverse_count, **extra}
 
 
 @login_required

@@ -15,7 +15,7 @@ from accounts.decorators import safety_acknowledged
 from accounts.models import PrecautionProfile
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
-from journal.models import Session, SessionStatus
+from journal.models import Session, SessionStatus, adverse_response_message
 from routines.models import Point, Routine
 
 RUNNER = "journal/runner.html"
@@ -141,10 +141,15 @@ def _red_flag_stop(request: HttpRequest, session: Session) -> HttpResponse:
     return redirect("journal:session_summary", pk=session.pk)
 
 
-def _after_post(request: HttpRequest, session: Session) -> HttpResponse:
-    """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it)."""
+def _after_post(request: HttpRequest, session: Session, notice: str = "") -> HttpResponse:
+    """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it).
+    `notice` (an answer to an adverse response) leads the next panel, or the next page as a message."""
     if request.htmx:
-        return _panel(request, session)
+        response = _panel(request, session)
+        response.context_data["notice"] = notice
+        return response
+    if notice:
+        messages.warning(request, notice)
     return redirect("journal:session_run", pk=session.pk)
 
 
@@ -183,10 +188,10 @@ def release_log(request: HttpRequest, pk: int) -> HttpResponse:
         if "position" in form.errors:
             return _bad_step(request, session, form)
         return _panel(request, session, form, mode="step")
-    session.log_release(
+    release, _created = session.log_release(
         form.cleaned_data["position"], held_seconds=form.cleaned_data["held_seconds"], **form.release_answers()
     )
-    return _after_post(request, session)
+    return _after_post(request, session, notice=adverse_response_message(release))
 
 
 def _bad_step(request: HttpRequest, session: Session, form: StepForm) -> HttpResponse:
@@ -248,6 +253,7 @@ def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "releases": releases,
         "held_count": sum(1 for r in releases if not r.skipped),
         "skipped_count": sum(1 for r in releases if r.skipped),
+        "adverse_count": sum(1 for r in releases if r.is_adverse),
         "red_flag_day": red_flag_day,
         "change": session.pain_change,
         "abs_change": abs(session.pain_change) if session.pain_change is not None else None,
@@ -274,6 +280,8 @@ def quick_log(request: HttpRequest) -> HttpResponse:
         session, created = Session.objects.quick_log(
             request.user, data["key"], data["point"], data["side"], data["held_seconds"], **form.release_answers()
         )
+        if created and (notice := adverse_response_message(session.releases.get())):
+            messages.warning(request, notice)
         return _quick_log_done(request, session, created)
     if form.is_bound:
         form.renew_stale_key()

@@ -50,6 +50,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "pain_chart": charts.pain_chart(charted),
         "change_chart": charts.change_chart(charted.days, period=period),
         "points": points,
+        "adverse_total": sum(row.adverse for row in points),
         "sides": sides,
         "side_chart": charts.side_chart(sides),
         "adherence": adherence,
