@@ -19,10 +19,11 @@ EXPECTED = {
     "session_list": 6,
     "session_list_filtered": 7,
     "session_detail": 5,
-    # Left-against-right comes from the per-point rows already fetched, so it costs no query.
-    "trends": 7,
-    "trends_all": 7,
-    "trends_custom_sorted": 7,
+    # Left-against-right comes from the per-point rows already fetched, so it costs no query; the leg pain
+    # context (precaution profile) costs one.
+    "trends": 8,
+    "trends_all": 8,
+    "trends_custom_sorted": 8,
 }
 
 

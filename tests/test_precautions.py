@@ -202,3 +202,26 @@ def test_report_context_is_the_leg_pain_context_only(owner):
     }
     assert PrecautionProfile.for_user(owner).report_context() == profile.report_context()
     assert PrecautionProfile(user=owner).report_context() == []
+
+
+def test_the_report_shows_the_leg_pain_context_and_nothing_private(owner):
+    from journal.exporters.daterange import DateRange
+    from journal.exporters.report import report_context
+
+    answer(owner, painful_leg="left", clinician_assessed="yes", diabetes=True, past_cancer=True)
+    context = report_context(owner, DateRange(None, None))
+    assert dict(context["leg_context"]) == {"Painful leg": "Left leg", "Assessed by a clinician": "Yes"}
+    from django.template.loader import render_to_string
+
+    html = render_to_string("journal/report_body.html", context)
+    assert "Painful leg:</strong> Left leg" in html
+    assert "diabetes" not in html.lower() and "cancer" not in html.lower()
+
+
+def test_the_trends_show_the_episode_context(owner, owner_client):
+    answer(owner, painful_leg="right", episode_started=owner.profile.local_date() - timedelta(days=21))
+    from tests.factories import on_day
+
+    on_day(owner, 1, pain_before=5)
+    html = owner_client.get(reverse("journal:trends")).content.decode()
+    assert "This episode: painful leg Right leg; episode started" in html and "about 3 weeks ago" in html

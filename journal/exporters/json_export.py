@@ -194,6 +194,8 @@ def export_account(user, date_range: DateRange | None = None) -> dict[str, Any]:
                 "status": s.status,
                 "pain_before": s.pain_before,
                 "pain_after": s.pain_after,
+                "back_pain_before": s.back_pain_before,
+                "back_pain_after": s.back_pain_after,
                 "safety_check": s.safety_check,
                 "notes": s.notes,
                 "releases": releases_by_session.get(s.pk, []),
@@ -575,6 +577,9 @@ class _Importer:
                 status=c.choice(item, "status", where, SessionStatus.values),
                 pain_before=c.int(item, "pain_before", where, 0, 10, null=True),
                 pain_after=c.int(item, "pain_after", where, 0, 10, null=True),
+                # Absent from backups made before back pain was asked: None.
+                back_pain_before=c.int(item, "back_pain_before", where, 0, 10, null=True),
+                back_pain_after=c.int(item, "back_pain_after", where, 0, 10, null=True),
                 safety_check=c.choice(item, "safety_check", where, SafetyAnswer.values),
                 notes=c.text(item, "notes", where, NOTES_MAX_LENGTH),
             )

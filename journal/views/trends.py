@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from accounts.models import PrecautionProfile
 from config.rendering import render_form_page
 from journal import charts, stats
 from journal.forms.history import DEFAULT_RANGE, TrendsRangeForm
@@ -59,5 +60,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "weekly_chart": charts.weekly_chart(adherence, period=period),
         "map_points": list(Point.objects.visible_to(user)),
         "tender_map": stats.tender_shares(points),
+        # Which leg, since when, assessed or not: sciatica often settles within weeks, so the episode's age matters.
+        "leg_context": PrecautionProfile.for_user(user).report_context(today),
     }
     return render_form_page(request, "journal/trends.html", "trends", context)

@@ -51,10 +51,10 @@ def test_edit_and_delete_in_place(signed_in_page, history):
     url = page.url
     page.get_by_role("link", name="Edit session").click()
     expect(page.locator("#session-form-heading")).to_be_focused()  # focus follows the swap, not lost to <body>
-    page.get_by_label("Pain before (0-10)").fill("12")
+    page.get_by_label("Leg pain before the session (0-10)").fill("12")
     page.get_by_role("button", name="Save session").click()
     page.get_by_text("Nothing was saved").wait_for()
-    page.get_by_label("Pain before (0-10)").fill("2")
+    page.get_by_label("Leg pain before the session (0-10)").fill("2")
     page.get_by_role("button", name="Save session").click()
     page.get_by_text("Session saved.").wait_for()
     expect(page.get_by_role("link", name="Edit session")).to_be_focused()
