@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import DeleteAccountForm, PrecautionForm, ProfileForm, SignUpForm
 from accounts.models import PrecautionProfile
 from accounts.services import erase_account
-from config.rendering import render_form_page
+from config.rendering import go_to, render_form_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,13 +68,13 @@ def precautions(request: HttpRequest) -> HttpResponse:
     today = request.user.profile.local_date()
     if request.method == "POST" and "skip" in request.POST:
         profile.mark_reviewed()
-        return redirect(_safe_next(request) or "home")
+        return go_to(request, _safe_next(request) or "home")
     form = PrecautionForm(request.POST if request.method == "POST" else None, instance=profile, today=today)
     if request.method == "POST" and form.is_valid():
         form.instance.user = request.user
         form.save()
         profile.mark_reviewed()
         messages.success(request, "Your answers are saved. Only you can see them, and you can change them any time.")
-        return redirect(_safe_next(request) or "accounts:precautions")
+        return go_to(request, _safe_next(request) or "accounts:precautions")
     context = {"form": form, "next": _safe_next(request), "is_new": profile.pk is None}
     return render_form_page(request, "accounts/precautions.html", "form", context)
