@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.template import loader
 
 from accounts.care import CareRegion
-from accounts.models import Profile
+from accounts.models import PrecautionProfile, Profile
 from accounts.security import deliver_later
 from accounts.timezones import region_of, zone_choices
 
@@ -155,3 +155,43 @@ class RevokingPasswordChangeForm(PasswordChangeForm):
         help_text="Recommended if someone else may have known your password: they could have made links to your "
         "journal. You can make new links afterwards.",
     )
+
+
+class PrecautionForm(forms.ModelForm):
+    """The precaution profile: every answer optional. A start date in the future is refused."""
+
+    class Meta:
+        model = PrecautionProfile
+        fields = [
+            "diabetes",
+            "reduced_foot_feeling",
+            "foot_ulcer",
+            "blood_thinners",
+            "bleeding_disorder",
+            "past_cancer",
+            "osteoporosis",
+            "long_term_steroids",
+            "recent_surgery",
+            "pregnant",
+            "painful_leg",
+            "episode_started",
+            "clinician_assessed",
+        ]
+        widgets = {
+            "painful_leg": forms.RadioSelect,
+            "clinician_assessed": forms.RadioSelect,
+            "episode_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        error_messages = {"episode_started": {"invalid": "Enter a date such as 2026-03-01."}}
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for name in ("painful_leg", "clinician_assessed"):
+            self.fields[name].choices = [("", "Rather not say"), *list(self.fields[name].choices)[1:]]
+
+    def clean_episode_started(self):
+        value = self.cleaned_data.get("episode_started")
+        if value and self.today and value > self.today:
+            raise forms.ValidationError("The start of this episode cannot be in the future.")
+        return value

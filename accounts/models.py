@@ -1,6 +1,6 @@
 import hashlib
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -104,3 +104,149 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} at {self.created_at}"
+
+
+class PainfulLeg(models.TextChoices):
+    LEFT = "left", "Left leg"
+    RIGHT = "right", "Right leg"
+    BOTH = "both", "Both legs"
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+PRECAUTION_REVIEW_AFTER = timedelta(days=182)  # the profile is offered again about every 6 months
+
+FOOT_TEAM = "Ask your diabetes foot team or podiatrist before pressing here."
+NUMB_FOOT = (
+    "On a foot with reduced feeling, the discomfort scale cannot tell you how hard you are pressing, so it cannot "
+    "guide the pressure."
+)
+LIGHT_PRESSURE = (
+    "Light pressure only (about 3 out of 10), because of your blood thinners or bleeding disorder. Stop and ask "
+    "your doctor or pharmacist if you see bruising or swelling."
+)
+NEW_PAIN_CHECK = (
+    "With past cancer, osteoporosis or long-term steroids, get any new back or leg pain checked by a doctor before "
+    "you start pressing."
+)
+ASK_CLINICIAN = "After recent hip or spine surgery, or in pregnancy, ask your clinician before you start."
+WALL_POSITION = (
+    "Use the wall position for the glutes: stand with your back or side to a wall, the ball between the wall and "
+    "the spot, and lean in to press. Do not lie on the ball."
+)
+
+
+class PrecautionProfile(models.Model):
+    """Optional, private answers that change what the app shows (issue 11, section 2). Every answer may stay empty.
+
+    Kept apart from `Profile` (settings) so that health answers have their own form, their own review date and
+    never travel with the settings. Only the leg pain context (`report_context`) is meant for a practitioner.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="precautions")
+    diabetes = models.BooleanField("I have diabetes", default=False)
+    reduced_foot_feeling = models.BooleanField("I have reduced feeling in my feet", default=False)
+    foot_ulcer = models.BooleanField("I have a foot ulcer now, or have had one", default=False)
+    blood_thinners = models.BooleanField("I take blood thinners (anticoagulants)", default=False)
+    bleeding_disorder = models.BooleanField("I have a bleeding disorder", default=False)
+    past_cancer = models.BooleanField("I have had cancer", default=False)
+    osteoporosis = models.BooleanField("I have osteoporosis", default=False)
+    long_term_steroids = models.BooleanField("I take steroid tablets long term", default=False)
+    recent_surgery = models.BooleanField("I have had hip or spine surgery recently", default=False)
+    pregnant = models.BooleanField("I am pregnant", default=False)
+    painful_leg = models.CharField("Which leg hurts", max_length=5, choices=PainfulLeg.choices, blank=True)
+    episode_started = models.DateField("When this episode of leg pain started", null=True, blank=True)
+    clinician_assessed = models.CharField(
+        "Has a doctor or physiotherapist assessed this episode?", max_length=3, choices=YesNo.choices, blank=True
+    )
+    # When the user last saved or skipped the questions: they are offered again PRECAUTION_REVIEW_AFTER later.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # When the user confirmed, once, that the foot points are cleared by their foot team or podiatrist.
+    feet_confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Precautions of {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> "PrecautionProfile":
+        """The user's answers, or an empty unsaved profile (nothing is stored until the user answers)."""
+        try:
+            return user.precautions
+        except cls.DoesNotExist:
+            return cls(user=user)
+
+    # What each answer changes ---------------------------------------------------------------------------------
+
+    @property
+    def foot_caution(self) -> bool:
+        """Diabetes, reduced feeling or a foot ulcer: the foot points need the foot team's or podiatrist's word."""
+        return self.diabetes or self.reduced_foot_feeling or self.foot_ulcer
+
+    @property
+    def light_pressure_only(self) -> bool:
+        return self.blood_thinners or self.bleeding_disorder
+
+    @property
+    def check_new_pain(self) -> bool:
+        return self.past_cancer or self.osteoporosis or self.long_term_steroids
+
+    @property
+    def ask_clinician_first(self) -> bool:
+        return self.recent_surgery or self.pregnant
+
+    def needs_foot_confirmation(self, has_foot_points: bool) -> bool:
+        """Whether starting a routine with foot points must first ask, once, for the foot team's clearance."""
+        return has_foot_points and self.foot_caution and self.feet_confirmed_at is None
+
+    def confirm_feet(self) -> None:
+        self.feet_confirmed_at = timezone.now()
+        self.save()
+
+    def notes(self, *, foot: bool = True, glute: bool = True) -> list[str]:
+        """The precaution messages to show where a session starts or a point is pressed: `foot` / `glute` say
+        whether foot or glute points are involved. Plain sentences, most important first; [] when none apply."""
+        out = []
+        if self.check_new_pain:
+            out.append(NEW_PAIN_CHECK)
+        if self.ask_clinician_first:
+            out.append(ASK_CLINICIAN)
+            if glute:
+                out.append(WALL_POSITION)
+        if foot and self.foot_caution:
+            out += [FOOT_TEAM, NUMB_FOOT]
+        if self.light_pressure_only:
+            out.append(LIGHT_PRESSURE)
+        return out
+
+    def notes_for_point(self, point) -> list[str]:
+        """`notes` for one point (routines.models.Point): foot notes only on the sole, the wall on the glutes."""
+        return self.notes(foot=point.is_foot, glute=point.is_glute)
+
+    # Review -----------------------------------------------------------------------------------------------------
+
+    def review_due(self, now: datetime | None = None) -> bool:
+        """Never answered or skipped, or last reviewed about 6 months ago or more."""
+        return self.reviewed_at is None or (now or timezone.now()) - self.reviewed_at >= PRECAUTION_REVIEW_AFTER
+
+    def mark_reviewed(self) -> None:
+        self.reviewed_at = timezone.now()
+        self.save()
+
+    # Context for trends and the practitioner report -------------------------------------------------------------
+
+    def report_context(self, today: date | None = None) -> list[tuple[str, str]]:
+        """[(label, value)] of the leg pain context for a practitioner (which leg, since when, assessed or not),
+        only what the user answered. Never the health answers above, which stay private."""
+        rows = []
+        if self.painful_leg:
+            rows.append(("Painful leg", self.get_painful_leg_display()))
+        if self.episode_started:
+            weeks = ((today or timezone.localdate()) - self.episode_started).days // 7
+            rows.append(("Episode started", f"{self.episode_started:%Y-%m-%d} (about {weeks} weeks ago)"))
+        if self.clinician_assessed:
+            rows.append(("Assessed by a clinician", self.get_clinician_assessed_display()))
+        return rows

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/", views.settings_view, name="settings"),
+    path("precautions/", views.precautions, name="precautions"),
     path("delete/", views.delete_account, name="delete"),
     path(
         "password/change/",

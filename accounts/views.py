@@ -5,12 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import DeleteAccountForm, ProfileForm, RevokingPasswordChangeForm, SignUpForm
+from accounts.forms import DeleteAccountForm, PrecautionForm, ProfileForm, RevokingPasswordChangeForm, SignUpForm
+from accounts.models import PrecautionProfile
 from accounts.security import clear_login_lockout, revoke_private_links, throttled, too_many_tries
 from accounts.services import erase_account
-from config.rendering import render_form_page
+from config.rendering import go_to, render_form_page
 
 # Signing out (or erasing the account) drops what the browser kept of the site: its cache, and its storage, where
 # htmx keeps snapshots of pages for the back button.
@@ -30,7 +32,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Tenderspot. Your account is ready.")
-        return redirect("home")
+        # A skippable step: the precaution questions, once, right after sign-up.
+        return redirect("accounts:precautions")
     return render_form_page(request, "accounts/signup.html", "form", {"form": form})
 
 
@@ -111,3 +114,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         clear_login_lockout(form.user)
         revoke_private_links(form.user)
         return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def precautions(request: HttpRequest) -> HttpResponse:
+    """The optional precaution profile: save the answers, or skip for now (offered again in about 6 months)."""
+    profile = PrecautionProfile.for_user(request.user)
+    today = request.user.profile.local_date()
+    if request.method == "POST" and "skip" in request.POST:
+        profile.mark_reviewed()
+        return go_to(request, _safe_next(request) or "home")
+    form = PrecautionForm(request.POST if request.method == "POST" else None, instance=profile, today=today)
+    if request.method == "POST" and form.is_valid():
+        form.instance.user = request.user
+        form.save()
+        profile.mark_reviewed()
+        messages.success(request, "Your answers are saved. Only you can see them, and you can change them any time.")
+        return go_to(request, _safe_next(request) or "accounts:precautions")
+    context = {"form": form, "next": _safe_next(request), "is_new": profile.pk is None}
+    return render_form_page(request, "accounts/precautions.html", "form", context)

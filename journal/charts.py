@@ -251,16 +251,16 @@ def _empty(chart_id: str, title: str, message: str, width: int = 640, height: in
 
 
 def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
-    title = "Pain over time (0-10)"
+    title = "Leg pain over time (0-10)"
     days = trend.days
     if not trend.has_data:
-        return _empty(chart_id, title, "No pain scores in this period yet.")
+        return _empty(chart_id, title, "No leg pain scores in this period yet.")
     first, last = days[0].date, days[-1].date
     frame = _Frame(640, 260)
     x = frame.date_x(first, last)
     rolling = dict(trend.rolling)
     period = PERIODS[trend.period]
-    body = [frame.y_axis(range(0, 11, 2), "Pain (0-10)"), frame.date_axis(first, last, x, period.unit == "month")]
+    body = [frame.y_axis(range(0, 11, 2), "Leg pain (0-10)"), frame.date_axis(first, last, x, period.unit == "month")]
     if trend.baseline_mean is not None:
         yy = frame.y(trend.baseline_mean)
         body.append(_line(frame.x0, yy, frame.x1, yy, width=1.5, dash="2 4", opacity="0.8"))
@@ -281,8 +281,8 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     before_means = [d.before for d in days if d.before is not None]
     overall = fmean(before_means) if before_means else None
     desc = (
-        f"{period.adjective} mean pain before and after sessions from {_day(first, True)} to "
-        f"{_day(last, True)}, {len(days)} {period.unit}s with sessions. Mean pain before: {num(overall)}."
+        f"{period.adjective} mean leg pain before and after sessions from {_day(first, True)} to "
+        f"{_day(last, True)}, {len(days)} {period.unit}s with sessions. Mean leg pain before: {num(overall)}."
     )
     if trend.baseline_mean is not None:
         desc += f" Baseline: {num(trend.baseline_mean)}."
@@ -291,9 +291,9 @@ def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
     ]
     columns = [
         period.column,
-        "Pain before (mean)",
-        "Pain after (mean)",
-        "7-day mean of pain before",
+        "Leg pain before (mean)",
+        "Leg pain after (mean)",
+        "7-day mean of leg pain before",
         "Sessions",
     ]
     return Chart(chart_id, title, desc, _svg(chart_id, title, desc, 640, 260, "".join(body)), columns, rows)
@@ -308,7 +308,7 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     period = PERIODS[period]
     days = [d for d in days if d.change is not None]
     if not days:
-        return _empty(chart_id, title, "No sessions with pain before and after in this period yet.")
+        return _empty(chart_id, title, "No sessions with leg pain before and after in this period yet.")
     extent = max(2, *(abs(d.change) for d in days))
     extent = float(min(10, int(extent + 0.999)))
     frame = _Frame(640, 220, y_min=-extent, y_max=extent)
@@ -317,7 +317,7 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     step = 2 if extent > 4 else 1
     ticks = range(-int(extent), int(extent) + 1, step)
     body = [
-        frame.y_axis(ticks, "Points (below 0 = less pain after)"),
+        frame.y_axis(ticks, "Points (below 0 = less leg pain after)"),
         frame.date_axis(first, last, x, period.unit == "month"),
     ]
     bar = max(1.5, min(12.0, (frame.x1 - frame.x0) / max(len(days), 1) * 0.7))
@@ -333,9 +333,9 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     body.append(_line(frame.x0, zero, frame.x1, zero, width=1.2))
     mean = sum(d.change for d in days) / len(days)
     desc = (
-        f"{period.adjective} mean of pain after minus pain before, {len(days)} {period.unit}s from "
+        f"{period.adjective} mean of leg pain after minus leg pain before, {len(days)} {period.unit}s from "
         f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {period.unit}s "
-        f"with less pain after than before."
+        f"with less leg pain after than before."
     )
     rows = [[period.label(d.date), num(d.change), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, 640, 220, "".join(body))
@@ -463,12 +463,12 @@ def side_chart(rows, chart_id: str = "side-chart") -> Chart:
         ]
         for r in rows
     ]
-    columns = ["Side", "Releases", "Tender", "Mean pressure (0-10)", "Mean pain after (0-10)"]
+    columns = ["Side", "Releases", "Tender", "Mean pressure (0-10)", "Mean leg pain after the hold (0-10)"]
     return Chart(chart_id, title, desc, _svg(chart_id, title, desc, width, height, "".join(body)), columns, table)
 
 
 def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
-    title = f"Pain before sessions, last {len(days)} days"
+    title = f"Leg pain before sessions, last {len(days)} days"
     width, height = 300, 110
     frame = _Frame(width, height, left=24, right=6, top=8, bottom=24)
     n = max(len(days), 1)
@@ -486,9 +486,9 @@ def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
             f'height="{_fmt(max(frame.y0 - yy, 0.8))}" fill="{BEFORE}"/>'
         )
     with_data = [d for d in days if d.before is not None]
-    desc = f"{len(with_data)} of {len(days)} days have a pain score before a session" + (
-        f"; mean {num(fmean(d.before for d in with_data))} out of 10." if with_data else ". No pain scores yet."
+    desc = f"{len(with_data)} of {len(days)} days have a leg pain score before a session" + (
+        f"; mean {num(fmean(d.before for d in with_data))} out of 10." if with_data else ". No leg pain scores yet."
     )
     rows = [[_day(d.date, True), num(d.before), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, width, height, "".join(body))
-    return Chart(chart_id, title, desc, svg, ["Date", "Pain before (mean)", "Sessions"], rows)
+    return Chart(chart_id, title, desc, svg, ["Date", "Leg pain before (mean)", "Sessions"], rows)

@@ -1,8 +1,9 @@
-"""What the signed-in home page shows: today's state, the streak, the last 7 days of pain and the latest
-meaningful-change callout. A fixed number of queries, whatever the length of the history."""
+"""What the signed-in home page shows: today's state, the days with a session in the last 7, their leg pain and
+the latest meaningful-change callout. A fixed number of queries, whatever the length of the history."""
 
 from typing import Any
 
+from accounts.models import PrecautionProfile
 from journal import charts, stats
 from journal.models import Session
 from routines.models import Routine
@@ -27,9 +28,12 @@ def dashboard_context(user) -> dict[str, Any]:
         "open_session": open_session,
         "last_routine": last_session.routine if last_session else None,
         "has_history": has_history,
-        # Only the current streak: its query reads a bounded window, so the page does not slow as years pass.
-        "current_streak": stats.current_streak(user, today),
+        # Days with a session, not a streak: there is no prescribed frequency, and a streak would reward pressing
+        # on while pain rises.
+        "days_with_session": sum(1 for day in last_days if day.completed),
         "done_today": done_today,
         "week_chart": charts.sparkline_chart(last_days, chart_id="week-chart"),
         "change": stats.meaningful_change(user, today=today),
+        # The health questions are offered again about every 6 months, calmly, never as a gate.
+        "precautions": PrecautionProfile.for_user(user),
     }

@@ -17,6 +17,14 @@ from journal.storable import STORABLE_DATE
 from routines.models import Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+# What "pain" means, one name everywhere (pages, CSV, PDF, share page, FHIR): the usual LEG pain of the sciatica on
+# the 0-10 NRS, as sciatica trials measure it (e.g. PRECISE, NEJM 2017), never the spot under the ball. Back pain is
+# asked separately and optionally.
+LEG_PAIN_BEFORE = "Leg pain before the session"
+LEG_PAIN_AFTER = "Leg pain at the end of the session"
+LEG_PAIN_AFTER_HOLD = "Leg pain after the hold"
+BACK_PAIN_BEFORE = "Back pain before the session"
+BACK_PAIN_AFTER = "Back pain at the end of the session"
 NOTES_MAX_LENGTH = 1000
 RELEASE_MAX_SECONDS = 600  # ten minutes: a hold may run well past its plan and is still logged as held
 
@@ -181,6 +189,12 @@ class SessionQuerySet(OwnedByLocalDateQuerySet):
         )
         return session
 
+    def with_adverse_responses(self) -> "SessionQuerySet":
+        """Annotates `adverse_responses`: the session's releases with a pressure above 7 or stopped early because
+        it hurt (one aggregate, for lists and reports)."""
+        adverse = Q(releases__pressure__gt=PRESSURE_CEILING) | Q(releases__stopped_early=True)
+        return self.annotate(adverse_responses=models.Count("releases", filter=adverse))
+
     def red_flagged(self) -> "SessionQuerySet":
         """Sessions in which a red flag was reported: no "improvement" message may show for their days."""
         return self.filter(safety_check=SafetyAnswer.YES)
@@ -214,8 +228,14 @@ class Session(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
     last_activity_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
-    pain_before = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
-    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_before = models.PositiveSmallIntegerField(LEG_PAIN_BEFORE, null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_after = models.PositiveSmallIntegerField(LEG_PAIN_AFTER, null=True, blank=True, validators=PAIN_VALIDATORS)
+    back_pain_before = models.PositiveSmallIntegerField(
+        BACK_PAIN_BEFORE, null=True, blank=True, validators=PAIN_VALIDATORS
+    )
+    back_pain_after = models.PositiveSmallIntegerField(
+        BACK_PAIN_AFTER, null=True, blank=True, validators=PAIN_VALIDATORS
+    )
     safety_check = models.CharField(max_length=3, choices=SafetyAnswer.choices, default="", blank=True)
     # Which warning signs were reported (journal.redflags.RedFlag codes, in the order asked) and the most urgent
     # tier among them; both empty unless safety_check is "yes" (a constraint holds that).
@@ -254,6 +274,8 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=zero_to_ten("pain_before"), name="session_pain_before_0_10"),
             models.CheckConstraint(condition=zero_to_ten("pain_after"), name="session_pain_after_0_10"),
+            models.CheckConstraint(condition=zero_to_ten("back_pain_before"), name="session_back_pain_before_0_10"),
+            models.CheckConstraint(condition=zero_to_ten("back_pain_after"), name="session_back_pain_after_0_10"),
             # Unique per user (NULLs never clash): one session per submitted form, whatever the replays.
             models.UniqueConstraint(fields=["user", "idempotency_key"], name="session_unique_user_key"),
             # A red flag always has a tier (so the follow-up knows how urgent it was); no other answer has one.
@@ -360,16 +382,20 @@ class Session(models.Model):
         if not self.is_open:
             raise SessionClosed(self.get_status_display())
 
-    def answer_safety_check(self, red_flags: list[str], pain_before: int | None = None) -> None:
-        """`red_flags`: the RedFlag codes reported (none: the check is passed and the steps follow)."""
+    def answer_safety_check(
+        self, red_flags: list[str], pain_before: int | None = None, back_pain_before: int | None = None
+    ) -> None:
+        """`red_flags`: the RedFlag codes reported (none: the check is passed and the steps follow); the leg and
+        back pain scores before the session (0-10 NRS, either may be missing)."""
         self._require_open()
         self.pain_before = pain_before
+        self.back_pain_before = back_pain_before
         if red_flags:
             self.stop_for_red_flag(red_flags)
             return
         self.safety_check = SafetyAnswer.NO
         self.last_activity_at = timezone.now()
-        self.save(update_fields=["pain_before", "safety_check", "last_activity_at"])
+        self.save(update_fields=["pain_before", "back_pain_before", "safety_check", "last_activity_at"])
 
     def stop_for_red_flag(self, red_flags: list[str]) -> None:
         """Warning signs (RedFlag codes) were reported: the session ends at once, recording which; the day shows no
@@ -381,6 +407,7 @@ class Session(models.Model):
         self._end(
             SessionStatus.STOPPED,
             pain_before=self.pain_before,
+            back_pain_before=self.back_pain_before,
             safety_check=SafetyAnswer.YES,
             red_flag_items=redflags.ordered(red_flags),
             red_flag_tier=tier,
@@ -474,14 +501,39 @@ class Session(models.Model):
     def skip(self, position: int):
         return self.log_release(position, skipped=True)
 
-    def finish(self, pain_after: int | None = None, notes: str = "") -> None:
+    def finish(self, pain_after: int | None = None, notes: str = "", back_pain_after: int | None = None) -> None:
         self._require_open()
-        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes)
+        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
 
     def finished_with(self, pain_after: int | None, notes: str) -> bool:
         """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost
         answer, a double tap) is then no conflict."""
         return self.status == SessionStatus.COMPLETED and (pain_after, notes) == (self.pain_after, self.notes)
+
+
+# An adverse response: a logged pressure above the ceiling of 7, or a hold stopped early because it hurt.
+PRESSURE_CEILING = 7
+ADVERSE_RELEASE = Q(pressure__gt=PRESSURE_CEILING) | Q(stopped_early=True)
+ADVERSE_PRESSURE_MESSAGE = (
+    "You logged a pressure above 7. Please ease off next time: 7 is a ceiling, not a target. Pressing harder does "
+    "not make a release work better, and it can bruise the tissue or irritate a nerve nearby. Moderate pressure is "
+    "usually enough."
+)
+ADVERSE_STOPPED_MESSAGE = (
+    "You stopped because it hurt, and that was the right thing to do. Next time, start lighter or leave that spot "
+    "out: a release should never need you to push through pain."
+)
+ADVERSE_FOLLOW_UP = "If your leg pain keeps rising after releases, ease off and ask a physiotherapist or GP."
+
+
+def adverse_response_message(release: "Release") -> str:
+    """The kind, immediate answer to an adverse response ("" when the release was not one)."""
+    parts = []
+    if release.pressure is not None and release.pressure > PRESSURE_CEILING:
+        parts.append(ADVERSE_PRESSURE_MESSAGE)
+    if release.stopped_early:
+        parts.append(ADVERSE_STOPPED_MESSAGE)
+    return " ".join([*parts, ADVERSE_FOLLOW_UP]) if parts else ""
 
 
 class ReleaseQuerySet(OwnedByLocalDateQuerySet):
@@ -506,6 +558,10 @@ class ReleaseQuerySet(OwnedByLocalDateQuerySet):
             started_at=F("started_at") + delta, ended_at=F("ended_at") + delta, logged_at=F("logged_at") + delta
         )
 
+    def adverse(self) -> "ReleaseQuerySet":
+        """Adverse responses: a pressure above 7 or "stopped early because it hurt" (ADVERSE_RELEASE)."""
+        return self.filter(ADVERSE_RELEASE)
+
 
 class Release(models.Model):
     """One logged hold on one point and side. At most one per (session, position): replays update nothing new."""
@@ -528,7 +584,7 @@ class Release(models.Model):
     skipped = models.BooleanField(default=False)
     tender = models.BooleanField("Tender spot found", null=True, blank=True)
     pressure = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
-    pain_now = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_now = models.PositiveSmallIntegerField(LEG_PAIN_AFTER_HOLD, null=True, blank=True, validators=PAIN_VALIDATORS)
     stopped_early = models.BooleanField("Stopped early because it hurt", default=False)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     logged_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
@@ -573,6 +629,11 @@ class Release(models.Model):
     def copy_from_session(self) -> None:
         self.user_id = self.session.user_id
         self.local_date = self.session.local_date
+
+    @property
+    def is_adverse(self) -> bool:
+        """A pressure above 7, or stopped early because it hurt: counted as an adverse response."""
+        return self.stopped_early or (self.pressure is not None and self.pressure > PRESSURE_CEILING)
 
 
 class ShareLinkQuerySet(models.QuerySet):

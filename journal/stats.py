@@ -24,7 +24,8 @@ Stable API (add, don't rename):
     regrouped so.
 - `meaningful_change(user, baseline=None, *, start=None, end=None, today=None, daily=None) -> Change`
     Recent window (the last 7 days with data) against a baseline (the first 7 days with data, or the user's own
-    period `baseline=(from, to)`), as points and percent, with the Farrar / IMMPACT label, `shown` and `red_flag`.
+    period `baseline=(from, to)`), as points and percent, with the IMMPACT label (none at all under the LABEL_MIN_*
+    rules), Farrar's "much improved" note for a drop, `shown`, `red_flag` and `suggest_review` (6 weeks, no drop).
     `pain_trend` passes its day rows (`daily`), so the windows are not read a second time.
 - `point_side_stats(user, start=None, end=None, sort="point") -> list[PointSideRow]`
     Per point and side: releases, share of times tender, mean pressure, mean pain after, each with its own n.
@@ -40,7 +41,7 @@ Stable API (add, don't rename):
     Totals for a report header: sessions (and completed), days with a session, first and last day, releases held,
     mean pain before and after over sessions (each with its n), red-flagged sessions. Two queries.
 
-Which pain figure: the trend and the meaningful change use **pain before the session** (0-10 NRS). It is reported
+Which pain figure: the trend and the meaningful change use **leg pain before the session** (0-10 NRS). It is reported
 before any release, so it reflects the day's own level of pain rather than the few minutes after pressing on a
 tender spot. "Pain after" and the change within a session are shown alongside but never judged.
 
@@ -59,15 +60,24 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Min, Q
 
-from journal.models import Release, SafetyAnswer, Session, SessionStatus
+from journal.models import ADVERSE_RELEASE, Release, SafetyAnswer, Session, SessionStatus
 
 WINDOW_DAYS = 7
 MIN_WINDOW_DAYS = 3
-# Farrar et al., Pain 2001;94:149-58: about 2 points or about 30% on the 0-10 scale is clinically meaningful.
+# Farrar et al., Pain 2001;94:149-58: about 2 points or about 30% on the 0-10 scale is the drop that people in drug
+# trials with at least moderate pain called "much improved" (not derived for increases).
 MEANINGFUL_POINTS = Decimal("2.0")
 MEANINGFUL_PERCENT = Decimal("30")
-# IMMPACT (Dworkin et al., J Pain 2008): 10-20% minimal, >= 30% moderate, >= 50% substantial.
+# IMMPACT (Dworkin et al., J Pain 2008): 10-20% "minimally important", >= 30% moderate, >= 50% substantial.
 IMMPACT_MINIMAL = Decimal("10")
+# A change gets a label only when each window has at least this many days with a score, the baseline mean is at
+# least LABEL_MIN_BASELINE, the change is at least LABEL_MIN_POINTS either way, and the baseline was not picked by
+# the user (picking a bad week makes any later week look better).
+LABEL_MIN_DAYS = 7
+LABEL_MIN_BASELINE = Decimal("3")
+LABEL_MIN_POINTS = Decimal("1.0")
+# After this long with scores and no meaningful drop, a calm prompt suggests a review with a physiotherapist or GP.
+REVIEW_AFTER_DAYS = 42
 IMMPACT_MODERATE = Decimal("30")
 IMMPACT_SUBSTANTIAL = Decimal("50")
 ADHERENCE_STATUSES = (SessionStatus.COMPLETED,)
@@ -252,6 +262,7 @@ class PeriodSummary:
     releases: int
     tender_n: int
     tender_yes: int
+    adverse: int = 0  # adverse responses: releases with a pressure above 7 or stopped early because it hurt
 
     @property
     def tender_share(self) -> float | None:
@@ -278,7 +289,12 @@ def period_summary(user, start: date | None = None, end: date | None = None) -> 
     r = (
         _releases(user, start, end)
         .order_by()
-        .aggregate(releases=Count("pk"), tender_n=Count("tender"), tender_yes=Count("pk", filter=Q(tender=True)))
+        .aggregate(
+            releases=Count("pk"),
+            tender_n=Count("tender"),
+            tender_yes=Count("pk", filter=Q(tender=True)),
+            adverse=Count("pk", filter=ADVERSE_RELEASE),
+        )
     )
     return PeriodSummary(
         sessions=s["sessions"],
@@ -300,12 +316,15 @@ def period_summary(user, start: date | None = None, end: date | None = None) -> 
 
 @dataclass(frozen=True)
 class Change:
-    """The recent window against the baseline window, on the daily mean of pain before sessions.
+    """The recent window against the baseline window, on the daily mean of leg pain before sessions.
 
     `points` = recent mean - baseline mean (negative = less pain), `percent` = points / baseline mean * 100,
     both rounded as displayed (0.1 point, whole percent); labels are decided on the rounded figures so the words
-    always match the numbers. `shown` is True only when both windows have at least 3 days with data and no red
-    flag was reported from the start of the recent window on; `red_flag` says the safety advice must show instead.
+    always match the numbers. `shown` (the numbers may be shown) is True only when both windows have at least 3
+    days with data and no red flag was reported from the start of the recent window on; `red_flag` says the safety
+    advice must show instead. `label` is "" unless `labelled` (see LABEL_MIN_*); `no_label_reason` then says why.
+    `first_scored` is the baseline's first day with a score (the first in the range read, or in the whole history
+    when `range_start` is None and no baseline was chosen), `as_of` the user's today: `suggest_review` reads them.
     """
 
     baseline_mean: float | None = None
@@ -322,6 +341,9 @@ class Change:
     red_flag: bool = False
     reason: str = ""
     labels: dict = field(default_factory=dict)
+    range_start: date | None = None
+    first_scored: date | None = None
+    as_of: date | None = None
 
     @property
     def enough_data(self) -> bool:
@@ -330,6 +352,12 @@ class Change:
     @property
     def shown(self) -> bool:
         return self.enough_data and not self.red_flag
+
+    @property
+    def baseline_is_first_days(self) -> bool:
+        """Whether the baseline is the user's very first days with a score (not a chosen period, not the start of
+        a later range): only then may the page call it "your first days with a score"."""
+        return not self.baseline_chosen and self.range_start is None
 
     @property
     def points_abs(self) -> Decimal | None:
@@ -356,6 +384,11 @@ class Change:
         )
 
     @property
+    def meaningful_drop(self) -> bool:
+        """A drop of about the size people in drug trials called "much improved" (Farrar's figure is for drops)."""
+        return self.direction == "lower" and self.meaningful
+
+    @property
     def band(self) -> str:
         """IMMPACT size of the change in percent: "none" (< 10%), "minimal", "moderate", "substantial"."""
         if self.percent is None:
@@ -370,22 +403,65 @@ class Change:
         return "none"
 
     @property
-    def label(self) -> str:
-        """A short label, e.g. "Moderate decrease (clinically meaningful)" or "Little or no change"."""
+    def no_label_reason(self) -> str:
+        """Why a comparison with numbers carries no label ("" when it has one or has no numbers)."""
         if self.points is None:
             return ""
-        word = {"lower": "decrease", "higher": "increase", "same": "change"}[self.direction]
-        size = {
-            "substantial": "Substantial",
-            "moderate": "Moderate",
-            "minimal": "Minimal",
-            "unknown": "A",
-            "none": "Little or no",
-        }[self.band]
-        text = "Little or no change" if self.band == "none" else f"{size} {word}"
-        if self.meaningful:
-            text += " (about the size counted as clinically meaningful)"
-        return text
+        if self.baseline_chosen:
+            return (
+                "You chose the baseline period, so Tenderspot puts no label on this change. Choosing a bad week as "
+                "the baseline makes any later week look better."
+            )
+        if self.baseline_days < LABEL_MIN_DAYS or self.recent_days < LABEL_MIN_DAYS:
+            return (
+                f"No label yet: each period needs at least {LABEL_MIN_DAYS} days with a score "
+                f"(baseline: {self.baseline_days}, recent: {self.recent_days})."
+            )
+        if self.baseline_mean is None or _round(self.baseline_mean) < LABEL_MIN_BASELINE:
+            return (
+                "No label: the baseline average is under 3 out of 10, and at such low scores small moves are "
+                "mostly everyday ups and downs."
+            )
+        if abs(self.points) < LABEL_MIN_POINTS:
+            return "No label: the change is under 1 point, within everyday ups and downs."
+        return ""
+
+    @property
+    def labelled(self) -> bool:
+        return self.points is not None and not self.no_label_reason
+
+    @property
+    def label(self) -> str:
+        """A short label, e.g. "Leg pain lower by an amount IMMPACT calls moderate", or "" (see `labelled`)."""
+        if not self.labelled:
+            return ""
+        if self.direction == "higher":
+            return "Leg pain higher than in the baseline"
+        words = {
+            "substantial": "substantial",
+            "moderate": "moderate",
+            "minimal": "minimally important",
+        }
+        if self.band not in words:
+            return "Little or no change"
+        return f"Leg pain lower by an amount IMMPACT calls {words[self.band]}"
+
+    @property
+    def farrar_note(self) -> str:
+        """Farrar's figure, for a labelled drop of that size ("" otherwise)."""
+        if not (self.labelled and self.meaningful_drop):
+            return ""
+        return (
+            "A drop of about 2 points or 30% is the size that people in drug trials called \u201cmuch improved\u201d "
+            "(Farrar and colleagues, 2001)."
+        )
+
+    @property
+    def suggest_review(self) -> bool:
+        """After REVIEW_AFTER_DAYS days with scores, without at least a meaningful drop: suggest a review."""
+        if self.red_flag or self.first_scored is None or self.as_of is None:
+            return False
+        return (self.as_of - self.first_scored).days >= REVIEW_AFTER_DAYS and not self.meaningful_drop
 
 
 def _window_means(qs, newest_first: bool, limit: int | None) -> list[tuple[date, float]]:
@@ -434,6 +510,8 @@ def meaningful_change(
         recent_qs = qs.filter(local_date__gt=after) if after else qs.none()
         recent = list(reversed(_window_means(recent_qs, newest_first=True, limit=WINDOW_DAYS)))
     b_end = base[-1][0] if base else None
+    # Without a chosen baseline, this is the first day with a score on or after `start`.
+    first_scored = base[0][0] if base else None
 
     flag_from = recent[0][0] if recent else (end or today) - timedelta(days=WINDOW_DAYS - 1)
     flag_to = end if end and end < today else None
@@ -455,6 +533,9 @@ def meaningful_change(
         "recent_start": recent[0][0] if recent else None,
         "recent_end": recent[-1][0] if recent else None,
         "red_flag": red_flag,
+        "range_start": start,
+        "first_scored": first_scored,
+        "as_of": today,
     }
     if len(base) < MIN_WINDOW_DAYS or len(recent) < MIN_WINDOW_DAYS:
         need = "the baseline period" if len(base) < MIN_WINDOW_DAYS else "the days after the baseline"
@@ -482,6 +563,7 @@ class ReleaseFigures:
     pressure_n: int
     mean_pain_after: float | None
     pain_after_n: int
+    adverse: int = 0  # adverse responses: a pressure above 7 or stopped early because it hurt
 
     @property
     def tender_share(self) -> float | None:
@@ -519,6 +601,7 @@ def _release_aggregates():
         "pressure_n": Count("pressure"),
         "mean_pain_after": Avg("pain_now"),
         "pain_after_n": Count("pain_now"),
+        "adverse": Count("pk", filter=ADVERSE_RELEASE),
     }
 
 
@@ -564,6 +647,7 @@ def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
                 if pain_n
                 else None,
                 pain_after_n=pain_n,
+                adverse=sum(r.adverse for r in mine),
             )
         )
     return out

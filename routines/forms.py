@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 
+from routines.catalogue import WORDING
 from routines.models import (
     ARTICLE_HOLD_RANGE,
     HOLD_MAX_SECONDS,
@@ -28,14 +29,9 @@ CUSTOM_EVIDENCE_NOTE = (
     "observation, not proof that it helps."
 )
 
-CUSTOM_PRESSURE = (
-    "Use the 0-10 discomfort scale: start light (about 3), build to moderate (about 5) and stay at or under 7. "
-    "It should feel strong, never sharp, burning or tingling."
-)
-CUSTOM_CONTRAINDICATIONS = (
-    "Do not press on an open wound, a possible fracture, a swollen or painful calf, or skin that is red, hot or "
-    "swollen. Keep the pressure light if you take blood thinners or if the area feels numb."
-)
+# The same pressure message and cautions as the built-in points (one wording everywhere).
+CUSTOM_PRESSURE = WORDING.PRESSURE
+CUSTOM_CONTRAINDICATIONS = WORDING.CUSTOM_CONTRAINDICATIONS
 
 
 ARTICLE_HOLD_HELP = f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds."

@@ -34,6 +34,17 @@ class EvidenceLevel(models.TextChoices):
     LIMITED = "limited", "Limited: small trials of therapist treatment, not of self-release"
 
 
+# One sentence per level, naming what the research was about (a bare "No research found" does not say on what).
+EVIDENCE_SENTENCES = {
+    EvidenceLevel.NONE: "No research found on pressing this spot for {problem}.",
+    EvidenceLevel.EXPERT: "Expert description only: pressing this spot for {problem} has not been tested in trials.",
+    EvidenceLevel.LIMITED: (
+        "Limited: a few small trials of treatment by a therapist or clinician for {problem}; none tested "
+        "pressing with a ball yourself."
+    ),
+}
+
+
 HOLD_MIN_SECONDS = 10
 HOLD_MAX_SECONDS = 180
 # The longest free text of a point or routine description (the catalogue's longest is well under it).
@@ -127,7 +138,16 @@ class Point(OwnedByUser, models.Model):
     referral_note = models.TextField(
         "What sources say about referred pain", blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
     )
-    evidence_level = models.CharField(max_length=10, choices=EvidenceLevel.choices, default=EvidenceLevel.NONE)
+    # Evidence is graded twice: for sciatica, and for the local problem the spot belongs to (e.g. heel pain).
+    evidence_level = models.CharField(
+        "Evidence for sciatica", max_length=10, choices=EvidenceLevel.choices, default=EvidenceLevel.NONE
+    )
+    local_problem = models.CharField(
+        "Local problem", max_length=80, blank=True, help_text='The problem the spot belongs to, e.g. "heel pain".'
+    )
+    local_evidence_level = models.CharField(
+        "Evidence for the local problem", max_length=10, choices=EvidenceLevel.choices, default=EvidenceLevel.NONE
+    )
     evidence_note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
     contraindications = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_LENGTH)])
     map_view = models.CharField(max_length=10, choices=MapView.choices, default=MapView.SOLES)
@@ -156,6 +176,27 @@ class Point(OwnedByUser, models.Model):
     def label(self, side: str) -> str:
         """An accessible name such as "Left heel, inside edge"."""
         return f"{Side(side).label} {self.name[:1].lower()}{self.name[1:]}"
+
+    @property
+    def is_foot(self) -> bool:
+        """A point on the sole (the foot precautions apply to it)."""
+        return self.map_view == MapView.SOLES
+
+    @property
+    def is_glute(self) -> bool:
+        return self.map_view == MapView.BUTTOCKS
+
+    @property
+    def sciatica_evidence(self) -> str:
+        """The evidence for sciatica as one sentence that names what was (not) researched."""
+        return EVIDENCE_SENTENCES[EvidenceLevel(self.evidence_level)].format(problem="sciatica")
+
+    @property
+    def local_evidence(self) -> str:
+        """The evidence for the local problem as one sentence, or "" when the point names no local problem."""
+        if not self.local_problem:
+            return ""
+        return EVIDENCE_SENTENCES[EvidenceLevel(self.local_evidence_level)].format(problem=self.local_problem)
 
     @staticmethod
     def custom_slug(name: str) -> str:
@@ -227,6 +268,10 @@ class Routine(OwnedByUser, models.Model):
     def estimated_seconds(self) -> int:
         """Every hold plus a changeover per step, from the totals set by with_totals() or load_steps()."""
         return estimate_seconds(self.step_count, self.hold_total)
+
+    def has_foot_points(self) -> bool:
+        """Whether any step presses a point on the sole (one query)."""
+        return self.steps.filter(point__map_view=MapView.SOLES).exists()
 
     def load_steps(self) -> list["RoutineStep"]:
         """The steps in order with their points (one query); sets the totals that with_totals() annotates."""

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
+from accounts.models import PrecautionProfile
 from config.rendering import page_or_partial, render_form_page
 from routines.forms import (
     AddToRoutineForm,
@@ -82,6 +83,9 @@ def _point_page(request: HttpRequest, point: Point, add_form: AddToRoutineForm |
         "side": side if side in Side.values else None,
         "is_mine": point.can_edit(request.user),
         "add_form": add_form,
+        "precaution_notes": (
+            PrecautionProfile.for_user(request.user).notes_for_point(point) if request.user.is_authenticated else []
+        ),
     }
     status = 422 if add_form is not None and add_form.errors else 200
     return TemplateResponse(request, "routines/point_detail.html", context, status=status)
@@ -249,6 +253,12 @@ def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     undo = request.session.get(UNDO_KEY)
     if undo and undo.get("routine") == routine.pk:
         context["undo"] = request.session.pop(UNDO_KEY)
+    precautions = PrecautionProfile.for_user(request.user)
+    has_foot = any(step.point.is_foot for step in context["steps"])
+    context["precaution_notes"] = precautions.notes(
+        foot=has_foot, glute=any(step.point.is_glute for step in context["steps"])
+    )
+    context["confirm_feet"] = precautions.needs_foot_confirmation(has_foot)
     return TemplateResponse(request, page_or_partial(request, DETAIL, "builder"), context)
 
 

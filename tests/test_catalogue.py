@@ -63,7 +63,8 @@ def test_every_point_is_complete_and_honest():
         assert low <= point.default_hold_seconds <= high, point.slug
         for field in ["location", "how_to_find", "technique", "tool", "evidence_note", "contraindications"]:
             assert len(getattr(point, field)) > 20 or field == "tool", (point.slug, field)
-        assert "7" in point.pressure_guidance and "0-10" in point.pressure_guidance
+        assert "7 is a ceiling, not a target" in point.pressure_guidance and "0-10" in point.pressure_guidance
+        assert "tingling, burning or electric pain down your leg" in point.pressure_guidance
         assert point.evidence_level in {"none", "expert", "limited"}
         assert "ball" in point.technique.lower()
         assert point.map_view in MapView.values
@@ -75,7 +76,71 @@ def test_every_point_is_complete_and_honest():
 def test_foot_points_say_there_is_no_evidence_for_sciatic_referral():
     for point in Point.objects.builtin().filter(map_view=MapView.SOLES):
         note = point.evidence_note.lower()
-        assert "no evidence" in note or "no scientific evidence" in note, point.slug
+        assert "no scientific evidence" in note and "heel and sole only" in note, point.slug
+        assert point.evidence_level == "none"
+        assert point.sciatica_evidence == "No research found on pressing this spot for sciatica."
+
+
+@pytest.mark.django_db
+def test_evidence_is_graded_for_sciatica_and_for_the_local_problem():
+    grades = {p.slug: (p.evidence_level, p.local_problem, p.local_evidence_level) for p in Point.objects.builtin()}
+    assert grades["heel-inside-edge"] == ("none", "heel pain", "limited")
+    assert grades["plantar-fascia-bottom-of-foot"] == ("none", "heel pain", "limited")
+    assert grades["ball-of-foot-under"] == ("none", "pain in the ball of the foot", "none")
+    assert grades["glute-top"] == ("limited", "buttock and low back pain", "expert")
+    assert grades["glute-side"] == ("limited", "buttock and hip pain", "expert")
+    for point in Point.objects.builtin():
+        note = point.evidence_note
+        # The 2022 meta-analysis on every point, and the sources named.
+        assert "2022 review" in note and "fell no more than with the comparison treatments" in note, point.slug
+        assert "Sources:" in note and "PMC9434898" in note, point.slug
+        assert "sent to the sciatic nerve" not in note and "refer pain to the sciatic nerve" not in note
+        assert point.local_evidence.endswith(f"for {point.local_problem}.") or "for " + point.local_problem in (
+            point.local_evidence
+        )
+    heel = Point.objects.get(slug="heel-inside-edge").evidence_note
+    assert "calf muscles" in heel and "stretching" in heel and "did not treat the sole" in heel
+    assert "hands-on therapy for heel pain in general" in heel
+    for slug in ("glute-top", "glute-side"):
+        note = Point.objects.get(slug=slug).evidence_note
+        assert "nerve root" in note and "needling" in note and "none tested pressing with a ball" in note
+    assert "sciatica-like" in Point.objects.get(slug="glute-side").evidence_note
+    assert "not down the leg" in Point.objects.get(slug="glute-top").evidence_note
+
+
+@pytest.mark.django_db
+def test_one_position_and_one_landmark_per_glute_point():
+    top = Point.objects.get(slug="glute-top")
+    side = Point.objects.get(slug="glute-side")
+    assert "Lie on your back" in top.technique and "wall" not in top.technique and "side" not in top.how_to_find
+    assert "hand's width" not in top.how_to_find and "rim of your pelvis" in top.how_to_find
+    assert "wall" in side.technique and "Lie" not in side.technique and "Lie" not in side.how_to_find
+    assert "bony point" in side.how_to_find and "lying on that side hurts" in side.technique
+    for point in Point.objects.builtin().filter(map_view=MapView.SOLES):
+        assert "Sit" in point.technique and "something steady" in point.technique and "fall risk" in point.technique
+        assert "diabetes foot team or podiatrist" in point.contraindications
+        assert "big jump in how much you walk or run" in point.contraindications
+
+
+@pytest.mark.django_db
+def test_cautions_are_concrete_and_the_blood_thinner_rule_is_the_same_everywhere():
+    rules = set()
+    for point in Point.objects.builtin():
+        text = point.contraindications
+        assert "a bone that may be broken" not in text and "after a fall or injury" in text
+        assert "recent deep bruise" in text and "bone infection" in text and "long-term steroids" in text
+        rules.add(text[text.index("If you take blood thinners") :])
+    assert len(rules) == 1 and "stop and ask" in rules.pop()
+
+
+@pytest.mark.django_db
+def test_one_pressure_message_on_the_catalogue_the_runner_and_the_safety_page(client):
+    from routines.catalogue import WORDING
+
+    for url in ("/routines/points/", "/safety/"):
+        body = client.get(url).content.decode()
+        assert WORDING.PRESSURE in body, url
+        assert "keep the pressure strong" not in body.lower()
 
 
 @pytest.mark.django_db

@@ -22,6 +22,6 @@ def test_migrate_backwards_and_forwards():
     assert applied() == {"0001_initial"}
     assert not Point.objects.exists() and not Routine.objects.exists() and not Area.objects.exists()
     call_command("migrate", verbosity=0)
-    assert {"0002_builtin_catalogue", "0003_catalogue_names"} <= applied()
+    assert {"0002_builtin_catalogue", "0003_catalogue_names", "0006_catalogue_clinical_wording"} <= applied()
     assert dict(Point.objects.builtin().values_list("slug", "name")) == names
     assert Area.objects.count() == 4 and Routine.objects.builtin().count() == 3

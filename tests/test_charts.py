@@ -74,7 +74,12 @@ def test_every_chart_is_accessible_valid_svg_without_inline_styles(index):
 def test_pain_chart_numbers_match_the_table_and_the_drawing():
     days = [dp(0, 6, 4, -2.0, 2), dp(1, 5, None, None), dp(3, 3, 2, -1.0)]
     chart = charts.pain_chart(trend(days, baseline=5.0))
-    assert chart.columns[:4] == ["Date", "Pain before (mean)", "Pain after (mean)", "7-day mean of pain before"]
+    assert chart.columns[:4] == [
+        "Date",
+        "Leg pain before (mean)",
+        "Leg pain after (mean)",
+        "7-day mean of leg pain before",
+    ]
     assert chart.rows == [
         ["2 Mar 2026", "6.0", "4.0", "6.0", "2"],
         ["3 Mar 2026", "5.0", "–", "5.5", "1"],
@@ -138,7 +143,7 @@ def test_side_chart_percentages_and_n():
 def test_sparkline_marks_days_without_data():
     days = [dp(i, before=4 if i == 2 else None, sessions=1 if i == 2 else 0) for i in range(7)]
     chart = charts.sparkline_chart(days)
-    assert chart.title == "Pain before sessions, last 7 days"
+    assert chart.title == "Leg pain before sessions, last 7 days"
     assert "1 of 7 days" in chart.desc and "mean 4.0 out of 10" in chart.desc
     assert len([r for r in parse(chart).iter(f"{SVG}rect")]) == 1
 
@@ -146,8 +151,8 @@ def test_sparkline_marks_days_without_data():
 @pytest.mark.parametrize(
     ("chart", "message"),
     [
-        (lambda: charts.pain_chart(trend([])), "No pain scores"),
-        (lambda: charts.change_chart([dp(0, 3)]), "No sessions with pain before and after"),
+        (lambda: charts.pain_chart(trend([])), "No leg pain scores"),
+        (lambda: charts.change_chart([dp(0, 3)]), "No sessions with leg pain before and after"),
         (lambda: charts.weekly_chart(stats.Adherence(None, D, {}, 0, 0, [(D, 0)])), "No completed sessions"),
         (lambda: charts.side_chart([side_row("left", 0, 0, 0, None, 0, None, 0)]), "No releases"),
     ],

@@ -1,4 +1,4 @@
-"""The signed-in home page: today's state, the streak, the last 7 days and the meaningful-change callout."""
+"""The signed-in home page: today's state, days with a session, the last 7 days and the meaningful-change callout."""
 
 import re
 
@@ -22,7 +22,7 @@ def test_new_user_gets_guidance_and_no_error(owner_client):
     response = owner_client.get(HOME)
     assert response.status_code == 200
     assert "Choose a routine" in response.text and "What you will see here" in response.text
-    assert "Your streak" not in response.text
+    assert "Days with a session" not in response.text
 
 
 def test_in_progress_session_offers_resume(owner, owner_client):
@@ -65,13 +65,13 @@ def test_the_week_chart_has_a_visible_title_and_readable_axis_text(owner, owner_
     assert sizes and min(sizes) >= 11  # the day labels were 9
 
 
-def test_streak_and_last_seven_days(owner, owner_client):
+def test_days_with_a_session_and_last_seven_days(owner, owner_client):
     for n, pain in [(9, 7), (3, 6), (2, 5), (1, 4)]:
         on_day(owner, n, pain_before=pain)
     on_day(owner, 0, status=SessionStatus.ABANDONED, pain_before=2)
     response = owner_client.get(HOME)
-    assert response.context["current_streak"] == 3
-    assert "3 days" in response.text and "See your longest streak" in response.text
+    assert response.context["days_with_session"] == 3  # days 3, 2 and 1 of the last 7; day 0 was abandoned
+    assert "3 of 7" in response.text and "streak" not in response.text.lower()
     rows = response.context["week_chart"].rows
     assert [r[1] for r in rows] == ["–", "–", "–", "6.0", "5.0", "4.0", "2.0"]
     assert 'id="week-chart"' in response.text and "<desc" in response.text
@@ -83,7 +83,9 @@ def test_callout_shows_with_enough_days(owner, owner_client):
     for n in range(3, 0, -1):
         on_day(owner, n, pain_before=4)
     html = owner_client.get(HOME).text
-    assert "Minimal decrease" in html and "1.0 point lower" in html and "(20% lower)" in html
+    # 3 recent days: the numbers show, without a label until each window has 7 days with a score
+    assert "1.0 point lower" in html and "(20% lower)" in html and "IMMPACT calls" not in html
+    assert "at least 7 days" in html
 
 
 def test_callout_waits_for_three_recent_days(owner, owner_client):
@@ -108,7 +110,7 @@ def test_red_flag_gives_way_to_safety_advice(owner, owner_client):
 def test_context_is_the_users_own(owner, other_user):
     on_day(other_user, 1, pain_before=9)
     context = dashboard_context(owner)
-    assert context["has_history"] is False and context["current_streak"] == 0
+    assert context["has_history"] is False and context["days_with_session"] == 0
 
 
 def test_counts_only_todays_completed_sessions(owner, owner_client):

@@ -50,10 +50,10 @@ def test_csv_equals_database(owner, owner_client):
         assert row["point_name"] == release.point_name and row["side"] == release.side
         assert int(row["position"]) == release.position
         assert int(row["held_seconds"]) == release.held_seconds
-        assert int(row["pressure"]) == release.pressure and int(row["pain_now"]) == release.pain_now
+        assert int(row["pressure"]) == release.pressure and int(row["leg_pain_after_hold"]) == release.pain_now
         assert row["tender"] == ("yes" if release.tender else "no")
-        assert int(row["pain_before"]) == session.pain_before
-        assert int(row["session_pain_change"]) == session.pain_after - session.pain_before
+        assert int(row["leg_pain_before_session"]) == session.pain_before
+        assert int(row["session_leg_pain_change"]) == session.pain_after - session.pain_before
     # Timestamps carry the user's offset, and the local date is the user's date, not UTC's.
     assert rows[0]["session_started_at"] == "2026-07-01T00:30:00+01:00"
     assert rows[0]["session_local_date"] == "2026-07-01"
@@ -68,7 +68,7 @@ def test_formula_cells_are_neutralised(owner, owner_client, hostile):
     for column in ["session_notes", "routine_name", "release_notes", "point_name"]:
         assert row[column] == "'" + hostile
     # Numbers we write ourselves stay numbers, negative ones too.
-    assert row["session_pain_change"] == "-3"
+    assert row["session_leg_pain_change"] == "-3"
 
 
 def test_neutralise_leaves_plain_text_alone():
@@ -200,3 +200,12 @@ def test_text_that_starts_plainly_after_whitespace_is_left_alone():
     assert neutralise("  Felt looser") == "  Felt looser"
     assert neutralise(" 3 out of 10") == " 3 out of 10"
     assert neutralise("   ") == "   "
+
+
+@pytest.mark.django_db
+def test_pain_columns_say_leg_pain_and_back_pain_apart(owner):
+    from journal.exporters.csv_export import HEADER
+
+    assert "leg_pain_before_session" in HEADER and "leg_pain_after_hold" in HEADER
+    assert "back_pain_before_session" in HEADER and "back_pain_end_of_session" in HEADER
+    assert not [name for name in HEADER if name.startswith("pain") or name == "session_pain_change"]

@@ -33,7 +33,9 @@ def build_account(user):
     routine.copied_from = Routine.objects.builtin().get(slug="feet-only")
     routine.save()
     make_log(user, days=3, start=datetime(2026, 3, 1, 12, tzinfo=UTC), routine=routine)
-    session = make_session(user, started_at=datetime(2026, 3, 10, 12, tzinfo=UTC), notes="<script>x</script>")
+    session = make_session(
+        user, started_at=datetime(2026, 3, 10, 12, tzinfo=UTC), notes="<script>x</script>", back_pain_before=3
+    )
     make_release(session, 1, notes="=cmd|' /C calc'!A0", tender=None, pressure=None)
     _token, token_hash = new_token()
     ShareLink.objects.create(
@@ -123,6 +125,7 @@ def test_round_trip_into_a_new_account(owner):
     assert report.releases == 10 and report.profile_updated
     second = export_account(newcomer)
     assert strip_volatile(second) == strip_volatile(first)
+    assert [s["back_pain_before"] for s in second["sessions"]].count(3) == 1  # back pain travels too
 
 
 @pytest.mark.django_db

@@ -45,7 +45,7 @@ def test_bundle_validates_and_carries_the_codes(owner, owner_client):
     assert data["type"] == "collection"
 
     observations = resources(data, "Observation")
-    assert len(observations) == 3 * 2 + 3 * 4  # before/after per session, pain now per release
+    assert len(observations) == 3 * 2 + 3 * 4  # leg pain before/at the end per session, after each hold
     for obs in observations:
         assert obs["code"]["coding"][0] == {
             "system": "http://loinc.org",
@@ -189,3 +189,43 @@ def test_a_long_log_streams_with_memory_far_below_its_size(owner, owner_client):
     assert size > 4_000_000
     # Flat: a chunk of database rows and one piece of JSON at a time (built whole, the peak is several times the size).
     assert peak < min(5_000_000, size / 1.5), f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB Bundle"
+
+
+@pytest.mark.parametrize(
+    ("painful_leg", "site"),
+    [
+        ("", None),
+        ("both", {"text": "Both legs"}),
+        ("left", "7771000"),
+        ("right", "24028007"),
+    ],
+)
+def test_leg_pain_is_labelled_and_sited_on_the_leg_never_the_point(owner, painful_leg, site):
+    from accounts.models import PrecautionProfile
+    from journal.models import LEG_PAIN_AFTER, LEG_PAIN_AFTER_HOLD, LEG_PAIN_BEFORE
+
+    if painful_leg:
+        PrecautionProfile.objects.create(user=owner, painful_leg=painful_leg)
+    make_log(owner, days=1, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    session = owner.sessions.get()
+    session.back_pain_before = 2
+    session.save(update_fields=["back_pain_before"])
+    data = build_bundle(owner, DateRange(None, None))
+    Bundle.model_validate(data)
+    observations = resources(data, "Observation")
+    labels = [obs["code"]["text"] for obs in observations]
+    assert labels.count(LEG_PAIN_BEFORE) == 1 and labels.count(LEG_PAIN_AFTER) == 1
+    assert labels.count(LEG_PAIN_AFTER_HOLD) == 4 and "Back pain before the session" in labels
+    for obs in observations:
+        assert "Pain during" not in obs["code"]["text"]
+        body = obs.get("bodySite")
+        text = json.dumps(body or {})
+        # Never the pressed point: no point code, no point name.
+        assert "78333006" not in text and "75297007" not in text and "glute" not in text.lower()
+        if obs["code"]["text"].startswith("Back pain") or site is None:
+            assert body is None
+        elif isinstance(site, dict):
+            assert body == site
+        else:
+            assert body["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == site
+            assert body["text"].endswith(" leg")

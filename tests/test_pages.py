@@ -12,7 +12,9 @@ def test_visitor_home_is_honest_about_evidence(client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "not a diagnosis" in body
-    assert "No study shows trigger points in the foot" in body
+    assert "No source describes points in the foot spreading pain up into the leg" in body
+    # Only one of the two glute spots is described as causing sciatica-like pain; pain is never "sent" to a nerve.
+    assert "only one (gluteus minimus" in body and "to the sciatic nerve" not in body
     assert 'href="/accounts/signup/"' in body and 'href="/accounts/login/"' in body
 
 

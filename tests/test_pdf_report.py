@@ -62,7 +62,7 @@ def test_summary_page_holds_the_period_and_key_figures(owner, owner_client):
     summary = pages[0]
     assert "Period: 2026-01-01 to 2026-02-09 (40 days)" in summary
     assert "Sessions 41" in summary and "Completed 40" in summary
-    assert "Days with a completed session 40 of 40" in summary and "Adherence 100% of days" in summary
+    assert "Days with a completed session 40 of 40" in summary and "Share of days with a session 100%" in summary
     assert "decrease" not in summary  # a red flag in the recent window: no comparison, let alone "improvement"
     assert "No comparison shown: a red flag was reported in the recent period." in summary
     assert "1 session with a red flag reported" in summary and "2026-02-09" in summary
@@ -86,7 +86,8 @@ def test_a_period_running_past_today_counts_the_days_up_to_today(owner):
 def test_baseline_against_recent_label(owner, owner_client):
     make_log(owner, days=40, start=datetime(2026, 1, 1, 9, tzinfo=UTC))
     summary = text_of(pdf_of(owner_client.get(URL)))[0]
-    assert "Substantial decrease (about the size counted as clinically meaningful)" in summary
+    assert "Leg pain lower by an amount IMMPACT calls substantial" in summary
+    assert "cannot show that the releases helped" in summary
     assert "baseline 6.7 (7 days, 2026-01-01 to 2026-01-07)" in summary
     assert "recent 0.3 (7 days, 2026-02-03 to 2026-02-09)" in summary
     assert "change -6.4 points (-96%)" in summary
@@ -111,7 +112,7 @@ def test_bad_paper_or_dates_are_a_clear_400(owner_client):
 @pytest.mark.django_db
 def test_empty_log_still_renders(owner_client):
     pages = text_of(pdf_of(owner_client.get(URL)))
-    assert "no sessions recorded" in pages[0] and "No pain scores in this period." in pages[0]
+    assert "no sessions recorded" in pages[0] and "No leg pain scores in this period." in pages[0]
 
 
 @pytest.mark.django_db

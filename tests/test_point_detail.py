@@ -36,14 +36,16 @@ def test_every_field_is_shown_signed_out(anonymous_client, slug):
         point.tool,
         point.pressure_guidance,
         point.evidence_note,
-        point.get_evidence_level_display(),
+        point.sciatica_evidence,
+        point.local_evidence,
         point.contraindications,
         f"{point.default_hold_seconds} seconds (the article suggests 30 to 60)",
         point.referral_note,
         f"{point.default_hold_seconds} seconds",
     ]:
         assert text.replace("'", "&#x27;") in body, text
-    assert "stay at or under 7" in body
+    assert "7 is a ceiling, not a target" in body and "Evidence for sciatica" in body
+    assert f"Evidence for {point.local_problem}" in body
     assert 'href="/safety/"' in body
     assert body.count("body-map-mark is-highlight") == 2
     if point.snomed_code:

@@ -127,7 +127,7 @@ def test_detail_query_count_is_flat(owner_client, owner, django_assert_num_queri
     routine = make_routine(owner=owner, steps=2)
     url = f"/routines/{routine.pk}/"
     owner_client.get(url)
-    with django_assert_num_queries(6) as few:  # session, user, profile, routine, steps+points, point choices
+    with django_assert_num_queries(7) as few:  # session, user, profile, routine, steps+points, choices, precautions
         assert owner_client.get(url).status_code == 200
     for point in Routine.objects.builtin().get(slug="whole-article").steps.all():
         routine.add_steps(point.point, ["left", "right"], 45)

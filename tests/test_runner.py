@@ -100,6 +100,9 @@ def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_clie
     assert 'data-hold="60"' in html
     assert 'data-lead-in="5"' in html
     assert 'value="60"' in html  # held seconds pre-filled with the prescribed hold (no-JS default)
+    from routines.catalogue import WORDING
+
+    assert WORDING.PRESSURE in html and "keep the pressure strong" not in html.lower()
     assert "style=" not in html
     assert "<script>" not in html
     assert " hx-on" not in html
@@ -291,10 +294,10 @@ def test_query_count_per_step_is_flat(ready, owner_client, django_assert_num_que
     session = make_running_session(ready, steps=1)
     session.plan = session.plan * 12
     session.save(update_fields=["plan"])
-    with django_assert_num_queries(13) as log_first:
+    with django_assert_num_queries(14) as log_first:  # the precaution profile is one of them
         first = owner_client.post(session_url("release_log", session), answers(1), headers=htmx_headers)
     assert first.status_code == 200
-    with django_assert_num_queries(7) as page_two:
+    with django_assert_num_queries(8) as page_two:
         second = owner_client.get(session_url("session_run", session))
     assert second.status_code == 200 and "Step 2 of 12" in second.content.decode()
     for position in range(2, 10):

@@ -85,7 +85,7 @@ def pain_days(user, values: dict[int, int]):
 def callout_sentence(change) -> str:
     """The callout's sentence with the figures, as the trends page and the dashboard show it."""
     html = render_to_string("journal/_change_callout.html", {"change": change})
-    return " ".join(strip_tags(re.search(r'<p class="mb-2">(.*?)</p>', html, re.S)[1]).split())
+    return " ".join(strip_tags(re.search(r'<p class="mb-2" data-change-figures>(.*?)</p>', html, re.S)[1]).split())
 
 
 def test_change_default_windows_moderate_decrease(owner):
@@ -97,7 +97,8 @@ def test_change_default_windows_moderate_decrease(owner):
     assert change.baseline_mean == 6.0 and change.recent_mean == 4.0
     assert change.points == Decimal("-2.0") and change.percent == Decimal("-33")
     assert change.shown and change.meaningful and change.band == "moderate" and change.direction == "lower"
-    assert change.label == "Moderate decrease (about the size counted as clinically meaningful)"
+    assert change.label == "Leg pain lower by an amount IMMPACT calls moderate"
+    assert "much improved" in change.farrar_note
     sentence = callout_sentence(change)
     assert (
         "averaged 4.0 out of 10" in sentence
@@ -141,7 +142,8 @@ def test_change_with_chosen_baseline_period_and_end(owner):
     change = stats.meaningful_change(owner, baseline=(day(4), day(6)), end=day(9), today=day(30))
     assert change.baseline_chosen and change.baseline_mean == 2.0 and change.recent_mean == 5.0
     assert change.points == Decimal("3.0") and change.percent == Decimal("150")
-    assert change.direction == "higher" and change.label.startswith("Substantial increase")
+    assert change.direction == "higher" and change.label == "" and not change.labelled
+    assert "chose the baseline period" in change.no_label_reason and "bad week" in change.no_label_reason
 
 
 def test_change_with_zero_baseline_has_no_percent(owner):
@@ -173,35 +175,101 @@ def test_red_flag_after_last_pain_score_counts(owner):
     assert stats.meaningful_change(owner, today=day(12)).red_flag
 
 
-def change_of(points: str, percent: str | None) -> stats.Change:
-    return stats.Change(
-        baseline_mean=5.0,
-        baseline_days=7,
-        recent_mean=4.0,
-        recent_days=7,
-        points=Decimal(points),
-        percent=None if percent is None else Decimal(percent),
-    )
+def change_of(points: str, percent: str | None, **fields) -> stats.Change:
+    figures = {"points": Decimal(points), "percent": None if percent is None else Decimal(percent)}
+    windows = {"baseline_mean": 5.0, "baseline_days": 7, "recent_mean": 4.0, "recent_days": 7}
+    return stats.Change(**{**windows, **figures, **fields})
+
+
+LOWER = "Leg pain lower by an amount IMMPACT calls "
 
 
 @pytest.mark.parametrize(
     ("points", "percent", "band", "meaningful", "label"),
     [
-        ("-0.3", "-9", "none", False, "Little or no change"),
-        ("-0.5", "-10", "minimal", False, "Minimal decrease"),
-        ("-1.9", "-29", "minimal", False, "Minimal decrease"),
-        ("-2.0", "-20", "minimal", True, "Minimal decrease (about the size counted as clinically meaningful)"),
-        ("-1.5", "-30", "moderate", True, "Moderate decrease (about the size counted as clinically meaningful)"),
-        ("-1.9", "-49", "moderate", True, "Moderate decrease (about the size counted as clinically meaningful)"),
-        ("-1.0", "-50", "substantial", True, "Substantial decrease (about the size counted as clinically meaningful)"),
-        ("2.0", "25", "minimal", True, "Minimal increase (about the size counted as clinically meaningful)"),
-        ("1.2", "30", "moderate", True, "Moderate increase (about the size counted as clinically meaningful)"),
-        ("0.0", "0", "none", False, "Little or no change"),
+        ("-1.0", "-9", "none", False, "Little or no change"),
+        ("-1.0", "-10", "minimal", False, LOWER + "minimally important"),
+        ("-1.9", "-29", "minimal", False, LOWER + "minimally important"),
+        ("-2.0", "-20", "minimal", True, LOWER + "minimally important"),
+        ("-1.5", "-30", "moderate", True, LOWER + "moderate"),
+        ("-1.9", "-49", "moderate", True, LOWER + "moderate"),
+        ("-1.0", "-50", "substantial", True, LOWER + "substantial"),
+        ("2.0", "25", "minimal", True, "Leg pain higher than in the baseline"),
+        ("1.2", "30", "moderate", True, "Leg pain higher than in the baseline"),
     ],
 )
 def test_change_labels_at_exact_thresholds(points, percent, band, meaningful, label):
     change = change_of(points, percent)
     assert (change.band, change.meaningful, change.label) == (band, meaningful, label)
+    assert "A increase" not in change.label and "Minimal" not in change.label
+    # Farrar's figure is for drops only, and is said as what people in drug trials called "much improved".
+    assert bool(change.farrar_note) == (meaningful and points.startswith("-"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "labelled", "reason"),
+    [
+        # baseline mean: below 3 no label, 3 and up a label (on the mean as displayed, to 0.1)
+        ({"baseline_mean": 2.94}, False, "under 3 out of 10"),
+        ({"baseline_mean": 2.95}, True, ""),
+        ({"baseline_mean": 3.0}, True, ""),
+        # absolute change: under 1 point no label, 1 point a label
+        ({"points": Decimal("-0.9"), "percent": Decimal("-18")}, False, "under 1 point"),
+        ({"points": Decimal("0.9"), "percent": Decimal("18")}, False, "under 1 point"),
+        ({"points": Decimal("-1.0"), "percent": Decimal("-20")}, True, ""),
+        ({"points": Decimal("1.0"), "percent": Decimal("20")}, True, ""),
+        # each window: 6 days with a score no label, 7 a label
+        ({"baseline_days": 6}, False, "at least 7 days"),
+        ({"recent_days": 6}, False, "at least 7 days"),
+        ({"baseline_days": 7, "recent_days": 7}, True, ""),
+        # a baseline the user picked: numbers only, with the note about a bad week
+        ({"baseline_chosen": True}, False, "bad week"),
+    ],
+)
+def test_label_rules_at_their_thresholds(fields, labelled, reason):
+    base = {"baseline_mean": 5.0, "baseline_days": 7, "recent_mean": 3.5, "recent_days": 7}
+    change = stats.Change(**{**base, "points": Decimal("-1.5"), "percent": Decimal("-30"), **fields})
+    assert change.labelled is labelled and bool(change.label) is labelled
+    assert (reason in change.no_label_reason) if reason else change.no_label_reason == ""
+    html = render_to_string("journal/_change_callout.html", {"change": change})
+    assert change.shown  # the numbers show either way
+    assert ("Leg pain lower by" in html or "Leg pain higher than" in html) is labelled
+    if reason:
+        assert reason in html
+
+
+def test_callout_states_numbers_first_then_the_caveat_as_plainly(owner):
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 3 for n in range(8, 15)})
+    change = stats.meaningful_change(owner, today=day(15))
+    html = render_to_string("journal/_change_callout.html", {"change": change})
+    figures, label, caveat = (html.index(f"data-change-{part}") for part in ("figures", "label", "caveat"))
+    assert figures < label < caveat
+    caveat_tag = re.search(r"<p [^>]*data-change-caveat[^>]*>", html)[0]
+    assert "small" not in caveat_tag and "secondary" not in caveat_tag
+    text = " ".join(strip_tags(html).split())
+    assert "settles by itself" in text and "regression to the mean" in text and "physiotherapy" in text
+    assert "your first days with a score" in text
+
+
+def test_first_days_are_only_called_so_when_they_are(owner):
+    pain_days(owner, {n: 6 for n in range(1, 15)})
+    pain_days(owner, {n: 3 for n in range(15, 25)})
+    later = stats.meaningful_change(owner, start=day(10), today=day(25))
+    assert not later.baseline_is_first_days
+    html = render_to_string("journal/_change_callout.html", {"change": later})
+    assert "your first days" not in html and "the first days with a score in this period" in html
+    assert stats.meaningful_change(owner, today=day(25)).baseline_is_first_days
+
+
+@pytest.mark.parametrize(("days_of_use", "recent", "prompt"), [(41, 5, False), (42, 5, True), (42, 3, False)])
+def test_review_prompt_after_six_weeks_without_a_meaningful_drop(owner, days_of_use, recent, prompt):
+    pain_days(owner, {n: 5 for n in range(1, 8)})
+    pain_days(owner, {n: recent for n in range(30, 37)})
+    change = stats.meaningful_change(owner, today=day(1 + days_of_use))
+    assert change.suggest_review is prompt
+    html = render_to_string("journal/_change_callout.html", {"change": change})
+    assert ("physiotherapist or GP" in html and "6 weeks" in html) is prompt
 
 
 def test_change_wording_never_claims_a_cause(owner):

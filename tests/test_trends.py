@@ -43,7 +43,7 @@ def test_all_six_sections_with_hand_checked_figures(owner, owner_client):
         "2. Change within a session",
         "3. Points and sides",
         "4. Left against right",
-        "5. How regularly you practise",
+        "5. Days with a session",
         "6. How often each spot was tender",
     ):
         assert heading in html
@@ -54,7 +54,9 @@ def test_all_six_sections_with_hand_checked_figures(owner, owner_client):
     assert "Glute, top, left" in html and "67%" in html and "(n=3)" in html
     row = response.context["points"][0]
     assert (row.tender_percent, row.mean_pressure, round(row.mean_pain_after, 1)) == (67, 5.0, 3.7)
-    assert "Current streak: <strong>3 days</strong>" in html and "Longest streak: <strong>3 days</strong>" in html
+    assert "on <strong>3 days</strong> with a session" in html and "streak" not in html.lower()
+    assert "order of the steps" in html and "painful side is expected" in html.replace("<", " ")
+    assert "sort=pain" not in html  # nothing invites ranking the points by their effect
     assert "body-map-mark shade-3" in html  # 2/3 tender -> shade int(0.667 * 5) = 3
     assert "No comparison yet" in html  # 3 days with data is not enough for a baseline and a recent window
     assert "style=" not in html
@@ -129,9 +131,9 @@ def test_meaningful_change_callout_with_baseline(owner, owner_client):
     for n in range(6, -1, -1):
         on_day(owner, n, pain_before=3)
     html = owner_client.get(URL).text
-    assert "Substantial decrease (about the size counted as clinically meaningful)" in html
+    assert "Leg pain lower by an amount IMMPACT calls substantial" in html and "much improved" in html
     assert "3.0 points lower" in html and "(50% lower)" in html
-    assert "cannot tell what caused the change" in html
+    assert "cannot show that pressing helped" in html and "the first days with a score in this period" in html
 
 
 def test_user_chosen_baseline(owner, owner_client):
@@ -144,6 +146,7 @@ def test_user_chosen_baseline(owner, owner_client):
     change = response.context["change"]
     assert change.baseline_chosen and change.baseline_mean == 8.0 and change.recent_mean == 6.0
     assert "2.0 points lower" in response.text and "(25% lower)" in response.text
+    assert change.label == "" and "Choosing a bad week" in response.text and "IMMPACT calls" not in response.text
 
 
 def test_red_flag_replaces_the_callout_with_safety_advice(owner, owner_client):
@@ -154,7 +157,7 @@ def test_red_flag_replaces_the_callout_with_safety_advice(owner, owner_client):
     on_day(owner, 1, hour=20, status=SessionStatus.STOPPED, safety_check=SafetyAnswer.YES)
     html = owner_client.get(URL).text
     assert "Stop and get help now" in html and "not showing a pain comparison" in html
-    assert "Substantial decrease" not in html
+    assert "IMMPACT calls" not in html
 
 
 def test_other_users_data_never_shows(owner, other_user, owner_client):

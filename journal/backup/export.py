@@ -137,6 +137,8 @@ def _session(s: Session, releases: list[dict[str, Any]], refs: _Refs) -> dict[st
         "status": s.status,
         "pain_before": s.pain_before,
         "pain_after": s.pain_after,
+        "back_pain_before": s.back_pain_before,
+        "back_pain_after": s.back_pain_after,
         "safety_check": s.safety_check,
         "red_flag_items": s.red_flag_items,
         "red_flag_tier": s.red_flag_tier,

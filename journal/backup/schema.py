@@ -340,6 +340,8 @@ class SessionData(Strict):
     status: choice(Session, "status")
     pain_before: whole(Session, "pain_before") = None
     pain_after: whole(Session, "pain_after") = None
+    back_pain_before: whole(Session, "back_pain_before") = None
+    back_pain_after: whole(Session, "back_pain_after") = None
     safety_check: choice(Session, "safety_check")
     # Which warning signs a red flag reported (journal.redflags codes; the tier is worked out from them), and when
     # the person said a clinician had assessed them. A "yes" from a file made before the signs were asked one by

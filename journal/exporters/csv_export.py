@@ -21,14 +21,15 @@ _SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 
 FIELDS = [
     # (column header, queryset field, kind). Read from sessions joined to their releases (a LEFT JOIN): a session
-    # without a release gives one row with the release columns empty.
+    # without a release gives one row with the release columns empty. Pain is the usual leg pain on the 0-10 NRS
+    # (journal.models.LEG_PAIN_*), never the pressed spot.
     ("session_started_at", "started_at", "datetime"),
     ("session_local_date", "local_date", "date"),
     ("session_finished_at", "finished_at", "datetime"),
     ("routine_name", "routine_name", "text"),
     ("session_status", "status", "text"),
-    ("pain_before", "pain_before", "number"),
-    ("pain_after", "pain_after", "number"),
+    ("leg_pain_before_session", "pain_before", "number"),
+    ("leg_pain_end_of_session", "pain_after", "number"),
     ("safety_check", "safety_check", "text"),
     ("red_flag_tier", "red_flag_tier", "text"),
     ("red_flag_items", "red_flag_items", "red_flags"),
@@ -44,11 +45,13 @@ FIELDS = [
     ("skipped", "releases__skipped", "bool"),
     ("tender", "releases__tender", "bool"),
     ("pressure", "releases__pressure", "number"),
-    ("pain_now", "releases__pain_now", "number"),
+    ("leg_pain_after_hold", "releases__pain_now", "number"),
     ("stopped_early", "releases__stopped_early", "bool"),
     ("release_notes", "releases__notes", "text"),
+    ("back_pain_before_session", "back_pain_before", "number"),
+    ("back_pain_end_of_session", "back_pain_after", "number"),
 ]
-HEADER = [name for name, _field, _kind in FIELDS] + ["session_pain_change"]
+HEADER = [name for name, _field, _kind in FIELDS] + ["session_leg_pain_change"]
 
 
 def _first_visible(text: str) -> str:

@@ -15,8 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import PainfulLeg, PrecautionProfile
 from journal.exporters.daterange import DateRange
-from journal.models import Release, Session, SessionStatus
+from journal.models import (
+    BACK_PAIN_AFTER,
+    BACK_PAIN_BEFORE,
+    LEG_PAIN_AFTER,
+    LEG_PAIN_AFTER_HOLD,
+    LEG_PAIN_BEFORE,
+    Release,
+    Session,
+    SessionStatus,
+)
 from journal.redflags import RedFlagTier
 
 LOINC = "http://loinc.org"
@@ -84,6 +94,30 @@ def body_site(point_name: str, side: str, snomed_code: str = "", snomed_display:
             {"system": SNOMED, "code": snomed_code, "display": snomed_display or VERIFIED_BODY_SITES[snomed_code]}
         ]
     return concept
+
+
+def leg_site(painful_leg: str) -> dict[str, Any] | None:
+    """bodySite of a leg pain score: the painful leg and its side (text, with the verified laterality code), from
+    the user's precaution profile; None when the user did not say. Never the pressed point: leg pain is the
+    sciatica, not local pain at the muscle under the ball. No SNOMED code for the leg is on the verified list, so
+    the leg itself is sent as text only."""
+    if painful_leg == PainfulLeg.BOTH:
+        return {"text": "Both legs"}
+    if painful_leg not in LATERALITY:
+        return None
+    lat_code, lat_display = LATERALITY[painful_leg]
+    return {
+        "extension": [
+            {
+                "url": laterality_extension_url(),
+                "valueCodeableConcept": {
+                    "coding": [{"system": SNOMED, "code": lat_code, "display": lat_display}],
+                    "text": lat_display,
+                },
+            }
+        ],
+        "text": f"{lat_display} leg",
+    }
 
 
 def _when(value: datetime) -> str:
@@ -171,24 +205,27 @@ def bundle_entries(user, date_range: DateRange) -> Iterator[dict[str, Any]]:
     patient = _urn("patient", user.pk)
     # No name or contact details: the practitioner knows who handed them the file.
     yield {"fullUrl": patient, "resource": {"resourceType": "Patient", "active": True}}
+    leg = leg_site(PrecautionProfile.for_user(user).painful_leg)
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end).order_by("started_at", "pk")
-    fields = ("pk", "started_at", "finished_at", "pain_before", "pain_after", "routine_name", "safety_check")
-    red_flag_fields = ("red_flag_items", "red_flag_tier", "red_flag_assessed_at")
-    for s in sessions.only(*fields, *red_flag_fields).iterator(chunk_size=CHUNK_SIZE):
+    fields = ("pk", "started_at", "finished_at", "pain_before", "pain_after", "back_pain_before", "back_pain_after")
+    red_flag_fields = ("red_flag_items", "red_flag_tier", "red_flag_assessed_at", "safety_check")
+    for s in sessions.only(*fields, *red_flag_fields, "routine_name").iterator(chunk_size=CHUNK_SIZE):
         if s.red_flag:
             yield {"fullUrl": _urn("session", s.pk, "red-flag"), "resource": _red_flag(patient, s)}
-        before = check_score(s.pain_before, "pain before")
-        after = check_score(s.pain_after, "pain after")
-        if before is not None:
-            yield {
-                "fullUrl": _urn("session", s.pk, "pain-before"),
-                "resource": _pain_observation(patient, before, s.started_at, "Pain before the session"),
-            }
-        if after is not None:
-            yield {
-                "fullUrl": _urn("session", s.pk, "pain-after"),
-                "resource": _pain_observation(patient, after, s.finished_at or s.started_at, "Pain after the session"),
-            }
+        end = s.finished_at or s.started_at
+        scores = [
+            # (urn part, score, when, label, body site)
+            ("pain-before", check_score(s.pain_before, "leg pain before"), s.started_at, LEG_PAIN_BEFORE, leg),
+            ("pain-after", check_score(s.pain_after, "leg pain after"), end, LEG_PAIN_AFTER, leg),
+            ("back-pain-before", check_score(s.back_pain_before, "back pain before"), s.started_at, BACK_PAIN_BEFORE),
+            ("back-pain-after", check_score(s.back_pain_after, "back pain after"), end, BACK_PAIN_AFTER),
+        ]
+        for part, score, when, label, *site in scores:
+            if score is not None:
+                yield {
+                    "fullUrl": _urn("session", s.pk, part),
+                    "resource": _pain_observation(patient, score, when, label, *site),
+                }
     releases = (
         Release.objects.for_user(user)
         .between(date_range.start, date_range.end)
@@ -216,7 +253,7 @@ def bundle_entries(user, date_range: DateRange) -> Iterator[dict[str, Any]]:
     )
     for r in releases.iterator(chunk_size=CHUNK_SIZE):
         pressure = check_score(r.pressure, "pressure")
-        pain_now = check_score(r.pain_now, "pain now")
+        pain_now = check_score(r.pain_now, "leg pain after the hold")
         site = body_site(
             r.point_name,
             r.side,
@@ -253,7 +290,7 @@ def bundle_entries(user, date_range: DateRange) -> Iterator[dict[str, Any]]:
             yield {
                 "fullUrl": _urn("release", r.pk, "pain-now"),
                 "resource": _pain_observation(
-                    patient, pain_now, r.ended_at or start, "Pain during the release", site, procedure_url
+                    patient, pain_now, r.ended_at or start, LEG_PAIN_AFTER_HOLD, leg, procedure_url
                 ),
             }
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts.models import PrecautionProfile
 from journal import charts, redflags, stats
 from journal.exporters.daterange import DateRange
 from journal.models import Release, Session
@@ -100,5 +101,7 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
         "detail": detail,
         "detail_hidden": max(totals.sessions - len(detail), 0),
         "change": trend.change,
+        # Which leg hurts, since when, assessed or not: only these answers of the private precaution profile.
+        "leg_context": PrecautionProfile.for_user(user).report_context(today),
         "chart": charts.pain_chart(trend, chart_id="report-pain-chart") if trend.has_data else None,
     }

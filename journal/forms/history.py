@@ -12,7 +12,7 @@ from journal.models import RELEASE_MAX_SECONDS, Release, Session
 from routines.forms import ARTICLE_HOLD_HELP
 from routines.models import Routine, Side
 
-PAIN_HELP = "0 = no pain, 10 = worst pain imaginable."
+PAIN_HELP = "Your usual leg pain (the sciatica, not the pressed spot): 0 = no pain, 10 = worst pain imaginable."
 PRESSURE_HELP = "0 none, 3 light, 5 moderate, 7 strong. Staying at or under 7 is wise."
 DATE_ERRORS = {"invalid": "Enter a real date as YYYY-MM-DD, for example 2026-03-01."}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,7 +91,6 @@ class TrendsRangeForm(forms.Form):
             ("releases", "Releases"),
             ("tender", "How often tender"),
             ("pressure", "Mean pressure"),
-            ("pain", "Mean pain after"),
         ],
     )
 
@@ -138,8 +137,8 @@ class SessionForm(forms.ModelForm):
     finished_at = forms.DateTimeField(
         label="Finished", required=False, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
-    pain_before = score_field("Pain before (0-10)", PAIN_HELP)
-    pain_after = score_field("Pain after (0-10)", PAIN_HELP)
+    pain_before = score_field("Leg pain before the session (0-10)", PAIN_HELP)
+    pain_after = score_field("Leg pain at the end of the session (0-10)", PAIN_HELP)
     notes = notes_field()
 
     class Meta:
@@ -191,7 +190,7 @@ class ReleaseForm(forms.ModelForm):
         empty_value=None,
     )
     pressure = score_field("Pressure (0-10)", PRESSURE_HELP)
-    pain_now = score_field("Pain after the hold (0-10)", PAIN_HELP)
+    pain_now = score_field("Leg pain after the hold (0-10)", PAIN_HELP)
     notes = notes_field()
 
     class Meta:

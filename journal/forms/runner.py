@@ -39,20 +39,28 @@ class ScaleField(forms.TypedChoiceField):
         self.hint = hint
 
 
-def pain_field(label: str, required: bool = False) -> ScaleField:
-    return ScaleField(
-        label=label,
-        required=required,
-        anchors=PAIN_ANCHORS,
-        hint="0 means no pain, 10 the worst pain you can imagine.",
-    )
+LEG_PAIN_HINT = (
+    "Your usual leg pain: the sciatica in your leg, not the spot under the ball. 0 means no pain, 10 the worst pain "
+    "you can imagine."
+)
+BACK_PAIN_HINT = "Optional. 0 means no pain, 10 the worst pain you can imagine."
+
+
+def pain_field(label: str, required: bool = False, hint: str = LEG_PAIN_HINT) -> ScaleField:
+    """A 0-10 NRS question; by default about the usual leg pain (journal.models.LEG_PAIN_*)."""
+    return ScaleField(label=label, required=required, anchors=PAIN_ANCHORS, hint=hint)
+
+
+def back_pain_field(label: str) -> ScaleField:
+    return pain_field(label, hint=BACK_PAIN_HINT)
 
 
 def pressure_field() -> ScaleField:
     return ScaleField(
         label="How strong was the pressure?",
         anchors=PRESSURE_ANCHORS,
-        hint="0 none, 3 light, 5 moderate, 7 strong. Stay at or under 7: strong, never sharp.",
+        hint="0 none, 3 light, 5 moderate, 7 strong. Start light; moderate is usually enough; 7 is a ceiling, "
+        "not a target.",
     )
 
 
@@ -126,9 +134,10 @@ class RedFlagCheck(forms.Form):
 
 
 class SafetyCheckForm(RedFlagCheck):
-    pain_before = pain_field("How much pain do you have right now?")
+    pain_before = pain_field("How bad is your leg pain right now?")
+    back_pain_before = back_pain_field("And your back pain right now?")
 
-    field_order = ["pain_before"]
+    field_order = ["pain_before", "back_pain_before"]
 
 
 class StepForm(forms.Form):
@@ -167,7 +176,7 @@ class ReleaseForm(ReleaseAnswers, StepForm):
         error_messages={"required": "Please answer yes or no."},
     )
     pressure = pressure_field()
-    pain_now = pain_field("How much pain do you have right now?", required=True)
+    pain_now = pain_field("How bad is your leg pain now, after the hold?", required=True)
     held_seconds = forms.IntegerField(
         label="Seconds held",
         min_value=0,
@@ -182,7 +191,8 @@ class ReleaseForm(ReleaseAnswers, StepForm):
 
 
 class FinishForm(forms.Form):
-    pain_after = pain_field("How much pain do you have now, at the end?")
+    pain_after = pain_field("How bad is your leg pain now, at the end?")
+    back_pain_after = back_pain_field("And your back pain now?")
     notes = notes_field()
 
 
@@ -208,7 +218,7 @@ class QuickLogForm(ReleaseAnswers, RedFlagCheck):
         label="Did you find a tender spot?", choices=YES_NO, widget=ButtonRadios(), required=False
     )
     pressure = pressure_field()
-    pain_now = pain_field("How much pain do you have right now?", required=True)
+    pain_now = pain_field("How bad is your leg pain now, after the hold?", required=True)
     notes = notes_field()
 
     def __init__(self, *args, user, **kwargs):

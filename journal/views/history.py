@@ -62,6 +62,7 @@ def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
         "releases": releases,
         "held_count": len(releases) - skipped_count,
         "skipped_count": skipped_count,
+        "adverse_count": sum(1 for release in releases if release.is_adverse),
         **extra,
     }
 

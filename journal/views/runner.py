@@ -13,13 +13,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
+from accounts.models import PrecautionProfile
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
-from journal.models import Session, SessionStatus
+from journal.models import Session, SessionStatus, adverse_response_message
 from journal.views.red_flags import follow_up_redirect, has_open_red_flag, red_flag_followed_up
 from routines.models import Point, Routine, Side
 
 RUNNER = "journal/runner.html"
+FEET_NOT_CONFIRMED = (
+    "This routine presses on your feet. Please check with your diabetes foot team or podiatrist first, then "
+    "confirm below to start."
+)
 PANEL = "panel"
 
 
@@ -79,6 +84,8 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
             step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
         )
+        precautions = PrecautionProfile.for_user(request.user)
+        context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
     return context
 
 
@@ -106,6 +113,13 @@ def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
     if not routine.steps.exists():
         messages.warning(request, "This routine has no steps yet. Add a point to it first.")
         return go_to(request, "routines:routine_detail", routine.pk)
+    precautions = PrecautionProfile.for_user(request.user)
+    if precautions.needs_foot_confirmation(routine.has_foot_points()):
+        # Asked once: a routine with foot points waits for the user's word that their foot team cleared it.
+        if request.POST.get("feet_confirmed") != "yes":
+            messages.warning(request, FEET_NOT_CONFIRMED)
+            return go_to(request, "routines:routine_detail", routine.pk)
+        precautions.confirm_feet()
     Session.objects.abandon_stale_for(request.user)
     session = Session.objects.start(request.user, routine)
     return go_to(request, "journal:session_run", session.pk)
@@ -140,7 +154,9 @@ def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
         return _after_post(request, session)
     if not form.is_valid():
         return _panel(request, session, form, mode="check")
-    session.answer_safety_check(form.reported_red_flags, form.cleaned_data["pain_before"])
+    session.answer_safety_check(
+        form.reported_red_flags, form.cleaned_data["pain_before"], form.cleaned_data.get("back_pain_before")
+    )
     if session.red_flag:
         return _red_flag_stop(request, session)
     return _after_post(request, session)
@@ -153,10 +169,15 @@ def _red_flag_stop(request: HttpRequest, session: Session) -> HttpResponse:
     return redirect("journal:session_summary", pk=session.pk)
 
 
-def _after_post(request: HttpRequest, session: Session) -> HttpResponse:
-    """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it)."""
+def _after_post(request: HttpRequest, session: Session, notice: str = "") -> HttpResponse:
+    """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it).
+    `notice` (an answer to an adverse response) leads the next panel, or the next page as a message."""
     if request.htmx:
-        return _panel(request, session)
+        response = _panel(request, session)
+        response.context_data["notice"] = notice
+        return response
+    if notice:
+        messages.warning(request, notice)
     return redirect("journal:session_run", pk=session.pk)
 
 
@@ -195,10 +216,10 @@ def release_log(request: HttpRequest, pk: int) -> HttpResponse:
         if "position" in form.errors:
             return _bad_step(request, session, form)
         return _panel(request, session, form, mode="step")
-    session.log_release(
+    release, _created = session.log_release(
         form.cleaned_data["position"], held_seconds=form.cleaned_data["held_seconds"], **form.release_answers()
     )
-    return _after_post(request, session)
+    return _after_post(request, session, notice=adverse_response_message(release))
 
 
 def _bad_step(request: HttpRequest, session: Session, form: StepForm) -> HttpResponse:
@@ -237,7 +258,9 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
         return go_to(request, "journal:session_run", session.pk)
     form = FinishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session.finish(form.cleaned_data["pain_after"], form.cleaned_data["notes"])
+        session.finish(
+            form.cleaned_data["pain_after"], form.cleaned_data["notes"], form.cleaned_data.get("back_pain_after")
+        )
         return go_to(request, "journal:session_summary", session.pk)
     return _panel(request, session, form if form.is_bound else None, mode="finish")
 
@@ -258,6 +281,7 @@ def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "releases": releases,
         "held_count": sum(1 for r in releases if not r.skipped),
         "skipped_count": sum(1 for r in releases if r.skipped),
+        "adverse_count": sum(1 for r in releases if r.is_adverse),
         "red_flag_day": red_flag_day,
         "change": session.pain_change,
         "abs_change": abs(session.pain_change) if session.pain_change is not None else None,
@@ -293,6 +317,8 @@ def quick_log(request: HttpRequest) -> HttpResponse:
             red_flags=form.reported_red_flags,
             **form.release_answers(),
         )
+        if created and (notice := adverse_response_message(session.releases.get())):
+            messages.warning(request, notice)
         return _quick_log_done(request, session, created)
     if form.is_bound:
         form.renew_stale_key()

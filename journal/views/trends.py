@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from accounts.models import PrecautionProfile
 from config.rendering import render_form_page
 from journal import charts, stats
 from journal.forms.history import DEFAULT_RANGE, TrendsRangeForm
@@ -31,7 +32,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
     points = stats.point_side_stats(user, start, end, sort=sort)
     sides = stats.sides_from_points(points)
-    adherence = stats.adherence(user, start, end, today=today, daily=trend.days)
+    adherence = stats.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False)
     first_day = start or trend.first_day or end
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
     period = stats.chart_period(first_day, end)
@@ -50,6 +51,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "pain_chart": charts.pain_chart(charted),
         "change_chart": charts.change_chart(charted.days, period=period),
         "points": points,
+        "adverse_total": sum(row.adverse for row in points),
         "sides": sides,
         "side_chart": charts.side_chart(sides),
         "adherence": adherence,
@@ -58,5 +60,7 @@ def trends(request: HttpRequest) -> HttpResponse:
         "weekly_chart": charts.weekly_chart(adherence, period=period),
         "map_points": list(Point.objects.visible_to(user)),
         "tender_map": stats.tender_shares(points),
+        # Which leg, since when, assessed or not: sciatica often settles within weeks, so the episode's age matters.
+        "leg_context": PrecautionProfile.for_user(user).report_context(today),
     }
     return render_form_page(request, "journal/trends.html", "trends", context)

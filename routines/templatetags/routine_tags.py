@@ -11,3 +11,23 @@ def duration_text(seconds: int | None) -> str:
         return "under a minute" if seconds else "no time yet"
     minutes = (seconds + 30) // 60
     return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.simple_tag
+def pressure_message() -> str:
+    """The one message about pressure, as the catalogue, the runner and the safety page say it."""
+    from routines.catalogue import WORDING  # the catalogue's wording lives in its data migration
+
+    return WORDING.PRESSURE
+
+
+@register.simple_tag
+def keep_active_message() -> str:
+    """Where sessions start: what guidelines say about hands-on soft-tissue work (NICE NG59)."""
+    return KEEP_ACTIVE
+
+
+KEEP_ACTIVE = (
+    "Guidelines for sciatica support hands-on soft-tissue work only alongside exercise, not on its own. Keep "
+    "active: walking and your usual activities, as far as pain allows, help more than rest."
+)

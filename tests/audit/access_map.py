@@ -195,6 +195,7 @@ ROUTES: dict[str, Route] = {
     "accounts:login": Route(PUBLIC, methods=("GET", "POST")),
     "accounts:logout": Route(PUBLIC, methods=("POST",), note="Django's LogoutView: POST only"),
     "accounts:settings": Route(SIGNED_IN, methods=("GET", "POST")),
+    "accounts:precautions": Route(SIGNED_IN, methods=("GET", "POST")),
     "accounts:delete": Route(SIGNED_IN, methods=("GET", "POST")),
     "accounts:password_change": Route(SIGNED_IN, methods=("GET", "POST")),
     "accounts:password_change_done": Route(SIGNED_IN),

@@ -51,10 +51,10 @@ def test_edit_and_delete_in_place(signed_in_page, history):
     url = page.url
     page.get_by_role("link", name="Edit session").click()
     expect(page.locator("#session-form-heading")).to_be_focused()  # focus follows the swap, not lost to <body>
-    page.get_by_label("Pain before (0-10)").fill("12")
+    page.get_by_label("Leg pain before the session (0-10)").fill("12")
     page.get_by_role("button", name="Save session").click()
     page.get_by_text("Nothing was saved").wait_for()
-    page.get_by_label("Pain before (0-10)").fill("2")
+    page.get_by_label("Leg pain before the session (0-10)").fill("2")
     page.get_by_role("button", name="Save session").click()
     page.get_by_text("Session saved.").wait_for()
     expect(page.get_by_role("link", name="Edit session")).to_be_focused()
@@ -81,7 +81,7 @@ def test_edit_and_delete_in_place(signed_in_page, history):
 def test_dashboard_list_and_trends_render_cleanly(signed_in_page, history):
     page = signed_in_page
     page.goto("/")
-    assert page.get_by_role("heading", name="Your streak").is_visible()
+    assert page.get_by_role("heading", name="Days with a session").is_visible()
     assert page.locator("svg#week-chart").is_visible()
     page.goto("/journal/sessions/")
     assert page.get_by_role("table").is_visible()
