@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -336,3 +336,27 @@ def test_export_query_count_does_not_grow_with_the_log(owner, owner_client):
     with CaptureQueriesContext(connection) as large:
         assert len(json.loads(owner_client.get(EXPORT_URL).getvalue())["sessions"]) == 19
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_the_precaution_profile_round_trips(owner, other_user):
+    from accounts.models import PrecautionProfile
+    from journal.backup.export import export_stream
+
+    PrecautionProfile.objects.create(
+        user=owner, diabetes=True, blood_thinners=True, painful_leg="left", episode_started=date(2026, 9, 1)
+    )
+    import_account(other_user, b"".join(export_stream(owner)))
+    copy = PrecautionProfile.objects.get(user=other_user)
+    assert (copy.diabetes, copy.blood_thinners, copy.pregnant) == (True, True, False)
+    assert (copy.painful_leg, copy.episode_started) == ("left", date(2026, 9, 1))
+
+
+@pytest.mark.django_db
+def test_a_backup_without_precautions_leaves_them_alone(owner, other_user):
+    from accounts.models import PrecautionProfile
+    from journal.backup.export import export_stream
+
+    PrecautionProfile.objects.create(user=other_user, osteoporosis=True)
+    import_account(other_user, b"".join(export_stream(owner)))  # the owner answered nothing
+    assert PrecautionProfile.objects.get(user=other_user).osteoporosis

@@ -53,7 +53,7 @@ def test_csv_has_a_row_for_a_red_flag_session_without_releases(owner, owner_clie
     row = next(r for r in rows if r["session_status"] == SessionStatus.STOPPED)
     assert row["safety_check"] == "yes" and row["red_flag_tier"] == RedFlagTier.EMERGENCY
     assert row["red_flag_items"] == f"{RedFlag.BOTH_LEGS.label}; {RedFlag.FEVER.label}"
-    assert row["pain_before"] == "8" and row["position"] == "" and row["point_name"] == ""
+    assert row["leg_pain_before_session"] == "8" and row["position"] == "" and row["point_name"] == ""
     assert row["session_started_at"] == flagged.started_at.isoformat(timespec="seconds")
     assert any(r["session_status"] == SessionStatus.ABANDONED and r["position"] == "" for r in rows)
     assert empty.releases.count() == 0

@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from journal.backup.schema import FORMAT_NAME, FORMAT_VERSION
+from accounts.models import PrecautionProfile
+from journal.backup.schema import FORMAT_NAME, FORMAT_VERSION, PrecautionData
 from journal.exporters.daterange import DateRange
 from journal.models import Release, Reminder, Session, ShareLink
 from routines.models import Point, Routine
@@ -28,6 +29,15 @@ def _dt(value: datetime | None) -> str | None:
 
 def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _plain(value: Any) -> Any:
+    """A model value as JSON holds it: dates and times as ISO text (times in UTC), the rest unchanged."""
+    if isinstance(value, datetime):
+        return _dt(value)
+    if isinstance(value, date):
+        return _d(value)
+    return value
 
 
 def _compact(value: Any) -> str:
@@ -202,6 +212,9 @@ def export_stream(user: AbstractBaseUser, date_range: DateRange | None = None) -
             "spoken_cues": profile.spoken_cues,
         },
     }
+    precautions = PrecautionProfile.objects.filter(user=user).first()
+    if precautions is not None:
+        head["precautions"] = {name: _plain(getattr(precautions, name)) for name in PrecautionData.model_fields}
 
     def parts() -> Iterator[str]:
         yield _compact(head)[:-1]

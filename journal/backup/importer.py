@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 
-from accounts.models import lock_account
+from accounts.models import PrecautionProfile, lock_account
 from journal import redflags
 from journal.backup import schema
 from journal.backup.reader import ImportFileError, open_json, walk
@@ -98,6 +98,7 @@ class _Plan:
     point_refs: set[str] = field(default_factory=set)
     routine_refs: set[str] = field(default_factory=set)
     profile: schema.ProfileData | None = None
+    precautions: schema.PrecautionData | None = None
     spools: dict[str, IO[bytes]] = field(default_factory=dict)
     pending: dict[str, list] = field(default_factory=dict)
 
@@ -165,6 +166,8 @@ class _Checker:
                     checked = _item(model, value, key)
                     if key == "profile":
                         self.plan.profile = checked
+                    elif key == "precautions":
+                        self.plan.precautions = checked
         self._check_envelope_seen(envelope)
         for ref, where in self.point_uses.items():
             if ref not in self.plan.point_refs:
@@ -295,6 +298,8 @@ class _Writer:
     def run(self, plan: _Plan) -> ImportReport:
         if plan.profile is not None:
             self.profile(plan.profile)
+        if plan.precautions is not None:
+            self.precautions(plan.precautions)
         for key in schema.LISTS:  # each list after the lists it refers to, wherever the file put it
             buffer: list[Any] = []
             rows = 0
@@ -316,6 +321,13 @@ class _Writer:
             getattr(self, key)(batch)
         if connection.vendor == "sqlite":
             time.sleep(SQLITE_PAUSE_SECONDS)
+
+    def precautions(self, data: schema.PrecautionData) -> None:
+        """The file's answers replace the account's (like the profile's settings)."""
+        with transaction.atomic():
+            lock_account(self.user)
+            PrecautionProfile.objects.update_or_create(user=self.user, defaults=data.model_dump())
+            self.report.profile_updated = True
 
     def profile(self, data: schema.ProfileData) -> None:
         with transaction.atomic():

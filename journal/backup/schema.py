@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, model_validator
 from pydantic import ValidationError as SchemaError
 from pydantic_core import PydanticCustomError
 
-from accounts.models import Profile, validate_time_zone
+from accounts.models import PrecautionProfile, Profile, validate_time_zone
 from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
 from journal.redflags import RedFlag
 from journal.storable import OUT_OF_RANGE, year_in_range
@@ -260,6 +260,27 @@ class ProfileData(Strict):
     spoken_cues: flag(Profile, "spoken_cues") = False
 
 
+class PrecautionData(Strict):
+    """The optional precaution profile (accounts.PrecautionProfile): private health answers, restored with the
+    rest so that the cautions they switch on are not lost with a move."""
+
+    diabetes: flag(PrecautionProfile, "diabetes") = False
+    reduced_foot_feeling: flag(PrecautionProfile, "reduced_foot_feeling") = False
+    foot_ulcer: flag(PrecautionProfile, "foot_ulcer") = False
+    blood_thinners: flag(PrecautionProfile, "blood_thinners") = False
+    bleeding_disorder: flag(PrecautionProfile, "bleeding_disorder") = False
+    past_cancer: flag(PrecautionProfile, "past_cancer") = False
+    osteoporosis: flag(PrecautionProfile, "osteoporosis") = False
+    long_term_steroids: flag(PrecautionProfile, "long_term_steroids") = False
+    recent_surgery: flag(PrecautionProfile, "recent_surgery") = False
+    pregnant: flag(PrecautionProfile, "pregnant") = False
+    painful_leg: choice(PrecautionProfile, "painful_leg", blank=True) = ""
+    episode_started: MaybeDay = None
+    clinician_assessed: choice(PrecautionProfile, "clinician_assessed", blank=True) = ""
+    reviewed_at: MaybeMoment = None
+    feet_confirmed_at: MaybeMoment = None
+
+
 class RangeData(Strict):
     start: MaybeDay = None
     end: MaybeDay = None
@@ -399,6 +420,7 @@ ENVELOPE: dict[str, type[Strict] | None] = {
     "exported_at": None,
     "range": RangeData,
     "profile": ProfileData,
+    "precautions": PrecautionData,
 }
 
 _MESSAGES = {
