@@ -36,11 +36,32 @@ def busy_response() -> HttpResponse:
     return response
 
 
-def _released_after(chunks: Iterable, leases: list[HeavyLease]) -> Iterator:
-    try:
-        yield from chunks
-    finally:
-        HeavyLease.objects.give_back(leases)
+class _ReleasedAfter:
+    """Iterates `chunks` and gives `leases` back after the last chunk, on an error, or when the server closes the
+    response: a client that went away before the first chunk included (a generator that never started would
+    never reach its `finally`)."""
+
+    def __init__(self, chunks: Iterable, leases: list[HeavyLease]) -> None:
+        self._chunks: Iterator = iter(chunks)
+        self._leases: list[HeavyLease] | None = leases
+
+    def __iter__(self) -> "_ReleasedAfter":
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._chunks)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        leases, self._leases = self._leases, None
+        if leases is not None:
+            HeavyLease.objects.give_back(leases)
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def limited(scopes: dict[str, int], respond: Callable[[], HttpResponse]) -> HttpResponse:
@@ -56,7 +77,7 @@ def limited(scopes: dict[str, int], respond: Callable[[], HttpResponse]) -> Http
         HeavyLease.objects.give_back(leases)
         raise
     if isinstance(response, StreamingHttpResponse):
-        response.streaming_content = _released_after(response.streaming_content, leases)
+        response.streaming_content = _ReleasedAfter(response.streaming_content, leases)
     else:
         HeavyLease.objects.give_back(leases)
     return response

@@ -523,7 +523,7 @@ ADVERSE_STOPPED_MESSAGE = (
     "You stopped because it hurt, and that was the right thing to do. Next time, start lighter or leave that spot "
     "out: a release should never need you to push through pain."
 )
-ADVERSE_FOLLOW_UP = "If your leg pain keeps rising after releases, ease off and ask a physiotherapist or GP."
+ADVERSE_FOLLOW_UP = "If your leg pain keeps rising after releases, ease off and ask a physiotherapist or doctor."
 
 
 def adverse_response_message(release: "Release") -> str:

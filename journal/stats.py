@@ -76,7 +76,7 @@ IMMPACT_MINIMAL = Decimal("10")
 LABEL_MIN_DAYS = 7
 LABEL_MIN_BASELINE = Decimal("3")
 LABEL_MIN_POINTS = Decimal("1.0")
-# After this long with scores and no meaningful drop, a calm prompt suggests a review with a physiotherapist or GP.
+# After this long with scores and no meaningful drop, a calm prompt suggests a review with a physiotherapist or doctor.
 REVIEW_AFTER_DAYS = 42
 IMMPACT_MODERATE = Decimal("30")
 IMMPACT_SUBSTANTIAL = Decimal("50")

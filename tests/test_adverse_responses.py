@@ -42,7 +42,7 @@ def test_the_answer_says_why_and_is_kind():
     pressed = adverse_response_message(Release(pressure=9))
     assert "7 is a ceiling, not a target" in pressed and "irritate a nerve" in pressed
     stopped = adverse_response_message(Release(pressure=3, stopped_early=True))
-    assert "the right thing to do" in stopped and "physiotherapist or GP" in stopped
+    assert "the right thing to do" in stopped and "physiotherapist or doctor" in stopped
     assert adverse_response_message(Release(pressure=7)) == ""
 
 

@@ -149,9 +149,11 @@ def test_refused_values_leave_every_page_working(owner, owner_client, good):
     """The PostgreSQL case of the issue: a BC date once stored broke the account. Refused now, and the account's
     pages and exports still answer."""
     upload(owner_client, mutate(good, ["sessions", 0, "started_at"], "0001-01-01T00:00:00+01:00"))
-    for name in ("journal:session_list", "journal:export_csv", "journal:export_fhir", "home"):
-        assert owner_client.get(reverse(name)).status_code == 200, name
-    assert owner_client.get(reverse("journal:export_json")).status_code == 200
+    for name in ("journal:session_list", "journal:export_csv", "journal:export_fhir", "home", "journal:export_json"):
+        response = owner_client.get(reverse(name))
+        assert response.status_code == 200, name
+        if response.streaming:
+            b"".join(response.streaming_content)  # as a browser would: the download's slot is given back
 
 
 def test_limits_come_from_the_model_fields():

@@ -60,7 +60,7 @@ def test_the_last_routine_that_cannot_start_says_why(owner, owner_client):
 def test_the_week_chart_has_a_visible_title_and_readable_axis_text(owner, owner_client):
     on_day(owner, 1, pain_before=5)
     html = owner_client.get(HOME).text
-    assert '<figcaption class="chart-title">Pain before sessions, last 7 days</figcaption>' in html
+    assert '<figcaption class="chart-title">Leg pain before sessions, last 7 days</figcaption>' in html
     sizes = [int(size) for size in re.findall(r'<text [^>]*font-size="(\d+)"', html[html.index('id="week-chart"') :])]
     assert sizes and min(sizes) >= 11  # the day labels were 9
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,3 +149,19 @@ def test_simultaneous_requests_never_share_a_slot():
     assert sorted(results) == [False] * 7 + [True]
     assert HeavyLease.objects.filter(scope="link:1").count() == 1
     assert HeavyLease.objects.filter(scope="pdf").count() == 1  # the losers gave back what they had taken
+
+
+@pytest.mark.django_db
+def test_a_download_closed_before_its_first_chunk_gives_its_slot_back(owner):
+    """A client that goes away at once: the server closes the response before any chunk, and the slot must not
+    wait for its expiry (a generator closed before it starts never runs its `finally`)."""
+    from journal.heavy import limited
+
+    def download():
+        return StreamingHttpResponse(iter([b"a", b"b"]))
+
+    response = limited(scopes_for(owner), download)
+    assert HeavyLease.objects.count() == 1
+    for close in response._resource_closers:  # what HttpResponse.close() runs, without the request_finished signal
+        close()
+    assert not HeavyLease.objects.exists()

@@ -269,7 +269,7 @@ def test_review_prompt_after_six_weeks_without_a_meaningful_drop(owner, days_of_
     change = stats.meaningful_change(owner, today=day(1 + days_of_use))
     assert change.suggest_review is prompt
     html = render_to_string("journal/_change_callout.html", {"change": change})
-    assert ("physiotherapist or GP" in html and "6 weeks" in html) is prompt
+    assert ("physiotherapist or doctor" in html and "6 weeks" in html) is prompt
 
 
 def test_change_wording_never_claims_a_cause(owner):

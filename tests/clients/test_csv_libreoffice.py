@@ -66,8 +66,8 @@ def test_calc_reads_no_formula_and_keeps_numbers_dates_and_text(owner, owner_cli
             # Calc trims whitespace as it likes; the visible characters are the value's, after at most our apostrophe.
             assert visible(cell["text"].removeprefix("'")) == visible(value), (value, cell)
         assert row[column["leg_pain_before_session"]] == {"type": "float", "value": "7", "text": "7", "formula": None}
-        assert row[column["session_pain_change"]]["type"] == "float"
-        assert row[column["session_pain_change"]]["value"] == "-3"
+        assert row[column["session_leg_pain_change"]]["type"] == "float"
+        assert row[column["session_leg_pain_change"]]["value"] == "-3"
         assert row[column["session_local_date"]]["type"] == "date"
         assert row[column["session_local_date"]]["value"].startswith("2026-07-01")
     first = body[0]
