@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -32,8 +33,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Tenderspot. Your account is ready.")
-        # A skippable step: the precaution questions, once, right after sign-up.
-        return redirect("accounts:precautions")
+        # A skippable step: the precaution questions, once, right after sign-up; saving or skipping goes on home.
+        return redirect(reverse("accounts:precautions") + "?next=/")
     return render_form_page(request, "accounts/signup.html", "form", {"form": form})
 
 

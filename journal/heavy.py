@@ -6,6 +6,7 @@ Django's cache is process-local unless configured otherwise. A request that find
 Retry-After at once, instead of queueing behind a worker.
 """
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 
@@ -44,16 +45,24 @@ class _ReleasedAfter:
     def __init__(self, chunks: Iterable, leases: list[HeavyLease]) -> None:
         self._chunks: Iterator = iter(chunks)
         self._leases: list[HeavyLease] | None = leases
+        self._renewed = time.monotonic()
 
     def __iter__(self) -> "_ReleasedAfter":
         return self
 
     def __next__(self):
         try:
-            return next(self._chunks)
+            chunk = next(self._chunks)
         except BaseException:
             self.close()
             raise
+        # A slow reader keeps the download running past the lease's life: renew it at half-life, so that the
+        # slot is not taken over (and the limit exceeded) while this stream still runs.
+        lease_seconds = settings.TENDERSPOT_HEAVY_LEASE_SECONDS
+        if self._leases and time.monotonic() - self._renewed > lease_seconds / 2:
+            HeavyLease.objects.renew(self._leases, lease_seconds)
+            self._renewed = time.monotonic()
+        return chunk
 
     def close(self) -> None:
         leases, self._leases = self._leases, None

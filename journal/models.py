@@ -420,6 +420,23 @@ class Session(models.Model):
             current_hold_started_at=None,
         )
 
+    def report_late_red_flag(self, red_flags: list[str]) -> bool:
+        """Warning signs reported after this session's check was answered (a second tab, the Back button, a
+        replayed quick log with changed answers): they are never dropped. A running session stops as at the check;
+        a finished one keeps its status and gains the report, so the follow-up gate and every export show it.
+        Returns True when something new was recorded."""
+        items = redflags.ordered([*self.red_flag_items, *red_flags])
+        if not red_flags or items == self.red_flag_items:
+            return False
+        if self.is_open:
+            self.stop_for_red_flag(items)
+            return True
+        fields = {"safety_check": SafetyAnswer.YES, "red_flag_items": items, "red_flag_tier": redflags.tier_of(items)}
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=list(fields))
+        return True
+
     def _end(self, status: str, **fields) -> None:
         """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""
         now = timezone.now()
@@ -798,6 +815,12 @@ class HeavyLeaseQuerySet(models.QuerySet):
 
     def give_back(self, leases: "list[HeavyLease]") -> None:
         self.filter(pk__in=[lease.pk for lease in leases]).delete()
+
+    def renew(self, leases: "list[HeavyLease]", seconds: float, now=None) -> None:
+        """Pushes the leases' expiry `seconds` past now: a long download keeps its slots while it runs (an expired
+        lease is taken over by the next request)."""
+        expires = (now or timezone.now()) + timedelta(seconds=seconds)
+        self.filter(pk__in=[lease.pk for lease in leases]).update(expires_at=expires)
 
 
 class HeavyLease(models.Model):

@@ -53,7 +53,7 @@ def test_signup_leads_to_the_skippable_questions(client):
             "time_zone": "UTC",
         },
     )
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:precautions")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:precautions") + "?next=/"
     page = client.get(URL).content.decode()
     assert "Skip for now" in page and "optional" in page and "private" in page
 
@@ -225,3 +225,9 @@ def test_the_trends_show_the_episode_context(owner, owner_client):
     on_day(owner, 1, pain_before=5)
     html = owner_client.get(reverse("journal:trends")).content.decode()
     assert "This episode: painful leg Right leg; episode started" in html and "about 3 weeks ago" in html
+
+
+@pytest.mark.django_db
+def test_saving_the_answers_after_sign_up_goes_on_home(owner_client):
+    response = owner_client.post(URL + "?next=/", {"diabetes": "on", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"

@@ -182,3 +182,63 @@ def test_the_gate_costs_one_query(ready, owner_client, django_assert_num_queries
 
     with django_assert_num_queries(1):
         assert has_open_red_flag(ready) is False
+
+
+# Warning signs reported late are never dropped -----------------------------------------------------------------
+
+
+def test_a_sign_reported_from_a_second_tab_after_the_check_stops_the_session(ready, owner_client):
+    from journal.redflags import RedFlag
+    from tests.factories import make_routine
+
+    session = Session.objects.start(ready, make_routine(ready, steps=2))
+    url = reverse("journal:session_check", args=[session.pk])
+    owner_client.post(url, {"none_apply": "on", "pain_before": "4"})
+    session.refresh_from_db()
+    assert session.is_open and not session.red_flag
+    response = owner_client.post(url, {"rf_both_legs": "yes", "pain_before": "9"})  # the other tab's answer
+    session.refresh_from_db()
+    assert session.red_flag and RedFlag.BOTH_LEGS in session.red_flag_items and not session.is_open
+    assert response.status_code == 302
+    start = owner_client.post(reverse("journal:session_start", args=[session.routine_id]))
+    assert start["Location"].startswith(reverse("journal:red_flag_follow_up"))
+
+
+def test_a_replayed_quick_log_that_now_reports_a_sign_records_it(ready, owner_client):
+    import uuid
+
+    from routines.models import Point
+
+    form = {
+        "key": str(uuid.uuid4()),
+        "point": Point.objects.builtin().first().pk,
+        "side": "left",
+        "pain_now": "3",
+        "pressure": "3",
+        "tender": "yes",
+    }
+    owner_client.post(reverse("journal:quick_log"), {**form, "none_apply": "on"})
+    owner_client.post(reverse("journal:quick_log"), {**form, "rf_saddle": "yes"})  # Back, changed answers, Send
+    session = Session.objects.get(user=ready)
+    assert session.red_flag and session.releases.count() == 1
+    assert owner_client.get(reverse("journal:quick_log"))["Location"].startswith(reverse("journal:red_flag_follow_up"))
+
+
+def test_an_open_report_cannot_be_deleted_away(ready, owner_client):
+    import uuid
+
+    from routines.models import Point
+
+    form = {
+        "key": str(uuid.uuid4()),
+        "point": Point.objects.builtin().first().pk,
+        "side": "left",
+        "pain_now": "3",
+        "pressure": "3",
+        "tender": "yes",
+    }
+    owner_client.post(reverse("journal:quick_log"), {**form, "rf_saddle": "yes"})
+    session = Session.objects.get(user=ready)
+    response = owner_client.post(reverse("journal:session_delete", args=[session.pk]))
+    assert response["Location"] == reverse("journal:red_flag_follow_up")
+    assert Session.objects.filter(pk=session.pk).exists()

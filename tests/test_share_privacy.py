@@ -106,6 +106,13 @@ PREVIEWS = [
     "Mozilla/5.0 (compatible; SomeNewBot/0.1)",
     "Mozilla/5.0 (Macintosh) LinkPreview/2.0",
     "Iframely/1.3.1 (+https://iframely.com/docs/about)",
+    # Link scanners, archivers and scripts: not a person reading either.
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) SafeLinks",
+    "ia_archiver (+http://www.alexa.com/site/help/webmasters; crawler@alexa.com)",
+    "curl/8.5.0",
+    "Wget/1.21.4",
+    "python-requests/2.32.3",
+    "Go-http-client/1.1",
     "",
 ]
 

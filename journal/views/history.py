@@ -96,7 +96,8 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def release_edit(request: HttpRequest, pk: int, release_pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     release = get_object_or_404(Release, pk=release_pk, session=session)
-    form = ReleaseForm(request.POST or None, instance=release)
+    # Ids of its own: the form may sit in the runner's page next to the step's log form, with the same fields.
+    form = ReleaseForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
     if request.method == "POST" and form.is_valid():
         form.save()
         if not request.htmx:
@@ -125,6 +126,15 @@ def release_delete(request: HttpRequest, pk: int, release_pk: int) -> HttpRespon
 @require_POST
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
+    if session.red_flag and session.red_flag_assessed_at is None:
+        # The report is what keeps sessions closed until a clinician has seen the person: it cannot be deleted
+        # away. Once they have answered the follow-up question, the session can go like any other.
+        messages.warning(
+            request,
+            "This session holds a warning sign you reported, so it cannot be deleted until you have told us a "
+            "clinician has assessed you.",
+        )
+        return go_to(request, "journal:red_flag_follow_up")
     session.delete()
     messages.success(request, "Session deleted.")
     return go_to(request, "journal:session_list")

@@ -142,9 +142,11 @@ def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
     (this session's or another's) sends any other answer to the follow-up question instead."""
     session = _session_for(request, pk)
     form = SafetyCheckForm(request.POST)
+    if not session.needs_safety_check and form.is_valid() and form.reported_red_flags:
+        # Answered already, and now a sign is reported (another tab, the Back button, a retry): never dropped.
+        session.report_late_red_flag(form.reported_red_flags)
+        return _red_flag_stop(request, session)
     if not session.is_open:
-        if session.red_flag and form.is_valid() and form.reported_red_flags:
-            return _red_flag_stop(request, session)  # the same answer again (a retry): the same answer back
         if has_open_red_flag(request.user):
             return follow_up_redirect(request)
         return _refuse_closed(request, session)
@@ -304,6 +306,10 @@ def quick_log(request: HttpRequest) -> HttpResponse:
         key = QuickLogForm.posted_key(request.POST)
         done = Session.objects.for_user(request.user).filter(idempotency_key=key).first() if key else None
         if done is not None:
+            # The same form again: nothing is logged twice, but warning signs it now reports are never dropped.
+            check = QuickLogForm(request.POST, user=request.user)
+            if check.is_valid() and done.report_late_red_flag(check.reported_red_flags):
+                return _quick_log_done(request, done, created=True)
             return _quick_log_done(request, done, created=False)
     form = QuickLogForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():

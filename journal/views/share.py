@@ -26,7 +26,10 @@ LIST_TEMPLATE = "journal/share_list.html"
 PREVIEW_AGENTS = re.compile(
     r"slackbot|slack-imgproxy|facebookexternalhit|facebot|twitterbot|whatsapp|telegrambot|discordbot|linkedinbot"
     r"|googlebot|bingbot|applebot|skypeuripreview|microsoftpreview|embedly|iframely|mastodon|pinterest|redditbot"
-    r"|bot\b|bot/|crawl|spider|preview|fetcher|headless",
+    r"|ia_archiver|safelinks|microsoft office|ms-office|outlook-ios|barracuda|proofpoint|mimecast"
+    # Scripts and libraries: a person opens the link in a browser, not with curl.
+    r"|curl/|wget/|python-requests|python-urllib|go-http-client|okhttp|java/|libwww|httpclient|aiohttp|axios"
+    r"|bot\b|bot/|crawl|spider|preview|fetcher|headless|scanner|scan\b",
     re.IGNORECASE,
 )
 

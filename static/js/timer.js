@@ -68,6 +68,15 @@
       self.showLog(null);
     });
     var ago = parseInt(this.el.dataset.holdStartedMsAgo, 10);
+    var ended = this.endedHere();
+    if (ended && ago >= 0 && ended.at >= Date.now() - ago) {
+      // "Done" was pressed for this hold before the reload: the log form, with the seconds really held.
+      this.state = T.done(T.start(this.state, 0).state, 0).state;
+      this.el.classList.add("is-ended");
+      this.render();
+      this.showLog(ended.held);
+      return;
+    }
     // A reload (or a return to the page) during a hold: carry on from the start the server recorded. A start
     // long past (the page was left for a while) is not continued: the step waits for its Start again.
     if (ago >= 0 && ago <= (this.leadIn + this.hold + 60) * 1000) {
@@ -75,6 +84,24 @@
       return;
     }
     this.render();
+  };
+
+  // Where this step's end is kept across a reload (this tab only; cleared with the site's data at log-out).
+  Timer.prototype.storageKey = function () {
+    return "tenderspot-hold-end:" + this.el.dataset.holdUrl + ":" + this.el.dataset.position;
+  };
+
+  Timer.prototype.endedHere = function () {
+    try {
+      var kept = JSON.parse(window.sessionStorage.getItem(this.storageKey()) || "null");
+      return kept && typeof kept.at === "number" && typeof kept.held === "number" ? kept : null;
+    } catch (e) { return null; }
+  };
+
+  Timer.prototype.keepEnd = function (held) {
+    try {
+      window.sessionStorage.setItem(this.storageKey(), JSON.stringify({ at: Date.now(), held: held }));
+    } catch (e) { /* private mode or full: a reload then resumes from the server's start */ }
   };
 
   Timer.prototype.continueFrom = function (secondsAgo) {
@@ -133,6 +160,7 @@
       this.el.classList.remove("is-running");
       this.el.classList.add("is-ended");
       if (!reducedMotion) { this.el.classList.add("is-flash"); }
+      this.keepEnd(state.held);
       if (!state.early) { this.cue(); }
       this.say(this.speechLabel + ": done");
       this.announce(state.early ? "Hold ended after " + state.held + " seconds. Log how it went." : "Hold done. Log how it went.");

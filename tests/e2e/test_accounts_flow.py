@@ -11,7 +11,7 @@ def test_sign_up_log_out_log_in_see_dashboard(page):
     page.locator("#id_password2").fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Create account").click()
     # The optional health questions come once, right after sign-up, and can be skipped.
-    page.wait_for_url(f"{page.base_url}/accounts/precautions/")
+    page.wait_for_url(f"{page.base_url}/accounts/precautions/?next=/")
     page.get_by_role("button", name="Skip for now").click()
     page.wait_for_url(f"{page.base_url}/")
     assert page.get_by_role("heading", name="Hello, floorperson").is_visible()
