@@ -33,7 +33,7 @@ def test_make_copy_open_and_revoke_a_share_link(signed_in_page, owner, browser):
         "Copied.",
         "Selected: press Ctrl+C or Cmd+C to copy.",
     }
-    assert page.get_by_role("cell").filter(has_text="Physio <Anna>").first.is_visible()
+    assert page.locator("td", has_text="Physio <Anna>").first.is_visible()
 
     practitioner = browser.new_context(base_url=page.base_url).new_page()
     errors = []
