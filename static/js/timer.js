@@ -225,6 +225,7 @@
       if (input) { input.value = String(held); }
     }
     this.form.hidden = false;
+    this.form.classList.remove("runner-log-wait");
     var heading = this.form.querySelector("h3");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
