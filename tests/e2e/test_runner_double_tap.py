@@ -10,10 +10,8 @@ from tests.e2e.test_runner_a11y import open_step, session_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("gap_ms", [40, 120, 250])
-def test_a_double_tap_logs_once_and_stays_on_the_right_step(signed_in_page, owner, gap_ms):
-    session = session_for(owner, hold_seconds=20, lead_in=0)
-    page = signed_in_page
+def answered_log_form(page, session) -> tuple[float, float]:
+    """Step 1's log form opened without the timer and answered; returns the centre of "Save and go on"."""
     open_step(page, session)
     page.get_by_role("button", name="Log without the timer").click()
     page.locator("label[for=id_tender_0]").click()
@@ -22,7 +20,14 @@ def test_a_double_tap_logs_once_and_stays_on_the_right_step(signed_in_page, owne
     save = page.get_by_role("button", name="Save and go on")
     save.scroll_into_view_if_needed()
     box = save.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+@pytest.mark.parametrize("gap_ms", [40, 120, 250])
+def test_a_double_tap_logs_once_and_stays_on_the_right_step(signed_in_page, owner, gap_ms):
+    session = session_for(owner, hold_seconds=20, lead_in=0)
+    page = signed_in_page
+    x, y = answered_log_form(page, session)
     page.mouse.click(x, y)
     page.wait_for_timeout(gap_ms)
     page.mouse.click(x, y)
@@ -47,15 +52,7 @@ SECOND_TAP = """([selector, x, y]) => {
 def test_the_second_tap_never_acts_on_the_next_steps_controls(signed_in_page, owner, control):
     session = session_for(owner, hold_seconds=20, lead_in=0)
     page = signed_in_page
-    open_step(page, session)
-    page.get_by_role("button", name="Log without the timer").click()
-    page.locator("label[for=id_tender_0]").click()
-    page.locator("label[for=id_pressure_4]").click()
-    page.locator("label[for=id_pain_now_4]").click()
-    save = page.get_by_role("button", name="Save and go on")
-    save.scroll_into_view_if_needed()
-    box = save.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = answered_log_form(page, session)
     page.mouse.click(x, y)
     page.get_by_text("Step 2 of 2").wait_for()
     page.evaluate(SECOND_TAP, [control, x, y])
