@@ -3,9 +3,10 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
+from config.http import AuthenticatedHttpRequest
 from config.rendering import go_to
 
 
@@ -20,7 +21,7 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.profile.has_acknowledged_safety:
             return view(request, *args, **kwargs)
         if request.method == "GET":

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, UserCreationForm
@@ -27,7 +29,7 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
+        fields = ("username", "email")
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -73,9 +75,11 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         zone = self.instance.time_zone
-        self.fields["time_zone"].choices = zone_choices(first_region=region_of(zone), keep=zone)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(
+            first_region=region_of(zone), keep=zone
+        )
         # Pre-selected from the time zone until the person picks one; "Somewhere else" shows no country's number.
-        field = self.fields["care_region"]
+        field = cast(forms.ChoiceField, self.fields["care_region"])
         field.choices = CareRegion.choices
         field.required = False  # not sent: the time zone decides, as before the person chose
         if not self.instance.care_region:
@@ -111,7 +115,7 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # Django sets the username's max_length after the field is built, so no validator enforces it: a huge
         # username would reach authenticate() and the failed-login record (a 255-character column).
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
@@ -188,7 +192,8 @@ class PrecautionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.today = today
         for name in ("painful_leg", "clinician_assessed"):
-            self.fields[name].choices = [("", "Rather not say"), *list(self.fields[name].choices)[1:]]
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [("", "Rather not say"), *list(cast(list, field.choices))[1:]]
 
     def clean_episode_started(self):
         value = self.cleaned_data.get("episode_started")

@@ -75,7 +75,7 @@ class Profile(models.Model):
         self.save(update_fields=["safety_acknowledged_at"])
 
 
-class ThrottleHitQuerySet(models.QuerySet):
+class ThrottleHitQuerySet(models.QuerySet["ThrottleHit"]):
     def allow(self, scope: str, key: str, limit: int, window, now=None) -> bool:
         """Records one try of `scope` by `key` (an address, an e-mail) unless `limit` tries already lie within
         `window` (a timedelta); True when this try may go ahead. Keys are stored as SHA-256 only, and tries older

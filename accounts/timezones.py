@@ -32,7 +32,7 @@ def zone_choices(first_region: str | None = None, keep: str | None = None) -> li
     older zone name) so that saving the form does not silently change it."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for zone in current_zones():
-        groups.setdefault(region_of(zone), []).append((zone, _label(zone)))
+        groups.setdefault(region_of(zone) or "Other", []).append((zone, _label(zone)))
     if keep and keep != UTC and keep not in current_zones():
         groups.setdefault(region_of(keep) or "Other", []).insert(0, (keep, keep.replace("_", " ")))
     regions = sorted(groups, key=lambda region: (region != first_region, region))

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from accounts.forms import DeleteAccountForm, PrecautionForm, ProfileForm, Revok
 from accounts.models import PrecautionProfile
 from accounts.security import clear_login_lockout, revoke_private_links, throttled, too_many_tries
 from accounts.services import erase_account
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 
 # Signing out (or erasing the account) drops what the browser kept of the site: its cache, and its storage, where
@@ -21,7 +22,7 @@ CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
@@ -40,7 +41,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
+def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = request.user.profile
     form = ProfileForm(request.POST or None, instance=profile)
     saved = False
@@ -56,7 +57,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -102,7 +103,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         email = form.cleaned_data["email"].strip().lower()
         per_email = (f"email:{email}", settings.TENDERSPOT_THROTTLE_PER_EMAIL)
         if throttled(self.request, "password-reset", per_email):
-            return too_many_tries(self.request, self.template_name, {"form": form})
+            return too_many_tries(self.request, self.get_template_names()[0], {"form": form})
         return super().form_valid(form)
 
 
@@ -117,7 +118,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: HtmxHttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
@@ -126,7 +127,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def precautions(request: HttpRequest) -> HttpResponse:
+def precautions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The optional precaution profile: save the answers, or skip for now (offered again in about 6 months)."""
     profile = PrecautionProfile.for_user(request.user)
     today = request.user.profile.local_date()

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -77,7 +78,9 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "tenderspot.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
+    DATABASES: dict[str, dict[str, Any]] = {
+        "default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)))
+    }
     if is_sqlite(DATABASES["default"]):
         DATABASES["default"] = sqlite_database(DATABASES["default"]["NAME"])
     else:

@@ -1,29 +1,33 @@
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.http import HtmxHttpRequest
 from journal.dashboard import dashboard_context
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return TemplateResponse(request, "dashboard.html", dashboard_context(request.user))
     return TemplateResponse(request, "home.html")
 
 
-def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
+def _safe_next(request: HtmxHttpRequest, fallback: str = "home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
 
 
-def _safe_then(request: HttpRequest) -> str:
+def _safe_then(request: HtmxHttpRequest) -> str:
     """The action to carry out once the notice is acknowledged: a path on this site whose view is marked
     `replayable_after_notice` (accounts.decorators), else ""."""
     path = request.POST.get("then") or request.GET.get("then") or ""
@@ -37,7 +41,7 @@ def _safe_then(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def safety(request: HttpRequest) -> HttpResponse:
+def safety(request: HtmxHttpRequest) -> HttpResponse:
     """The safety notice, readable by anyone; a signed-in user acknowledges it once before starting anything."""
     if request.method == "POST":
         return acknowledge_safety(request)
@@ -45,10 +49,10 @@ def safety(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def acknowledge_safety(request: HttpRequest) -> HttpResponse:
+def acknowledge_safety(request: HtmxHttpRequest) -> HttpResponse:
     """Records the acknowledgement, then carries out what the person had asked for: a POST that the gate held back
     is replayed (307 keeps the method and this form's CSRF token), a page asked for is shown."""
-    request.user.profile.acknowledge_safety()
+    cast(User, request.user).profile.acknowledge_safety()  # login_required: a signed-in user
     then = _safe_then(request)
     if then:
         response = HttpResponse(status=307)
@@ -58,19 +62,19 @@ def acknowledge_safety(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
+def robots_txt(request: HtmxHttpRequest) -> HttpResponse:
     """The public pages may be indexed; journals, accounts and share links may not."""
     return TemplateResponse(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HtmxHttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: HtmxHttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: HtmxHttpRequest) -> HttpResponse:
     # No context processors: the request may be what failed.
     return render(request, "500.html", status=500)

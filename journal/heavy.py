@@ -9,9 +9,11 @@ Retry-After at once, instead of queueing behind a worker.
 import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from journal.models import HeavyLease
 
@@ -73,7 +75,7 @@ class _ReleasedAfter:
             close()
 
 
-def limited(scopes: dict[str, int], respond: Callable[[], HttpResponse]) -> HttpResponse:
+def limited(scopes: dict[str, int], respond: Callable[[], HttpResponseBase]) -> HttpResponseBase:
     """`respond()` holding a slot in each scope, or 429 when one is full. A streaming response keeps its slots
     until its last chunk is sent (or the client goes away and the server closes the iterator); a lease left
     behind by a crashed worker expires after TENDERSPOT_HEAVY_LEASE_SECONDS."""
@@ -86,7 +88,7 @@ def limited(scopes: dict[str, int], respond: Callable[[], HttpResponse]) -> Http
         HeavyLease.objects.give_back(leases)
         raise
     if isinstance(response, StreamingHttpResponse):
-        response.streaming_content = _ReleasedAfter(response.streaming_content, leases)
+        response.streaming_content = _ReleasedAfter(cast(Iterator[bytes], response.streaming_content), leases)
     else:
         HeavyLease.objects.give_back(leases)
     return response
@@ -96,9 +98,9 @@ def heavy(kind: str = "export") -> Callable:
     """Decorates a signed-in user's download view: it runs holding a slot of the user's (and, for "pdf", the
     instance's) heavy requests, or answers 429."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             return limited(scopes_for(request.user, kind=kind), lambda: view(request, *args, **kwargs))
 
         return wrapper

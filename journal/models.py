@@ -1,6 +1,6 @@
 import math
-from datetime import timedelta
-from typing import Self
+from datetime import datetime, timedelta
+from typing import Any, Self, cast
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -57,7 +57,7 @@ class SessionClosed(Exception):
     """Raised when something tries to change a session that is no longer in progress."""
 
 
-class OwnedByLocalDateQuerySet(models.QuerySet):
+class OwnedByLocalDateQuerySet[M: models.Model](models.QuerySet[M]):
     """Rows with a `user` and a `local_date` (the user's calendar day): sessions, and releases through their copy."""
 
     def for_user(self, user) -> Self:
@@ -73,7 +73,7 @@ class OwnedByLocalDateQuerySet(models.QuerySet):
         return qs
 
 
-class SessionQuerySet(OwnedByLocalDateQuerySet):
+class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
     def in_progress(self) -> "SessionQuerySet":
         return self.filter(status=SessionStatus.IN_PROGRESS)
 
@@ -460,7 +460,7 @@ class Session(models.Model):
         self.last_activity_at = now
         self.save(update_fields=["current_hold_position", "current_hold_started_at", "last_activity_at"])
 
-    def held_seconds_for(self, position: int, claimed: int | None, now=None) -> tuple[int, object]:
+    def held_seconds_for(self, position: int, claimed: int | None, now=None) -> tuple[int, datetime | None]:
         """(held seconds, hold start) for step `position`: the client's figure (the prescribed hold when it sent
         none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the time elapsed."""
         now = now or timezone.now()
@@ -477,6 +477,7 @@ class Session(models.Model):
         self._require_open()
         step = self.plan[position - 1]
         now = timezone.now()
+        started: datetime | None
         if skipped:
             held, started = 0, None
             answers = {}
@@ -505,7 +506,7 @@ class Session(models.Model):
                 )
         except IntegrityError:
             return Release.objects.get(session=self, position=position), False
-        fields = {"last_activity_at": now}
+        fields: dict[str, Any] = {"last_activity_at": now}
         if self.current_hold_position == position:
             fields.update(current_hold_position=None, current_hold_started_at=None)
         Session.objects.filter(pk=self.pk).update(**fields)
@@ -553,7 +554,7 @@ def adverse_response_message(release: "Release") -> str:
     return " ".join([*parts, ADVERSE_FOLLOW_UP]) if parts else ""
 
 
-class ReleaseQuerySet(OwnedByLocalDateQuerySet):
+class ReleaseQuerySet(OwnedByLocalDateQuerySet["Release"]):
     def bulk_create(self, objs, *args, **kwargs) -> list["Release"]:
         """As Django's, with each release's user and local date copied from its session (pass `session=`, not
         `session_id=`, or each session is fetched)."""
@@ -653,7 +654,7 @@ class Release(models.Model):
         return self.stopped_early or (self.pressure is not None and self.pressure > PRESSURE_CEILING)
 
 
-class ShareLinkQuerySet(models.QuerySet):
+class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
     def for_user(self, user) -> "ShareLinkQuerySet":
         return self.filter(user=user)
 
@@ -664,10 +665,12 @@ class ShareLinkQuerySet(models.QuerySet):
 class Revocable:
     """A private link that its owner can switch off for good (share links, calendar feeds)."""
 
+    revoked_at: datetime | None  # each model declares the field
+
     def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
+            cast(models.Model, self).save(update_fields=["revoked_at"])
 
 
 class ShareLink(Revocable, models.Model):
@@ -755,7 +758,7 @@ class Reminder(Revocable, models.Model):
         return token
 
 
-class AccessMissQuerySet(models.QuerySet):
+class AccessMissQuerySet(models.QuerySet["AccessMiss"]):
     def recent(self, address_hash: str, now=None) -> "AccessMissQuerySet":
         since = (now or timezone.now()) - settings.TENDERSPOT_SHARE_MISS_WINDOW
         return self.filter(address_hash=address_hash, created_at__gte=since)
@@ -789,7 +792,7 @@ class AccessMiss(models.Model):
         return f"Miss at {self.created_at}"
 
 
-class HeavyLeaseQuerySet(models.QuerySet):
+class HeavyLeaseQuerySet(models.QuerySet["HeavyLease"]):
     def take(self, scopes: dict[str, int], seconds: float, now=None) -> "list[HeavyLease] | None":
         """One slot in each scope (`{scope: slots}`), all or none: the leases, or None when a scope is full. A
         lease left behind by a crashed worker frees itself after `seconds`."""

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -46,7 +47,7 @@ def hold_error_messages() -> dict[str, str]:
     return {"min_value": text, "max_value": text, "invalid": f"{text} Use whole seconds, for example 45."}
 
 
-def limit_hold(field: forms.IntegerField) -> None:
+def limit_hold(field: forms.Field) -> None:
     """A hold field takes the configured minimum to HOLD_MAX_SECONDS, with one message for every way to miss."""
     field.error_messages.update(hold_error_messages())
     field.validators = [MinValueValidator(min_hold_seconds()), MaxValueValidator(HOLD_MAX_SECONDS)]
@@ -72,11 +73,11 @@ class RoutineForm(forms.ModelForm):
 
 class PointChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, point: Point) -> str:
-        area = point.area.name if point.area_id else "Other"
+        area = point.area.name if point.area else "Other"
         return f"{area}: {point.name}" + ("" if point.is_builtin else " (your point)")
 
 
-class StepForm(forms.Form):
+class StepAddForm(forms.Form):
     """Adds one step (or two, for both sides) to a routine. A blank hold uses the point's own default."""
 
     point = PointChoiceField(
@@ -92,7 +93,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["point"]).queryset = (
             Point.objects.visible_to(user)
             .select_related("area")
             .order_by(F("owner").asc(nulls_first=True), "area__order", "order", "name")
@@ -104,7 +105,8 @@ class StepForm(forms.Form):
         hold.help_text = f"{ARTICLE_HOLD_HELP} Left blank, your default hold from Settings ({self.default_hold} s)."
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("hold_seconds") is None and "hold_seconds" not in self.errors:
             data["hold_seconds"] = self.default_hold
         return data
@@ -137,7 +139,9 @@ class AddToRoutineForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["routine"].queryset = Routine.objects.owned_by(user).active().order_by("name", "pk")
+        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = (
+            Routine.objects.owned_by(user).active().order_by("name", "pk")
+        )
 
     @property
     def sides(self) -> list[str]:
@@ -168,7 +172,7 @@ class StepRestoreForm(StepChangeForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = Point.objects.visible_to(user)
+        cast(forms.ModelChoiceField, self.fields["point"]).queryset = Point.objects.visible_to(user)
 
 
 class CustomPointForm(forms.ModelForm):
@@ -214,7 +218,7 @@ class CustomPointForm(forms.ModelForm):
         hold = self.fields["default_hold_seconds"]
         limit_hold(hold)
         hold.help_text = ARTICLE_HOLD_HELP
-        self.fields["map_view"].choices = MapView.choices
+        cast(forms.ChoiceField, self.fields["map_view"]).choices = MapView.choices
 
     def save(self, commit: bool = True, owner=None) -> Point:
         point = super().save(commit=False)

@@ -91,7 +91,7 @@ class Area(models.Model):
         return self.name
 
 
-class PointQuerySet(models.QuerySet):
+class PointQuerySet(models.QuerySet["Point"]):
     def builtin(self) -> "PointQuerySet":
         return self.filter(owner__isnull=True)
 
@@ -108,6 +108,8 @@ class PointQuerySet(models.QuerySet):
 
 class OwnedByUser:
     """Built-in rows have no owner and nobody edits them; a user's own rows are edited by that user only."""
+
+    owner_id: int | None
 
     def can_edit(self, user) -> bool:
         return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
@@ -216,12 +218,12 @@ class Point(OwnedByUser, models.Model):
         return routine_ids
 
 
-class RoutineQuerySet(models.QuerySet):
+class RoutineQuerySet(models.QuerySet["Routine"]):
     def builtin(self) -> "RoutineQuerySet":
         return self.filter(owner__isnull=True)
 
-    def for_user(self, user) -> "RoutineQuerySet":
-        """Routines a user may run: the built-in ones and their own."""
+    def visible_to(self, user) -> "RoutineQuerySet":
+        """Routines a user may see and run: the built-in ones and their own (as `PointQuerySet.visible_to`)."""
         if user is None or not user.is_authenticated:
             return self.builtin()
         return self.filter(Q(owner__isnull=True) | Q(owner=user))

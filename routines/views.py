@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import page_or_partial, render_form_page
 from routines.forms import (
     AddToRoutineForm,
     CustomPointForm,
     RoutineForm,
+    StepAddForm,
     StepChangeForm,
-    StepForm,
     StepRestoreForm,
     hold_warning,
     min_hold_seconds,
@@ -47,7 +48,7 @@ DETAIL = "routines/routine_detail.html"
 
 
 @require_GET
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     points = list(
         Point.objects.visible_to(request.user)
         .select_related("area")
@@ -72,7 +73,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "routines/catalogue.html", context)
 
 
-def _point_page(request: HttpRequest, point: Point, add_form: AddToRoutineForm | None = None) -> TemplateResponse:
+def _point_page(request: HtmxHttpRequest, point: Point, add_form: AddToRoutineForm | None = None) -> TemplateResponse:
     side = request.GET.get("side")
     if add_form is None and request.user.is_authenticated:
         add_form = AddToRoutineForm(user=request.user)
@@ -91,20 +92,20 @@ def _point_page(request: HttpRequest, point: Point, add_form: AddToRoutineForm |
     return TemplateResponse(request, "routines/point_detail.html", context, status=status)
 
 
-def _visible_point(request: HttpRequest, slug: str) -> Point:
+def _visible_point(request: HtmxHttpRequest, slug: str) -> Point:
     points = Point.objects.visible_to(request.user).select_related("area").prefetch_related("also_listed_in")
     return get_object_or_404(points, slug=slug)
 
 
 @require_GET
-def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def point_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _point_page(request, _visible_point(request, slug))
 
 
 @login_required
 @require_POST
 @safety_acknowledged
-def point_add_to_routine(request: HttpRequest, slug: str) -> HttpResponse:
+def point_add_to_routine(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Adds the point (one side or both, for the user's default hold) to one of their routines, or to a new routine
     named after it; then shows that routine."""
     point = _visible_point(request, slug)
@@ -123,11 +124,11 @@ def point_add_to_routine(request: HttpRequest, slug: str) -> HttpResponse:
 # Custom points ----------------------------------------------------------------------------------------------------
 
 
-def _own_point(request: HttpRequest, pk: int) -> Point:
+def _own_point(request: AuthenticatedHttpRequest, pk: int) -> Point:
     return get_object_or_404(Point, pk=pk, owner=request.user)
 
 
-def _point_form_page(request: HttpRequest, form: CustomPointForm, point: Point | None) -> HttpResponse:
+def _point_form_page(request: AuthenticatedHttpRequest, form: CustomPointForm, point: Point | None) -> HttpResponse:
     mine = list(Point.objects.visible_to(request.user).select_related("area"))
     context = {"form": form, "point": point, "map_points": mine}
     return render_form_page(request, "routines/point_form.html", "form", context)
@@ -135,7 +136,7 @@ def _point_form_page(request: HttpRequest, form: CustomPointForm, point: Point |
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def point_create(request: HttpRequest) -> HttpResponse:
+def point_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CustomPointForm(
         request.POST or None, initial={"default_hold_seconds": request.user.profile.default_hold_seconds}
     )
@@ -148,7 +149,7 @@ def point_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def point_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     point = _own_point(request, pk)
     form = CustomPointForm(request.POST or None, instance=point)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +161,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def point_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     point = _own_point(request, pk)
     if request.method == "POST":
         name = point.name
@@ -182,8 +183,8 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def routine_list(request: HttpRequest) -> HttpResponse:
-    routines = list(Routine.objects.for_user(request.user).with_totals().order_by("owner", "name", "pk"))
+def routine_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    routines = list(Routine.objects.visible_to(request.user).with_totals().order_by("owner", "name", "pk"))
     context = {
         "builtin": [r for r in routines if r.is_builtin],
         "mine": [r for r in routines if not r.is_builtin and not r.archived],
@@ -195,7 +196,7 @@ def routine_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @safety_acknowledged
-def routine_create(request: HttpRequest) -> HttpResponse:
+def routine_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RoutineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         routine = form.save(commit=False)
@@ -224,12 +225,12 @@ def _undo_payload(routine: Routine, step: RoutineStep) -> dict[str, Any]:
 
 
 def _detail_context(
-    request: HttpRequest, routine: Routine, form: StepForm | None = None, announce: str = "", level: str = "info"
+    request: HttpRequest, routine: Routine, form: StepAddForm | None = None, announce: str = "", level: str = "info"
 ) -> dict[str, Any]:
     steps = routine.load_steps()  # and routine.step_count, hold_total, estimated_seconds for the template
     editable = routine.can_edit(request.user)
     if editable and form is None:
-        form = StepForm(user=request.user)
+        form = StepAddForm(user=request.user)
     return {
         "routine": routine,
         "steps": steps,
@@ -247,8 +248,8 @@ def _detail_context(
 
 @login_required
 @require_GET
-def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    routine = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
+def routine_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    routine = get_object_or_404(Routine.objects.visible_to(request.user), pk=pk)
     context = _detail_context(request, routine)
     undo = request.session.get(UNDO_KEY)
     if undo and undo.get("routine") == routine.pk:
@@ -267,8 +268,8 @@ def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     that says why and offers a copy."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
-        routine = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
+    def wrapper(request: HtmxHttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        routine = get_object_or_404(Routine.objects.visible_to(request.user), pk=pk)
         if routine.is_builtin:
             return TemplateResponse(request, "routines/read_only.html", {"routine": routine}, status=403)
         try:
@@ -280,7 +281,7 @@ def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def _builder_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     routine: Routine,
     announce: str,
     level: str = "info",
@@ -312,7 +313,7 @@ def _builder_response(
 @login_required
 @require_http_methods(["GET", "POST"])
 @editable_routine
-def routine_edit(request: HttpRequest, routine: Routine) -> HttpResponse:
+def routine_edit(request: AuthenticatedHttpRequest, routine: Routine) -> HttpResponse:
     form = RoutineForm(request.POST or None, instance=routine)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -325,8 +326,8 @@ def routine_edit(request: HttpRequest, routine: Routine) -> HttpResponse:
 @require_POST
 @safety_acknowledged
 @replayable_after_notice
-def routine_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Routine.objects.for_user(request.user), pk=pk)
+def routine_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Routine.objects.visible_to(request.user), pk=pk)
     copy = source.copy_for(request.user)
     messages.success(request, f"Copied into “{copy.name}”. This copy is yours to change.")
     return redirect("routines:routine_detail", pk=copy.pk)
@@ -335,7 +336,7 @@ def routine_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @editable_routine
-def routine_archive(request: HttpRequest, routine: Routine, archived: bool = True) -> HttpResponse:
+def routine_archive(request: AuthenticatedHttpRequest, routine: Routine, archived: bool = True) -> HttpResponse:
     Routine.objects.filter(pk=routine.pk).update(archived=archived)
     if archived:
         messages.success(request, f"Archived “{routine.name}”. You find it under Archived and can bring it back.")
@@ -347,7 +348,7 @@ def routine_archive(request: HttpRequest, routine: Routine, archived: bool = Tru
 @login_required
 @require_http_methods(["GET", "POST"])
 @editable_routine
-def routine_delete(request: HttpRequest, routine: Routine) -> HttpResponse:
+def routine_delete(request: AuthenticatedHttpRequest, routine: Routine) -> HttpResponse:
     if request.method == "POST":
         name = routine.name
         routine.delete()
@@ -364,8 +365,8 @@ def routine_delete(request: HttpRequest, routine: Routine) -> HttpResponse:
 @login_required
 @require_POST
 @editable_routine
-def step_add(request: HttpRequest, routine: Routine) -> HttpResponse:
-    form = StepForm(request.POST, user=request.user)
+def step_add(request: AuthenticatedHttpRequest, routine: Routine) -> HttpResponse:
+    form = StepAddForm(request.POST, user=request.user)
     if not form.is_valid():
         context = _detail_context(
             request, routine, form=form, announce="The step was not added: see the form.", level="danger"
@@ -382,7 +383,7 @@ def step_add(request: HttpRequest, routine: Routine) -> HttpResponse:
 @login_required
 @require_POST
 @editable_routine
-def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
+def step_remove(request: AuthenticatedHttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
     step = routine.remove_step(step_pk)
     if step is None:
         return _builder_response(request, routine, "That step had already been removed. This is the routine now.")
@@ -398,7 +399,7 @@ def step_remove(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRes
 @login_required
 @require_POST
 @editable_routine
-def step_restore(request: HttpRequest, routine: Routine) -> HttpResponse:
+def step_restore(request: AuthenticatedHttpRequest, routine: Routine) -> HttpResponse:
     """Undo for a removal: the step goes back to the position it had (or the end, if the routine got shorter)."""
     form = StepRestoreForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -413,11 +414,11 @@ def step_restore(request: HttpRequest, routine: Routine) -> HttpResponse:
 @login_required
 @require_POST
 @editable_routine
-def step_change(request: HttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
+def step_change(request: AuthenticatedHttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
     """Changes a step's side and hold in place."""
     form = StepChangeForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(error for field_errors in form.errors.values() for error in field_errors)
+        errors = " ".join(str(error) for field_errors in form.errors.values() for error in field_errors)
         return _builder_response(request, routine, f"The step was not changed. {errors}", "danger")
     step = routine.change_step(step_pk, form.cleaned_data["side"], form.cleaned_data["hold_seconds"])
     if step is None:
@@ -433,7 +434,7 @@ def step_change(request: HttpRequest, routine: Routine, step_pk: int) -> HttpRes
 @login_required
 @require_POST
 @editable_routine
-def step_move(request: HttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
+def step_move(request: AuthenticatedHttpRequest, routine: Routine, step_pk: int) -> HttpResponse:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("Move a step up or down.")

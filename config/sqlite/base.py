@@ -42,4 +42,4 @@ class DatabaseWrapper(base.DatabaseWrapper):
             # Only an optimisation: a connection that cannot run it (busy, read-only) closes as before.
             with contextlib.suppress(sqlite3.Error):
                 self.connection.execute("PRAGMA optimize")
-        super()._close()
+        super()._close()  # type: ignore[misc]  # django-stubs leave out this private hook

@@ -7,10 +7,10 @@ their metadata only), and database ids never appear (see `schema` for the refere
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.models import PrecautionProfile
@@ -24,7 +24,7 @@ ITERATOR_CHUNK = 2_000
 
 
 def _dt(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.UTC).isoformat() if value else None
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def _d(value: date | None) -> str | None:
@@ -158,7 +158,7 @@ def _session(s: Session, releases: list[dict[str, Any]], refs: _Refs) -> dict[st
     }
 
 
-def _sessions(user: AbstractBaseUser, date_range: DateRange, refs: _Refs) -> Iterator[dict[str, Any]]:
+def _sessions(user: User, date_range: DateRange, refs: _Refs) -> Iterator[dict[str, Any]]:
     """Each session of the range with its releases: two queries in the same order (the releases' selected through
     their session, so both hold the same sessions), read side by side."""
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
@@ -183,11 +183,11 @@ def _list(key: str, items: Iterator[dict[str, Any]] | list[dict[str, Any]], firs
     yield "]"
 
 
-def export_stream(user: AbstractBaseUser, date_range: DateRange | None = None) -> Iterator[bytes]:
+def export_stream(user: User, date_range: DateRange | None = None) -> Iterator[bytes]:
     """The backup of `user` as UTF-8 chunks of compact JSON. `date_range` limits the sessions; the rest is always
     whole. The order of keys is the format's (the import reads the lists in any order)."""
     date_range = date_range or DateRange()
-    profile = user.profile  # type: ignore[attr-defined]
+    profile = user.profile
     points = list(
         Point.objects.filter(owner=user)
         .select_related("area")
@@ -263,6 +263,6 @@ def _reminder(reminder: Reminder, refs: _Refs) -> dict[str, Any]:
     }
 
 
-def export_account(user: AbstractBaseUser, date_range: DateRange | None = None) -> dict[str, Any]:
+def export_account(user: User, date_range: DateRange | None = None) -> dict[str, Any]:
     """The backup of `user` as plain data (tests and tools; the download streams `export_stream`)."""
     return json.loads(b"".join(export_stream(user, date_range)))

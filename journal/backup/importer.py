@@ -27,8 +27,8 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, models, transaction
 
 from accounts.models import PrecautionProfile, lock_account
 from journal import redflags
@@ -260,10 +260,10 @@ def _red_flag(item: schema.SessionData) -> dict[str, Any]:
     return {"red_flag_items": items, "red_flag_tier": redflags.tier_of(items)}
 
 
-def _dated(model: type, created_at: datetime, **fields: Any) -> Any:
+def _dated(model: type[models.Model], created_at: datetime, **fields: Any) -> Any:
     """Creates a row, then gives it the exported `created_at` (an auto_now_add field ignores one passed in)."""
-    row = model.objects.create(**fields)
-    model.objects.filter(pk=row.pk).update(created_at=created_at)
+    row: Any = model._default_manager.create(**fields)
+    model._default_manager.filter(pk=row.pk).update(created_at=created_at)
     row.created_at = created_at
     return row
 
@@ -271,7 +271,7 @@ def _dated(model: type, created_at: datetime, **fields: Any) -> Any:
 class _Writer:
     """Pass 2: writes what pass 1 checked, a batch per transaction, each under the account lock."""
 
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.report = ImportReport()
         self.points_by_ref: dict[str, Point] = {}
@@ -332,7 +332,7 @@ class _Writer:
     def profile(self, data: schema.ProfileData) -> None:
         with transaction.atomic():
             lock_account(self.user)
-            profile = self.user.profile  # type: ignore[attr-defined]
+            profile = self.user.profile
             profile.refresh_from_db()
             values = data.model_dump()
             changed = [k for k, v in values.items() if getattr(profile, k) != v]
@@ -493,7 +493,7 @@ def _size(upload: IO[bytes]) -> int:
     return size
 
 
-def import_account(user: AbstractBaseUser, source: bytes | IO[bytes]) -> ImportReport:
+def import_account(user: User, source: bytes | IO[bytes]) -> ImportReport:
     """Imports a JSON backup (plain or gzip; bytes or a seekable file) into `user`'s account. Raises
     ImportFileError, with nothing changed, when anything in the file is wrong."""
     upload = _as_file(source)

@@ -45,7 +45,7 @@ class _Bounded(io.RawIOBase):
     """Reads `source` and refuses to go past `limit` bytes (a gzip bomb stops there) or to pass on a run of more
     than MAX_DIGITS digits (a number too long to read; a text field never holds one)."""
 
-    def __init__(self, source: IO[bytes], limit: int) -> None:
+    def __init__(self, source: IO[bytes] | gzip.GzipFile, limit: int) -> None:
         self.source, self.limit, self.count = source, limit, 0
         self.digits = 0  # digits at the end of what was read so far
 
@@ -79,7 +79,7 @@ def open_json(upload: IO[bytes]) -> IO[bytes]:
     upload.seek(0)
     magic = upload.read(2)
     upload.seek(0)
-    source: IO[bytes] = gzip.GzipFile(fileobj=upload, mode="rb") if magic == GZIP_MAGIC else upload
+    source: IO[bytes] | gzip.GzipFile = gzip.GzipFile(fileobj=upload, mode="rb") if magic == GZIP_MAGIC else upload
     return io.BufferedReader(_Bounded(source, settings.TENDERSPOT_IMPORT_MAX_JSON_BYTES), CHUNK)
 
 
@@ -170,7 +170,7 @@ def _put(container: dict | list, key: str | None, value: Any, where: str) -> Non
     elif key in container:
         raise ImportFileError(f"{where}: the key {key!r} appears twice")
     else:
-        container[key] = value  # type: ignore[index]
+        container[key] = value  # type: ignore[call-overload]  # a list here only ever gets int keys
 
 
 def walk(stream: IO[bytes]) -> Iterator[tuple[str, int, Any]]:

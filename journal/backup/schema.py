@@ -12,7 +12,7 @@ shared catalogue, "custom:<n>" / "routine:<n>" for the user's own).
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -232,7 +232,10 @@ Moment = Annotated[datetime, PlainValidator(_moment)]
 MaybeMoment = Annotated[datetime | None, _checked(_moment, True)]
 Day = Annotated[date, PlainValidator(_day)]
 MaybeDay = Annotated[date | None, _checked(_day, True)]
-Ref = _text(REF_MAX_LENGTH, allow_blank=False)
+if TYPE_CHECKING:
+    Ref = str
+else:
+    Ref = _text(REF_MAX_LENGTH, allow_blank=False)
 MaybeRef = Annotated[str | None, _checked(lambda v: _text_check(v, REF_MAX_LENGTH), True)]
 Percent = Annotated[Decimal, PlainValidator(_percent)]
 

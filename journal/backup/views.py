@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import INVALID, page_or_partial, render_form_page
 from journal.backup.export import export_stream
 from journal.backup.forms import ImportForm
@@ -22,13 +24,13 @@ MULTIPART_OVERHEAD = 64 * 1024
 @require_GET
 @heavy("export")
 @with_date_range
-def export_json(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+def export_json(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
     """The backup as compact JSON, streamed in chunks (the whole document is never held in memory)."""
     response = StreamingHttpResponse(export_stream(request.user, date_range), content_type="application/json")
     return attachment(response, f"tenderspot-journal_{date_range.filename_part()}.json")
 
 
-def _declared_too_big(request: HttpRequest) -> bool:
+def _declared_too_big(request: HtmxHttpRequest) -> bool:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -38,7 +40,7 @@ def _declared_too_big(request: HttpRequest) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_json(request: HttpRequest) -> HttpResponse:
+def import_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and _declared_too_big(request):
         # Refused before the body is read, so an oversized upload is never spooled.
         limit_mb = settings.TENDERSPOT_IMPORT_MAX_BYTES / (1024 * 1024)

@@ -9,7 +9,7 @@ SNOMED code is not on the verified list is sent as text only, never with a guess
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -121,7 +121,7 @@ def leg_site(painful_leg: str) -> dict[str, Any] | None:
 
 
 def _when(value: datetime) -> str:
-    return value.astimezone(timezone.UTC).isoformat()
+    return value.astimezone(UTC).isoformat()
 
 
 def _urn(*parts: Any) -> str:
@@ -213,18 +213,18 @@ def bundle_entries(user, date_range: DateRange) -> Iterator[dict[str, Any]]:
         if s.red_flag:
             yield {"fullUrl": _urn("session", s.pk, "red-flag"), "resource": _red_flag(patient, s)}
         end = s.finished_at or s.started_at
-        scores = [
+        scores: list[tuple[Any, ...]] = [
             # (urn part, score, when, label, body site)
             ("pain-before", check_score(s.pain_before, "leg pain before"), s.started_at, LEG_PAIN_BEFORE, leg),
             ("pain-after", check_score(s.pain_after, "leg pain after"), end, LEG_PAIN_AFTER, leg),
             ("back-pain-before", check_score(s.back_pain_before, "back pain before"), s.started_at, BACK_PAIN_BEFORE),
             ("back-pain-after", check_score(s.back_pain_after, "back pain after"), end, BACK_PAIN_AFTER),
         ]
-        for part, score, when, label, *site in scores:
+        for part, score, when, label, *sites in scores:
             if score is not None:
                 yield {
                     "fullUrl": _urn("session", s.pk, part),
-                    "resource": _pain_observation(patient, score, when, label, *site),
+                    "resource": _pain_observation(patient, score, when, label, *sites),
                 }
     releases = (
         Release.objects.for_user(user)

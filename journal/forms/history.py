@@ -1,6 +1,7 @@
 """Forms of the journal history: the session list filter and in-place edits of sessions and releases."""
 
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,7 +44,8 @@ class DateRangeForm(forms.Form):
     end = date_field("To")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         require_order(data.get("start"), data.get("end"), ValidationError)
         return data
 
@@ -61,7 +63,9 @@ class SessionFilterForm(DateRangeForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["routine"].queryset = Routine.objects.for_user(user).order_by("name", "pk")
+        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = Routine.objects.visible_to(user).order_by(
+            "name", "pk"
+        )
 
 
 DEFAULT_RANGE = "90"  # days, when no period is chosen
@@ -95,7 +99,8 @@ class TrendsRangeForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("range") == "custom" and not (data.get("start") or data.get("end")):
             raise ValidationError("For a custom period, give a start date, an end date or both.")
         require_order(data.get("start"), data.get("end"), ValidationError)
@@ -150,7 +155,8 @@ class SessionForm(forms.ModelForm):
         self.original_start = self.instance.started_at
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         started, finished = data.get("started_at"), data.get("finished_at")
         if started and finished and finished < started:
             self.add_error("finished_at", "The finish must come after the start.")
@@ -172,7 +178,7 @@ class SessionForm(forms.ModelForm):
 TENDER_CHOICES = [("", "Not answered"), ("true", "Yes, a tender spot"), ("false", "No tender spot")]
 
 
-class ReleaseForm(forms.ModelForm):
+class ReleaseEditForm(forms.ModelForm):
     """Edit one logged release."""
 
     side = forms.ChoiceField(label="Side", choices=Side.choices)
@@ -203,7 +209,8 @@ class ReleaseForm(forms.ModelForm):
             self.initial["tender"] = {True: "true", False: "false", None: ""}[self.instance.tender]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("skipped") and data.get("held_seconds"):
             self.add_error("held_seconds", "A skipped step has no hold: set 0 seconds or untick “Skipped”.")
         return data

@@ -1,8 +1,10 @@
 """Forms of the session runner. The 0-10 scales render as rows of large radio buttons (runner_scale.html)."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from journal.models import NOTES_MAX_LENGTH, RELEASE_MAX_SECONDS
 from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
@@ -117,7 +119,8 @@ class RedFlagCheck(forms.Form):
         return self.red_flag_fields(TODAY_ITEMS)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         answered = [data.get(red_flag_field_name(item)) for item in (*EMERGENCY_ITEMS, *TODAY_ITEMS)]
         if not data.get("none_apply") and not any(a in REPORTED for a in answered) and not all(answered):
             raise forms.ValidationError(CHECK_INCOMPLETE, code="check_incomplete")
@@ -162,6 +165,7 @@ class ReleaseAnswers:
     """What a logged release stores from the form, as `Session.log_release` and `quick_log` take it."""
 
     answer_fields: tuple[str, ...] = ("pressure", "pain_now", "notes")
+    cleaned_data: dict[str, Any]  # a mixin of forms: Django's form sets it
 
     def release_answers(self) -> dict:
         data = self.cleaned_data
@@ -223,7 +227,9 @@ class QuickLogForm(ReleaseAnswers, RedFlagCheck):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = Point.objects.visible_to(user).order_by("order", "name")
+        cast(forms.ModelChoiceField, self.fields["point"]).queryset = Point.objects.visible_to(user).order_by(
+            "order", "name"
+        )
         if not self.is_bound:
             self.initial["key"] = uuid.uuid4()
 
@@ -238,5 +244,6 @@ class QuickLogForm(ReleaseAnswers, RedFlagCheck):
     def renew_stale_key(self) -> None:
         """After a missing or malformed key, the form is drawn again with a fresh one so that Save works."""
         if "key" in self.errors:
-            self.data = self.data.copy()
-            self.data["key"] = str(uuid.uuid4())
+            data = cast(QueryDict, self.data).copy()  # a bound form's data is the request's QueryDict
+            data["key"] = str(uuid.uuid4())
+            self.data = data

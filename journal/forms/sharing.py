@@ -1,6 +1,7 @@
 """Forms for share links and reminders."""
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,7 +29,8 @@ class ShareLinkForm(forms.ModelForm):
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("start_date", "end_date"):
             try:
                 require_bounds(data.get(name), forms.ValidationError)
@@ -59,11 +61,11 @@ class ReminderForm(forms.ModelForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        routines = Routine.objects.for_user(user).active()
-        self.fields["routine"].queryset = routines
+        routines = Routine.objects.visible_to(user).active()
+        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = routines
         self.fields["routine"].required = True
         # A reminder is always for a routine: no blank choice; the one last run comes first.
-        self.fields["routine"].empty_label = None
+        cast(forms.ModelChoiceField, self.fields["routine"]).empty_label = None
         last = user.sessions.exclude(routine=None).order_by("-started_at").values_list("routine", flat=True).first()
         if last is not None and routines.filter(pk=last).exists():
             self.fields["routine"].initial = last

@@ -7,15 +7,16 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import INVALID
 from journal.exporters.csv_export import csv_filename, csv_lines
 from journal.exporters.daterange import BadRange, DateRange, parse_range
@@ -37,7 +38,7 @@ def with_date_range(view):
     """Reads ?start=&end= into a DateRange passed to the view; a bad range answers 400 with the reason."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponseBase:
         try:
             date_range = parse_range(request.GET)
         except BadRange as error:
@@ -47,7 +48,7 @@ def with_date_range(view):
     return wrapper
 
 
-def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def attachment[R: HttpResponseBase](response: R, filename: str) -> R:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -60,7 +61,7 @@ def csv_response(user, date_range: DateRange) -> StreamingHttpResponse:
     return attachment(response, csv_filename(date_range))
 
 
-def pdf_response(request: HttpRequest, user, date_range: DateRange) -> HttpResponse:
+def pdf_response(request: HtmxHttpRequest, user, date_range: DateRange) -> HttpResponse:
     """The report as a PDF on the paper `?paper=` names (A4 by default)."""
     paper = request.GET.get("paper", "a4").lower()
     if paper not in PAPER_SIZES:
@@ -76,7 +77,7 @@ def pdf_response(request: HttpRequest, user, date_range: DateRange) -> HttpRespo
     return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
 
 
-def report_too_large(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+def report_too_large(request: HtmxHttpRequest, date_range: DateRange) -> HttpResponse:
     """503 with a page that says what to do: the render passed its time or memory limit."""
     response = TemplateResponse(request, "journal/report_too_large.html", {"range": date_range}, status=503)
     response["Retry-After"] = str(settings.TENDERSPOT_HEAVY_RETRY_AFTER)
@@ -86,7 +87,7 @@ def report_too_large(request: HttpRequest, date_range: DateRange) -> HttpRespons
 
 @login_required
 @require_GET
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DateRangeForm(request.GET or None)
     query = ""
     if form.is_bound and form.is_valid():
@@ -99,7 +100,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @heavy("export")
 @with_date_range
-def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
     return csv_response(request.user, date_range)
 
 
@@ -107,7 +108,7 @@ def export_csv(request: HttpRequest, date_range: DateRange) -> HttpResponse:
 @require_GET
 @heavy("pdf")
 @with_date_range
-def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+def export_pdf(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
     return pdf_response(request, request.user, date_range)
 
 
@@ -115,7 +116,7 @@ def export_pdf(request: HttpRequest, date_range: DateRange) -> HttpResponse:
 @require_GET
 @heavy("export")
 @with_date_range
-def export_fhir(request: HttpRequest, date_range: DateRange) -> HttpResponse:
+def export_fhir(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
     # Streamed entry by entry: a ten-year Bundle built in memory took over half a gigabyte.
     response = StreamingHttpResponse(
         (piece.encode("utf-8") for piece in bundle_pieces(request.user, date_range)),

@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
-from journal.forms.history import ReleaseForm, SessionFilterForm, SessionForm
+from journal.forms.history import ReleaseEditForm, SessionFilterForm, SessionForm
 from journal.models import Release, Session
 
 PAGE_SIZE = 25
@@ -23,7 +24,7 @@ DETAIL = "journal/session_detail.html"
 
 @login_required
 @require_GET
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions newest first, 25 a page, filtered by local date range and routine (a GET form)."""
     form = SessionFilterForm(request.user, request.GET or None)
 
@@ -50,7 +51,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render_form_page(request, "journal/session_list.html", "results", context)
 
 
-def _own_session(request: HttpRequest, pk: int) -> Session:
+def _own_session(request: HtmxHttpRequest, pk: int) -> Session:
     return get_object_or_404(Session, pk=pk, user=request.user)
 
 
@@ -69,14 +70,14 @@ def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     return TemplateResponse(request, DETAIL, _detail_context(session))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The session's own fields; htmx swaps the form in place of the summary and back."""
     session = _own_session(request, pk)
     form = SessionForm(request.POST or None, instance=session)
@@ -93,11 +94,11 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def release_edit(request: HttpRequest, pk: int, release_pk: int) -> HttpResponse:
+def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     release = get_object_or_404(Release, pk=release_pk, session=session)
     # Ids of its own: the form may sit in the runner's page next to the step's log form, with the same fields.
-    form = ReleaseForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
+    form = ReleaseEditForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
     if request.method == "POST" and form.is_valid():
         form.save()
         if not request.htmx:
@@ -110,7 +111,7 @@ def release_edit(request: HttpRequest, pk: int, release_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def release_delete(request: HttpRequest, pk: int, release_pk: int) -> HttpResponse:
+def release_delete(request: AuthenticatedHttpRequest, pk: int, release_pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     release = get_object_or_404(Release, pk=release_pk, session=session)
     label = f"{release.point_name} ({release.get_side_display().lower()})"
@@ -124,7 +125,7 @@ def release_delete(request: HttpRequest, pk: int, release_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def session_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     if session.red_flag and session.red_flag_assessed_at is None:
         # The report is what keeps sessions closed until a clinician has seen the person: it cannot be deleted

@@ -3,18 +3,21 @@ reached by that address alone, which tell a stranger nothing."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import INVALID, page_or_partial
 from journal.exporters.tokens import client_address_hash, hash_token, new_token
 from journal.models import AccessMiss
+
+if TYPE_CHECKING:
+    from journal.forms.sharing import ReminderForm, ShareLinkForm
 
 PRIVATE_HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -46,7 +49,7 @@ def token_view(usable: Callable[[], QuerySet]) -> Callable:
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        def wrapper(request: HtmxHttpRequest, token: str) -> HttpResponse:
             address = client_address_hash(request)
             if AccessMiss.objects.is_limited(address):
                 return too_many_misses()
@@ -61,7 +64,7 @@ def token_view(usable: Callable[[], QuerySet]) -> Callable:
     return decorator
 
 
-def panel(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> TemplateResponse:
+def panel(request: HtmxHttpRequest, template: str, context: dict[str, Any], status: int = 200) -> TemplateResponse:
     """The owner's page of links or reminders (for htmx, its `panel` partial alone), never stored by a cache: it
     may show a secret address, once."""
     response = TemplateResponse(request, page_or_partial(request, template, "panel"), context, status=status)
@@ -69,11 +72,13 @@ def panel(request: HttpRequest, template: str, context: dict[str, Any], status: 
     return response
 
 
-def secret_url(request: HttpRequest, url_name: str, token: str) -> str:
+def secret_url(request: HtmxHttpRequest, url_name: str, token: str) -> str:
     return request.build_absolute_uri(reverse(url_name, args=[token]))
 
 
-def issue(request: HttpRequest, form: ModelForm, url_name: str) -> tuple[str | None, int]:
+def issue(
+    request: AuthenticatedHttpRequest, form: "ShareLinkForm | ReminderForm", url_name: str
+) -> tuple[str | None, int]:
     """For a posted, valid `form`: saves it for the user with a new token's hash and returns the token's address
     and 201. The address is shown once, in this response: it is never stored, nor carried across a redirect.
     Otherwise (None, 200) for a GET and (None, 422) for invalid input."""

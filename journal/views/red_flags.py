@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.forms.runner import ButtonRadios
 from journal.models import Session
@@ -28,7 +29,7 @@ def has_open_red_flag(user) -> bool:
     return Session.objects.for_user(user).awaiting_assessment().exists()
 
 
-def follow_up_redirect(request: HttpRequest) -> HttpResponse:
+def follow_up_redirect(request: HtmxHttpRequest) -> HttpResponse:
     """To the follow-up question, which returns to `next` once answered: the page asked for (GET) or the page the
     post came from (the post itself is not replayed)."""
     back = request.get_full_path() if request.method == "GET" else request.headers.get("Referer", "")
@@ -43,7 +44,7 @@ def red_flag_followed_up(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     notice checks."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
         if has_open_red_flag(request.user):
             return follow_up_redirect(request)
         return view(request, *args, **kwargs)
@@ -60,7 +61,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: HtmxHttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -69,7 +70,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def red_flag_follow_up(request: HttpRequest) -> HttpResponse:
+def red_flag_follow_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Have you been assessed since you reported it on <date>?" Yes closes every open report and goes on to
     `next`; "No" keeps them open and shows the advice again. With no open report, straight on to `next`."""
     report = Session.objects.open_red_flag(request.user)

@@ -1,10 +1,11 @@
 """Reminder calendar: days and a time for a routine, served as a private, revocable iCalendar feed."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from journal.exporters.ics import reminder_calendar
 from journal.forms.sharing import ReminderForm
 from journal.models import Reminder
@@ -13,7 +14,7 @@ from journal.views.private import issue, panel, secret_url, token_view
 TEMPLATE = "journal/reminder_list.html"
 
 
-def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = None) -> dict:
+def _context(request: AuthenticatedHttpRequest, form: ReminderForm, new_url: str | None = None) -> dict:
     reminders = Reminder.objects.filter(user=request.user).select_related("routine")
     # webcal:// is the address calendar apps (iOS, macOS, Outlook, GNOME, Thunderbird) open as a subscription.
     subscribe_url = "webcal://" + new_url.split("://", 1)[1] if new_url else None
@@ -22,7 +23,7 @@ def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = Non
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reminder_list(request: HttpRequest) -> HttpResponse:
+def reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReminderForm(request.user, request.POST or None)
     new_url, status = issue(request, form, "journal:reminder_feed")
     if new_url:
@@ -32,7 +33,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
     reminder.revoke()
     if request.htmx:
@@ -42,7 +43,7 @@ def reminder_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new calendar address for a reminder (the old one stops working); also revives a revoked reminder."""
     reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
     new_url = secret_url(request, "journal:reminder_feed", reminder.renew())
@@ -51,7 +52,7 @@ def reminder_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @token_view(lambda: Reminder.objects.filter(revoked_at__isnull=True).select_related("user__profile", "routine"))
-def reminder_feed(request: HttpRequest, reminder: Reminder) -> HttpResponse:
+def reminder_feed(request: HtmxHttpRequest, reminder: Reminder) -> HttpResponse:
     response = HttpResponse(reminder_calendar(reminder), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="tenderspot-reminders.ics"'
     return response

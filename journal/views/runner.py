@@ -6,7 +6,7 @@ user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
+from config.http import AuthenticatedHttpRequest
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.forms.runner import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.models import Session, SessionStatus, adverse_response_message
@@ -28,13 +29,13 @@ FEET_NOT_CONFIRMED = (
 PANEL = "panel"
 
 
-def _session_for(request: HttpRequest, pk: int) -> Session:
+def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
     """The signed-in user's session (another user's: 404), after closing the user's stale ones."""
     Session.objects.abandon_stale_for(request.user)
     return get_object_or_404(Session, pk=pk, user=request.user)
 
 
-def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
+def _refuse_closed(request: AuthenticatedHttpRequest, session: Session) -> HttpResponse:
     """A post to a session that is no longer running changes nothing and says so."""
     if session.status == SessionStatus.ABANDONED:
         text = "This session was left for a long time, so it was closed and kept as it was. Nothing was changed."
@@ -46,7 +47,7 @@ def _refuse_closed(request: HttpRequest, session: Session) -> HttpResponse:
     return go_to(request, "journal:session_summary", session.pk)
 
 
-def _panel_context(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
+def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
     context: dict = {"session": session, "profile": request.user.profile}
     # What is logged so far (also where the session stands: the same query), each correctable in place.
@@ -70,7 +71,9 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
         context["done_count"] = len(session.logged_positions())
     elif mode == "step":
         position = int(form["position"].value()) if form is not None else session.current_position
-        step = session.step(position)
+        step = session.step(position) if position is not None else None
+        # "step" is chosen only while a step is due, and a posted position was checked against the plan.
+        assert position is not None and step is not None
         point = Point.objects.filter(pk=step["point_id"]).first()  # None if a custom point was deleted since
         context.update(
             position=position,
@@ -97,7 +100,7 @@ def _hold_started_ms_ago(session: Session, position: int) -> int | None:
     return max(0, int((timezone.now() - session.current_hold_started_at).total_seconds() * 1000))
 
 
-def _panel(request: HttpRequest, session: Session, form=None, mode: str | None = None) -> TemplateResponse:
+def _panel(request: AuthenticatedHttpRequest, session: Session, form=None, mode: str | None = None) -> TemplateResponse:
     context = _panel_context(request, session, form, mode)
     return render_form_page(request, RUNNER, PANEL, context)
 
@@ -106,10 +109,10 @@ def _panel(request: HttpRequest, session: Session, form=None, mode: str | None =
 @red_flag_followed_up
 @replayable_after_notice
 @require_POST
-def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
+def session_start(request: AuthenticatedHttpRequest, routine_pk: int) -> HttpResponse:
     """One button. A double tap, a retried request or a second tab within RESTART_WINDOW land on the same session
     as long as nothing is logged in it yet (Session.objects.start)."""
-    routine = get_object_or_404(Routine.objects.for_user(request.user), pk=routine_pk)
+    routine = get_object_or_404(Routine.objects.visible_to(request.user), pk=routine_pk)
     if not routine.steps.exists():
         messages.warning(request, "This routine has no steps yet. Add a point to it first.")
         return go_to(request, "routines:routine_detail", routine.pk)
@@ -127,7 +130,7 @@ def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_run(request: HttpRequest, pk: int) -> HttpResponse:
+def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The runner page; a reload resumes at the first step not yet logged."""
     session = _session_for(request, pk)
     if not session.is_open:
@@ -137,7 +140,7 @@ def session_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @safety_acknowledged
 @require_POST
-def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
+def safety_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The red-flag check. Any sign reported stops the session with advice for its urgency; a report still open
     (this session's or another's) sends any other answer to the follow-up question instead."""
     session = _session_for(request, pk)
@@ -164,26 +167,26 @@ def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_post(request, session)
 
 
-def _red_flag_stop(request: HttpRequest, session: Session) -> HttpResponse:
+def _red_flag_stop(request: AuthenticatedHttpRequest, session: Session) -> HttpResponse:
     """What to do now, in place over htmx; the summary (which shows the red flags) for a plain post."""
     if request.htmx:
         return TemplateResponse(request, f"{RUNNER}#{PANEL}", {"session": session, "mode": "stopped"})
     return redirect("journal:session_summary", pk=session.pk)
 
 
-def _after_post(request: HttpRequest, session: Session, notice: str = "") -> HttpResponse:
+def _after_post(request: AuthenticatedHttpRequest, session: Session, notice: str = "") -> HttpResponse:
     """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it).
     `notice` (an answer to an adverse response) leads the next panel, or the next page as a message."""
     if request.htmx:
-        response = _panel(request, session)
-        response.context_data["notice"] = notice
-        return response
+        context = _panel_context(request, session)
+        context["notice"] = notice
+        return render_form_page(request, RUNNER, PANEL, context)
     if notice:
         messages.warning(request, notice)
     return redirect("journal:session_run", pk=session.pk)
 
 
-def _open_session_for_step(request: HttpRequest, pk: int) -> tuple[Session, HttpResponse | None]:
+def _open_session_for_step(request: AuthenticatedHttpRequest, pk: int) -> tuple[Session, HttpResponse | None]:
     session = _session_for(request, pk)
     if not session.is_open:
         return session, _refuse_closed(request, session)
@@ -194,7 +197,7 @@ def _open_session_for_step(request: HttpRequest, pk: int) -> tuple[Session, Http
 
 @login_required
 @require_POST
-def hold_start(request: HttpRequest, pk: int) -> HttpResponse:
+def hold_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Records on the server when a hold started (the timer posts it; 204, nothing to swap)."""
     session, refused = _open_session_for_step(request, pk)
     if refused:
@@ -208,7 +211,7 @@ def hold_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def release_log(request: HttpRequest, pk: int) -> HttpResponse:
+def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Stores one step's release at once and shows the next step. A replay finds the row there and moves on."""
     session, refused = _open_session_for_step(request, pk)
     if refused:
@@ -224,7 +227,7 @@ def release_log(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_post(request, session, notice=adverse_response_message(release))
 
 
-def _bad_step(request: HttpRequest, session: Session, form: StepForm) -> HttpResponse:
+def _bad_step(request: AuthenticatedHttpRequest, session: Session, form: StepForm) -> HttpResponse:
     """A post naming a step this session does not have: a clear message on the runner's current panel."""
     context = _panel_context(request, session)
     context["step_error"] = form.errors["position"][0]
@@ -233,7 +236,7 @@ def _bad_step(request: HttpRequest, session: Session, form: StepForm) -> HttpRes
 
 @login_required
 @require_POST
-def step_skip(request: HttpRequest, pk: int) -> HttpResponse:
+def step_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session, refused = _open_session_for_step(request, pk)
     if refused:
         return refused
@@ -246,7 +249,7 @@ def step_skip(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Pain after and notes; possible at any point (steps not logged stay unlogged)."""
     session = _session_for(request, pk)
     if not session.is_open:
@@ -269,7 +272,7 @@ def session_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def session_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     if session.is_open:
         return redirect("journal:session_run", pk=session.pk)
@@ -294,7 +297,7 @@ def session_summary(request: HttpRequest, pk: int) -> HttpResponse:
 @safety_acknowledged
 @red_flag_followed_up
 @require_http_methods(["GET", "POST"])
-def quick_log(request: HttpRequest) -> HttpResponse:
+def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session. The
     red-flag check comes with it: a sign reported keeps the release (it was done) but stops the session, as in
     the runner, with the advice for its urgency.
@@ -331,7 +334,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     return render_form_page(request, "journal/quick_log.html", "form", {"form": form})
 
 
-def _quick_log_done(request: HttpRequest, session: Session, created: bool) -> HttpResponse:
+def _quick_log_done(request: AuthenticatedHttpRequest, session: Session, created: bool) -> HttpResponse:
     if created and session.red_flag:
         messages.warning(request, "Your release is logged. Please read the advice below before anything else.")
     elif created:

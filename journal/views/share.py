@@ -7,10 +7,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from journal.exporters.daterange import BadRange, DateRange, parse_range, require_order
 from journal.exporters.report import report_context
 from journal.forms.sharing import ShareLinkForm
@@ -34,7 +36,7 @@ PREVIEW_AGENTS = re.compile(
 )
 
 
-def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None = None) -> dict:
+def _list_context(request: HtmxHttpRequest, form: ShareLinkForm, new_url: str | None = None) -> dict:
     return {
         "form": form,
         "links": ShareLink.objects.for_user(request.user),
@@ -44,7 +46,7 @@ def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def share_list(request: HttpRequest) -> HttpResponse:
+def share_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
     new_url, status = issue(request, form, "journal:share_view")
     if new_url:
@@ -54,7 +56,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, pk=pk, user=request.user)
     link.revoke()
     if request.htmx:
@@ -76,21 +78,21 @@ def link_range(link: ShareLink, request: HttpRequest) -> DateRange:
     return DateRange(start, end)
 
 
-def opened_by_a_person(request: HttpRequest) -> bool:
+def opened_by_a_person(request: HtmxHttpRequest) -> bool:
     """False for a HEAD request, an empty user agent and any link-preview fetcher or crawler (PREVIEW_AGENTS)."""
     agent = request.headers.get("User-Agent", "").strip()
     return request.method == "GET" and bool(agent) and PREVIEW_AGENTS.search(agent) is None
 
 
-def count_opening(request: HttpRequest, link: ShareLink) -> None:
+def count_opening(request: HtmxHttpRequest, link: ShareLink) -> None:
     """The page and both downloads count as openings of the link; previews and crawlers do not."""
     if opened_by_a_person(request):
         link.record_open()
 
 
-def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse]):
+def _with_range(view: Callable[[HtmxHttpRequest, ShareLink, DateRange], HttpResponseBase]):
     @wraps(view)
-    def wrapper(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, link: ShareLink) -> HttpResponseBase:
         try:
             date_range = link_range(link, request)
         except BadRange as error:
@@ -103,9 +105,10 @@ def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse
 @require_GET
 @token_view(usable_links)
 @_with_range
-def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+def share_view(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
     count_opening(request, link)
     context = report_context(link.user, date_range)
+    assert request.resolver_match is not None  # set for every routed request
     context.update(
         {
             "token": request.resolver_match.kwargs["token"],
@@ -119,7 +122,7 @@ def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> 
 @require_GET
 @token_view(usable_links)
 @_with_range
-def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+def share_csv(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponseBase:
     response = limited(scopes_for(link.user, link), lambda: csv_response(link.user, date_range))
     if response.status_code == 200:
         count_opening(request, link)
@@ -129,7 +132,7 @@ def share_csv(request: HttpRequest, link: ShareLink, date_range: DateRange) -> H
 @require_GET
 @token_view(usable_links)
 @_with_range
-def share_pdf(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+def share_pdf(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponseBase:
     response = limited(scopes_for(link.user, link, kind="pdf"), lambda: pdf_response(request, link.user, date_range))
     if response.status_code == 200:
         count_opening(request, link)

@@ -1,12 +1,13 @@
 """Trends: pain over time, change within a session, points and sides, adherence and the tenderness body map."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from accounts.models import PrecautionProfile
+from config.http import AuthenticatedHttpRequest
 from config.rendering import render_form_page
 from journal import charts, stats
 from journal.forms.history import DEFAULT_RANGE, TrendsRangeForm
@@ -17,10 +18,11 @@ HEATMAP_DAYS = 371  # the calendar shows at most the last 53 weeks of the period
 
 @login_required
 @require_GET
-def trends(request: HttpRequest) -> HttpResponse:
+def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = user.profile.local_date()
     form = TrendsRangeForm(request.GET or None)
+    start: date | None
     start, end = today - timedelta(days=int(DEFAULT_RANGE) - 1), today
     baseline, sort, choice = None, "point", DEFAULT_RANGE
     if form.is_bound and form.is_valid():

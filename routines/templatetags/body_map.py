@@ -57,7 +57,7 @@ def body_map(
     value_label="Tender",
     grid=False,
 ):
-    views = {view: [] for view in VIEW_ORDER}
+    views: dict[str, list] = {view: [] for view in VIEW_ORDER}
     listing = []
     seen = set()
     for point in points:

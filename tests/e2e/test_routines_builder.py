@@ -135,7 +135,7 @@ def test_catalogue_and_routine_list_links_are_44_px_tall(signed_in_page, owner):
     assert count == 9 and short == []  # 8 listings of the 7 built-in spots, and the custom one
     page.goto("/routines/")
     count, short = short_links(page, ".list-group-item a[href^='/routines/']")
-    assert count == Routine.objects.for_user(owner).count() and short == []
+    assert count == Routine.objects.visible_to(owner).count() and short == []
     assert page.console_errors == []
 
 
