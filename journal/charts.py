@@ -163,7 +163,8 @@ def _line(x1, y1, x2, y2, stroke="currentColor", width=1.0, dash="", opacity="")
 
 def _polylines(points: list[tuple[float, float | None]], stroke: str, width: float, dash: str = "") -> str:
     """Polylines through the points, broken where a value is missing."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[tuple[float, float]] = []
     for x, y in [*points, (0, None)]:
         if y is None:
             if len(run) > 1:
@@ -305,7 +306,7 @@ def _maybe(frame: _Frame, value: float | None) -> float | None:
 
 def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> Chart:
     title = "Change within a session (after minus before)"
-    period = PERIODS[period]
+    by = PERIODS[period]
     days = [d for d in days if d.change is not None]
     if not days:
         return _empty(chart_id, title, "No sessions with leg pain before and after in this period yet.")
@@ -318,7 +319,7 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     ticks = range(-int(extent), int(extent) + 1, step)
     body = [
         frame.y_axis(ticks, "Points (below 0 = less leg pain after)"),
-        frame.date_axis(first, last, x, period.unit == "month"),
+        frame.date_axis(first, last, x, by.unit == "month"),
     ]
     bar = max(1.5, min(12.0, (frame.x1 - frame.x0) / max(len(days), 1) * 0.7))
     zero = frame.y(0)
@@ -333,13 +334,13 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     body.append(_line(frame.x0, zero, frame.x1, zero, width=1.2))
     mean = sum(d.change for d in days) / len(days)
     desc = (
-        f"{period.adjective} mean of leg pain after minus leg pain before, {len(days)} {period.unit}s from "
-        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {period.unit}s "
+        f"{by.adjective} mean of leg pain after minus leg pain before, {len(days)} {by.unit}s from "
+        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {by.unit}s "
         f"with less leg pain after than before."
     )
-    rows = [[period.label(d.date), num(d.change), str(d.sessions)] for d in days]
+    rows = [[by.label(d.date), num(d.change), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, 640, 220, "".join(body))
-    columns = [period.column, "Change (points)", "Sessions"]
+    columns = [by.column, "Change (points)", "Sessions"]
     return Chart(chart_id, title, desc, svg, columns, rows)
 
 
