@@ -41,7 +41,7 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
 def replayable_after_notice(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Marks a POST view that needs nothing but its URL, so that the safety notice may carry it out once it is
-    acknowledged (config.views.safety replays only views marked so, never an arbitrary address from the query).
+    acknowledged (accounts.safety.views.safety replays only views marked so, never an arbitrary address from the query).
     Put it below @safety_acknowledged."""
     view.replayable_after_notice = True  # type: ignore[attr-defined]
     return view

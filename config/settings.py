@@ -227,14 +227,14 @@ TENDERSPOT_SHARE_MISS_LIMIT = env_int("TENDERSPOT_SHARE_MISS_LIMIT", 10)
 TENDERSPOT_SHARE_MISS_WINDOW = timedelta(minutes=10)
 # Namespace of the app-defined FHIR code systems and extensions (override with your own domain if you have one).
 TENDERSPOT_FHIR_NAMESPACE = env_str("TENDERSPOT_FHIR_NAMESPACE", "https://tenderspot.invalid/fhir")
-# Heavy requests (journal.heavy): at most this many at once per user and per share link (CSV and PDF downloads),
+# Heavy requests (journal.lib.heavy): at most this many at once per user and per share link (CSV and PDF downloads),
 # and PDF renders per instance; more answer 429 with Retry-After. A worker that dies leaves its slot for at most
 # TENDERSPOT_HEAVY_LEASE_SECONDS.
 TENDERSPOT_HEAVY_PER_USER = env_int("TENDERSPOT_HEAVY_PER_USER", 2)
 TENDERSPOT_HEAVY_PER_LINK = env_int("TENDERSPOT_HEAVY_PER_LINK", 1)
 TENDERSPOT_PDF_CONCURRENCY = env_int("TENDERSPOT_PDF_CONCURRENCY", 2)
 TENDERSPOT_HEAVY_RETRY_AFTER = 10
-# The PDF report is laid out in a child process with these limits (journal.exporters.pdf_bounded); past them the
+# The PDF report is laid out in a child process with these limits (journal.exports.pdf_bounded); past them the
 # child is killed and the reader is asked to choose a shorter period.
 TENDERSPOT_PDF_CPU_SECONDS = env_int("TENDERSPOT_PDF_CPU_SECONDS", 20)
 TENDERSPOT_PDF_WALL_SECONDS = env_int("TENDERSPOT_PDF_WALL_SECONDS", 30)

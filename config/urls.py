@@ -4,8 +4,8 @@ from django.urls import include, path
 from config import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("safety/", views.safety, name="safety"),
+    path("", include("journal.dashboard.urls")),
+    path("", include("accounts.safety.urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("accounts/", include("accounts.urls")),
     path("routines/", include("routines.urls")),

@@ -1,64 +1,9 @@
-from typing import cast
-
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.urls import Resolver404, resolve
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from config.http import HtmxHttpRequest
-from journal.dashboard import dashboard_context
-
-
-@require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return TemplateResponse(request, "dashboard.html", dashboard_context(request.user))
-    return TemplateResponse(request, "home.html")
-
-
-def _safe_next(request: HtmxHttpRequest, fallback: str = "home") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
-
-
-def _safe_then(request: HtmxHttpRequest) -> str:
-    """The action to carry out once the notice is acknowledged: a path on this site whose view is marked
-    `replayable_after_notice` (accounts.decorators), else ""."""
-    path = request.POST.get("then") or request.GET.get("then") or ""
-    if not path.startswith("/") or path.startswith("//") or "?" in path:
-        return ""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return ""
-    return path if getattr(match.func, "replayable_after_notice", False) else ""
-
-
-@require_http_methods(["GET", "POST"])
-def safety(request: HtmxHttpRequest) -> HttpResponse:
-    """The safety notice, readable by anyone; a signed-in user acknowledges it once before starting anything."""
-    if request.method == "POST":
-        return acknowledge_safety(request)
-    return TemplateResponse(request, "safety.html", {"next": _safe_next(request, ""), "then": _safe_then(request)})
-
-
-@login_required
-def acknowledge_safety(request: HtmxHttpRequest) -> HttpResponse:
-    """Records the acknowledgement, then carries out what the person had asked for: a POST that the gate held back
-    is replayed (307 keeps the method and this form's CSRF token), a page asked for is shown."""
-    cast(User, request.user).profile.acknowledge_safety()  # login_required: a signed-in user
-    then = _safe_then(request)
-    if then:
-        response = HttpResponse(status=307)
-        response["Location"] = then
-        return response
-    return redirect(_safe_next(request))
 
 
 @require_GET

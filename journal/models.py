@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import lock_account
 from config.busy import write_unless_busy
 from journal import redflags
-from journal.exporters.tokens import new_token
+from journal.lib.tokens import new_token
 from journal.redflags import RedFlagTier
 from journal.storable import STORABLE_DATE
 from routines.models import Point, Routine, Side, plan_step
@@ -102,8 +102,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         return abandoned
 
     def to_resume(self, user) -> "Session | None":
-        """The user's latest session still running (stale ones are abandoned first): the dashboard offers it."""
-        self.abandon_stale_for(user)
+        """The user's latest session still running: the dashboard offers it (its view abandons stale ones first)."""
         return self.for_user(user).in_progress().order_by("-last_activity_at").first()
 
     def start(self, user, routine: Routine, now=None) -> "Session":
@@ -255,8 +254,8 @@ class Session(models.Model):
     class Meta:
         ordering = ["-started_at", "-pk"]
         indexes = [
-            # The model's ordering in full: with planner statistics, an index on the date alone lost to scanning
-            # the routines and sorting (2 ms instead of microseconds for the dashboard's newest session).
+            # The model's ordering in full: with an index on the date alone, the planner may prefer scanning the
+            # routines and sorting to walking the user's newest sessions.
             models.Index(fields=["user", "-started_at", "-id"], name="session_user_newest"),
             # Covers the per-day figures (pain, adherence, streaks): a session's row holds its whole plan, and ten
             # years of those are many pages to read for a few small numbers.

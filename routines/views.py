@@ -58,7 +58,7 @@ def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     builtin = [p for p in points if p.is_builtin]
     listings = []
     for area in Area.objects.all():
-        listed = []
+        listed: list[tuple[Point, Area | None]] = []
         for point in builtin:
             if point.area_id == area.pk:
                 listed.append((point, None))

@@ -4,10 +4,10 @@ and is counted wherever sessions are summarised (session page and summary, trend
 import pytest
 from django.urls import reverse
 
-from journal import stats
-from journal.exporters.daterange import DateRange
-from journal.exporters.report import report_context
+from journal.exports.report import report_context
+from journal.lib.daterange import DateRange
 from journal.models import Release, Session, adverse_response_message
+from journal.trends import stats
 from tests.factories import make_release, make_running_session, on_day, session_url
 
 pytestmark = pytest.mark.django_db

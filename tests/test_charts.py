@@ -1,4 +1,4 @@
-"""journal.charts: accessible, CSP-safe SVG whose table holds the same numbers as the drawing."""
+"""journal.trends.charts: accessible, CSP-safe SVG whose table holds the same numbers as the drawing."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal import charts, stats
+from journal.trends import charts, stats
 
 SVG = "{http://www.w3.org/2000/svg}"
 D = date(2026, 3, 2)  # a Monday
@@ -42,7 +42,15 @@ def assert_accessible_and_csp_safe(chart: charts.Chart):
 
 
 def side_row(side: str, *figures) -> stats.SideRow:
-    names = ("releases", "tender_n", "tender_yes", "mean_pressure", "pressure_n", "mean_pain_after", "pain_after_n")
+    names = (
+        "releases",
+        "tender_n",
+        "tender_yes",
+        "mean_pressure",
+        "pressure_n",
+        "mean_pain_after_hold",
+        "pain_after_hold_n",
+    )
     return stats.SideRow(side=side, **dict(zip(names, figures, strict=True)))
 
 
@@ -173,7 +181,7 @@ def test_table_escapes_every_cell_and_keeps_safe_markup():
     """The table is built with a fast escape (thousands of cells for "all"): text is escaped, safe markup kept."""
     from django.utils.safestring import mark_safe
 
-    from journal.charts import Chart
+    from journal.trends.charts import Chart
 
     chart = Chart(
         id='c"1', title="<Pain & more>", desc="", svg=mark_safe("<svg></svg>"), columns=["Day", "<i>n</i>"],

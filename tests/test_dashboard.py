@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from journal.dashboard import dashboard_context
+from journal.dashboard.views import dashboard_context
 from journal.models import SafetyAnswer, Session, SessionStatus
 from routines.models import Routine
 from tests.factories import ensure_catalogue, make_routine, make_session, on_day

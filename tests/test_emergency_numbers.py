@@ -123,7 +123,7 @@ def test_settings_preselect_the_region_from_the_time_zone_and_save_a_choice(clie
 
 
 def test_the_runner_stop_panel_uses_the_users_numbers(client, htmx_headers):
-    from journal.forms.runner import red_flag_field_name
+    from journal.runner.forms import red_flag_field_name
     from tests.factories import make_routine, make_session, session_url
 
     user = make_user("madrid", time_zone="Europe/Madrid")

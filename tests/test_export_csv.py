@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.exporters.csv_export import HEADER, neutralise
+from journal.exports.csv_export import HEADER, neutralise
 from journal.models import Release, Session, SessionStatus
 from tests.factories import make_log, make_release, make_session, make_user
 
@@ -204,7 +204,7 @@ def test_text_that_starts_plainly_after_whitespace_is_left_alone():
 
 @pytest.mark.django_db
 def test_pain_columns_say_leg_pain_and_back_pain_apart(owner):
-    from journal.exporters.csv_export import HEADER
+    from journal.exports.csv_export import HEADER
 
     assert "leg_pain_before_session" in HEADER and "leg_pain_after_hold" in HEADER
     assert "back_pain_before_session" in HEADER and "back_pain_end_of_session" in HEADER

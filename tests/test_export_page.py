@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from journal.forms.history import DATE_ERRORS
+from journal.lib.forms import DATE_ERRORS
 
 URL = reverse("journal:exports")
 

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
-from journal.exporters.daterange import DateRange
-from journal.exporters.fhir import (
+from journal.exports.fhir import (
     LATERALITY,
     FhirDataError,
     body_site,
@@ -18,6 +17,7 @@ from journal.exporters.fhir import (
     code_system_url,
     laterality_extension_url,
 )
+from journal.lib.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
 from routines.models import Point
 from tests.factories import make_log, make_point, make_release, make_routine, make_session

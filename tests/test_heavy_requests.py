@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.heavy import scopes_for
+from journal.lib.heavy import scopes_for
 from journal.models import HeavyLease
 from tests.factories import make_release, make_running_session
 from tests.test_share_links import BROWSER, make_link
@@ -155,7 +155,7 @@ def test_simultaneous_requests_never_share_a_slot():
 def test_a_download_closed_before_its_first_chunk_gives_its_slot_back(owner):
     """A client that goes away at once: the server closes the response before any chunk, and the slot must not
     wait for its expiry (a generator closed before it starts never runs its `finally`)."""
-    from journal.heavy import limited
+    from journal.lib.heavy import limited
 
     def download():
         return StreamingHttpResponse(iter([b"a", b"b"]))

@@ -10,9 +10,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
-from journal.exporters.daterange import DateRange
-from journal.exporters.pdf import NoFetcher, render_report_pdf
-from journal.exporters.report import report_context
+from journal.exports.pdf import NoFetcher, render_report_pdf
+from journal.exports.report import report_context
+from journal.lib.daterange import DateRange
 from journal.models import SafetyAnswer, SessionStatus
 from routines.models import Routine
 from tests.factories import make_log, make_release, make_session

@@ -205,8 +205,8 @@ def test_report_context_is_the_leg_pain_context_only(owner):
 
 
 def test_the_report_shows_the_leg_pain_context_and_nothing_private(owner):
-    from journal.exporters.daterange import DateRange
-    from journal.exporters.report import report_context
+    from journal.exports.report import report_context
+    from journal.lib.daterange import DateRange
 
     answer(owner, painful_leg="left", clinician_assessed="yes", diabetes=True, past_cancer=True)
     context = report_context(owner, DateRange(None, None))

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from journal.forms.runner import red_flag_field_name
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
 from journal.redflags import RedFlag, RedFlagTier
+from journal.runner.forms import red_flag_field_name
 from routines.models import Point
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from journal.forms.runner import SafetyCheckForm, red_flag_field_name
 from journal.models import SafetyAnswer, Session, SessionStatus
 from journal.redflags import ASKED_ITEMS, EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag, RedFlagTier, labels, tier_of
+from journal.runner.forms import SafetyCheckForm, red_flag_field_name
 from tests.factories import make_routine, make_running_session, make_session, session_url
 
 pytestmark = pytest.mark.django_db

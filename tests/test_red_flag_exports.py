@@ -12,7 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from journal.backup.export import export_stream
 from journal.backup.importer import ImportFileError, import_account
-from journal.exporters.tokens import new_token
+from journal.lib.tokens import new_token
 from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag, RedFlagTier
 from tests.factories import make_log, make_session
@@ -83,7 +83,7 @@ def test_share_page_names_the_signs(owner, anonymous_client):
 
 
 def test_old_red_flags_beyond_the_detailed_log_are_still_listed(owner, owner_client):
-    from journal.exporters import report
+    from journal.exports import report
 
     flagged = red_flag_only(owner)
     make_log(owner, days=4, start=DAY + timedelta(days=1))

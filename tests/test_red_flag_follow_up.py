@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.forms.runner import red_flag_field_name
 from journal.models import SafetyAnswer, Session, SessionStatus
 from journal.redflags import RedFlag, RedFlagTier
+from journal.runner.forms import red_flag_field_name
 from routines.models import Point
 from tests.factories import make_routine, make_session, on_day, session_url
 
@@ -178,7 +178,7 @@ def test_assessed_reports_no_longer_gate(ready, owner_client):
 
 
 def test_the_gate_costs_one_query(ready, owner_client, django_assert_num_queries):
-    from journal.views.red_flags import has_open_red_flag
+    from journal.runner.red_flags import has_open_red_flag
 
     with django_assert_num_queries(1):
         assert has_open_red_flag(ready) is False

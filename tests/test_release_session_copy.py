@@ -12,10 +12,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F, Q
 from django.urls import reverse
 
-from journal import stats
 from journal.backup.export import export_account
 from journal.backup.importer import import_account
 from journal.models import Release, Session, SessionStatus
+from journal.trends import stats
 from routines.catalogue import ensure_builtin_catalogue
 from tests.factories import builtin_point, make_log, make_release, make_session, make_user
 

@@ -9,7 +9,7 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from icalendar import Calendar
 
-from journal.exporters.tokens import hash_token
+from journal.lib.tokens import hash_token
 from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
 from routines.models import Routine
 from tests.factories import make_routine
@@ -225,7 +225,7 @@ def test_the_routine_list_has_no_blank_choice_and_starts_at_the_last_routine(own
 
 @pytest.mark.parametrize("zone", ["Europe/London", "America/New_York", "Asia/Kolkata"])
 def test_the_time_zone_section_has_one_date_per_line_for_twenty_years(zone):
-    from journal.exporters.vtimezone import vtimezone
+    from journal.reminders.vtimezone import vtimezone
 
     now = datetime(2026, 11, 30, tzinfo=UTC)
     text = vtimezone(zone, datetime(2026, 12, 1, 7, 30), now).to_ical().decode()

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from journal import stats
 from journal.models import Release, Session, SessionStatus
+from journal.trends import stats
 
 pytestmark = pytest.mark.django_db
 

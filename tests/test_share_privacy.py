@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.urls import reverse
 
-from journal import stats
 from journal.models import SafetyAnswer, SessionStatus
+from journal.trends import stats
 from tests.factories import make_release, make_session
 from tests.test_share_links import BROWSER, make_link, view_url
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from journal import stats
+from journal.trends import stats
 from routines.catalogue import ensure_builtin_catalogue
 from tests.factories import make_log
 

@@ -1,4 +1,4 @@
-"""journal.stats: every figure against values worked out by hand on small fixtures."""
+"""journal.trends.stats: every figure against values worked out by hand on small fixtures."""
 
 import re
 from dataclasses import replace
@@ -10,8 +10,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
-from journal import stats
 from journal.models import SafetyAnswer, SessionStatus
+from journal.trends import stats
 from routines.models import Point
 from tests.factories import make_release, make_session, make_user
 
@@ -301,7 +301,7 @@ def test_point_side_stats_by_hand(owner, other_user):
     assert (left.point_id, left.side, left.releases) == (glute_top.pk, "left", 4)
     assert (left.tender_yes, left.tender_n, left.tender_percent) == (2, 3, 67)
     assert (left.mean_pressure, left.pressure_n) == (5.0, 3)  # (5 + 7 + 3) / 3
-    assert (left.mean_pain_after, left.pain_after_n) == (3.0, 3)  # (4 + 2 + 3) / 3
+    assert (left.mean_pain_after_hold, left.pain_after_hold_n) == (3.0, 3)  # (4 + 2 + 3) / 3
     assert (right.side, right.releases, right.tender_share, right.mean_pressure) == ("right", 1, 0.0, 2.0)
     assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="tender")] == ["left", "right"]
     assert [r.side for r in stats.point_side_stats(owner, day(1), day(2), sort="releases")] == ["left", "right"]
@@ -326,7 +326,7 @@ def test_side_comparison_always_lists_both_sides(owner):
     make_release(left_only, 1, side="left", tender=True, pressure=6, pain_now=3)
     make_release(left_only, 2, side="left", tender=False, pressure=4, pain_now=5)
     rows = stats.sides_from_points(stats.point_side_stats(owner))
-    assert [(r.side, r.releases, r.tender_percent, r.mean_pressure, r.mean_pain_after) for r in rows] == [
+    assert [(r.side, r.releases, r.tender_percent, r.mean_pressure, r.mean_pain_after_hold) for r in rows] == [
         ("left", 2, 50, 5.0, 4.0),
         ("right", 0, None, None, None),
     ]
@@ -508,11 +508,11 @@ def test_period_summary_by_hand(owner, other_user):
     summary = stats.period_summary(owner, day(1), day(5))
     assert (summary.sessions, summary.completed, summary.days) == (3, 1, 2)
     assert (summary.first_day, summary.last_day) == (day(1), day(3))
-    assert (summary.mean_pain_before, summary.pain_before_n) == (5.0, 3)  # (6 + 4 + 5) / 3
-    assert (summary.mean_pain_after, summary.pain_after_n) == (4.0, 1)
+    assert (summary.mean_leg_pain_before, summary.leg_pain_before_n) == (5.0, 3)  # (6 + 4 + 5) / 3
+    assert (summary.mean_leg_pain_after, summary.leg_pain_after_n) == (4.0, 1)
     assert summary.red_flags == 1 and (summary.releases, summary.tender_n, summary.tender_share) == (2, 2, 0.5)
     empty = stats.period_summary(owner, day(20), day(30))
-    assert (empty.sessions, empty.days, empty.mean_pain_before, empty.tender_share) == (0, 0, None, None)
+    assert (empty.sessions, empty.days, empty.mean_leg_pain_before, empty.tender_share) == (0, 0, None, None)
 
 
 def test_current_streak_reads_a_window_and_falls_back_for_longer_streaks(owner, monkeypatch):
@@ -598,5 +598,5 @@ def test_side_means_are_weighted_over_every_release_of_the_side(owner):
         assert row.tender_n == sum(r.tender is not None for r in releases)
         assert row.tender_yes == sum(r.tender is True for r in releases)
         assert row.mean_pressure == (pytest.approx(sum(pressures) / len(pressures)) if pressures else None)
-        assert row.mean_pain_after == (pytest.approx(sum(pains) / len(pains)) if pains else None)
+        assert row.mean_pain_after_hold == (pytest.approx(sum(pains) / len(pains)) if pains else None)
     assert sum(r.releases for r in sides.values()) == 4

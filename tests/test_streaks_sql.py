@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import stats
 from journal.models import Session, SessionStatus
+from journal.trends import stats
 from tests.factories import make_session, make_user
 
 TODAY = date(2026, 3, 10)

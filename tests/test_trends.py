@@ -53,7 +53,7 @@ def test_all_six_sections_with_hand_checked_figures(owner, owner_client):
     # Glute top, left: tender on 2 of 3, pressure (4 + 5 + 6) / 3 = 5.0, pain after (4 + 5 + 2) / 3 = 3.7
     assert "Glute, top, left" in html and "67%" in html and "(n=3)" in html
     row = response.context["points"][0]
-    assert (row.tender_percent, row.mean_pressure, round(row.mean_pain_after, 1)) == (67, 5.0, 3.7)
+    assert (row.tender_percent, row.mean_pressure, round(row.mean_pain_after_hold, 1)) == (67, 5.0, 3.7)
     assert "on <strong>3 days</strong> with a session" in html and "streak" not in html.lower()
     assert "order of the steps" in html and "painful side is expected" in html.replace("<", " ")
     assert "sort=pain" not in html  # nothing invites ranking the points by their effect

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import PrecautionProfile
 from journal.backup.schema import FORMAT_NAME, FORMAT_VERSION, PrecautionData
-from journal.exporters.daterange import DateRange
+from journal.lib.daterange import DateRange
 from journal.models import Release, Reminder, Session, ShareLink
 from routines.models import Point, Routine
 

@@ -34,7 +34,7 @@ from accounts.models import PrecautionProfile, lock_account
 from journal import redflags
 from journal.backup import schema
 from journal.backup.reader import ImportFileError, open_json, walk
-from journal.exporters.tokens import new_token
+from journal.lib.tokens import new_token
 from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
 from journal.redflags import RedFlag
 from routines.models import Area, Point, Routine, RoutineStep

@@ -51,7 +51,7 @@ def _share_page(user) -> str:
 
     from django.utils import timezone
 
-    from journal.exporters.tokens import new_token
+    from journal.lib.tokens import new_token
     from journal.models import ShareLink
 
     token, token_hash = new_token()

@@ -14,12 +14,12 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from journal.exporters.csv_export import export_queryset
-from journal.exporters.daterange import DateRange
-from journal.exporters.pdf import render_report_pdf
-from journal.exporters.report import report_context
+from journal.exports.csv_export import export_queryset
+from journal.exports.pdf import render_report_pdf
+from journal.exports.report import report_context
+from journal.exports.views import csv_response
+from journal.lib.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
-from journal.views.exports import csv_response
 from routines.models import Point
 from tests.bench.harness import Report
 from tests.factories import make_user

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from journal.exporters.csv_export import HEADER
+from journal.exports.csv_export import HEADER
 from journal.models import SessionStatus
 from tests.audit.tools import skip_unless_available
 from tests.clients.calc import calc_cells

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from journal.exporters.ics import reminder_calendar
 from journal.models import Reminder
+from journal.reminders.ics import reminder_calendar
 from tests.audit.tools import skip_unless_available
 from tests.clients.judges import node
 from tests.factories import make_user

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from journal.exporters.tokens import new_token
+from journal.lib.tokens import new_token
 from journal.models import ShareLink
 from tests.clients.longest import LONGEST_LABEL, make_longest_log
 

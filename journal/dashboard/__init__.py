@@ -1,0 +1,1 @@
+"""The signed-in home page (a visitor sees the landing page)."""

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from journal.dashboard import views
+
+# The site's root: the dashboard for a signed-in user, the landing page for a visitor.
+urlpatterns: list = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,53 @@
+"""What the signed-in home page shows: today's state, the days with a session in the last 7, their leg pain and
+the latest meaningful-change callout. A fixed number of queries, whatever the length of the history."""
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from accounts.models import PrecautionProfile
+from config.http import HtmxHttpRequest
+from journal.models import Session
+from journal.trends import charts, stats
+from routines.models import Routine
+
+
+def dashboard_context(user) -> dict[str, Any]:
+    today = user.profile.local_date()
+    sessions = Session.objects.for_user(user).defer("plan", "notes").order_by("-started_at", "-pk")
+    open_session = Session.objects.to_resume(user)
+    # An IN list, not a join on the routine: with a join, SQLite may read every session of the few routines and sort
+    # them, instead of walking the user's newest sessions and stopping at the first.
+    active_routines = Routine.objects.active().values("pk")
+    last_with_routine = sessions.filter(routine__in=active_routines).select_related("routine")
+    last_session = last_with_routine.first()
+    last_days = stats.last_days_pain(user, today=today)
+    done_today = last_days[-1].completed  # the last of the days is today
+    has_history = open_session is not None or last_session is not None or sessions.exists()
+    return {
+        "today": today,
+        # While a red-flag report awaits the follow-up answer, the page leads with the advice, not a start button.
+        "open_red_flag": Session.objects.open_red_flag(user),
+        "open_session": open_session,
+        "last_routine": last_session.routine if last_session else None,
+        "has_history": has_history,
+        # Days with a session, not a streak: there is no prescribed frequency, and a streak would reward pressing
+        # on while pain rises.
+        "days_with_session": sum(1 for day in last_days if day.completed),
+        "done_today": done_today,
+        "week_chart": charts.sparkline_chart(last_days, chart_id="week-chart"),
+        "change": stats.meaningful_change(user, today=today),
+        # The health questions are offered again about every 6 months, calmly, never as a gate.
+        "precautions": PrecautionProfile.for_user(user),
+    }
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        # The one write of this read: sessions left running for hours are closed (skipped when the database is busy).
+        Session.objects.abandon_stale_for(request.user)
+        return TemplateResponse(request, "dashboard.html", dashboard_context(request.user))
+    return TemplateResponse(request, "home.html")

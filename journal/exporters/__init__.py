@@ -1,1 +1,0 @@
-"""Exports of a user's journal (CSV, JSON, FHIR, PDF, iCalendar) and the JSON import."""

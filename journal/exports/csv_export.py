@@ -1,0 +1,137 @@
+"""CSV export: one row per release with its session's columns, and one row for each session without a release
+(a session stopped by a red flag, one abandoned before the first hold), streamed from a chunked database cursor."""
+
+import csv
+import io
+import unicodedata
+import zoneinfo
+from collections.abc import Iterator
+
+from journal import redflags
+from journal.lib.daterange import DateRange
+from journal.models import Session
+
+CHUNK_SIZE = 2000
+# A spreadsheet treats a cell starting with one of these as a formula (or as the start of one); the full-width
+# forms are what East Asian input methods type, and some spreadsheets fold them to the ASCII ones.
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+# What a spreadsheet may drop before it looks at the first character: spaces ("Trim spaces" in LibreOffice, Excel
+# ignoring leading blanks), other whitespace and invisible control or format characters.
+_SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+FIELDS = [
+    # (column header, queryset field, kind). Read from sessions joined to their releases (a LEFT JOIN): a session
+    # without a release gives one row with the release columns empty. Pain is the usual leg pain on the 0-10 NRS
+    # (journal.models.LEG_PAIN_*), never the pressed spot.
+    ("session_started_at", "started_at", "datetime"),
+    ("session_local_date", "local_date", "date"),
+    ("session_finished_at", "finished_at", "datetime"),
+    ("routine_name", "routine_name", "text"),
+    ("session_status", "status", "text"),
+    ("leg_pain_before_session", "pain_before", "number"),
+    ("leg_pain_end_of_session", "pain_after", "number"),
+    ("safety_check", "safety_check", "text"),
+    ("red_flag_tier", "red_flag_tier", "text"),
+    ("red_flag_items", "red_flag_items", "red_flags"),
+    ("red_flag_assessed_at", "red_flag_assessed_at", "datetime"),
+    ("session_notes", "notes", "text"),
+    ("position", "releases__position", "number"),
+    ("point_name", "releases__point_name", "text"),
+    ("side", "releases__side", "text"),
+    ("prescribed_seconds", "releases__prescribed_seconds", "number"),
+    ("held_seconds", "releases__held_seconds", "number"),
+    ("release_started_at", "releases__started_at", "datetime"),
+    ("release_ended_at", "releases__ended_at", "datetime"),
+    ("skipped", "releases__skipped", "bool"),
+    ("tender", "releases__tender", "bool"),
+    ("pressure", "releases__pressure", "number"),
+    ("leg_pain_after_hold", "releases__pain_now", "number"),
+    ("stopped_early", "releases__stopped_early", "bool"),
+    ("release_notes", "releases__notes", "text"),
+    ("back_pain_before_session", "back_pain_before", "number"),
+    ("back_pain_end_of_session", "back_pain_after", "number"),
+]
+HEADER = [name for name, _field, _kind in FIELDS] + ["session_leg_pain_change"]
+
+
+def _first_visible(text: str) -> str:
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES):
+            return char
+    return ""
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet could run as a formula gets a leading apostrophe, which keeps it plain text: text whose
+    first character, or first character after any leading whitespace and control characters, starts a formula.
+
+    Only for text columns: the numbers we write ourselves (negative pain changes too) are never prefixed.
+    """
+    if text and (text[0] in FORMULA_STARTS or _first_visible(text) in FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _converter(kind: str, zone: zoneinfo.ZoneInfo):
+    if kind == "datetime":
+        return lambda v: "" if v is None else v.astimezone(zone).isoformat(timespec="seconds")
+    if kind == "date":
+        return lambda v: "" if v is None else v.isoformat()
+    if kind == "bool":
+        return lambda v: "" if v is None else ("yes" if v else "no")
+    if kind == "red_flags":  # the words of the signs reported, as the person answered them
+        return lambda v: neutralise(redflags.as_text(v or []))
+    if kind == "number":
+        return lambda v: "" if v is None else int(v)  # numbers we write ourselves stay numbers, negatives too
+    return lambda v: "" if v is None else neutralise(str(v))
+
+
+def export_queryset(user, date_range: DateRange):
+    """Every session in the range with each of its releases (one row per release; one row for a session without
+    any), in the order of the log, as value tuples of FIELDS."""
+    qs = Session.objects.for_user(user).between(date_range.start, date_range.end)
+    qs = qs.order_by("started_at", "pk", "releases__position")
+    return qs.values_list(*(field for _name, field, _kind in FIELDS))
+
+
+def release_rows(user, date_range: DateRange) -> Iterator[tuple]:
+    """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
+    return export_queryset(user, date_range).iterator(chunk_size=CHUNK_SIZE)
+
+
+def row_formatter(zone: zoneinfo.ZoneInfo):
+    converters = [_converter(kind, zone) for _name, _field, kind in FIELDS]
+
+    def format_row(values: tuple) -> list:
+        row = [convert(value) for convert, value in zip(converters, values, strict=True)]
+        before, after = values[5], values[6]
+        row.append(after - before if before is not None and after is not None else "")
+        return row
+
+    return format_row
+
+
+ROWS_PER_CHUNK = 500
+
+
+def csv_lines(user, date_range: DateRange) -> Iterator[str]:
+    """The CSV text in pieces of a few hundred rows (a byte-order mark first, so spreadsheets read UTF-8)."""
+    format_row = row_formatter(user.profile.zone)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(HEADER)
+    pending = 0
+    for values in release_rows(user, date_range):
+        writer.writerow(format_row(values))
+        pending += 1
+        if pending == ROWS_PER_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+def csv_filename(date_range: DateRange) -> str:
+    return f"tenderspot-log_{date_range.filename_part()}.csv"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from journal.exports import views
+
+urlpatterns: list = [
+    path("exports/", views.export_page, name="exports"),
+    path("exports/csv/", views.export_csv, name="export_csv"),
+    path("exports/pdf/", views.export_pdf, name="export_pdf"),
+    path("exports/fhir/", views.export_fhir, name="export_fhir"),
+]

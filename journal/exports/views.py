@@ -1,0 +1,125 @@
+"""The exports page and the CSV, JSON, PDF and FHIR downloads of the signed-in user's journal."""
+
+import logging
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.views.decorators.http import require_GET
+
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from config.rendering import INVALID
+from journal.exports.csv_export import csv_filename, csv_lines
+from journal.exports.fhir import bundle_pieces
+from journal.exports.pdf import PAPER_SIZES
+from journal.exports.pdf_bounded import ReportTooLarge, render_report_pdf_bounded
+from journal.exports.report import report_context
+from journal.lib.daterange import BadRange, DateRange, parse_range
+from journal.lib.forms import DateRangeForm
+from journal.lib.heavy import heavy
+
+logger = logging.getLogger(__name__)
+
+
+def bad_range(error: BadRange) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(f"Bad date range: {escape(str(error))}", content_type="text/plain; charset=utf-8")
+
+
+def with_date_range(view):
+    """Reads ?start=&end= into a DateRange passed to the view; a bad range answers 400 with the reason."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponseBase:
+        try:
+            date_range = parse_range(request.GET)
+        except BadRange as error:
+            return bad_range(error)
+        return view(request, date_range, *args, **kwargs)
+
+    return wrapper
+
+
+def attachment[R: HttpResponseBase](response: R, filename: str) -> R:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(user, date_range: DateRange) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(user, date_range)), content_type="text/csv; charset=utf-8"
+    )
+    return attachment(response, csv_filename(date_range))
+
+
+def pdf_response(request: HtmxHttpRequest, user, date_range: DateRange) -> HttpResponse:
+    """The report as a PDF on the paper `?paper=` names (A4 by default)."""
+    paper = request.GET.get("paper", "a4").lower()
+    if paper not in PAPER_SIZES:
+        return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
+    started = time.perf_counter()
+    try:
+        pdf = render_report_pdf_bounded(report_context(user, date_range), paper)
+    except ReportTooLarge as error:
+        logger.warning("PDF report not made for user %s (%s): %s", user.pk, date_range.describe(), error)
+        return report_too_large(request, date_range)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Server-Timing"] = f"pdf;dur={1000 * (time.perf_counter() - started):.0f}"
+    return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
+
+
+def report_too_large(request: HtmxHttpRequest, date_range: DateRange) -> HttpResponse:
+    """503 with a page that says what to do: the render passed its time or memory limit."""
+    response = TemplateResponse(request, "journal/report_too_large.html", {"range": date_range}, status=503)
+    response["Retry-After"] = str(settings.TENDERSPOT_HEAVY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = DateRangeForm(request.GET or None)
+    query = ""
+    if form.is_bound and form.is_valid():
+        query = DateRange(form.cleaned_data["start"], form.cleaned_data["end"]).query()
+    status = INVALID if form.is_bound and form.errors else 200
+    return TemplateResponse(request, "journal/exports.html", {"form": form, "query": query}, status=status)
+
+
+@login_required
+@require_GET
+@heavy("export")
+@with_date_range
+def export_csv(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
+    return csv_response(request.user, date_range)
+
+
+@login_required
+@require_GET
+@heavy("pdf")
+@with_date_range
+def export_pdf(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
+    return pdf_response(request, request.user, date_range)
+
+
+@login_required
+@require_GET
+@heavy("export")
+@with_date_range
+def export_fhir(request: AuthenticatedHttpRequest, date_range: DateRange) -> HttpResponseBase:
+    # Streamed entry by entry: a ten-year Bundle built in memory took over half a gigabyte.
+    response = StreamingHttpResponse(
+        (piece.encode("utf-8") for piece in bundle_pieces(request.user, date_range)),
+        content_type="application/fhir+json",
+    )
+    return attachment(response, f"tenderspot-fhir_{date_range.filename_part()}.json")

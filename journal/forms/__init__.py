@@ -1,1 +1,0 @@
-"""Forms of the journal, one module per feature (runner, history, ...)."""

@@ -1,0 +1,123 @@
+"""Forms of the journal history: the session list filter and in-place edits of sessions and releases."""
+
+from datetime import timedelta
+from typing import cast
+
+from django import forms
+from django.db import transaction
+
+from journal.lib.forms import DateRangeForm
+from journal.models import RELEASE_MAX_SECONDS, Release, Session
+from journal.runner.forms import notes_field
+from routines.forms import ARTICLE_HOLD_HELP
+from routines.models import Routine, Side
+
+PAIN_HELP = "Your usual leg pain (the sciatica, not the pressed spot): 0 = no pain, 10 = worst pain imaginable."
+PRESSURE_HELP = "0 none, 3 light, 5 moderate, 7 strong. Staying at or under 7 is wise."
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "60"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def score_field(label: str, help_text: str) -> forms.IntegerField:
+    """An optional 0-10 score typed as a number (the runner draws the same scales as buttons)."""
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=10, help_text=help_text)
+
+
+class SessionFilterForm(DateRangeForm):
+    """GET filter of the session list: a local date range and a routine."""
+
+    routine = forms.ModelChoiceField(
+        label="Routine",
+        queryset=Routine.objects.none(),
+        required=False,
+        empty_label="All routines",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = Routine.objects.visible_to(user).order_by(
+            "name", "pk"
+        )
+
+
+class SessionForm(forms.ModelForm):
+    """Edit a logged session. Changing the start time moves the session to that local date, and its releases'
+    times by the same amount: a release never ends before its session starts (FHIR per-1 in the export)."""
+
+    started_at = forms.DateTimeField(label="Started", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    finished_at = forms.DateTimeField(
+        label="Finished", required=False, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    pain_before = score_field("Leg pain before the session (0-10)", PAIN_HELP)
+    pain_after = score_field("Leg pain at the end of the session (0-10)", PAIN_HELP)
+    notes = notes_field()
+
+    class Meta:
+        model = Session
+        fields = ["started_at", "finished_at", "pain_before", "pain_after", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_start = self.instance.started_at
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        started, finished = data.get("started_at"), data.get("finished_at")
+        if started and finished and finished < started:
+            self.add_error("finished_at", "The finish must come after the start.")
+        if started and finished and finished - started > timedelta(hours=12):
+            self.add_error("finished_at", "A session longer than 12 hours is not likely: check the times.")
+        return data
+
+    def save(self, commit: bool = True) -> Session:
+        session = super().save(commit=False)
+        session.local_date = session.user.profile.local_date(session.started_at)
+        if commit:
+            with transaction.atomic():
+                session.save()
+                if self.original_start:
+                    session.releases.shift(session.started_at - self.original_start)
+        return session
+
+
+TENDER_CHOICES = [("", "Not answered"), ("true", "Yes, a tender spot"), ("false", "No tender spot")]
+
+
+class ReleaseEditForm(forms.ModelForm):
+    """Edit one logged release."""
+
+    side = forms.ChoiceField(label="Side", choices=Side.choices)
+    held_seconds = forms.IntegerField(
+        label="Held (seconds)",
+        min_value=0,
+        max_value=RELEASE_MAX_SECONDS,
+        help_text=ARTICLE_HOLD_HELP,
+    )
+    tender = forms.TypedChoiceField(
+        label="Tender spot found",
+        required=False,
+        choices=TENDER_CHOICES,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        empty_value=None,
+    )
+    pressure = score_field("Pressure (0-10)", PRESSURE_HELP)
+    pain_now = score_field("Leg pain after the hold (0-10)", PAIN_HELP)
+    notes = notes_field()
+
+    class Meta:
+        model = Release
+        fields = ["side", "held_seconds", "tender", "pressure", "pain_now", "stopped_early", "skipped", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tender"] = {True: "true", False: "false", None: ""}[self.instance.tender]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if data.get("skipped") and data.get("held_seconds"):
+            self.add_error("held_seconds", "A skipped step has no hold: set 0 seconds or untick “Skipped”.")
+        return data

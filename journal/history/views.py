@@ -1,0 +1,141 @@
+"""The journal: the list of sessions, one session with its releases, in-place edits and deletes."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from config.rendering import go_to, render_form_page
+from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
+from journal.models import Release, Session
+
+PAGE_SIZE = 25
+DETAIL = "journal/session_detail.html"
+
+
+@login_required
+@require_GET
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Sessions newest first, 25 a page, filtered by local date range and routine (a GET form)."""
+    form = SessionFilterForm(request.user, request.GET or None)
+
+    def count(releases):
+        counted = releases.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk"))
+        return Coalesce(Subquery(counted.values("n")), 0)
+
+    sessions = (
+        Session.objects.for_user(request.user)
+        .defer("plan", "notes")
+        # Correlated counts, not a GROUP BY over every session: the (user, -started_at) index drives the page.
+        .annotate(held_count=count(Release.objects.done()), skipped_count=count(Release.objects.filter(skipped=True)))
+        .order_by("-started_at", "-pk")
+    )
+    filtered = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        sessions = sessions.between(data["start"], data["end"])
+        if data["routine"]:
+            sessions = sessions.filter(routine=data["routine"])
+        filtered = any(data.values())
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "filtered": filtered, "has_any": filtered or page.paginator.count > 0}
+    return render_form_page(request, "journal/session_list.html", "results", context)
+
+
+def _own_session(request: HtmxHttpRequest, pk: int) -> Session:
+    return get_object_or_404(Session, pk=pk, user=request.user)
+
+
+def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
+    releases = list(session.releases.select_related("point"))
+    skipped_count = sum(release.skipped for release in releases)
+    return {
+        "session": session,
+        "releases": releases,
+        "held_count": len(releases) - skipped_count,
+        "skipped_count": skipped_count,
+        "adverse_count": sum(1 for release in releases if release.is_adverse),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    return TemplateResponse(request, DETAIL, _detail_context(session))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The session's own fields; htmx swaps the form in place of the summary and back."""
+    session = _own_session(request, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, "Session saved.")
+            return redirect("journal:session_detail", pk=session.pk)
+        return TemplateResponse(request, f"{DETAIL}#session-summary", {"session": session, "saved": True})
+    return render_form_page(
+        request, DETAIL, "session-form", _detail_context(session, session_form=form), form_key="session_form"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    release = get_object_or_404(Release, pk=release_pk, session=session)
+    # Ids of its own: the form may sit in the runner's page next to the step's log form, with the same fields.
+    form = ReleaseEditForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, "Release saved.")
+            return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
+        return TemplateResponse(request, f"{DETAIL}#release", {"session": session, "release": release, "saved": True})
+    context = _detail_context(session, release=release, release_form=form, editing_release=release.pk)
+    return render_form_page(request, DETAIL, "release-form", context, form_key="release_form")
+
+
+@login_required
+@require_POST
+def release_delete(request: AuthenticatedHttpRequest, pk: int, release_pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    release = get_object_or_404(Release, pk=release_pk, session=session)
+    label = f"{release.point_name} ({release.get_side_display().lower()})"
+    release.delete()
+    if request.htmx:
+        # The release's card is swapped for this notice.
+        return TemplateResponse(request, f"{DETAIL}#release-deleted", {"label": label})
+    messages.success(request, f"Release deleted: {label}.")
+    return redirect("journal:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    if session.red_flag and session.red_flag_assessed_at is None:
+        # The report is what keeps sessions closed until a clinician has seen the person: it cannot be deleted
+        # away. Once they have answered the follow-up question, the session can go like any other.
+        messages.warning(
+            request,
+            "This session holds a warning sign you reported, so it cannot be deleted until you have told us a "
+            "clinician has assessed you.",
+        )
+        return go_to(request, "journal:red_flag_follow_up")
+    session.delete()
+    messages.success(request, "Session deleted.")
+    return go_to(request, "journal:session_list")

@@ -1,0 +1,1 @@
+"""Reminders: a private iCalendar feed of the user's practice times."""

@@ -1,0 +1,344 @@
+"""The session runner: start, safety check, each step's hold and log, finish, summary, and the quick log.
+
+Every view works as plain pages and form posts; an htmx request gets only the runner's panel. Each view abandons the
+user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT_ABANDON_AFTER is closed on sight.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import replayable_after_notice, safety_acknowledged
+from accounts.models import PrecautionProfile
+from config.http import AuthenticatedHttpRequest
+from config.rendering import INVALID, go_to, page_or_partial, render_form_page
+from journal.models import Session, SessionStatus, adverse_response_message
+from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
+from journal.runner.red_flags import follow_up_redirect, has_open_red_flag, red_flag_followed_up
+from routines.models import Point, Routine, Side
+
+RUNNER = "journal/runner.html"
+FEET_NOT_CONFIRMED = (
+    "This routine presses on your feet. Please check with your diabetes foot team or podiatrist first, then "
+    "confirm below to start."
+)
+PANEL = "panel"
+
+
+def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
+    """The signed-in user's session (another user's: 404), after closing the user's stale ones."""
+    Session.objects.abandon_stale_for(request.user)
+    return get_object_or_404(Session, pk=pk, user=request.user)
+
+
+def _refuse_closed(request: AuthenticatedHttpRequest, session: Session) -> HttpResponse:
+    """A post to a session that is no longer running changes nothing and says so."""
+    if session.status == SessionStatus.ABANDONED:
+        text = "This session was left for a long time, so it was closed and kept as it was. Nothing was changed."
+    elif session.status == SessionStatus.STOPPED:
+        text = "This session was stopped because a warning sign was reported, so nothing was changed."
+    else:
+        text = "This session has already ended, so nothing was changed."
+    messages.warning(request, text)
+    return go_to(request, "journal:session_summary", session.pk)
+
+
+def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
+    """What the runner's panel shows now: the safety check, the next step, or the finish form."""
+    context: dict = {"session": session, "profile": request.user.profile}
+    # What is logged so far (also where the session stands: the same query), each correctable in place.
+    logged = session.logged_releases()
+    if mode is None:
+        if session.needs_safety_check:
+            mode = "check"
+        elif session.current_position is None:
+            mode = "finish"
+        else:
+            mode = "step"
+    context["mode"] = mode
+    if mode in ("step", "finish"):
+        context["logged"] = logged
+        context["done_skipped"] = sum(release.skipped for release in logged)
+        context["done_held"] = len(logged) - context["done_skipped"]
+    if mode == "check":
+        context["form"] = form or SafetyCheckForm()
+    elif mode == "finish":
+        context["form"] = form or FinishForm()
+        context["done_count"] = len(session.logged_positions())
+    elif mode == "step":
+        position = int(form["position"].value()) if form is not None else session.current_position
+        step = session.step(position) if position is not None else None
+        # "step" is chosen only while a step is due, and a posted position was checked against the plan.
+        assert position is not None and step is not None
+        point = Point.objects.filter(pk=step["point_id"]).first()  # None if a custom point was deleted since
+        context.update(
+            position=position,
+            step=step,
+            point=point,
+            map_points=[point] if point is not None else [],
+            completed=len(session.logged_positions()),
+            form=form
+            or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
+            log_open=form is not None,
+            hold_started_ms_ago=_hold_started_ms_ago(session, position),
+            step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
+        )
+        precautions = PrecautionProfile.for_user(request.user)
+        context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
+    return context
+
+
+def _hold_started_ms_ago(session: Session, position: int) -> int | None:
+    """How long ago (ms) the server recorded the start of this step's hold, if it did: a reload during a hold
+    continues it from there (static/js/timer.js) instead of starting over."""
+    if session.current_hold_position != position or session.current_hold_started_at is None:
+        return None
+    return max(0, int((timezone.now() - session.current_hold_started_at).total_seconds() * 1000))
+
+
+def _panel(request: AuthenticatedHttpRequest, session: Session, form=None, mode: str | None = None) -> TemplateResponse:
+    context = _panel_context(request, session, form, mode)
+    return render_form_page(request, RUNNER, PANEL, context)
+
+
+@safety_acknowledged
+@red_flag_followed_up
+@replayable_after_notice
+@require_POST
+def session_start(request: AuthenticatedHttpRequest, routine_pk: int) -> HttpResponse:
+    """One button. A double tap, a retried request or a second tab within RESTART_WINDOW land on the same session
+    as long as nothing is logged in it yet (Session.objects.start)."""
+    routine = get_object_or_404(Routine.objects.visible_to(request.user), pk=routine_pk)
+    if not routine.steps.exists():
+        messages.warning(request, "This routine has no steps yet. Add a point to it first.")
+        return go_to(request, "routines:routine_detail", routine.pk)
+    precautions = PrecautionProfile.for_user(request.user)
+    if precautions.needs_foot_confirmation(routine.has_foot_points()):
+        # Asked once: a routine with foot points waits for the user's word that their foot team cleared it.
+        if request.POST.get("feet_confirmed") != "yes":
+            messages.warning(request, FEET_NOT_CONFIRMED)
+            return go_to(request, "routines:routine_detail", routine.pk)
+        precautions.confirm_feet()
+    Session.objects.abandon_stale_for(request.user)
+    session = Session.objects.start(request.user, routine)
+    return go_to(request, "journal:session_run", session.pk)
+
+
+@login_required
+@require_GET
+def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The runner page; a reload resumes at the first step not yet logged."""
+    session = _session_for(request, pk)
+    if not session.is_open:
+        return redirect("journal:session_summary", pk=session.pk)
+    return _panel(request, session)
+
+
+@safety_acknowledged
+@require_POST
+def safety_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The red-flag check. Any sign reported stops the session with advice for its urgency; a report still open
+    (this session's or another's) sends any other answer to the follow-up question instead."""
+    session = _session_for(request, pk)
+    form = SafetyCheckForm(request.POST)
+    if not session.needs_safety_check and form.is_valid() and form.reported_red_flags:
+        # Answered already, and now a sign is reported (another tab, the Back button, a retry): never dropped.
+        session.report_late_red_flag(form.reported_red_flags)
+        return _red_flag_stop(request, session)
+    if not session.is_open:
+        if has_open_red_flag(request.user):
+            return follow_up_redirect(request)
+        return _refuse_closed(request, session)
+    if has_open_red_flag(request.user):
+        return follow_up_redirect(request)
+    if not session.needs_safety_check:  # answered already (a replay, another tab): carry on where it stands
+        return _after_post(request, session)
+    if not form.is_valid():
+        return _panel(request, session, form, mode="check")
+    session.answer_safety_check(
+        form.reported_red_flags, form.cleaned_data["pain_before"], form.cleaned_data.get("back_pain_before")
+    )
+    if session.red_flag:
+        return _red_flag_stop(request, session)
+    return _after_post(request, session)
+
+
+def _red_flag_stop(request: AuthenticatedHttpRequest, session: Session) -> HttpResponse:
+    """What to do now, in place over htmx; the summary (which shows the red flags) for a plain post."""
+    if request.htmx:
+        return TemplateResponse(request, f"{RUNNER}#{PANEL}", {"session": session, "mode": "stopped"})
+    return redirect("journal:session_summary", pk=session.pk)
+
+
+def _after_post(request: AuthenticatedHttpRequest, session: Session, notice: str = "") -> HttpResponse:
+    """htmx swaps in the panel of what comes next; a plain post redirects to the runner page (which shows it).
+    `notice` (an answer to an adverse response) leads the next panel, or the next page as a message."""
+    if request.htmx:
+        context = _panel_context(request, session)
+        context["notice"] = notice
+        return render_form_page(request, RUNNER, PANEL, context)
+    if notice:
+        messages.warning(request, notice)
+    return redirect("journal:session_run", pk=session.pk)
+
+
+def _open_session_for_step(request: AuthenticatedHttpRequest, pk: int) -> tuple[Session, HttpResponse | None]:
+    session = _session_for(request, pk)
+    if not session.is_open:
+        return session, _refuse_closed(request, session)
+    if session.needs_safety_check:
+        return session, go_to(request, "journal:session_run", session.pk)
+    return session, None
+
+
+@login_required
+@require_POST
+def hold_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Records on the server when a hold started (the timer posts it; 204, nothing to swap)."""
+    session, refused = _open_session_for_step(request, pk)
+    if refused:
+        return refused
+    form = StepForm(request.POST, session=session)
+    if not form.is_valid():
+        return HttpResponse(form.errors["position"][0], status=INVALID, content_type="text/plain")
+    session.start_hold(form.cleaned_data["position"])
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Stores one step's release at once and shows the next step. A replay finds the row there and moves on."""
+    session, refused = _open_session_for_step(request, pk)
+    if refused:
+        return refused
+    form = ReleaseForm(request.POST, session=session)
+    if not form.is_valid():
+        if "position" in form.errors:
+            return _bad_step(request, session, form)
+        return _panel(request, session, form, mode="step")
+    release, _created = session.log_release(
+        form.cleaned_data["position"], held_seconds=form.cleaned_data["held_seconds"], **form.release_answers()
+    )
+    return _after_post(request, session, notice=adverse_response_message(release))
+
+
+def _bad_step(request: AuthenticatedHttpRequest, session: Session, form: StepForm) -> HttpResponse:
+    """A post naming a step this session does not have: a clear message on the runner's current panel."""
+    context = _panel_context(request, session)
+    context["step_error"] = form.errors["position"][0]
+    return TemplateResponse(request, page_or_partial(request, RUNNER, PANEL), context, status=INVALID)
+
+
+@login_required
+@require_POST
+def step_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session, refused = _open_session_for_step(request, pk)
+    if refused:
+        return refused
+    form = StepForm(request.POST, session=session)
+    if not form.is_valid():
+        return _bad_step(request, session, form)
+    session.skip(form.cleaned_data["position"])
+    return _after_post(request, session)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Pain after and notes; possible at any point (steps not logged stay unlogged)."""
+    session = _session_for(request, pk)
+    if not session.is_open:
+        if request.method == "POST":
+            sent = FinishForm(request.POST)  # the same finish sent again (a retry, a double tap) is no conflict
+            data = sent.cleaned_data if sent.is_valid() else None
+            if data is None or not session.finished_with(data["pain_after"], data["notes"]):
+                return _refuse_closed(request, session)
+        return go_to(request, "journal:session_summary", session.pk)
+    if session.needs_safety_check:
+        return go_to(request, "journal:session_run", session.pk)
+    form = FinishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session.finish(
+            form.cleaned_data["pain_after"], form.cleaned_data["notes"], form.cleaned_data.get("back_pain_after")
+        )
+        return go_to(request, "journal:session_summary", session.pk)
+    return _panel(request, session, form if form.is_bound else None, mode="finish")
+
+
+@login_required
+@require_GET
+def session_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session = _session_for(request, pk)
+    if session.is_open:
+        return redirect("journal:session_run", pk=session.pk)
+    releases = list(session.releases.order_by("position"))
+    red_flag_day = (
+        session.red_flag
+        or Session.objects.for_user(request.user).red_flagged().filter(local_date=session.local_date).exists()
+    )
+    context = {
+        "session": session,
+        "releases": releases,
+        "held_count": sum(1 for r in releases if not r.skipped),
+        "skipped_count": sum(1 for r in releases if r.skipped),
+        "adverse_count": sum(1 for r in releases if r.is_adverse),
+        "red_flag_day": red_flag_day,
+        "change": session.pain_change,
+        "abs_change": abs(session.pain_change) if session.pain_change is not None else None,
+    }
+    return TemplateResponse(request, "journal/session_summary.html", context)
+
+
+@safety_acknowledged
+@red_flag_followed_up
+@require_http_methods(["GET", "POST"])
+def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "I did this at the gym": one release logged without the timer, kept as a completed one-step session. The
+    red-flag check comes with it: a sign reported keeps the release (it was done) but stops the session, as in
+    the runner, with the advice for its urgency.
+
+    The form carries a one-time key: a double tap, a replayed request or a second tab posting the same form lands on
+    the session the first post made, and never makes a second one.
+    """
+    if request.method == "POST":
+        key = QuickLogForm.posted_key(request.POST)
+        done = Session.objects.for_user(request.user).filter(idempotency_key=key).first() if key else None
+        if done is not None:
+            # The same form again: nothing is logged twice, but warning signs it now reports are never dropped.
+            check = QuickLogForm(request.POST, user=request.user)
+            if check.is_valid() and done.report_late_red_flag(check.reported_red_flags):
+                return _quick_log_done(request, done, created=True)
+            return _quick_log_done(request, done, created=False)
+    form = QuickLogForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session, created = Session.objects.quick_log(
+            request.user,
+            data["key"],
+            data["point"],
+            data["side"],
+            data["held_seconds"],
+            red_flags=form.reported_red_flags,
+            **form.release_answers(),
+        )
+        if created and (notice := adverse_response_message(session.releases.get())):
+            messages.warning(request, notice)
+        return _quick_log_done(request, session, created)
+    if form.is_bound:
+        form.renew_stale_key()
+    return render_form_page(request, "journal/quick_log.html", "form", {"form": form})
+
+
+def _quick_log_done(request: AuthenticatedHttpRequest, session: Session, created: bool) -> HttpResponse:
+    if created and session.red_flag:
+        messages.warning(request, "Your release is logged. Please read the advice below before anything else.")
+    elif created:
+        messages.success(request, "Logged. Thank you for keeping your journal up to date.")
+    else:
+        messages.info(request, "This release was already saved, so it was not logged twice.")
+    return go_to(request, "journal:session_summary", session.pk)
