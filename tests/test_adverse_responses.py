@@ -7,7 +7,7 @@ from django.urls import reverse
 from journal.exports.report import report_context
 from journal.lib.daterange import DateRange
 from journal.models import Release, Session, adverse_response_message
-from journal.trends import stats
+from journal.trends import aggregates
 from tests.factories import make_release, make_running_session, on_day, session_url
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +72,9 @@ def test_adverse_responses_are_counted_wherever_sessions_are_summarised(ready, o
     make_release(session, 5, skipped=True, pressure=None)
     assert Release.objects.adverse().filter(session=session).count() == 3
     assert Session.objects.with_adverse_responses().get(pk=session.pk).adverse_responses == 3
-    assert stats.period_summary(ready).adverse == 3
-    rows = stats.point_side_stats(ready)
-    assert sum(r.adverse for r in rows) == 3 and sum(r.adverse for r in stats.sides_from_points(rows)) == 3
+    assert aggregates.period_summary(ready).adverse == 3
+    rows = aggregates.point_side_stats(ready)
+    assert sum(r.adverse for r in rows) == 3 and sum(r.adverse for r in aggregates.sides_from_points(rows)) == 3
     detail = owner_client.get(reverse("journal:session_detail", args=[session.pk])).content.decode()
     assert "Adverse responses: 3" in detail
     summary = owner_client.get(session_url("session_summary", session)).content.decode()

@@ -6,22 +6,22 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal.trends import charts, stats
+from journal.trends import aggregates, charts, meaningful, series
 
 SVG = "{http://www.w3.org/2000/svg}"
 D = date(2026, 3, 2)  # a Monday
 
 
 def dp(n, before=None, after=None, change=None, sessions=1):
-    return stats.DailyPain(D + timedelta(days=n), before, after, change, sessions)
+    return aggregates.DailyPain(D + timedelta(days=n), before, after, change, sessions)
 
 
 def trend(days, rolling=None, baseline=None):
-    return stats.PainTrend(
+    return series.PainTrend(
         days=days,
-        rolling=rolling if rolling is not None else stats.rolling_mean([(d.date, d.before) for d in days]),
+        rolling=rolling if rolling is not None else aggregates.rolling_mean([(d.date, d.before) for d in days]),
         baseline_mean=baseline,
-        change=stats.Change(),
+        change=meaningful.Change(),
     )
 
 
@@ -41,7 +41,7 @@ def assert_accessible_and_csp_safe(chart: charts.Chart):
     return root
 
 
-def side_row(side: str, *figures) -> stats.SideRow:
+def side_row(side: str, *figures) -> aggregates.SideRow:
     names = (
         "releases",
         "tender_n",
@@ -51,13 +51,13 @@ def side_row(side: str, *figures) -> stats.SideRow:
         "mean_pain_after_hold",
         "pain_after_hold_n",
     )
-    return stats.SideRow(side=side, **dict(zip(names, figures, strict=True)))
+    return aggregates.SideRow(side=side, **dict(zip(names, figures, strict=True)))
 
 
 def all_charts():
     days = [dp(0, 6, 4, -2.0, 2), dp(1, 5, None, None), dp(3, 3, 2, -1.0)]
-    adherence = stats.Adherence(None, D + timedelta(days=13), {D: 1, D + timedelta(days=8): 3}, 1, 1, [])
-    adherence = stats.Adherence(
+    adherence = aggregates.Adherence(None, D + timedelta(days=13), {D: 1, D + timedelta(days=8): 3}, 1, 1, [])
+    adherence = aggregates.Adherence(
         adherence.start, adherence.end, adherence.days, 1, 1, [(D, 1), (D + timedelta(days=7), 3)]
     )
     sides = [
@@ -68,7 +68,7 @@ def all_charts():
         charts.pain_chart(trend(days, baseline=5.5)),
         charts.change_chart(days),
         charts.weekly_chart(adherence),
-        charts.heatmap_chart(stats.calendar_heatmap(adherence.days, D, D + timedelta(days=13))),
+        charts.heatmap_chart(aggregates.calendar_heatmap(adherence.days, D, D + timedelta(days=13))),
         charts.side_chart(sides),
         charts.sparkline_chart([dp(i, before=i if i % 2 else None, sessions=i % 2) for i in range(7)]),
     ]
@@ -128,7 +128,7 @@ def test_change_chart_bars_by_hand():
 
 def test_heatmap_cells_have_titles_and_levels():
     counts = {D: 1, D + timedelta(days=1): 4}
-    chart = charts.heatmap_chart(stats.calendar_heatmap(counts, D, D + timedelta(days=6)))
+    chart = charts.heatmap_chart(aggregates.calendar_heatmap(counts, D, D + timedelta(days=6)))
     cells = [r for r in parse(chart).iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     assert len(cells) == 7
     assert [c.get("fill") for c in cells[:3]] == [charts.HEAT[1], charts.HEAT[3], "none"]
@@ -161,7 +161,7 @@ def test_sparkline_marks_days_without_data():
     [
         (lambda: charts.pain_chart(trend([])), "No leg pain scores"),
         (lambda: charts.change_chart([dp(0, 3)]), "No sessions with leg pain before and after"),
-        (lambda: charts.weekly_chart(stats.Adherence(None, D, {}, 0, 0, [(D, 0)])), "No completed sessions"),
+        (lambda: charts.weekly_chart(aggregates.Adherence(None, D, {}, 0, 0, [(D, 0)])), "No completed sessions"),
         (lambda: charts.side_chart([side_row("left", 0, 0, 0, None, 0, None, 0)]), "No releases"),
     ],
 )

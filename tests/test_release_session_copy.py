@@ -15,7 +15,7 @@ from django.urls import reverse
 from journal.backup.export import export_account
 from journal.backup.importer import import_account
 from journal.models import Release, Session, SessionStatus
-from journal.trends import stats
+from journal.trends import aggregates
 from routines.catalogue import ensure_builtin_catalogue
 from tests.factories import builtin_point, make_log, make_release, make_session, make_user
 
@@ -61,8 +61,8 @@ def test_moving_a_session_to_another_day_moves_its_releases(owner, owner_client)
     assert response.status_code == 302
     assert set(Release.objects.values_list("local_date", flat=True)) == {date(2026, 3, 8)}
     assert not out_of_step().exists()
-    assert stats.point_side_stats(owner, date(2026, 3, 5), date(2026, 3, 5)) == []
-    assert [r.releases for r in stats.point_side_stats(owner, date(2026, 3, 8), date(2026, 3, 8))] == [1]
+    assert aggregates.point_side_stats(owner, date(2026, 3, 5), date(2026, 3, 5)) == []
+    assert [r.releases for r in aggregates.point_side_stats(owner, date(2026, 3, 8), date(2026, 3, 8))] == [1]
 
 
 @pytest.mark.django_db(transaction=True)

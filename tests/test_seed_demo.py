@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from journal.models import Release, Session, SessionStatus
-from journal.trends import stats
+from journal.trends import aggregates
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_history_is_realistic():
     assert sessions.values("routine").distinct().count() >= 2
     assert len(set(sessions.values_list("pain_before", flat=True))) >= 4
     # Some points are tender far more often than others.
-    shares = [r.tender_share for r in stats.point_side_stats(user) if r.tender_share is not None]
+    shares = [r.tender_share for r in aggregates.point_side_stats(user) if r.tender_share is not None]
     assert max(shares) - min(shares) > 0.3
     # Completed sessions have releases held in order and a pain after.
     done = sessions.filter(status=SessionStatus.COMPLETED).annotate(n=Count("releases"))
@@ -56,7 +56,7 @@ def test_history_is_realistic():
 def test_pain_drifts_over_months():
     seed(days=720, seed=3)
     user = get_user_model().objects.get(username="demo")
-    days = stats.daily_pain(user)
+    days = aggregates.daily_pain(user)
     first, last = days[:60], days[-60:]
     mean = lambda rows: sum(r.before for r in rows) / len(rows)  # noqa: E731
     assert mean(first) - mean(last) > 0.5

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import SafetyAnswer, SessionStatus
-from journal.trends import stats
+from journal.trends import series
 from tests.factories import make_release, make_session
 from tests.test_share_links import BROWSER, make_link, view_url
 
@@ -42,11 +42,11 @@ def _history_around_the_range(user, red_flag_before: bool = True) -> None:
 @pytest.mark.django_db
 def test_the_rolling_mean_at_the_range_start_uses_no_earlier_day(owner):
     _history_around_the_range(owner)
-    trend = stats.pain_trend(owner, RANGE_START, RANGE_END, today=RANGE_END, strict=True)
+    trend = series.pain_trend(owner, RANGE_START, RANGE_END, today=RANGE_END, strict=True)
     assert trend.rolling[0] == (RANGE_START, 1.0)
     assert all(value == 1.0 for _, value in trend.rolling)
     # The trends page (the owner's own view of a period) keeps the lead-in: its first point is a true 7-day mean.
-    assert stats.pain_trend(owner, RANGE_START, RANGE_END, today=RANGE_END).rolling[0][1] > 1.0
+    assert series.pain_trend(owner, RANGE_START, RANGE_END, today=RANGE_END).rolling[0][1] > 1.0
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from journal.trends import stats
+from journal.trends import aggregates
 from routines.catalogue import ensure_builtin_catalogue
 from tests.factories import make_log
 
@@ -42,7 +42,7 @@ def test_closing_the_connection_analyses_the_tables_it_queried(owner, no_statist
     ensure_builtin_catalogue()  # an earlier transactional test may have flushed the database
     make_log(owner, days=5)
     today = timezone.localdate()
-    stats.point_side_stats(owner, today - timedelta(days=3), today)
+    aggregates.point_side_stats(owner, today - timedelta(days=3), today)
     assert "release_user_point_side" not in analysed_indexes()
     connection.close()
     assert "release_user_point_side" in analysed_indexes()

@@ -1,5 +1,5 @@
-"""Streaks computed in the database (stats.streaks_in_sql, gaps and islands) agree with the plain Python
-`stats.streaks` on any set of days: gaps, runs across today and yesterday, future days, several sessions a day,
+"""Streaks computed in the database (aggregates.streaks_in_sql, gaps and islands) agree with the plain Python
+`aggregates.streaks` on any set of days: gaps, runs across today and yesterday, future days, several sessions a day,
 and sessions that do not count (not completed) or belong to someone else."""
 
 from datetime import date, timedelta
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.models import Session, SessionStatus
-from journal.trends import stats
+from journal.trends import aggregates
 from tests.factories import make_session, make_user
 
 TODAY = date(2026, 3, 10)
@@ -32,7 +32,7 @@ def test_sql_streaks_match_python(owner, offsets, not_counted):
     add_sessions(owner, offsets)
     add_sessions(owner, not_counted, status=SessionStatus.ABANDONED)
     days = [TODAY + timedelta(days=o) for o in offsets]
-    assert stats.streaks_in_sql(owner, TODAY) == stats.streaks(days, TODAY)
+    assert aggregates.streaks_in_sql(owner, TODAY) == aggregates.streaks(days, TODAY)
 
 
 @pytest.mark.django_db
@@ -40,15 +40,15 @@ def test_known_streaks(owner):
     other = make_user()
     add_sessions(other, range(-30, 1))  # someone else's month counts for nothing here
     add_sessions(owner, [-10, -9, -8, -7, -3, -2, -1, -1])  # 4 long ago; 3 up to yesterday (two sessions on -1)
-    assert stats.streaks_in_sql(owner, TODAY) == (3, 4)
+    assert aggregates.streaks_in_sql(owner, TODAY) == (3, 4)
     add_sessions(owner, [0, 1])  # today (and a future day, which the current streak does not count)
-    assert stats.streaks_in_sql(owner, TODAY) == (4, 5)  # -3 to +1 is the longest now
-    assert stats.streaks_in_sql(make_user(), TODAY) == (0, 0)
+    assert aggregates.streaks_in_sql(owner, TODAY) == (4, 5)  # -3 to +1 is the longest now
+    assert aggregates.streaks_in_sql(make_user(), TODAY) == (0, 0)
 
 
 @pytest.mark.django_db
 def test_other_databases_take_the_plain_way(owner, monkeypatch):
     add_sessions(owner, [-10, -9, -8, -7, -3, -2, -1, -1])
     add_sessions(owner, [-6], status=SessionStatus.ABANDONED)
-    monkeypatch.setattr(stats, "_DAY_NUMBER", {})  # no SQL fragment for this vendor
-    assert stats.streaks_in_sql(owner, TODAY) == (3, 4)
+    monkeypatch.setattr(aggregates, "_DAY_NUMBER", {})  # no SQL fragment for this vendor
+    assert aggregates.streaks_in_sql(owner, TODAY) == (3, 4)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import PrecautionProfile
 from config.http import HtmxHttpRequest
 from journal.models import Session
-from journal.trends import charts, stats
+from journal.trends import aggregates, charts, meaningful
 from routines.models import Routine
 
 
@@ -23,7 +23,7 @@ def dashboard_context(user) -> dict[str, Any]:
     active_routines = Routine.objects.active().values("pk")
     last_with_routine = sessions.filter(routine__in=active_routines).select_related("routine")
     last_session = last_with_routine.first()
-    last_days = stats.last_days_pain(user, today=today)
+    last_days = aggregates.last_days_pain(user, today=today)
     done_today = last_days[-1].completed  # the last of the days is today
     has_history = open_session is not None or last_session is not None or sessions.exists()
     return {
@@ -38,7 +38,7 @@ def dashboard_context(user) -> dict[str, Any]:
         "days_with_session": sum(1 for day in last_days if day.completed),
         "done_today": done_today,
         "week_chart": charts.sparkline_chart(last_days, chart_id="week-chart"),
-        "change": stats.meaningful_change(user, today=today),
+        "change": meaningful.meaningful_change(user, today=today),
         # The health questions are offered again about every 6 months, calmly, never as a gate.
         "precautions": PrecautionProfile.for_user(user),
     }

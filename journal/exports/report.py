@@ -1,9 +1,9 @@
 """The practitioner report shared by the PDF and the share page: a one-minute summary, then the detailed log.
 
-Trend figures, the meaningful-change label, adherence and the per-point figures come from journal.trends.stats, the pain
-chart from journal.trends.charts (both from feature/history); this module only gathers them for one user and range and
-adds what only the report needs (red-flag dates, notable notes, the detailed log). Everything is SQL aggregates:
-the query count does not grow with the log.
+Trend figures, the meaningful-change label, adherence and the per-point figures come from journal/trends
+(aggregates, meaningful, series), the pain chart from journal/trends/charts.py; this module only gathers them for
+one user and range and adds what only the report needs (red-flag dates, notable notes, the detailed log).
+Everything is SQL aggregates: the query count does not grow with the log.
 """
 
 from collections import Counter
@@ -17,7 +17,7 @@ from journal import redflags
 from journal.lib.daterange import DateRange
 from journal.models import Release, Session
 from journal.redflags import RedFlagTier
-from journal.trends import charts, stats
+from journal.trends import aggregates, charts, series
 
 DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
 NOTES_LIMIT = 3
@@ -28,7 +28,7 @@ TENDER_ROWS = 5
 def report_context(user, date_range: DateRange) -> dict[str, Any]:
     profile = user.profile
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
-    totals = stats.period_summary(user, date_range.start, date_range.end)
+    totals = aggregates.period_summary(user, date_range.start, date_range.end)
     today = profile.local_date()
     start = date_range.start or totals.first_day
     latest = max(today, totals.last_day) if totals.last_day else None
@@ -37,13 +37,15 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
     period_days = (end - start).days + 1 if start and end and end >= start else 0
 
     # Strict: a report of a date range (a share link's above all) shows nothing from outside it.
-    trend = stats.pain_trend(user, date_range.start, date_range.end, today=today, strict=True)
+    trend = series.pain_trend(user, date_range.start, date_range.end, today=today, strict=True)
     # The trend's days cover [start, end]: an open bound there is the first session or today here.
-    adherence = stats.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False) if start else None
+    adherence = (
+        aggregates.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False) if start else None
+    )
     adherence_percent = round(100 * adherence.active_days / period_days) if adherence and period_days else None
     # Closed at `end` (no session is later): SQLite's planner takes an open-ended date range for most of the table
     # and reads every release instead of the period's.
-    point_rows = stats.point_side_stats(user, date_range.start, end if date_range.start else date_range.end)
+    point_rows = aggregates.point_side_stats(user, date_range.start, end if date_range.start else date_range.end)
     tender_points = sorted(
         (row for row in point_rows if row.tender_yes),
         key=lambda row: (-row.tender_yes, row.point_name.lower(), row.side),

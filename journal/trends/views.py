@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest
 from config.rendering import render_form_page
-from journal.trends import charts, stats
+from journal.trends import aggregates, charts, periods, series
 from journal.trends.forms import DEFAULT_RANGE, TrendsRangeForm
 from routines.models import Point
 
@@ -31,14 +31,14 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         sort = form.cleaned_data.get("sort") or "point"
         choice = form.choice()
 
-    trend = stats.pain_trend(user, start, end, baseline=baseline, today=today)
-    points = stats.point_side_stats(user, start, end, sort=sort)
-    sides = stats.sides_from_points(points)
-    adherence = stats.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False)
+    trend = series.pain_trend(user, start, end, baseline=baseline, today=today)
+    points = aggregates.point_side_stats(user, start, end, sort=sort)
+    sides = aggregates.sides_from_points(points)
+    adherence = aggregates.adherence(user, start, end, today=today, daily=trend.days, with_streaks=False)
     first_day = start or trend.first_day or end
     heat_start = max(first_day, end - timedelta(days=HEATMAP_DAYS - 1))
-    period = stats.chart_period(first_day, end)
-    charted = stats.by_period(trend, period)
+    period = periods.chart_period(first_day, end)
+    charted = series.by_period(trend, period)
     context = {
         "form": form,
         "choice": choice,
@@ -58,10 +58,10 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         "side_chart": charts.side_chart(sides),
         "adherence": adherence,
         "heat_start": heat_start,
-        "heatmap_chart": charts.heatmap_chart(stats.calendar_heatmap(adherence.days, heat_start, end)),
+        "heatmap_chart": charts.heatmap_chart(aggregates.calendar_heatmap(adherence.days, heat_start, end)),
         "weekly_chart": charts.weekly_chart(adherence, period=period),
         "map_points": list(Point.objects.visible_to(user)),
-        "tender_map": stats.tender_shares(points),
+        "tender_map": aggregates.tender_shares(points),
         # Which leg, since when, assessed or not: sciatica often settles within weeks, so the episode's age matters.
         "leg_context": PrecautionProfile.for_user(user).report_context(today),
     }

@@ -1,4 +1,6 @@
-"""Journal statistics: every figure the dashboard, the trends page, the exports and the share page show.
+"""SQL aggregates of a user's journal: the per-day pain figures, the period summary, releases per point and side,
+adherence and streaks. The meaningful-change rules are in `meaningful`, the chart periods in `periods`, and the
+pain trend that charts use (days, rolling mean and change together) in `series`.
 
 All aggregation happens in SQL, grouped by `Session.local_date` (the user's own calendar date when the session
 started, so days, weeks and streaks follow the user's time zone and survive daylight-saving changes). Python only
@@ -51,39 +53,23 @@ every session that has the figure, whatever its status.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import groupby
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Min, Q
 
 from journal.models import ADVERSE_RELEASE, Release, SafetyAnswer, Session, SessionStatus
+from journal.trends.periods import count_per_period, week_start
 
 WINDOW_DAYS = 7
-MIN_WINDOW_DAYS = 3
-# Farrar et al., Pain 2001;94:149-58: about 2 points or about 30% on the 0-10 scale is the drop that people in drug
-# trials with at least moderate pain called "much improved" (not derived for increases).
-MEANINGFUL_POINTS = Decimal("2.0")
-MEANINGFUL_PERCENT = Decimal("30")
-# IMMPACT (Dworkin et al., J Pain 2008): 10-20% "minimally important", >= 30% moderate, >= 50% substantial.
-IMMPACT_MINIMAL = Decimal("10")
-# A change gets a label only when each window has at least this many days with a score, the baseline mean is at
-# least LABEL_MIN_BASELINE, the change is at least LABEL_MIN_POINTS either way, and the baseline was not picked by
-# the user (picking a bad week makes any later week look better).
-LABEL_MIN_DAYS = 7
-LABEL_MIN_BASELINE = Decimal("3")
-LABEL_MIN_POINTS = Decimal("1.0")
-# After this long with scores and no meaningful drop, a calm prompt suggests a review with a physiotherapist or doctor.
-REVIEW_AFTER_DAYS = 42
-IMMPACT_MODERATE = Decimal("30")
-IMMPACT_SUBSTANTIAL = Decimal("50")
 ADHERENCE_STATUSES = (SessionStatus.COMPLETED,)
 
 
-def _sessions(user, start: date | None = None, end: date | None = None):
+def sessions_between(user, start: date | None = None, end: date | None = None):
+    """The user's sessions on local dates [start, end] (either may be None: unbounded)."""
     return Session.objects.for_user(user).between(start, end)
 
 
@@ -95,13 +81,19 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def _round(value: float | Decimal | None, places: str = "0.1") -> Decimal | None:
+@overload
+def round_shown(value: float | Decimal, places: str = "0.1") -> Decimal: ...
+@overload
+def round_shown(value: None, places: str = "0.1") -> None: ...
+def round_shown(value: float | Decimal | None, places: str = "0.1") -> Decimal | None:
+    """`value` rounded half up to `places`, as the pages show it (None stays None)."""
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def _mean(values) -> float | None:
+def mean_of(values) -> float | None:
+    """The mean of the values that are not None; None when there are none."""
     values = [v for v in values if v is not None]
     return sum(values) / len(values) if values else None
 
@@ -122,7 +114,7 @@ class DailyPain(NamedTuple):
 
 def daily_pain(user, start: date | None = None, end: date | None = None) -> list[DailyPain]:
     rows = (
-        _sessions(user, start, end)
+        sessions_between(user, start, end)
         .order_by()
         .values("local_date")
         .annotate(
@@ -157,83 +149,6 @@ def rolling_mean(values, window: int = WINDOW_DAYS) -> list[tuple[date, float | 
             lo += 1
         out.append((day, total / count if count else None))
     return out
-
-
-@dataclass(frozen=True)
-class PainTrend:
-    days: list[DailyPain]
-    rolling: list[tuple[date, float | None]]
-    baseline_mean: float | None
-    change: Change
-    # "day": one entry a local day; "week" or "month": one entry a Monday-based week or a month (`by_period`).
-    period: str = "day"
-
-    @property
-    def has_data(self) -> bool:
-        return any(d.before is not None or d.after is not None for d in self.days)
-
-    @property
-    def first_day(self) -> date | None:
-        """The first day with any session, completed or not."""
-        return self.days[0].date if self.days else None
-
-
-def pain_trend(
-    user, start: date | None = None, end: date | None = None, baseline=None, today=None, *, strict: bool = False
-) -> PainTrend:
-    """See the module's docstring. `strict=True` reads nothing outside [start, end] (a share link's range must not
-    show what lies outside it): the rolling mean starts without its 6-day lead-in and the red-flag check of the
-    meaningful change stays within the range."""
-    lead_in = start - timedelta(days=WINDOW_DAYS - 1) if start and not strict else start
-    all_days = daily_pain(user, lead_in, end)
-    rolled = rolling_mean([(d.date, d.before) for d in all_days])
-    days = [d for d in all_days if start is None or d.date >= start]
-    rolling = [(d, v) for d, v in rolled if start is None or d >= start]
-    change = meaningful_change(user, baseline, start=start, end=end, today=today, daily=days, strict=strict)
-    # The reference line is drawn only for a baseline of at least 3 days with a score.
-    baseline_mean = change.baseline_mean if change.baseline_days >= MIN_WINDOW_DAYS else None
-    return PainTrend(days=days, rolling=rolling, baseline_mean=baseline_mean, change=change)
-
-
-# Long periods are charted by week, then by month: 3,650 daily points are neither readable on a 640-pixel chart
-# nor cheap to send to a phone (a ten-year journal charted by week made a 300 kB page).
-WEEKLY_AFTER_DAYS = 400
-MONTHLY_AFTER_DAYS = 3 * 365
-
-
-def chart_period(first: date, last: date) -> str:
-    """ "day", "week" or "month": what one point of a chart of [first, last] stands for."""
-    span = (last - first).days
-    if span > MONTHLY_AFTER_DAYS:
-        return "month"
-    return "week" if span > WEEKLY_AFTER_DAYS else "day"
-
-
-def by_period(trend: PainTrend, period: str) -> PainTrend:
-    """The same trend with one entry a Monday-based week or a calendar month (`period`, as `chart_period` says;
-    "day" returns the trend unchanged): the mean of the period's daily means (each day counts once, as
-    everywhere), the sessions summed, and the 7-day rolling mean as it stood on the period's last day with data.
-    The baseline and the meaningful change are unchanged (they are computed from days)."""
-    if period == "day":
-        return trend
-    number, start_of = PERIOD_NUMBERS[period]
-    rolling = dict(trend.rolling)
-    days, sampled = [], []
-    for period_number, group in groupby(trend.days, key=lambda day: number(day.date)):  # the days are in order
-        members = list(group)
-        first = start_of(period_number)
-        days.append(
-            DailyPain(
-                first,
-                _mean([d.before for d in members]),
-                _mean([d.after for d in members]),
-                _mean([d.change for d in members]),
-                sum(d.sessions for d in members),
-                sum(d.completed for d in members),
-            )
-        )
-        sampled.append((first, rolling.get(members[-1].date)))
-    return replace(trend, days=days, rolling=sampled, period=period)
 
 
 def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
@@ -271,7 +186,7 @@ class PeriodSummary:
 
 def period_summary(user, start: date | None = None, end: date | None = None) -> PeriodSummary:
     s = (
-        _sessions(user, start, end)
+        sessions_between(user, start, end)
         .order_by()
         .aggregate(
             sessions=Count("pk"),
@@ -311,244 +226,6 @@ def period_summary(user, start: date | None = None, end: date | None = None) -> 
     )
 
 
-# Meaningful change -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """The recent window against the baseline window, on the daily mean of leg pain before sessions.
-
-    `points` = recent mean - baseline mean (negative = less pain), `percent` = points / baseline mean * 100,
-    both rounded as displayed (0.1 point, whole percent); labels are decided on the rounded figures so the words
-    always match the numbers. `shown` (the numbers may be shown) is True only when both windows have at least 3
-    days with data and no red flag was reported from the start of the recent window on; `red_flag` says the safety
-    advice must show instead. `label` is "" unless `labelled` (see LABEL_MIN_*); `no_label_reason` then says why.
-    `first_scored` is the baseline's first day with a score (the first in the range read, or in the whole history
-    when `range_start` is None and no baseline was chosen), `as_of` the user's today: `suggest_review` reads them.
-    """
-
-    baseline_mean: float | None = None
-    baseline_days: int = 0
-    baseline_start: date | None = None
-    baseline_end: date | None = None
-    baseline_chosen: bool = False
-    recent_mean: float | None = None
-    recent_days: int = 0
-    recent_start: date | None = None
-    recent_end: date | None = None
-    points: Decimal | None = None
-    percent: Decimal | None = None
-    red_flag: bool = False
-    reason: str = ""
-    labels: dict = field(default_factory=dict)
-    range_start: date | None = None
-    first_scored: date | None = None
-    as_of: date | None = None
-
-    @property
-    def enough_data(self) -> bool:
-        return self.baseline_days >= MIN_WINDOW_DAYS and self.recent_days >= MIN_WINDOW_DAYS
-
-    @property
-    def shown(self) -> bool:
-        return self.enough_data and not self.red_flag
-
-    @property
-    def baseline_is_first_days(self) -> bool:
-        """Whether the baseline is the user's very first days with a score (not a chosen period, not the start of
-        a later range): only then may the page call it "your first days with a score"."""
-        return not self.baseline_chosen and self.range_start is None
-
-    @property
-    def points_abs(self) -> Decimal | None:
-        return None if self.points is None else abs(self.points)
-
-    @property
-    def percent_abs(self) -> Decimal | None:
-        return None if self.percent is None else abs(self.percent)
-
-    @property
-    def direction(self) -> str:
-        """ "lower", "higher" or "same" (recent against baseline)."""
-        if self.points is None or self.points == 0:
-            return "same"
-        return "lower" if self.points < 0 else "higher"
-
-    @property
-    def meaningful(self) -> bool:
-        """About 2 points or about 30% either way (Farrar 2001)."""
-        if self.points is None:
-            return False
-        return abs(self.points) >= MEANINGFUL_POINTS or (
-            self.percent is not None and abs(self.percent) >= MEANINGFUL_PERCENT
-        )
-
-    @property
-    def meaningful_drop(self) -> bool:
-        """A drop of about the size people in drug trials called "much improved" (Farrar's figure is for drops)."""
-        return self.direction == "lower" and self.meaningful
-
-    @property
-    def band(self) -> str:
-        """IMMPACT size of the change in percent: "none" (< 10%), "minimal", "moderate", "substantial"."""
-        if self.percent is None:
-            return "none" if not self.meaningful else "unknown"
-        size = abs(self.percent)
-        if size >= IMMPACT_SUBSTANTIAL:
-            return "substantial"
-        if size >= IMMPACT_MODERATE:
-            return "moderate"
-        if size >= IMMPACT_MINIMAL:
-            return "minimal"
-        return "none"
-
-    @property
-    def no_label_reason(self) -> str:
-        """Why a comparison with numbers carries no label ("" when it has one or has no numbers)."""
-        if self.points is None:
-            return ""
-        if self.baseline_chosen:
-            return (
-                "You chose the baseline period, so Tenderspot puts no label on this change. Choosing a bad week as "
-                "the baseline makes any later week look better."
-            )
-        if self.baseline_days < LABEL_MIN_DAYS or self.recent_days < LABEL_MIN_DAYS:
-            return (
-                f"No label yet: each period needs at least {LABEL_MIN_DAYS} days with a score "
-                f"(baseline: {self.baseline_days}, recent: {self.recent_days})."
-            )
-        if self.baseline_mean is None or _round(self.baseline_mean) < LABEL_MIN_BASELINE:
-            return (
-                "No label: the baseline average is under 3 out of 10, and at such low scores small moves are "
-                "mostly everyday ups and downs."
-            )
-        if abs(self.points) < LABEL_MIN_POINTS:
-            return "No label: the change is under 1 point, within everyday ups and downs."
-        return ""
-
-    @property
-    def labelled(self) -> bool:
-        return self.points is not None and not self.no_label_reason
-
-    @property
-    def label(self) -> str:
-        """A short label, e.g. "Leg pain lower by an amount IMMPACT calls moderate", or "" (see `labelled`)."""
-        if not self.labelled:
-            return ""
-        if self.direction == "higher":
-            return "Leg pain higher than in the baseline"
-        words = {
-            "substantial": "substantial",
-            "moderate": "moderate",
-            "minimal": "minimally important",
-        }
-        if self.band not in words:
-            return "Little or no change"
-        return f"Leg pain lower by an amount IMMPACT calls {words[self.band]}"
-
-    @property
-    def farrar_note(self) -> str:
-        """Farrar's figure, for a labelled drop of that size ("" otherwise)."""
-        if not (self.labelled and self.meaningful_drop):
-            return ""
-        return (
-            "A drop of about 2 points or 30% is the size that people in drug trials called \u201cmuch improved\u201d "
-            "(Farrar and colleagues, 2001)."
-        )
-
-    @property
-    def suggest_review(self) -> bool:
-        """After REVIEW_AFTER_DAYS days with scores, without at least a meaningful drop: suggest a review."""
-        if self.red_flag or self.first_scored is None or self.as_of is None:
-            return False
-        return (self.as_of - self.first_scored).days >= REVIEW_AFTER_DAYS and not self.meaningful_drop
-
-
-def _window_means(qs, newest_first: bool, limit: int | None) -> list[tuple[date, float]]:
-    order = "-local_date" if newest_first else "local_date"
-    rows = (
-        qs.filter(pain_before__isnull=False)
-        .order_by()
-        .values("local_date")
-        .annotate(m=Avg("pain_before"))
-        .order_by(order)[:limit]
-    )
-    return [(r["local_date"], float(r["m"])) for r in rows]
-
-
-def meaningful_change(
-    user,
-    baseline: tuple[date, date] | None = None,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    today: date | None = None,
-    daily: list[DailyPain] | None = None,
-    strict: bool = False,
-) -> Change:
-    """Compares the mean of the last 7 days with data (up to `end`) against a baseline.
-
-    The baseline is the user's period `baseline=(from, to)` (every day with data in it) or, by default, the first
-    7 days with data on or after `start`. The recent window is the last 7 days with data after the baseline ends,
-    so the two windows never overlap. Each day counts once (the mean of the daily means). Three queries; one
-    when `daily` (the `daily_pain` rows of [start, end]) holds both windows. The red flag looks at the recent
-    window (or the last 7 days up to `end` or today); `strict=True` keeps that look inside [start, end].
-    """
-    today = today or user.profile.local_date()
-    chosen = baseline is not None
-    b_from, b_to = baseline if chosen else (start, None)
-    if daily is not None and (start is None or (b_from is not None and b_from >= start)):
-        scored = [(d.date, d.before) for d in daily if d.before is not None and (start is None or d.date >= start)]
-        base = [(d, v) for d, v in scored if (b_from is None or d >= b_from) and (b_to is None or d <= b_to)]
-        base = base if chosen else base[:WINDOW_DAYS]
-        after = b_to if chosen else (base[-1][0] if base else None)
-        recent = [(d, v) for d, v in scored if after and d > after][-WINDOW_DAYS:]
-    else:
-        qs = _sessions(user, None, end)
-        base = _window_means(qs.between(b_from, b_to), newest_first=False, limit=None if chosen else WINDOW_DAYS)
-        after = b_to if chosen else (base[-1][0] if base else None)
-        recent_qs = qs.filter(local_date__gt=after) if after else qs.none()
-        recent = list(reversed(_window_means(recent_qs, newest_first=True, limit=WINDOW_DAYS)))
-    b_end = base[-1][0] if base else None
-    # Without a chosen baseline, this is the first day with a score on or after `start`.
-    first_scored = base[0][0] if base else None
-
-    flag_from = recent[0][0] if recent else (end or today) - timedelta(days=WINDOW_DAYS - 1)
-    flag_to = end if end and end < today else None
-    if strict:
-        flag_from = max(flag_from, start) if start else flag_from
-        flag_to = end
-    red_flag = Session.objects.for_user(user).red_flagged().between(flag_from, flag_to).exists()
-
-    b_mean = _mean(v for _, v in base)
-    r_mean = _mean(v for _, v in recent)
-    fields = {
-        "baseline_mean": b_mean,
-        "baseline_days": len(base),
-        "baseline_start": b_from if chosen else (base[0][0] if base else None),
-        "baseline_end": b_to if chosen else b_end,
-        "baseline_chosen": chosen,
-        "recent_mean": r_mean,
-        "recent_days": len(recent),
-        "recent_start": recent[0][0] if recent else None,
-        "recent_end": recent[-1][0] if recent else None,
-        "red_flag": red_flag,
-        "range_start": start,
-        "first_scored": first_scored,
-        "as_of": today,
-    }
-    if len(base) < MIN_WINDOW_DAYS or len(recent) < MIN_WINDOW_DAYS:
-        need = "the baseline period" if len(base) < MIN_WINDOW_DAYS else "the days after the baseline"
-        fields["reason"] = (
-            f"A comparison needs at least {MIN_WINDOW_DAYS} days with a pain score in {need} "
-            f"(baseline: {len(base)}, recent: {len(recent)})."
-        )
-        return Change(**fields)
-    points = _round(r_mean - b_mean)
-    percent = _round((r_mean - b_mean) / b_mean * 100, "1") if b_mean else None
-    return Change(points=points, percent=percent, **fields)
-
-
 # Per point and side ----------------------------------------------------------------------------------------------
 
 
@@ -573,7 +250,7 @@ class ReleaseFigures:
     @property
     def tender_percent(self) -> int | None:
         share = self.tender_share
-        return None if share is None else int(_round(share * 100, "1"))
+        return None if share is None else int(round_shown(share * 100, "1"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -639,12 +316,12 @@ def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
                 releases=sum(r.releases for r in mine),
                 tender_n=sum(r.tender_n for r in mine),
                 tender_yes=sum(r.tender_yes for r in mine),
-                mean_pressure=sum(r.mean_pressure * r.pressure_n for r in mine if r.pressure_n) / pressure_n
+                mean_pressure=sum((r.mean_pressure or 0.0) * r.pressure_n for r in mine if r.pressure_n) / pressure_n
                 if pressure_n
                 else None,
                 pressure_n=pressure_n,
                 mean_pain_after_hold=sum(
-                    r.mean_pain_after_hold * r.pain_after_hold_n for r in mine if r.pain_after_hold_n
+                    (r.mean_pain_after_hold or 0.0) * r.pain_after_hold_n for r in mine if r.pain_after_hold_n
                 )
                 / pain_n
                 if pain_n
@@ -682,29 +359,6 @@ def streaks(dates, today: date) -> tuple[int, int]:
         current += 1
         cursor -= timedelta(days=1)
     return current, longest
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-# Weeks (Monday-based) and months as consecutive numbers, and back: ten years of days are grouped by these, which
-# is several times cheaper than building a date for each day. Ordinal 1, 1 January 0001, is a Monday.
-PERIOD_NUMBERS = {
-    "week": (lambda d: (d.toordinal() - 1) // 7, lambda n: date.fromordinal(7 * n + 1)),
-    "month": (lambda d: d.year * 12 + d.month - 1, lambda n: date(n // 12, n % 12 + 1, 1)),
-}
-
-
-def count_per_period(days: dict[date, int], first: date, last: date, period: str) -> list[tuple[date, int]]:
-    """The counts of `days` (all within [first, last]) added up per week or month, every period of the range
-    listed (the empty ones with 0), each named by its first day."""
-    number, start_of = PERIOD_NUMBERS[period]
-    first_number = number(first)
-    counts = [0] * (number(last) - first_number + 1)
-    for day, n in days.items():
-        counts[number(day) - first_number] += n
-    return [(start_of(first_number + i), n) for i, n in enumerate(counts)]
 
 
 @dataclass(frozen=True)
@@ -814,7 +468,7 @@ def adherence(
             d.date: d.completed for d in daily if d.completed and (start is None or d.date >= start) and d.date <= end
         }
     else:
-        in_range_sessions = _sessions(user, start, end).filter(status__in=ADHERENCE_STATUSES)
+        in_range_sessions = sessions_between(user, start, end).filter(status__in=ADHERENCE_STATUSES)
         in_range = dict(
             in_range_sessions.order_by().values("local_date").annotate(n=Count("pk")).values_list("local_date", "n")
         )
