@@ -55,6 +55,7 @@ audit: setup $(NODE_STAMP)
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles

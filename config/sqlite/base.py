@@ -10,6 +10,7 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from django.db.backends.sqlite3 import base
 
@@ -31,11 +32,12 @@ def make_private(database: Path) -> None:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_new_connection(self, conn_params):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
         name = str(conn_params.get("database", ""))
         if name and name != ":memory:" and not name.startswith("file:"):
             make_private(Path(name))
-        return super().get_new_connection(conn_params)
+        connection: sqlite3.Connection = super().get_new_connection(conn_params)
+        return connection
 
     def _close(self) -> None:
         if self.connection is not None:

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.backup import views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("exports/json/", views.export_json, name="export_json"),
     path("import/", views.import_json, name="import_json"),
 ]

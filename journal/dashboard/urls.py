@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.dashboard import views
 
 # The site's root: the dashboard for a signed-in user, the landing page for a visitor.
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
 ]

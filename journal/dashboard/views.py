@@ -3,6 +3,7 @@ the latest meaningful-change callout. A fixed number of queries, whatever the le
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
@@ -14,7 +15,7 @@ from journal.trends import aggregates, charts, meaningful
 from routines.models import Routine
 
 
-def dashboard_context(user) -> dict[str, Any]:
+def dashboard_context(user: User) -> dict[str, Any]:
     today = user.profile.local_date()
     sessions = Session.objects.for_user(user).defer("plan", "notes").order_by("-started_at", "-pk")
     open_session = Session.objects.to_resume(user)

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.exports import views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("exports/", views.export_page, name="exports"),
     path("exports/csv/", views.export_csv, name="export_csv"),
     path("exports/pdf/", views.export_pdf, name="export_pdf"),

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.history import views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),

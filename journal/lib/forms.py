@@ -1,6 +1,8 @@
 """Form pieces every date-range form shares: a date field within the bounds every date query accepts, and an
 optional range in order."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -27,7 +29,7 @@ class DateRangeForm(forms.Form):
     start = date_field("From")
     end = date_field("To")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         require_order(data.get("start"), data.get("end"), ValidationError)

@@ -9,16 +9,18 @@ Retry-After at once, instead of queueing behind a worker.
 import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.contrib.auth.models import User
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from journal.models import HeavyLease
+from config.http import AuthenticatedHttpRequest
+from journal.models import HeavyLease, ShareLink
 
 
-def scopes_for(user, link=None, kind: str = "export") -> dict[str, int]:
+def scopes_for(user: User, link: ShareLink | None = None, kind: str = "export") -> dict[str, int]:
     """The scopes a heavy request of `kind` for `user`'s data (through `link`, if any) takes a slot in."""
     scopes = {f"user:{user.pk}": settings.TENDERSPOT_HEAVY_PER_USER}
     if link is not None:
@@ -44,15 +46,15 @@ class _ReleasedAfter:
     response: a client that went away before the first chunk included (a generator that never started would
     never reach its `finally`)."""
 
-    def __init__(self, chunks: Iterable, leases: list[HeavyLease]) -> None:
-        self._chunks: Iterator = iter(chunks)
+    def __init__(self, chunks: Iterable[bytes], leases: list[HeavyLease]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
         self._leases: list[HeavyLease] | None = leases
         self._renewed = time.monotonic()
 
     def __iter__(self) -> "_ReleasedAfter":
         return self
 
-    def __next__(self):
+    def __next__(self) -> bytes:
         try:
             chunk = next(self._chunks)
         except BaseException:
@@ -94,13 +96,13 @@ def limited(scopes: dict[str, int], respond: Callable[[], HttpResponseBase]) -> 
     return response
 
 
-def heavy(kind: str = "export") -> Callable:
+def heavy(kind: str = "export") -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Decorates a signed-in user's download view: it runs holding a slot of the user's (and, for "pdf", the
     instance's) heavy requests, or answers 429."""
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             return limited(scopes_for(request.user, kind=kind), lambda: view(request, *args, **kwargs))
 
         return wrapper

@@ -6,8 +6,10 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -27,7 +29,7 @@ PRIVATE_HEADERS = {
 }
 
 
-def private(response: HttpResponse) -> HttpResponse:
+def private[R: HttpResponseBase](response: R) -> R:
     for header, value in PRIVATE_HEADERS.items():
         response[header] = value
     return response
@@ -43,14 +45,16 @@ def too_many_misses() -> HttpResponse:
     return private(response)
 
 
-def token_view(usable: Callable[[], QuerySet]) -> Callable:
+def token_view[T: models.Model](
+    usable: Callable[[], QuerySet[T]],
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Resolves the `token` of the URL among `usable()` rows (no sign-in) and calls the view with the row. Unknown,
     expired and revoked tokens all raise the same 404; an address with too many recent misses gets 429 for every
     token until its misses age out."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HtmxHttpRequest, token: str) -> HttpResponse:
+        def wrapper(request: HtmxHttpRequest, token: str) -> HttpResponseBase:
             address = client_address_hash(request)
             if AccessMiss.objects.is_limited(address):
                 return too_many_misses()

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.reminders import views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("reminders/", views.reminder_list, name="reminder_list"),
     path("reminders/<int:pk>/revoke/", views.reminder_revoke, name="reminder_revoke"),
     path("reminders/<int:pk>/renew/", views.reminder_renew, name="reminder_renew"),

@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.runner import red_flags, views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("routines/<int:routine_pk>/start/", views.session_start, name="session_start"),
     path("sessions/<int:pk>/run/", views.session_run, name="session_run"),
     path("sessions/<int:pk>/check/", views.safety_check, name="session_check"),

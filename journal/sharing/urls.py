@@ -1,8 +1,8 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.sharing import views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("share/", views.share_list, name="share_list"),
     path("share/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
     path("s/<str:token>/", views.share_view, name="share_view"),

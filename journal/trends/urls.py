@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from journal.trends import views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("trends/", views.trends, name="trends"),
 ]
