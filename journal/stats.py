@@ -319,10 +319,12 @@ class Change:
     """The recent window against the baseline window, on the daily mean of leg pain before sessions.
 
     `points` = recent mean - baseline mean (negative = less pain), `percent` = points / baseline mean * 100,
-    both rounded as displayed (0.1 point, whole percent); labels are decided on the rounded figures so the words
-    always match the numbers. `shown` (the numbers may be shown) is True only when both windows have at least 3
-    days with data and no red flag was reported from the start of the recent window on; `red_flag` says the safety
-    advice must show instead. `label` is "" unless `labelled` (see LABEL_MIN_*); `no_label_reason` then says why.
+    both from the means rounded as displayed (0.1 point; `baseline_shown`, `recent_shown`), so the shown numbers
+    subtract to the shown difference; the percent is rounded to a whole number. Labels are decided on the rounded
+    figures so the words always match the numbers. `shown` (the numbers may be shown) is True only when both
+    windows have at least 3 days with data and no red flag was reported from the start of the recent window on;
+    `red_flag` says the safety advice must show instead. `label` is "" unless `labelled` (see LABEL_MIN_*);
+    `no_label_reason` then says why.
     `first_scored` is the baseline's first day with a score (the first in the range read, or in the whole history
     when `range_start` is None and no baseline was chosen), `as_of` the user's today: `suggest_review` reads them.
     """
@@ -358,6 +360,15 @@ class Change:
         """Whether the baseline is the user's very first days with a score (not a chosen period, not the start of
         a later range): only then may the page call it "your first days with a score"."""
         return not self.baseline_chosen and self.range_start is None
+
+    @property
+    def baseline_shown(self) -> Decimal | None:
+        """The baseline mean as displayed (0.1 point); `points` is `recent_shown - baseline_shown`."""
+        return _round(self.baseline_mean)
+
+    @property
+    def recent_shown(self) -> Decimal | None:
+        return _round(self.recent_mean)
 
     @property
     def points_abs(self) -> Decimal | None:
@@ -544,8 +555,11 @@ def meaningful_change(
             f"(baseline: {len(base)}, recent: {len(recent)})."
         )
         return Change(**fields)
-    points = _round(r_mean - b_mean)
-    percent = _round((r_mean - b_mean) / b_mean * 100, "1") if b_mean else None
+    # From the means as displayed (0.1 point): the difference shown must be what the shown numbers subtract to
+    # (6.44 and 4.66 show as 6.4 and 4.7: a change of -1.7, not the -1.8 of the unrounded means).
+    b_shown, r_shown = _round(b_mean), _round(r_mean)
+    points = r_shown - b_shown
+    percent = _round(points / b_shown * 100, "1") if b_shown else None
     return Change(points=points, percent=percent, **fields)
 
 

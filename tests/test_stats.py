@@ -114,8 +114,9 @@ def test_change_uses_mean_of_daily_means_and_rounds_half_up(owner):
     on(owner, 4, 20, pain_before=4)  # three sessions on one day count as one day
     pain_days(owner, {5: 3, 6: 3})
     change = stats.meaningful_change(owner, baseline=(day(1), day(3)), today=day(7))
-    # recent: days 4, 5, 6 -> (4 + 3 + 3) / 3 = 3.333; -1.667 points -> -1.7; -33.3% -> -33
-    assert change.recent_days == 3 and change.points == Decimal("-1.7") and change.percent == Decimal("-33")
+    # recent: days 4, 5, 6 -> (4 + 3 + 3) / 3 = 3.333, shown 3.3; against 5.0: -1.7 points; -1.7 / 5.0 = -34%
+    # (from the numbers as shown, so that they add up: not the -33.3% of the unrounded means)
+    assert change.recent_days == 3 and change.points == Decimal("-1.7") and change.percent == Decimal("-34")
     assert change.meaningful and change.band == "moderate"
 
 
