@@ -6,12 +6,31 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from accounts.models import REPORT_QUESTIONS_MAX_LENGTH, Profile
 from journal.exporters.daterange import require_bounds, require_order
 from journal.forms.history import DATE_INPUT
 from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
 
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
+
+
+class ReportDetailsForm(forms.ModelForm):
+    """What the person adds to their practitioner report (the PDF and the share page): a name and questions."""
+
+    class Meta:
+        model = Profile
+        fields = ["report_name", "report_questions"]
+        help_texts = {
+            "report_name": "Optional. Printed at the top of the report, so that it can be filed.",
+            "report_questions": (
+                f"Optional, up to {REPORT_QUESTIONS_MAX_LENGTH} characters. Shown on page one of the PDF and on the "
+                "page your share links open, and nowhere else."
+            ),
+        }
+        widgets = {
+            "report_questions": forms.Textarea(attrs={"rows": 3, "maxlength": REPORT_QUESTIONS_MAX_LENGTH}),
+        }
 
 
 class ShareLinkForm(forms.ModelForm):

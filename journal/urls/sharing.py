@@ -6,6 +6,7 @@ urlpatterns: list = [
     path("exports/", exports.export_page, name="exports"),
     path("exports/csv/", exports.export_csv, name="export_csv"),
     path("exports/pdf/", exports.export_pdf, name="export_pdf"),
+    path("exports/report-details/", exports.report_details, name="report_details"),
     path("exports/fhir/", exports.export_fhir, name="export_fhir"),
     path("share/", share.share_list, name="share_list"),
     path("share/<int:pk>/revoke/", share.share_revoke, name="share_revoke"),

@@ -16,7 +16,7 @@ from journal.exporters.report import report_context
 from journal.forms.sharing import ShareLinkForm
 from journal.heavy import limited, scopes_for
 from journal.models import ShareLink
-from journal.views.exports import bad_range, csv_response, pdf_response
+from journal.views.exports import bad_range, csv_response, every_release_asked, pdf_response, releases_bad_request
 from journal.views.private import issue, panel, token_view
 
 LIST_TEMPLATE = "journal/share_list.html"
@@ -104,13 +104,19 @@ def _with_range(view: Callable[[HttpRequest, ShareLink, DateRange], HttpResponse
 @token_view(usable_links)
 @_with_range
 def share_view(request: HttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+    every_release = every_release_asked(request)
+    if every_release is None:
+        return releases_bad_request()
     count_opening(request, link)
-    context = report_context(link.user, date_range)
+    context = report_context(link.user, date_range, every_release=every_release)
+    query = date_range.query()
     context.update(
         {
             "token": request.resolver_match.kwargs["token"],
             "expires_at": link.expires_at,
-            "query": date_range.query(),
+            "query": query,
+            # The PDF links carry the choice, so that the download shows what the page shows.
+            "pdf_query": "&".join(filter(None, [query, "releases=all" if every_release else ""])),
         }
     )
     return TemplateResponse(request, "journal/share_view.html", context)
