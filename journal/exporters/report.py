@@ -11,10 +11,12 @@ out in about the same time as a year's.
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from typing import Any
 
-from django.db.models import Avg, Count, F, Prefetch, Q
+from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import PrecautionProfile
 from journal import redflags, stats
@@ -94,34 +96,54 @@ def _per_day(qs) -> list[tuple[date, int]]:
 def adverse_responses(user, start: date | None, end: date | None) -> list[AdverseKind]:
     """The three adverse responses a practitioner asks about, each counted with its dates: holds stopped early
     because they hurt, holds at a pressure above the 7 ceiling (releases), and sessions whose leg pain at the end
-    was higher than at the start. Three queries, one row per day at most."""
-    releases = Release.objects.for_user(user).done().between(start, end)
-    sessions = Session.objects.for_user(user).between(start, end)
+    was higher than at the start. Two queries, one row per day at most."""
+    stopped, hard = Q(stopped_early=True), Q(pressure__gt=PRESSURE_CEILING)
+    release_days = list(
+        Release.objects.for_user(user)
+        .done()
+        .between(start, end)
+        .filter(stopped | hard)
+        .order_by()
+        .values("local_date")
+        .annotate(stopped=Count("pk", filter=stopped), hard=Count("pk", filter=hard))
+        .order_by("-local_date")
+    )
+    rose = Session.objects.for_user(user).between(start, end).filter(pain_before__isnull=False)
     return [
-        _adverse_kind("Stopped early because it hurt", _per_day(releases.filter(stopped_early=True))),
-        _adverse_kind(f"Pressure above {PRESSURE_CEILING}", _per_day(releases.filter(pressure__gt=PRESSURE_CEILING))),
         _adverse_kind(
-            "Leg pain higher at the end than at the start",
-            _per_day(sessions.filter(pain_before__isnull=False, pain_after__gt=F("pain_before"))),
+            "Stopped early because it hurt", [(r["local_date"], r["stopped"]) for r in release_days if r["stopped"]]
+        ),
+        _adverse_kind(
+            f"Pressure above {PRESSURE_CEILING}", [(r["local_date"], r["hard"]) for r in release_days if r["hard"]]
+        ),
+        _adverse_kind(
+            "Leg pain higher at the end than at the start", _per_day(rose.filter(pain_after__gt=F("pain_before")))
         ),
     ]
 
 
-def _log_rows(sessions) -> list[dict]:
-    """The compact log: one dict per session, newest first, at most LOG_LIMIT, with its release counts."""
+class JSONArrayLength(Func):
+    """The length of a JSON array column, in SQL (SQLite's json_array_length, PostgreSQL's jsonb_array_length):
+    the log needs how many steps a session planned, not the plan itself."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+def _log_rows(user, sessions) -> list[dict]:
+    """The compact log: one dict per session, newest first, at most LOG_LIMIT, with its release counts. Two
+    queries: the sessions (no join), then their releases counted per session over the same dates."""
     rows = list(
         sessions.order_by("-local_date", "-started_at", "-pk")
-        .annotate(
-            releases_done=Count("releases", filter=Q(releases__skipped=False)),
-            releases_logged=Count("releases"),
-            stopped_count=Count("releases", filter=Q(releases__stopped_early=True, releases__skipped=False)),
-            hard_count=Count("releases", filter=Q(releases__pressure__gt=PRESSURE_CEILING, releases__skipped=False)),
-        )
+        .annotate(steps_planned=JSONArrayLength("plan"))
         .values(
             "pk",
             "local_date",
             "routine_name",
-            "plan",
+            "steps_planned",
             "status",
             "pain_before",
             "pain_after",
@@ -129,21 +151,67 @@ def _log_rows(sessions) -> list[dict]:
             "back_pain_after",
             "red_flag_tier",
             "notes",
-            "releases_done",
-            "releases_logged",
-            "stopped_count",
-            "hard_count",
         )[:LOG_LIMIT]
     )
+    counts = {}
+    if rows:
+        done = Q(skipped=False)
+        counts = {
+            row["session_id"]: row
+            for row in Release.objects.for_user(user)
+            .between(rows[-1]["local_date"], rows[0]["local_date"])
+            .order_by()
+            .values("session_id")
+            .annotate(
+                releases_done=Count("pk", filter=done),
+                releases_logged=Count("pk"),
+                stopped_count=Count("pk", filter=done & Q(stopped_early=True)),
+                hard_count=Count("pk", filter=done & Q(pressure__gt=PRESSURE_CEILING)),
+            )
+        }
     statuses = dict(SessionStatus.choices)
+    empty = {"releases_done": 0, "releases_logged": 0, "stopped_count": 0, "hard_count": 0}
     for row in rows:
-        row["planned"] = max(len(row.pop("plan") or []), row["releases_logged"])
+        found = counts.get(row["pk"], empty)
+        for key in empty:
+            row[key] = found[key]
+        row["planned"] = max(row.pop("steps_planned") or 0, row["releases_logged"])
         row["status_label"] = "" if row["status"] == SessionStatus.COMPLETED else statuses.get(row["status"], "")
         before, after = row["pain_before"], row["pain_after"]
         row["pain_rose"] = before is not None and after is not None and after > before
         row["has_back"] = row["back_pain_before"] is not None or row["back_pain_after"] is not None
         row["marks"] = "; ".join(_marks(row))
     return rows
+
+
+def _score(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with a visible "…" (as Django's truncatechars)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def log_html(rows: list[dict]) -> SafeString:
+    """The compact log's table rows. Built here, each value escaped with html.escape, rather than in the
+    template: a year is a few hundred rows of six cells, and the template engine's per-variable work made the
+    share page several times slower than the pages around it."""
+    out = []
+    for row in rows:
+        steps = f"{row['releases_done']} of {row['planned']}"
+        if row["status_label"]:
+            steps += f' <span class="report-small">({escape(row["status_label"].lower())})</span>'
+        pain = f"{_score(row['pain_before'])} → {_score(row['pain_after'])}"
+        if row["has_back"]:
+            back = f"back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
+            pain += f' <span class="report-small">{back}</span>'
+        flag = ' class="report-flag-row"' if row["red_flag_tier"] else ""
+        out.append(
+            f"<tr{flag}><td>{row['local_date']:%Y-%m-%d}</td><td>{escape(row['routine_name'])}</td><td>{steps}</td>"
+            f"<td>{pain}</td><td>{escape(row['marks'])}</td><td>{escape(_cut(row['notes'], LOG_NOTE_CHARS))}</td></tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
 
 def _marks(row: dict) -> list[str]:
@@ -222,7 +290,7 @@ def report_context(user, date_range: DateRange, *, every_release: bool = False) 
     red_flag_items = [
         (label, counts[code]) for code, label in zip(redflags.ordered(counts), redflags.labels(counts), strict=True)
     ]
-    log = _log_rows(sessions)
+    log = _log_rows(user, sessions)
     logged = len(log)
     listed = {row["pk"] for row in log}
     release_detail = []
@@ -257,6 +325,7 @@ def report_context(user, date_range: DateRange, *, every_release: bool = False) 
         "adverse": adverse,
         "adverse_any": any(kind.count for kind in adverse),
         "log": log,
+        "log_html": log_html(log),
         "log_hidden": max(totals.sessions - logged, 0),
         "log_note_chars": LOG_NOTE_CHARS,
         # Red-flag sessions too old for the compact log are still listed, each with what was reported.
