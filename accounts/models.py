@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -22,6 +22,10 @@ def lock_account(user) -> None:
     both see "not there yet". PostgreSQL locks the row (SELECT ... FOR UPDATE); on SQLite the IMMEDIATE transaction
     already holds the database's write lock, and the same query is a plain read."""
     list(Profile.objects.select_for_update().filter(user_id=user.pk).values_list("pk", flat=True))
+
+
+REPORT_NAME_MAX_LENGTH = 100
+REPORT_QUESTIONS_MAX_LENGTH = 600  # a few questions; the report keeps them on its first page
 
 
 class Profile(models.Model):
@@ -43,6 +47,15 @@ class Profile(models.Model):
     # Where the person lives, for the emergency and urgent-care numbers. Empty: worked out from the time zone.
     care_region = models.CharField(
         "Where you live (for emergency numbers)", max_length=5, choices=CareRegion.choices, blank=True, default=""
+    )
+    # For the practitioner report only (the PDF and the share page): the name the person wants on it, and their
+    # questions for the practitioner. Both optional; no other page, export or backup carries them.
+    report_name = models.CharField("Name on your report", max_length=REPORT_NAME_MAX_LENGTH, blank=True, default="")
+    report_questions = models.TextField(
+        "Questions for your practitioner",
+        blank=True,
+        default="",
+        validators=[MaxLengthValidator(REPORT_QUESTIONS_MAX_LENGTH)],
     )
 
     def __str__(self) -> str:

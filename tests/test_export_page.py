@@ -45,7 +45,11 @@ def test_links_every_export_import_and_share(owner_client):
 def test_chosen_dates_go_into_every_link(owner_client):
     body = owner_client.get(URL, {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
     assert f"{reverse('journal:export_csv')}?start=2026-03-01&amp;end=2026-03-31" in body
-    assert f"{reverse('journal:export_pdf')}?start=2026-03-01&amp;end=2026-03-31&amp;paper=letter" in body
+    pdf_form = body[body.index(f'action="{reverse("journal:export_pdf")}"') :]
+    pdf_form = pdf_form[: pdf_form.index("</form>")]
+    assert '<input type="hidden" name="start" value="2026-03-01">' in pdf_form
+    assert '<input type="hidden" name="end" value="2026-03-31">' in pdf_form
+    assert 'name="paper" value="letter"' in pdf_form and 'name="releases" value="all"' in pdf_form
     assert f"{reverse('journal:export_fhir')}?start=2026-03-01&amp;end=2026-03-31" in body
 
 

@@ -82,18 +82,18 @@ def test_share_page_names_the_signs(owner, anonymous_client):
     assert "2026-03-04" in body
 
 
-def test_old_red_flags_beyond_the_detailed_log_are_still_listed(owner, owner_client):
+def test_old_red_flags_beyond_the_log_are_still_listed(owner, owner_client):
     from journal.exports import report
 
     flagged = red_flag_only(owner)
     make_log(owner, days=4, start=DAY + timedelta(days=1))
-    original = report.DETAIL_LIMIT
-    report.DETAIL_LIMIT = 2
+    original = report.LOG_LIMIT
+    report.LOG_LIMIT = 2
     try:
         context = report.report_context(owner, report.DateRange())
     finally:
-        report.DETAIL_LIMIT = original
-    assert flagged not in context["detail"]
+        report.LOG_LIMIT = original
+    assert flagged.pk not in [row["pk"] for row in context["log"]]
     assert [row["pk"] for row in context["earlier_red_flags"]] == [flagged.pk]
     assert RedFlag.FEVER.label in context["earlier_red_flags"][0]["items"]
 

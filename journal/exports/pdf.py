@@ -18,13 +18,18 @@ class NoFetcher(URLFetcher):
         raise URLFetchingError(f"External resources are disabled: {url[:80]}")
 
 
+# The body's family (static/css/report.css): the page's margin boxes do not inherit it and would print in serif.
+REPORT_FONT = '"DejaVu Sans", "Liberation Sans", Arial, sans-serif'
+
+
 def page_css(paper: str) -> str:
     size = PAPER_SIZES.get(paper, "A4")
+    footer = f"font-family: {REPORT_FONT}; font-size: 8pt; color: #555;"
     return (
         f"@page {{ size: {size}; margin: 12mm 13mm 16mm;"
-        ' @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; }'
-        ' @bottom-left { content: "Tenderspot self-care log, not a clinical record"; font-size: 8pt;'
-        " color: #555; } }"
+        f' @bottom-right {{ content: "Page " counter(page) " of " counter(pages); {footer} }}'
+        f' @bottom-left {{ content: "Tenderspot self-care log, not a clinical record"; {footer} }} }}'
+        f" body {{ font-family: {REPORT_FONT}; }}"
     )
 
 

@@ -1,31 +1,249 @@
-"""The practitioner report shared by the PDF and the share page: a one-minute summary, then the detailed log.
+"""The practitioner report shared by the PDF and the share page: page one a clinician reads in a minute, then a
+compact log (one row per session) and, only when the person asks for it, every release of the latest sessions.
 
-Trend figures, the meaningful-change label, adherence and the per-point figures come from journal/trends
-(aggregates, meaningful, series), the pain chart from journal/trends/charts.py; this module only gathers them for
-one user and range and adds what only the report needs (red-flag dates, notable notes, the detailed log).
-Everything is SQL aggregates: the query count does not grow with the log.
+Trend figures, the meaningful-change label, adherence and the per-point figures come from journal/trends; this
+module gathers them for one user and range and adds what only the report needs (red flags with their items,
+adverse responses with their dates, the log rows). Everything is SQL aggregates: the query count does not grow
+with the log, and the log's length is capped (LOG_LIMIT, RELEASE_SESSIONS_LIMIT) so that a PDF of any range lays
+out in about the same time as a year's.
 """
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from html import escape
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import PrecautionProfile
 from journal import redflags
+from journal.exports.report_chart import report_pain_chart
 from journal.lib.daterange import DateRange
-from journal.models import Release, Session
+from journal.models import PRESSURE_CEILING, Release, Session, SessionStatus
 from journal.redflags import RedFlagTier
-from journal.trends import aggregates, charts, series
+from journal.trends import aggregates, series
 
-DETAIL_LIMIT = 120  # sessions in the detailed log (newest first); older ones are counted, not listed
-NOTES_LIMIT = 3
-RED_FLAG_DATES_SHOWN = 8
+LOG_LIMIT = 366  # sessions in the compact log (newest first): a year of daily sessions
+RELEASE_SESSIONS_LIMIT = 30  # sessions whose every release is listed, when the person asks for it
+LOG_NOTE_CHARS = 80  # a session's note in the compact log, cut with a visible "…"
+RELEASE_NOTE_CHARS = 160  # a release's note in the list of every release
+RED_FLAG_DATES_SHOWN = 8  # per group of the same signs
+RED_FLAG_GROUPS_SHOWN = 4
+ADVERSE_DATES_SHOWN = 6
 TENDER_ROWS = 5
 
 
-def report_context(user, date_range: DateRange) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AdverseKind:
+    """One kind of adverse response in the period: how many, and the latest local dates it happened on."""
+
+    label: str
+    count: int
+    dates: list[date]  # newest first, at most ADVERSE_DATES_SHOWN
+    more_days: int  # further days with it, older than those listed
+
+    @property
+    def unit(self) -> str:
+        return "session" if self.label.startswith("Leg pain") else "release"
+
+
+@dataclass(frozen=True)
+class RedFlagGroup:
+    """Red-flag reports with the same signs at the same urgency: their dates, so that page one names each sign
+    once however often it was reported."""
+
+    tier: str
+    items: str
+    dates: list[date]  # newest first, at most RED_FLAG_DATES_SHOWN
+    more: int  # further reports, older than those listed
+    assessed: list[date]  # the dates by which the person said a clinician had assessed them, newest first
+
+
+def _red_flag_groups(red_flags: list[dict]) -> list[RedFlagGroup]:
+    """`red_flags` (oldest first) grouped by (tier, signs); the group with the latest report first."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for flag in reversed(red_flags):
+        groups.setdefault((flag["tier"], flag["items"]), []).append(flag)
+    return [
+        RedFlagGroup(
+            tier=tier,
+            items=items,
+            dates=[flag["local_date"] for flag in flags[:RED_FLAG_DATES_SHOWN]],
+            more=max(len(flags) - RED_FLAG_DATES_SHOWN, 0),
+            assessed=sorted({flag["assessed_at"].date() for flag in flags if flag["assessed_at"]}, reverse=True),
+        )
+        for (tier, items), flags in groups.items()
+    ]
+
+
+def _adverse_kind(label: str, day_counts: list[tuple[date, int]]) -> AdverseKind:
+    """`day_counts`: (local date, how many that day), newest first."""
+    return AdverseKind(
+        label=label,
+        count=sum(n for _, n in day_counts),
+        dates=[d for d, _ in day_counts[:ADVERSE_DATES_SHOWN]],
+        more_days=max(len(day_counts) - ADVERSE_DATES_SHOWN, 0),
+    )
+
+
+def _per_day(qs) -> list[tuple[date, int]]:
+    rows = qs.order_by().values("local_date").annotate(n=Count("pk")).order_by("-local_date")
+    return [(row["local_date"], row["n"]) for row in rows]
+
+
+def adverse_responses(user, start: date | None, end: date | None) -> list[AdverseKind]:
+    """The three adverse responses a practitioner asks about, each counted with its dates: holds stopped early
+    because they hurt, holds at a pressure above the 7 ceiling (releases), and sessions whose leg pain at the end
+    was higher than at the start. Two queries, one row per day at most."""
+    stopped, hard = Q(stopped_early=True), Q(pressure__gt=PRESSURE_CEILING)
+    release_days = list(
+        Release.objects.for_user(user)
+        .done()
+        .between(start, end)
+        .filter(stopped | hard)
+        .order_by()
+        .values("local_date")
+        .annotate(stopped=Count("pk", filter=stopped), hard=Count("pk", filter=hard))
+        .order_by("-local_date")
+    )
+    rose = Session.objects.for_user(user).between(start, end).filter(pain_before__isnull=False)
+    return [
+        _adverse_kind(
+            "Stopped early because it hurt", [(r["local_date"], r["stopped"]) for r in release_days if r["stopped"]]
+        ),
+        _adverse_kind(
+            f"Pressure above {PRESSURE_CEILING}", [(r["local_date"], r["hard"]) for r in release_days if r["hard"]]
+        ),
+        _adverse_kind(
+            "Leg pain higher at the end than at the start", _per_day(rose.filter(pain_after__gt=F("pain_before")))
+        ),
+    ]
+
+
+class JSONArrayLength(Func):
+    """The length of a JSON array column, in SQL (SQLite's json_array_length, PostgreSQL's jsonb_array_length):
+    the log needs how many steps a session planned, not the plan itself."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+def _log_rows(user, sessions) -> list[dict]:
+    """The compact log: one dict per session, newest first, at most LOG_LIMIT, with its release counts. Two
+    queries: the sessions (no join), then their releases counted per session over the same dates."""
+    rows = list(
+        sessions.order_by("-local_date", "-started_at", "-pk")
+        .annotate(steps_planned=JSONArrayLength("plan"))
+        .values(
+            "pk",
+            "local_date",
+            "routine_name",
+            "steps_planned",
+            "status",
+            "pain_before",
+            "pain_after",
+            "back_pain_before",
+            "back_pain_after",
+            "red_flag_tier",
+            "notes",
+        )[:LOG_LIMIT]
+    )
+    counts: dict[int, dict[str, Any]] = {}
+    if rows:
+        done = Q(skipped=False)
+        counts = {
+            row["session_id"]: dict(row)
+            for row in Release.objects.for_user(user)
+            .between(rows[-1]["local_date"], rows[0]["local_date"])
+            .order_by()
+            .values("session_id")
+            .annotate(
+                releases_done=Count("pk", filter=done),
+                releases_logged=Count("pk"),
+                stopped_count=Count("pk", filter=done & Q(stopped_early=True)),
+                hard_count=Count("pk", filter=done & Q(pressure__gt=PRESSURE_CEILING)),
+            )
+        }
+    statuses = dict(SessionStatus.choices)
+    empty: dict[str, Any] = {"releases_done": 0, "releases_logged": 0, "stopped_count": 0, "hard_count": 0}
+    for row in rows:
+        found = counts.get(row["pk"], empty)
+        for key in empty:
+            row[key] = found[key]
+        row["planned"] = max(row.pop("steps_planned") or 0, row["releases_logged"])
+        row["status_label"] = "" if row["status"] == SessionStatus.COMPLETED else statuses.get(row["status"], "")
+        before, after = row["pain_before"], row["pain_after"]
+        row["pain_rose"] = before is not None and after is not None and after > before
+        row["has_back"] = row["back_pain_before"] is not None or row["back_pain_after"] is not None
+        row["marks"] = "; ".join(_marks(row))
+    return rows
+
+
+def _score(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with a visible "…" (as Django's truncatechars)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def log_html(rows: list[dict]) -> SafeString:
+    """The compact log's table rows. Built here, each value escaped with html.escape, rather than in the
+    template: a year is a few hundred rows of six cells, and the template engine's per-variable work made the
+    share page several times slower than the pages around it."""
+    out = []
+    for row in rows:
+        steps = f"{row['releases_done']} of {row['planned']}"
+        if row["status_label"]:
+            steps += f' <span class="report-small">({escape(row["status_label"].lower())})</span>'
+        pain = f"{_score(row['pain_before'])} → {_score(row['pain_after'])}"
+        if row["has_back"]:
+            back = f"back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
+            pain += f' <span class="report-small">{back}</span>'
+        flag = ' class="report-flag-row"' if row["red_flag_tier"] else ""
+        out.append(
+            f"<tr{flag}><td>{row['local_date']:%Y-%m-%d}</td><td>{escape(row['routine_name'])}</td><td>{steps}</td>"
+            f"<td>{pain}</td><td>{escape(row['marks'])}</td><td>{escape(_cut(row['notes'], LOG_NOTE_CHARS))}</td></tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
+
+
+def _marks(row: dict) -> list[str]:
+    marks = ["red flag"] if row["red_flag_tier"] else []
+    for count, word in ((row["stopped_count"], "stopped early"), (row["hard_count"], f"pressure >{PRESSURE_CEILING}")):
+        if count:
+            marks.append(f"{word} ×{count}" if count > 1 else word)
+    if row["pain_rose"]:
+        marks.append("pain rose")
+    return marks
+
+
+def _daily_back_pain(sessions) -> dict[date, float]:
+    rows = (
+        sessions.filter(back_pain_before__isnull=False)
+        .order_by()
+        .values("local_date")
+        .annotate(m=Avg("back_pain_before"))
+    )
+    return {row["local_date"]: float(row["m"]) for row in rows}
+
+
+def made_at(profile) -> str:
+    """Now in the person's time zone, e.g. "2026-11-30 18:45 (Europe/London)". Formatted here: the `date` filter
+    would turn it back into the server's time zone."""
+    return f"{timezone.localtime(timezone.now(), profile.zone):%Y-%m-%d %H:%M} ({profile.time_zone})"
+
+
+def report_context(user, date_range: DateRange, *, every_release: bool = False) -> dict[str, Any]:
+    """Everything the report shows for `user`'s journal in `date_range` (journal/report_body.html).
+    `every_release` adds every release of the RELEASE_SESSIONS_LIMIT latest sessions after the compact log."""
     profile = user.profile
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
     totals = aggregates.period_summary(user, date_range.start, date_range.end)
@@ -68,43 +286,59 @@ def report_context(user, date_range: DateRange) -> dict[str, Any]:
         }
         for row in flag_rows
     ]
+    flag_groups = _red_flag_groups(red_flags)
     # How often each sign was reported in the period, in the order of the check: bounded by the list of signs, so
     # the summary stays on one page however many reports there are.
     counts = Counter(item for row in flag_rows for item in row["red_flag_items"])
     red_flag_items = [
         (label, counts[code]) for code, label in zip(redflags.ordered(counts), redflags.labels(counts), strict=True)
     ]
-    notable = list(
-        sessions.exclude(notes="")
-        .order_by("-local_date", "-started_at")
-        .values("local_date", "routine_name", "notes")[:NOTES_LIMIT]
-    )
-    releases_in_order = Prefetch("releases", queryset=Release.objects.order_by("position"))
-    detail = list(
-        sessions.order_by("-local_date", "-started_at", "-pk").prefetch_related(releases_in_order)[:DETAIL_LIMIT]
-    )
+    log = _log_rows(user, sessions)
+    logged = len(log)
+    listed = {row["pk"] for row in log}
+    release_detail = []
+    if every_release:
+        releases_in_order = Prefetch("releases", queryset=Release.objects.order_by("position"))
+        release_detail = list(
+            sessions.order_by("-local_date", "-started_at", "-pk").prefetch_related(releases_in_order)[
+                :RELEASE_SESSIONS_LIMIT
+            ]
+        )
+    leg_before = {d.date: d.before for d in trend.days if d.before is not None}
+    leg_after = {d.date: d.after for d in trend.days if d.after is not None}
+    chart = report_pain_chart(leg_before, leg_after, _daily_back_pain(sessions), period_days)
+    adverse = adverse_responses(user, date_range.start, date_range.end)
     return {
         "range": date_range,
+        "display_name": profile.report_name,
+        "questions": profile.report_questions,
         "period_start": start,
         "period_end": end,
         "period_days": period_days,
-        "generated_at": timezone.localtime(timezone.now(), profile.zone),
+        "made_at": made_at(profile),
         "time_zone": profile.time_zone,
         "totals": totals,
         "adherence": adherence,
         "adherence_percent": adherence_percent,
         "tender_points": tender_points,
         "red_flags": red_flags,
-        "red_flags_shown": red_flags[-RED_FLAG_DATES_SHOWN:],
-        "red_flags_more": max(len(red_flags) - RED_FLAG_DATES_SHOWN, 0),
+        "red_flag_groups": flag_groups[:RED_FLAG_GROUPS_SHOWN],
+        "red_flag_groups_more": sum(len(group.dates) + group.more for group in flag_groups[RED_FLAG_GROUPS_SHOWN:]),
         "red_flag_items": red_flag_items,
-        # Red-flag sessions too old for the detailed log are still listed, each with what was reported.
-        "earlier_red_flags": [row for row in red_flags if row["pk"] not in {s.pk for s in detail}],
-        "notable_notes": notable,
-        "detail": detail,
-        "detail_hidden": max(totals.sessions - len(detail), 0),
+        "adverse": adverse,
+        "adverse_any": any(kind.count for kind in adverse),
+        "log": log,
+        "log_html": log_html(log),
+        "log_hidden": max(totals.sessions - logged, 0),
+        "log_note_chars": LOG_NOTE_CHARS,
+        # Red-flag sessions too old for the compact log are still listed, each with what was reported.
+        "earlier_red_flags": [row for row in red_flags if row["pk"] not in listed],
+        "every_release": every_release,
+        "release_detail": release_detail,
+        "release_sessions_limit": RELEASE_SESSIONS_LIMIT,
+        "release_note_chars": RELEASE_NOTE_CHARS,
         "change": trend.change,
         # Which leg hurts, since when, assessed or not: only these answers of the private precaution profile.
         "leg_context": PrecautionProfile.for_user(user).report_context(today),
-        "chart": charts.pain_chart(trend, chart_id="report-pain-chart") if trend.has_data else None,
+        "chart": chart,
     }

@@ -14,15 +14,16 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.html import escape
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from config.rendering import INVALID
+from config.rendering import INVALID, go_to, render_form_page
 from journal.exports.csv_export import csv_filename, csv_lines
 from journal.exports.fhir import bundle_pieces
+from journal.exports.forms import ReportDetailsForm
 from journal.exports.pdf import PAPER_SIZES
 from journal.exports.pdf_bounded import ReportTooLarge, render_report_pdf_bounded
-from journal.exports.report import report_context
+from journal.exports.report import RELEASE_SESSIONS_LIMIT, report_context
 from journal.lib.daterange import BadRange, DateRange, parse_range
 from journal.lib.forms import DateRangeForm
 from journal.lib.heavy import heavy
@@ -61,14 +62,29 @@ def csv_response(user, date_range: DateRange) -> StreamingHttpResponse:
     return attachment(response, csv_filename(date_range))
 
 
+def every_release_asked(request: HtmxHttpRequest) -> bool | None:
+    """`?releases=all` asks for every release of the latest sessions; absent, the compact log alone. None for any
+    other value (a 400)."""
+    value = request.GET.get("releases", "")
+    return {"": False, "all": True}.get(value)
+
+
+def releases_bad_request() -> HttpResponseBadRequest:
+    return HttpResponseBadRequest("releases must be all or left out.", content_type="text/plain; charset=utf-8")
+
+
 def pdf_response(request: HtmxHttpRequest, user, date_range: DateRange) -> HttpResponse:
-    """The report as a PDF on the paper `?paper=` names (A4 by default)."""
+    """The report as a PDF on the paper `?paper=` names (A4 by default), with every release of the latest sessions
+    when `?releases=all`."""
     paper = request.GET.get("paper", "a4").lower()
     if paper not in PAPER_SIZES:
         return HttpResponseBadRequest("Paper must be a4 or letter.", content_type="text/plain; charset=utf-8")
+    every_release = every_release_asked(request)
+    if every_release is None:
+        return releases_bad_request()
     started = time.perf_counter()
     try:
-        pdf = render_report_pdf_bounded(report_context(user, date_range), paper)
+        pdf = render_report_pdf_bounded(report_context(user, date_range, every_release=every_release), paper)
     except ReportTooLarge as error:
         logger.warning("PDF report not made for user %s (%s): %s", user.pk, date_range.describe(), error)
         return report_too_large(request, date_range)
@@ -85,15 +101,44 @@ def report_too_large(request: HtmxHttpRequest, date_range: DateRange) -> HttpRes
     return response
 
 
+EXPORTS_TEMPLATE = "journal/exports.html"
+
+
+def _export_context(request: AuthenticatedHttpRequest, details_form: ReportDetailsForm | None = None, **extra) -> dict:
+    form = DateRangeForm(request.GET or None)
+    date_range = DateRange()
+    if form.is_bound and form.is_valid():
+        date_range = DateRange(form.cleaned_data["start"], form.cleaned_data["end"])
+    return {
+        "form": form,
+        "query": date_range.query(),
+        "range": date_range,
+        "details_form": details_form or ReportDetailsForm(instance=request.user.profile),
+        "release_sessions_limit": RELEASE_SESSIONS_LIMIT,
+        **extra,
+    }
+
+
 @login_required
 @require_GET
 def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = DateRangeForm(request.GET or None)
-    query = ""
-    if form.is_bound and form.is_valid():
-        query = DateRange(form.cleaned_data["start"], form.cleaned_data["end"]).query()
-    status = INVALID if form.is_bound and form.errors else 200
-    return TemplateResponse(request, "journal/exports.html", {"form": form, "query": query}, status=status)
+    context = _export_context(request)
+    status = INVALID if context["form"].is_bound and context["form"].errors else 200
+    return TemplateResponse(request, EXPORTS_TEMPLATE, context, status=status)
+
+
+@login_required
+@require_POST
+def report_details(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Saves the name and the questions the person's report shows; 422 with the form's errors, nothing saved."""
+    form = ReportDetailsForm(request.POST, instance=request.user.profile)
+    if form.is_valid():
+        form.save()
+        if not request.htmx:
+            return go_to(request, "journal:exports")
+        form = ReportDetailsForm(instance=request.user.profile)
+        return render_form_page(request, EXPORTS_TEMPLATE, "report-details", _export_context(request, form, saved=True))
+    return render_form_page(request, EXPORTS_TEMPLATE, "report-details", _export_context(request, form), "details_form")
 
 
 @login_required

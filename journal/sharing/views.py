@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from journal.exports.report import report_context
-from journal.exports.views import bad_range, csv_response, pdf_response
+from journal.exports.views import bad_range, csv_response, every_release_asked, pdf_response, releases_bad_request
 from journal.lib.daterange import BadRange, DateRange, parse_range, require_order
 from journal.lib.heavy import limited, scopes_for
 from journal.lib.secret_links import issue, panel, token_view
@@ -106,14 +106,19 @@ def _with_range(view: Callable[[HtmxHttpRequest, ShareLink, DateRange], HttpResp
 @token_view(usable_links)
 @_with_range
 def share_view(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange) -> HttpResponse:
+    every_release = every_release_asked(request)
+    if every_release is None:
+        return releases_bad_request()
     count_opening(request, link)
-    context = report_context(link.user, date_range)
-    assert request.resolver_match is not None  # set for every routed request
+    context = report_context(link.user, date_range, every_release=every_release)
+    query = date_range.query()
     context.update(
         {
-            "token": request.resolver_match.kwargs["token"],
+            "token": request.resolver_match.kwargs["token"] if request.resolver_match else "",
             "expires_at": link.expires_at,
-            "query": date_range.query(),
+            "query": query,
+            # The PDF links carry the choice, so that the download shows what the page shows.
+            "pdf_query": "&".join(filter(None, [query, "releases=all" if every_release else ""])),
         }
     )
     return TemplateResponse(request, "journal/share_view.html", context)

@@ -11,15 +11,15 @@ Every chart carries `<title>` and `<desc>` (referenced by `aria-labelledby`) and
 
 Stable API (add, don't rename). Each function returns a `Chart`:
 
-- `pain_chart(trend: stats.PainTrend, chart_id="pain-chart")`
+- `pain_chart(trend: series.PainTrend, chart_id="pain-chart")`
     daily mean pain before and after, the 7-day rolling mean of pain before, and the baseline as a dashed line.
-- `change_chart(days: list[stats.DailyPain], chart_id="change-chart", period="day")`   mean change within a
-    session per day (or per week or month: `stats.chart_period`).
-- `weekly_chart(adherence: stats.Adherence, chart_id="weekly-chart", period="week")`   completed sessions per
+- `change_chart(days: list[aggregates.DailyPain], chart_id="change-chart", period="day")`   mean change within a
+    session per day (or per week or month: `periods.chart_period`).
+- `weekly_chart(adherence: aggregates.Adherence, chart_id="weekly-chart", period="week")`   completed sessions per
     week, or per month when `period="month"`.
-- `heatmap_chart(weeks: list[list[stats.HeatCell]], chart_id="heatmap-chart")`   calendar of sessions per day.
-- `side_chart(rows: list[stats.SideRow], chart_id="side-chart")`           share tender, left against right.
-- `sparkline_chart(days: list[stats.DailyPain], chart_id="week-chart")`    the last days' pain before, small.
+- `heatmap_chart(weeks: list[list[aggregates.HeatCell]], chart_id="heatmap-chart")`   calendar of sessions per day.
+- `side_chart(rows: list[aggregates.SideRow], chart_id="side-chart")`           share tender, left against right.
+- `sparkline_chart(days: list[aggregates.DailyPain], chart_id="week-chart")`    the last days' pain before, small.
 
 `Chart` fields: `id`, `title`, `desc`, `svg` (safe markup), `columns` and `rows` (the numbers as display
 strings). `chart.table_html()` is the table; `chart.html()` (also what `{{ chart }}` renders) is a `<figure>` with
@@ -116,7 +116,7 @@ def _day(d: date, long: bool = False) -> str:
 
 @dataclass(frozen=True)
 class _Period:
-    """How a chart names what one of its points stands for (see `stats.chart_period`)."""
+    """How a chart names what one of its points stands for (see `periods.chart_period`)."""
 
     adjective: str  # "Daily"
     unit: str  # "day"

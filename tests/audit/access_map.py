@@ -259,6 +259,7 @@ ROUTES: dict[str, Route] = {
     "journal:export_csv": Route(SIGNED_IN),
     "journal:export_json": Route(SIGNED_IN),
     "journal:export_pdf": Route(SIGNED_IN),
+    "journal:report_details": Route(SIGNED_IN, methods=("POST",)),
     "journal:export_fhir": Route(SIGNED_IN),
     "journal:import_json": Route(SIGNED_IN, methods=("GET", "POST")),
     "journal:share_list": Route(SIGNED_IN, methods=("GET", "POST")),

@@ -3,6 +3,7 @@ wrapping in the PDF and on the share page."""
 
 from datetime import UTC, datetime, timedelta
 
+from accounts.models import REPORT_QUESTIONS_MAX_LENGTH, Profile
 from journal.models import NOTES_MAX_LENGTH, Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from routines.models import Point, Routine
 from tests.factories import make_point, make_release, make_routine, make_session
@@ -16,6 +17,10 @@ def unbroken(model, field: str, fill: str = "W") -> str:
 
 def make_longest_log(user, sessions: int = 3, start: datetime | None = None) -> list[Session]:
     start = start or datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    # The report's own fields, printed on page one.
+    Profile.objects.filter(user=user).update(
+        report_name=unbroken(Profile, "report_name"), report_questions="Q" * REPORT_QUESTIONS_MAX_LENGTH
+    )
     point = make_point(owner=user, name=unbroken(Point, "name", "M"))
     routine = make_routine(owner=user, name=unbroken(Routine, "name"))
     made = []

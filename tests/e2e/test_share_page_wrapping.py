@@ -39,7 +39,7 @@ def test_the_longest_values_wrap_on_a_phone(page, owner):
     )
     page.goto(f"/journal/s/{token}/")
     assert page.evaluate("window.innerWidth") == 390
-    assert page.get_by_role("heading", name="Detailed log").is_visible()
+    assert page.get_by_role("heading", name="Log: one row per session").is_visible()
     offenders = page.evaluate(OFFENDERS)
     assert offenders == [], "\n".join(offenders)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,105 @@
+"""The practitioner report's pain chart: leg pain (and back pain, when the person logged it) before and after
+sessions, one point a day for periods up to about three months and one a Monday-based week beyond.
+
+Drawn small enough for page one and with text large enough to read on paper: the report prints the chart across
+the full text width (at least 184 mm, A4 less its margins), so one unit of the viewBox prints at
+PRINT_WIDTH_PT / WIDTH points and every label's font size is chosen to print at MIN_PRINTED_PT or more.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from statistics import fmean
+
+from django.utils.safestring import mark_safe
+
+from journal.trends.charts import AFTER, BEFORE, PERIODS, Chart, _Frame, _legend, _line, _polylines, _svg, _text, num
+
+WIDTH, HEIGHT = 560, 150
+PRINT_WIDTH_PT = 184 / 25.4 * 72  # the narrowest text width the PDF prints the chart at (A4, 13 mm margins)
+MIN_PRINTED_PT = 8
+FONT = 10  # prints at about 9.3 pt
+WEEKLY_AFTER_DAYS = 92  # about three months
+FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # as static/css/report.css
+BACK = "#CC79A7"  # reddish purple (Okabe-Ito), told apart from leg pain by its dots too
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _group(values: dict[date, float], weekly: bool) -> dict[date, float]:
+    """Daily means -> the mean of each week's daily means (each day counts once), keyed by the week's Monday."""
+    if not weekly:
+        return values
+    weeks: dict[date, list[float]] = defaultdict(list)
+    for day, value in values.items():
+        weeks[_monday(day)].append(value)
+    return {week: fmean(members) for week, members in weeks.items()}
+
+
+def report_pain_chart(
+    leg_before: dict[date, float],
+    leg_after: dict[date, float],
+    back_before: dict[date, float],
+    period_days: int,
+    chart_id: str = "report-pain-chart",
+) -> Chart | None:
+    """Daily means of the scores (local date -> mean 0-10) regrouped by week when the period and the scores span
+    more than WEEKLY_AFTER_DAYS days. None when there is no score at all. Back pain is drawn only when it was logged."""
+    days = [d for values in (leg_before, leg_after, back_before) for d in values]
+    # Weekly when the scores span over about three months (a long period with a few weeks of scores stays daily).
+    weekly = bool(days) and min(period_days, (max(days) - min(days)).days + 1) > WEEKLY_AFTER_DAYS
+    series = [
+        ("Leg pain before", BEFORE, "", _group(leg_before, weekly)),
+        ("Leg pain after", AFTER, "6 4", _group(leg_after, weekly)),
+    ]
+    if back_before:
+        series.append(("Back pain before", BACK, "2 3", _group(back_before, weekly)))
+    keys = sorted({d for *_, values in series for d in values})
+    if not keys:
+        return None
+    period = PERIODS["week" if weekly else "day"]
+    title = f"{period.adjective} mean pain before and after sessions (0-10)"
+    first, last = keys[0], keys[-1]
+    frame = _Frame(WIDTH, HEIGHT, left=34, right=10, top=22, bottom=24)
+    x = frame.date_x(first, last)
+    body = []
+    for tick in range(0, 11, 2):
+        yy = frame.y(tick)
+        body.append(_line(frame.x0, yy, frame.x1, yy, opacity="0.15"))
+        body.append(_text(frame.x0 - 5, yy + 3.5, str(tick), anchor="end", size=FONT))
+    body.append(_line(frame.x0, frame.y0, frame.x1, frame.y0, opacity="0.5"))
+    span = (last - first).days
+    ticks = 1 if span == 0 else min(6, len(keys))
+    for i in range(ticks):
+        d = first if ticks == 1 else date.fromordinal(first.toordinal() + round(i * span / (ticks - 1)))
+        anchor = "middle" if ticks == 1 else ("start" if i == 0 else "end" if i == ticks - 1 else "middle")
+        label = f"{d.day} {d:%b %Y}" if span > 300 or i in (0, ticks - 1) else f"{d.day} {d:%b}"
+        body.append(_line(x(d), frame.y0, x(d), frame.y0 + 3, opacity="0.5"))
+        body.append(_text(x(d), frame.y0 + 15, label, anchor=anchor, size=FONT))
+    for _label, colour, dash, values in series:
+        points = [(x(d), frame.y(values[d]) if d in values else None) for d in keys]
+        body.append(_polylines(points, colour, 1.6, dash))
+        if len(keys) <= 120:
+            body += [
+                f'<circle cx="{x(d):.1f}" cy="{frame.y(v):.1f}" r="2" fill="{colour}"/>' for d, v in values.items()
+            ]
+    legend = _legend([(label, colour, dash) for label, colour, dash, _ in series], frame.x0, 12)
+    body.append(legend.replace('font-size="11"', f'font-size="{FONT}"'))
+    leg = list(series[0][3].values())
+    mean_leg = num(fmean(leg) if leg else None)
+    desc = (
+        f"{period.adjective} mean pain before and after sessions, {first.day} {first:%b %Y} to {last.day} "
+        f"{last:%b %Y}, {len(keys)} {period.unit}s with a score. Mean leg pain before: {mean_leg}."
+    )
+    rows = [[period.label(d), *(num(values.get(d)) for *_, values in series)] for d in keys]
+    columns = [period.column, *(label for label, *_ in series)]
+    # The report's one font family, in the PDF as on the share page (the charts elsewhere use the system's).
+    svg = mark_safe(  # noqa: S308 - _svg escaped every text; only the font attribute is swapped
+        str(_svg(chart_id, title, desc, WIDTH, HEIGHT, "".join(body))).replace(
+            'font-family="system-ui, sans-serif"', f'font-family="{FONT_FAMILY}"', 1
+        )
+    )
+    return Chart(chart_id, title, desc, svg, columns, rows)

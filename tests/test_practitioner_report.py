@@ -1,0 +1,334 @@
+"""The practitioner report (issue 15): page one holds what a clinician scans for, read back from the PDF; a compact
+log of one row per session with bounded pages; every release only on request, capped; one font family; "Made" in
+the person's time zone; the share page shows the same content in the same order; the report's name and questions
+are saved from the exports page and shown nowhere else."""
+
+import io
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts.models import REPORT_NAME_MAX_LENGTH, REPORT_QUESTIONS_MAX_LENGTH, PainfulLeg, PrecautionProfile
+from journal.exports import report
+from journal.exports import views as exports
+from journal.exports.pdf import render_report_pdf
+from journal.exports.report_chart import MIN_PRINTED_PT, PRINT_WIDTH_PT, WIDTH
+from journal.lib.daterange import DateRange
+from journal.models import Release, SafetyAnswer, Session, SessionStatus
+from journal.redflags import RedFlag
+from journal.trends import meaningful
+from tests.factories import PASSWORD, make_log, make_release, make_session
+from tests.test_share_links import BROWSER, make_link, view_url
+
+PDF = reverse("journal:export_pdf")
+DETAILS = reverse("journal:report_details")
+EXPORTS = reverse("journal:exports")
+QUESTIONS = "Is it fine to keep pressing the glute points while the leg tingles at night?"
+
+
+def pages_of(content: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def seeded_year(db):
+    """A year of seed_demo history, with the profile answers, a red flag with its items, back pain and a name."""
+    call_command("seed_demo", username="year", password=PASSWORD, days=365, seed=7, verbosity=0)
+    user = get_user_model().objects.get(username="year")
+    profile = user.profile
+    profile.report_name = "Sam Example"
+    profile.report_questions = QUESTIONS
+    profile.save()
+    PrecautionProfile.objects.update_or_create(
+        user=user,
+        defaults={"painful_leg": PainfulLeg.LEFT, "episode_started": date(2026, 1, 5), "clinician_assessed": "no"},
+    )
+    today = profile.local_date()
+    flagged = make_session(
+        user,
+        started_at=timezone.now() - timedelta(days=3),
+        status=SessionStatus.STOPPED,
+        safety_check=SafetyAnswer.YES,
+        red_flag_items=[RedFlag.FEVER.value],
+        red_flag_tier="today",
+    )
+    Session.objects.filter(user=user, local_date__gte=today - timedelta(days=20)).update(back_pain_before=4)
+    return user, flagged
+
+
+@pytest.mark.django_db
+def test_page_one_holds_what_a_clinician_scans_for(seeded_year):
+    user, flagged = seeded_year
+    pages = pages_of(client_of(user).get(PDF).content)
+    first = pages[0]
+    assert "Trigger-point self-release log: Sam Example" in first
+    assert "Period:" in first and "Made " in first
+    assert "Painful leg: Left leg" in first and "Episode started: 2026-01-05" in first
+    assert "Assessed by a clinician: No" in first
+    assert re.search(r"\d+ sessions? with a red flag reported", first)
+    assert f"{flagged.local_date:%Y-%m-%d}" in first and RedFlag.FEVER.label[:40] in first
+    assert "No comparison shown: a red flag was reported in the recent period." in first
+    assert "Weekly mean pain before and after sessions" in first and "Back pain before" in first
+    assert "Adverse responses" in first and "Stopped early because it hurt" in first
+    assert "Pressure above 7" in first and "Leg pain higher at the end than at the start" in first
+    assert "Points most often tender" in first and "order of the steps" in first
+    assert "Questions for my practitioner" in first and QUESTIONS[:40] in first
+    # Red flags come before the pain figures, the questions last.
+    assert first.index("Red flags") < first.index("Weekly mean pain") < first.index("Adverse responses")
+    assert first.index("Adverse responses") < first.index("Questions for my practitioner")
+    assert "Log: one row per session" not in first and pages[1].startswith("Log: one row per session")
+    # A year of sessions in a few pages (seed_demo makes about 280).
+    assert len(pages) <= 10, len(pages)
+
+
+@pytest.mark.django_db
+def test_a_red_flag_only_session_is_on_page_one(owner, owner_client):
+    make_log(owner, days=20, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    make_session(
+        owner,
+        started_at=datetime(2026, 3, 30, 8, tzinfo=UTC),
+        status=SessionStatus.STOPPED,
+        safety_check=SafetyAnswer.YES,
+        red_flag_items=[RedFlag.SADDLE.value],
+        red_flag_tier="emergency",
+    )
+    first = pages_of(owner_client.get(PDF).content)[0]
+    assert "1 session with a red flag reported" in first
+    assert "2026-03-30" in first and RedFlag.SADDLE.label[:30] in first
+
+
+@pytest.mark.django_db
+def test_the_shown_baseline_and_recent_means_subtract_to_the_shown_change(owner, owner_client):
+    # Baseline 45/7 = 6.43 (shown 6.4), recent 32/7 = 4.57 (shown 4.6): the unrounded change -1.86 would show as
+    # -1.9, which the shown numbers do not give; the report says 1.8.
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    for day, pain in enumerate([6, 6, 6, 7, 7, 6, 7, 5, 5, 4, 5, 4, 5, 4]):
+        make_session(owner, started_at=start + timedelta(days=day), status=SessionStatus.COMPLETED, pain_before=pain)
+    change = meaningful.meaningful_change(owner, start=date(2026, 3, 1), end=date(2026, 3, 14), today=date(2026, 3, 14))
+    assert (change.baseline_shown, change.recent_shown, change.points) == (
+        Decimal("6.4"),
+        Decimal("4.6"),
+        Decimal("-1.8"),
+    )
+    assert change.recent_shown - change.baseline_shown == change.points
+    first = pages_of(owner_client.get(PDF, {"start": "2026-03-01", "end": "2026-03-14"}).content)[0]
+    assert "baseline 6.4" in first and "recent 4.6" in first and "1.8 points lower" in first
+
+
+@pytest.mark.django_db
+def test_made_is_in_the_persons_time_zone(owner, owner_client):
+    owner.profile.time_zone = "Pacific/Auckland"
+    owner.profile.save()
+    before = timezone.localtime(timezone.now(), owner.profile.zone)
+    first = pages_of(owner_client.get(PDF).content)[0]
+    after = timezone.localtime(timezone.now(), owner.profile.zone)
+    shown = re.search(r"Made (\d{4}-\d\d-\d\d \d\d:\d\d) \(Pacific/Auckland\)", first)
+    assert shown and shown.group(1) in {f"{before:%Y-%m-%d %H:%M}", f"{after:%Y-%m-%d %H:%M}"}
+
+
+@pytest.mark.django_db
+def test_one_font_family_throughout_the_footer_included(owner, owner_client):
+    make_log(owner, days=5)
+    reader = PdfReader(io.BytesIO(owner_client.get(PDF).content))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("DejaVu-Sans" in name for name in fonts), fonts
+
+
+def test_chart_labels_print_at_8_pt_or_more():
+    chart = report.report_pain_chart(
+        {date(2026, 1, 1) + timedelta(days=d): 5.0 for d in range(200)},
+        {date(2026, 1, 1) + timedelta(days=d): 4.0 for d in range(200)},
+        {date(2026, 1, 1): 3.0},
+        period_days=200,
+    )
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', str(chart.svg))]
+    assert sizes and min(sizes) * PRINT_WIDTH_PT / WIDTH >= MIN_PRINTED_PT
+    assert chart.columns[0] == "Week from" and "Back pain before" in chart.columns
+    # Three months or less: a point a day.
+    daily = report.report_pain_chart({date(2026, 1, 1): 5.0, date(2026, 3, 1): 4.0}, {}, {}, period_days=60)
+    assert daily.columns[0] == "Date" and len(daily.columns) == 3  # no back pain logged, no back pain line
+
+
+@pytest.mark.django_db
+def test_the_log_has_one_row_per_session_with_steps_marks_and_cut_notes(owner, owner_client):
+    session = make_session(
+        owner,
+        started_at=datetime(2026, 4, 2, 9, tzinfo=UTC),
+        status=SessionStatus.COMPLETED,
+        pain_before=4,
+        pain_after=6,
+        notes="N" * 70 + " and then a long tail that the log cuts",
+    )
+    make_release(session, 1, stopped_early=True)
+    make_release(session, 2, pressure=9)
+    rows = report.report_context(owner, DateRange())["log"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["releases_done"], row["planned"]) == (2, len(session.plan)) and len(session.plan) > 2
+    assert row["marks"] == "stopped early; pressure >7; pain rose"
+    pages = pages_of(owner_client.get(PDF).content)
+    log = "".join(pages[1].split())
+    assert f"2of{len(session.plan)}" in log and "4→6" in log and "stoppedearly;pressure>7;painrose" in log
+    assert "N" * 70 + "andthen…" in log and "cuts" not in log
+
+
+@pytest.mark.django_db
+def test_the_log_is_capped_and_says_so(owner, monkeypatch):
+    monkeypatch.setattr(report, "LOG_LIMIT", 5)
+    make_log(owner, days=8)
+    context = report.report_context(owner, DateRange())
+    assert len(context["log"]) == 5 and context["log_hidden"] == 3
+    text = " ".join(pages_of(render_report_pdf(context))[1].split())
+    assert "The 5 most recent sessions are listed; 3 older ones are counted on page one but not listed." in text
+
+
+@pytest.mark.django_db
+def test_long_release_notes_add_no_pages_to_the_report(owner):
+    sessions = make_log(owner, days=60, start=datetime(2026, 1, 1, 9, tzinfo=UTC))
+    plain = len(pages_of(render_report_pdf(report.report_context(owner, DateRange()))))
+    ids = Release.objects.filter(session__in=sessions[-10:], position=1).values_list("pk", flat=True)
+    Release.objects.filter(pk__in=list(ids)).update(notes="W" * 1000)
+    assert len(pages_of(render_report_pdf(report.report_context(owner, DateRange())))) == plain
+
+
+@pytest.mark.django_db
+def test_every_release_only_when_asked_and_capped(owner, owner_client, monkeypatch):
+    monkeypatch.setattr(report, "RELEASE_SESSIONS_LIMIT", 3)
+    make_log(owner, days=6, start=datetime(2026, 5, 1, 9, tzinfo=UTC))
+    Release.objects.filter(user=owner).update(notes="x" * 300)
+    plain = " ".join(pages_of(owner_client.get(PDF).content))
+    assert "Every release of the latest sessions" not in plain
+    pages = pages_of(owner_client.get(PDF, {"releases": "all"}).content)
+    text = " ".join(pages)
+    assert "Every release of the latest sessions" in text
+    assert "Every release of the 3 most recent sessions at most (here 3)" in text
+    every = text[text.index("Every release of the latest sessions") :]
+    assert "2026-05-06 · " in every and "2026-05-04 · " in every and "2026-05-03 · " not in every  # the latest three
+    assert "x" * 160 not in "".join(text.split())  # notes cut at 160 characters
+    assert owner_client.get(PDF, {"releases": "some"}).status_code == 400
+    cap = exports.RELEASE_SESSIONS_LIMIT  # the page says the same cap as the report
+    assert f"Include every release of the {cap} most recent sessions" in owner_client.get(EXPORTS).content.decode()
+
+
+@pytest.mark.django_db
+def test_ten_years_stay_within_a_few_pages(owner, owner_client, monkeypatch):
+    monkeypatch.setattr(report, "LOG_LIMIT", 40)
+    make_log(owner, days=60, start=datetime(2016, 1, 1, 9, tzinfo=UTC))
+    make_log(owner, days=60, start=datetime(2026, 1, 1, 9, tzinfo=UTC))
+    pages = pages_of(owner_client.get(PDF, {"start": "1926-01-01"}).content)
+    assert 2 <= len(pages) <= 4, len(pages)
+
+
+# The share page mirrors the PDF --------------------------------------------------------------------------------
+
+HEADINGS = [
+    "Red flags",
+    "Leg pain and back pain",
+    "No comparison shown",  # the red flag three days ago: the comparison gives way to it
+    "Adverse responses",
+    "Points most often tender",
+    "Questions for my practitioner",
+    "Log: one row per session",
+]
+
+
+@pytest.mark.django_db
+def test_the_share_page_mirrors_the_pdf(seeded_year, anonymous_client):
+    user, flagged = seeded_year
+    _link, token = make_link(user)
+    page = anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER}).content.decode()
+    page_text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    pdf_text = " ".join(pages_of(anonymous_client.get(reverse("journal:share_pdf", args=[token])).content))
+    for text in (page_text, pdf_text):
+        positions = [text.index(heading) for heading in HEADINGS]
+        assert positions == sorted(positions), text[:300]
+        assert "Sam Example" in text and QUESTIONS[:40] in text and f"{flagged.local_date:%Y-%m-%d}" in text
+    sessions = re.search(r'data-figure="sessions">(\d+)<', page).group(1)
+    assert f"Sessions {sessions} " in pdf_text
+
+
+@pytest.mark.django_db
+def test_the_share_page_offers_every_release_and_its_pdf_links_carry_it(owner, anonymous_client):
+    make_log(owner, days=3)
+    _link, token = make_link(owner)
+    plain = anonymous_client.get(view_url(token)).content.decode()
+    assert "Every release of the latest sessions" not in plain and "releases=all" in plain
+    full = anonymous_client.get(view_url(token), {"releases": "all"}).content.decode()
+    assert "Every release of the latest sessions" in full
+    assert "report.pdf?releases=all&amp;paper=a4" in full
+    assert anonymous_client.get(view_url(token), {"releases": "1"}).status_code == 400
+
+
+# The report's name and questions --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_details_are_saved_and_shown_on_the_report(owner, owner_client):
+    response = owner_client.post(DETAILS, {"report_name": "Sam Example", "report_questions": QUESTIONS})
+    assert response.status_code == 302 and response["Location"] == EXPORTS
+    owner.profile.refresh_from_db()
+    assert (owner.profile.report_name, owner.profile.report_questions) == ("Sam Example", QUESTIONS)
+    page = owner_client.get(EXPORTS).content.decode()
+    assert 'value="Sam Example"' in page and QUESTIONS in page
+
+
+@pytest.mark.django_db
+def test_bad_details_are_a_clear_422_and_nothing_is_saved(owner, owner_client):
+    too_long = {"report_name": "N" * (REPORT_NAME_MAX_LENGTH + 1), "report_questions": "Q" * 10}
+    response = owner_client.post(DETAILS, too_long)
+    assert response.status_code == 422
+    assert "Ensure this value has at most 100 characters" in response.content.decode()
+    response = owner_client.post(DETAILS, {"report_questions": "Q" * (REPORT_QUESTIONS_MAX_LENGTH + 1)})
+    assert response.status_code == 422
+    owner.profile.refresh_from_db()
+    assert (owner.profile.report_name, owner.profile.report_questions) == ("", "")
+
+
+@pytest.mark.django_db
+def test_htmx_gets_the_details_partial_only(owner_client):
+    response = owner_client.post(DETAILS, {"report_name": "Sam"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and body.lstrip().startswith('<section aria-labelledby="details-heading"')
+    assert "Saved." in body and "<html" not in body
+    invalid = owner_client.post(DETAILS, {"report_name": "N" * 101}, headers={"HX-Request": "true"})
+    assert invalid.status_code == 422 and "<html" not in invalid.content.decode()
+
+
+def test_details_need_a_signed_in_post(anonymous_client):
+    response = anonymous_client.post(DETAILS, {"report_name": "Sam"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_details_are_private_to_the_report(owner, owner_client, other_client):
+    owner.profile.report_name = "Sam Private-Name"
+    owner.profile.report_questions = "A private question about my back"
+    owner.profile.save()
+    make_log(owner, days=2)
+    for name in ("journal:export_csv", "journal:export_json", "journal:export_fhir"):
+        response = owner_client.get(reverse(name))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"Private-Name" not in body and b"private question" not in body, name
+    for path in ("/", reverse("journal:trends"), reverse("journal:session_list"), reverse("accounts:settings")):
+        body = owner_client.get(path).content.decode()
+        assert "Private-Name" not in body and "private question" not in body, path
+    assert "Private-Name" not in other_client.get(EXPORTS).content.decode()
+    json.dumps(report.report_context(owner, DateRange())["display_name"])  # a plain string
