@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from journal.models import Session, ShareLink
 from journal.storable import YEAR_MAX, YEAR_MIN, StorableDateValidator, year_in_range
-from tests.factories import make_session
+from tests.factories import form_key, make_session
 
 pytestmark = pytest.mark.django_db
 FAR_DATETIMES = ["0001-01-01T00:00", "0002-01-01T00:00", "1899-12-31T23:00", "2101-01-01T00:00", "9999-12-31T23:59"]
@@ -32,7 +32,7 @@ def test_a_session_edit_to_a_far_date_is_refused(owner, owner_client, value):
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1899-12-31"])
 def test_a_share_link_with_a_far_date_is_refused(owner, owner_client, value):
     response = owner_client.post(
-        reverse("journal:share_list"), {"label": "Physio", "start_date": value, "expires_in_days": 7}
+        reverse("journal:share_list"), {"label": "Physio", "start_date": value, "key": form_key(), "expires_in_days": 7}
     )
     assert response.status_code == 422
     assert not ShareLink.objects.filter(user=owner).exists()

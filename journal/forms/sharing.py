@@ -8,13 +8,15 @@ from django.utils import timezone
 
 from journal.exporters.daterange import require_bounds, require_order
 from journal.forms.history import DATE_INPUT
+from journal.forms.keys import OneTimeKey, one_time_key
 from journal.models import REMINDER_MAX_MINUTES, Reminder, ShareLink, Weekday
 from routines.models import Routine
 
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
-class ShareLinkForm(forms.ModelForm):
+class ShareLinkForm(OneTimeKey, forms.ModelForm):
+    key = one_time_key("Make the link")
     expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
 
     class Meta:
@@ -26,6 +28,10 @@ class ShareLinkForm(forms.ModelForm):
             "start_date": "Leave both dates empty to share your whole log.",
         }
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draw_key()
 
     def clean(self):
         data = super().clean()
@@ -41,12 +47,14 @@ class ShareLinkForm(forms.ModelForm):
         link = self.save(commit=False)
         link.user = user
         link.token_hash = token_hash
+        link.idempotency_key = self.cleaned_data["key"]
         link.expires_at = timezone.now() + timedelta(days=self.cleaned_data["expires_in_days"])
         link.save()
         return link
 
 
-class ReminderForm(forms.ModelForm):
+class ReminderForm(OneTimeKey, forms.ModelForm):
+    key = one_time_key("Make the reminder")
     weekdays = forms.TypedMultipleChoiceField(
         label="Days", choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -68,6 +76,7 @@ class ReminderForm(forms.ModelForm):
         if last is not None and routines.filter(pk=last).exists():
             self.fields["routine"].initial = last
         self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
+        self.draw_key()
 
     def clean_weekdays(self):
         return sorted(set(self.cleaned_data["weekdays"]))
@@ -76,5 +85,6 @@ class ReminderForm(forms.ModelForm):
         reminder = self.save(commit=False)
         reminder.user = user
         reminder.token_hash = token_hash
+        reminder.idempotency_key = self.cleaned_data["key"]
         reminder.save()
         return reminder

@@ -13,21 +13,27 @@ from journal.views.private import issue, panel, secret_url, token_view
 TEMPLATE = "journal/reminder_list.html"
 
 
-def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = None) -> dict:
+def _context(request: HttpRequest, form: ReminderForm, new_url: str | None = None, again: bool = False) -> dict:
     reminders = Reminder.objects.filter(user=request.user).select_related("routine")
     # webcal:// is the address calendar apps (iOS, macOS, Outlook, GNOME, Thunderbird) open as a subscription.
     subscribe_url = "webcal://" + new_url.split("://", 1)[1] if new_url else None
-    return {"form": form, "reminders": reminders, "new_url": new_url, "subscribe_url": subscribe_url}
+    return {
+        "form": form,
+        "reminders": reminders,
+        "new_url": new_url,
+        "subscribe_url": subscribe_url,
+        "again": again,
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reminder_list(request: HttpRequest) -> HttpResponse:
     form = ReminderForm(request.user, request.POST or None)
-    new_url, status = issue(request, form, "journal:reminder_feed")
-    if new_url:
+    issued = issue(request, form, "journal:reminder_feed")
+    if issued.url or issued.again:
         form = ReminderForm(request.user)
-    return panel(request, TEMPLATE, _context(request, form, new_url), status=status)
+    return panel(request, TEMPLATE, _context(request, form, issued.url, issued.again), status=issued.status)
 
 
 @login_required

@@ -17,7 +17,7 @@ from journal.forms.sharing import ShareLinkForm
 from journal.heavy import limited, scopes_for
 from journal.models import ShareLink
 from journal.views.exports import bad_range, csv_response, pdf_response
-from journal.views.private import issue, panel, token_view
+from journal.views.private import Issued, issue, panel, token_view
 
 LIST_TEMPLATE = "journal/share_list.html"
 
@@ -34,11 +34,12 @@ PREVIEW_AGENTS = re.compile(
 )
 
 
-def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None = None) -> dict:
+def _list_context(request: HttpRequest, form: ShareLinkForm, issued: Issued | None = None) -> dict:
     return {
         "form": form,
         "links": ShareLink.objects.for_user(request.user),
-        "new_url": new_url,
+        "new_url": issued and issued.url,
+        "again": issued and issued.again,
     }
 
 
@@ -46,10 +47,10 @@ def _list_context(request: HttpRequest, form: ShareLinkForm, new_url: str | None
 @require_http_methods(["GET", "POST"])
 def share_list(request: HttpRequest) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
-    new_url, status = issue(request, form, "journal:share_view")
-    if new_url:
+    issued = issue(request, form, "journal:share_view")
+    if issued.url or issued.again:
         form = ShareLinkForm()
-    return panel(request, LIST_TEMPLATE, _list_context(request, form, new_url), status=status)
+    return panel(request, LIST_TEMPLATE, _list_context(request, form, issued), status=issued.status)
 
 
 @login_required
