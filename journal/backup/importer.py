@@ -23,19 +23,20 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from accounts.models import PrecautionProfile, lock_account
 from journal import redflags
 from journal.backup import schema
 from journal.backup.reader import ImportFileError, open_json, walk
 from journal.exporters.tokens import new_token
-from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
+from journal.models import Release, Reminder, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
 from routines.models import Area, Point, Routine, RoutineStep
 
@@ -49,6 +50,8 @@ SPOOL_BATCH = 200  # checked items pickled together to the spool
 # a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
 # two batches.
 SQLITE_PAUSE_SECONDS = 0.1
+# How far ahead of this server's clock the exporting server's clock may have been.
+CLOCK_LEEWAY = timedelta(minutes=10)
 
 __all__ = ["ImportFileError", "ImportReport", "import_account"]
 
@@ -63,6 +66,9 @@ class ImportReport:
     reminders: int = 0
     profile_updated: bool = False
     skipped_existing: int = 0
+    # References to built-in points or routines this server does not have (a catalogue renamed since the export):
+    # the sessions, releases and reminders that name them are kept by name, without the link.
+    unknown_builtins: list[str] = field(default_factory=list)
 
     @property
     def added_anything(self) -> bool:
@@ -101,6 +107,7 @@ class _Plan:
     precautions: schema.PrecautionData | None = None
     spools: dict[str, IO[bytes]] = field(default_factory=dict)
     pending: dict[str, list] = field(default_factory=dict)
+    unknown_builtins: set[str] = field(default_factory=set)
 
     def keep(self, key: str, item: Any) -> None:
         batch = self.pending.setdefault(key, [])
@@ -142,6 +149,9 @@ class _Checker:
     def __init__(self) -> None:
         self.plan = _Plan()
         self.builtin_points = set(Point.objects.builtin().values_list("slug", flat=True))
+        self.builtin_routines = set(Routine.objects.builtin().values_list("slug", flat=True))
+        self.copies: dict[str, tuple[str, str]] = {}  # routine ref -> (its copied_from ref, where)
+        self.now = timezone.now()
         self.areas = set(Area.objects.values_list("slug", flat=True))
         self.point_uses: dict[str, str] = {}
         self.routine_uses: dict[str, str] = {}
@@ -175,7 +185,20 @@ class _Checker:
         for ref, where in self.routine_uses.items():
             if ref not in self.plan.routine_refs:
                 raise ImportFileError(f"{where}: refers to a routine {ref!r} that the file does not define")
+        self._check_copy_chains()
         return self.plan
+
+    def _check_copy_chains(self) -> None:
+        """A routine is never (through other routines) a copy of itself: a copy is made from a routine that was
+        there before it."""
+        for start, (_, where) in self.copies.items():
+            seen = {start}
+            ref = self.copies[start][0]
+            while ref in self.copies:
+                if ref in seen:
+                    raise ImportFileError(f"{where}: the routines' copied_from references go round in a circle")
+                seen.add(ref)
+                ref = self.copies[ref][0]
 
     @staticmethod
     def _check_envelope_seen(envelope: dict) -> None:
@@ -191,14 +214,21 @@ class _Checker:
                 raise ImportFileError(f"{where}: is missing")
             return
         if ref.startswith("builtin:"):
-            if required and ref.removeprefix("builtin:") not in self.builtin_points:
-                raise ImportFileError(f"{where}: the built-in point {ref!r} does not exist on this server")
+            if ref.removeprefix("builtin:") not in self.builtin_points:
+                if required:
+                    raise ImportFileError(f"{where}: the built-in point {ref!r} does not exist on this server")
+                self.plan.unknown_builtins.add(f"point “{ref.removeprefix('builtin:')}”")
             return
         self.point_uses.setdefault(ref, where)
 
     def routine_ref(self, ref: str | None, where: str) -> None:
-        if ref is not None and not ref.startswith("builtin:"):
-            self.routine_uses.setdefault(ref, where)
+        if ref is None:
+            return
+        if ref.startswith("builtin:"):
+            if ref.removeprefix("builtin:") not in self.builtin_routines:
+                self.plan.unknown_builtins.add(f"routine “{ref.removeprefix('builtin:')}”")
+            return
+        self.routine_uses.setdefault(ref, where)
 
     @staticmethod
     def positions(items: list, where: str) -> None:
@@ -226,8 +256,17 @@ class _Checker:
         for n, step in enumerate(item.steps, start=1):
             self.point_ref(step.point, f"{where}.steps[{n}].point", required=True)
         self.routine_ref(item.copied_from, f"{where}.copied_from")
+        if item.copied_from == item.ref:
+            raise ImportFileError(f"{where}.copied_from: a routine cannot be a copy of itself")
+        if item.copied_from is not None and not item.copied_from.startswith("builtin:"):
+            self.copies[item.ref] = (item.copied_from, f"{where}.copied_from")
 
     def sessions(self, item: schema.SessionData, where: str) -> None:
+        if item.status == SessionStatus.IN_PROGRESS and item.last_activity_at > self.now + CLOCK_LEEWAY:
+            # It would never go stale, and would be offered to resume for years.
+            raise ImportFileError(
+                f"{where}.last_activity_at: a session still in progress cannot have its last activity in the future"
+            )
         self.routine_ref(item.routine, f"{where}.routine")
         for n, step in enumerate(item.plan, start=1):
             self.point_ref(step.point, f"{where}.plan[{n}].point")
@@ -311,6 +350,7 @@ class _Writer:
                     buffer, rows = [], 0
             self.flush(key, buffer)
         self.link_copies()
+        self.report.unknown_builtins = sorted(plan.unknown_builtins)
         return self.report
 
     def flush(self, key: str, batch: list[Any]) -> None:
@@ -323,10 +363,11 @@ class _Writer:
             time.sleep(SQLITE_PAUSE_SECONDS)
 
     def precautions(self, data: schema.PrecautionData) -> None:
-        """The file's answers replace the account's (like the profile's settings)."""
+        """The file's answers replace the account's (like the profile's settings); answers the file does not have
+        (an older file) are left as they are."""
         with transaction.atomic():
             lock_account(self.user)
-            PrecautionProfile.objects.update_or_create(user=self.user, defaults=data.model_dump())
+            PrecautionProfile.objects.update_or_create(user=self.user, defaults=data.model_dump(exclude_unset=True))
             self.report.profile_updated = True
 
     def profile(self, data: schema.ProfileData) -> None:
@@ -334,7 +375,11 @@ class _Writer:
             lock_account(self.user)
             profile = self.user.profile  # type: ignore[attr-defined]
             profile.refresh_from_db()
-            values = data.model_dump()
+            # Settings the file does not have (an older file) stay as they are, and the safety notice, once
+            # acknowledged, is never un-acknowledged by a file that has no acknowledgement.
+            values = data.model_dump(exclude_unset=True)
+            if values.get("safety_acknowledged_at", ...) is None:
+                del values["safety_acknowledged_at"]
             changed = [k for k, v in values.items() if getattr(profile, k) != v]
             if changed:
                 for k in changed:
