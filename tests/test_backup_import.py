@@ -37,11 +37,11 @@ def test_an_interrupted_import_finishes_on_a_second_run(source, owner, monkeypat
     monkeypatch.setattr(importer, "BATCH_SESSIONS", 3)
     flush, calls = importer._Writer.flush, []
 
-    def failing_flush(self, key, batch):
+    def failing_flush(self, key, batch, rows=0):
         calls.append(key)
         if key == "sessions" and calls.count("sessions") == 3:
             raise IntegrityError("the connection dropped")
-        flush(self, key, batch)
+        flush(self, key, batch, rows)
 
     monkeypatch.setattr(importer._Writer, "flush", failing_flush)
     with pytest.raises(ImportFileError, match="Import the same file again"):

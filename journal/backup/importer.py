@@ -3,10 +3,10 @@
 1. Check: the file is read as a stream (`reader.walk`) and every item is checked against `schema`, with every
    reference resolved. Any problem stops here, before anything is written: the user's account is unchanged.
    Checked items are spooled to a temporary file, a batch at a time.
-2. Write: the checked items are read back from the spool and written in batches (BATCH_SESSIONS sessions or
-   BATCH_RELEASES releases), each in a transaction of its own that holds the account lock. On SQLite a transaction
-   holds the whole database's write lock, so other users' writes wait for one batch (a fraction of a second),
-   never for the whole import.
+2. Write: the checked items are read back from the spool and written in batches, each in a transaction of its own
+   that holds the account lock. A batch's size adapts as the import runs so that each transaction lasts about
+   BATCH_SECONDS (measured on this machine and database). On SQLite a transaction holds the whole database's write
+   lock, so other users' writes wait for one short batch (a fifth of a second), never for the whole import.
 
 Natural keys make the import idempotent, so that a second import of the same file, two imports at once or an import
 interrupted half-way and run again add each thing once: a custom point or routine is the same object when its name
@@ -40,11 +40,17 @@ from journal.models import Release, Reminder, SafetyAnswer, Session, SessionStat
 from journal.redflags import RedFlag
 from routines.models import Area, Point, Routine, RoutineStep
 
-# Rows per transaction: a batch of sessions closes at either bound (a session's releases are rows too). On a
-# loaded two-core machine 400 releases take about 0.3 s to write with their indexes.
-BATCH_SESSIONS = 100
-BATCH_RELEASES = 400
-BATCH_ROWS = 100  # points, routines, share links or reminders
+# Items per transaction at most: sessions, and points, routines, share links or reminders (each a few queries).
+BATCH_SESSIONS = 1000
+BATCH_ROWS = 100
+# Rows per transaction (a session and each of its releases are a row each): the first batch has BATCH_START_ROWS,
+# then each batch is sized from the last one's speed to take about BATCH_SECONDS, within the bounds. SQLite's
+# batches are short, since every other writer of the instance waits for them; on PostgreSQL only this account's
+# own writers do (the account lock), and fewer, larger transactions cost less.
+BATCH_SECONDS = {"sqlite": 0.2}
+BATCH_SECONDS_OTHER = 0.5
+BATCH_START_ROWS = 400
+BATCH_MIN_ROWS, BATCH_MAX_ROWS = 50, 5000
 SPOOL_BATCH = 200  # checked items pickled together to the spool
 # After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
 # a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
@@ -319,6 +325,8 @@ class _Writer:
         self.builtin_routines = {r.slug: r for r in Routine.objects.builtin()}
         self.areas = {a.slug: a for a in Area.objects.all()}
         self.copied: list[tuple[int, str]] = []
+        self.batch_rows = BATCH_START_ROWS
+        self.batch_seconds = BATCH_SECONDS.get(connection.vendor, BATCH_SECONDS_OTHER)
 
     def point(self, ref: str | None) -> Point | None:
         if ref is None:
@@ -340,25 +348,35 @@ class _Writer:
         if plan.precautions is not None:
             self.precautions(plan.precautions)
         for key in schema.LISTS:  # each list after the lists it refers to, wherever the file put it
+            most = BATCH_SESSIONS if key == "sessions" else BATCH_ROWS
             buffer: list[Any] = []
             rows = 0
             for item in plan.items(key):
                 buffer.append(item)
-                rows += len(item.releases) if key == "sessions" else 0
-                if len(buffer) >= (BATCH_SESSIONS if key == "sessions" else BATCH_ROWS) or rows >= BATCH_RELEASES:
-                    self.flush(key, buffer)
+                rows += 1 + (len(item.releases) if key == "sessions" else 0)
+                if len(buffer) >= most or rows >= self.batch_rows:
+                    self.flush(key, buffer, rows)
                     buffer, rows = [], 0
-            self.flush(key, buffer)
+            self.flush(key, buffer, rows)
         self.link_copies()
         self.report.unknown_builtins = sorted(plan.unknown_builtins)
         return self.report
 
-    def flush(self, key: str, batch: list[Any]) -> None:
+    def flush(self, key: str, batch: list[Any], rows: int = 0) -> None:
         if not batch:
             return
+        if key == "sessions":
+            batch = self.prepare_sessions(batch)  # the rows are built before the lock is taken, not under it
+        started = time.perf_counter()
         with transaction.atomic():
             lock_account(self.user)
             getattr(self, key)(batch)
+        elapsed = time.perf_counter() - started
+        if key == "sessions" and rows >= BATCH_MIN_ROWS:
+            # Half way towards the size that would have taken BATCH_SECONDS: one slow batch (a checkpoint, a busy
+            # neighbour) does not halve the next at once.
+            fitting = rows * self.batch_seconds / max(elapsed, 0.001)
+            self.batch_rows = int(min(max((self.batch_rows + fitting) / 2, BATCH_MIN_ROWS), BATCH_MAX_ROWS))
         if connection.vendor == "sqlite":
             time.sleep(SQLITE_PAUSE_SECONDS)
 
@@ -459,36 +477,43 @@ class _Writer:
             "hold_seconds": step.hold_seconds,
         }
 
-    def sessions(self, items: list[schema.SessionData]) -> None:
-        existing = set(
-            Session.objects.for_user(self.user)
-            .filter(started_at__in={item.started_at for item in items})
-            .values_list("started_at", "routine_name")
-        )
-        new_sessions: list[Session] = []
-        new_releases: list[list[schema.ReleaseData]] = []
-        for item in items:
-            if item.natural_key in existing:
-                self.report.skipped_existing += 1
-                continue
-            existing.add(item.natural_key)
-            routine = self.routine(item.routine)
-            new_sessions.append(
+    def prepare_sessions(self, items: list[schema.SessionData]) -> list[tuple[Session, list[Release]]]:
+        """The rows of `items`, each session with its releases (not yet tied to the session, which has no id)."""
+        return [
+            (
                 Session(
                     user=self.user,
-                    routine=routine,
+                    routine=self.routine(item.routine),
                     plan=[self._plan_step(step) for step in item.plan],
                     **_red_flag(item),
                     **_fields(item, exclude=("routine", "plan", "releases", "red_flag_items", "red_flag_tier")),
-                )
+                ),
+                [Release(point=self.point(r.point), **_fields(r, exclude=("point",))) for r in item.releases],
             )
-            new_releases.append(item.releases)
-        created = Session.objects.bulk_create(new_sessions)
-        releases = [
-            Release(session=session, point=self.point(r.point), **_fields(r, exclude=("point",)))
-            for session, items_of in zip(created, new_releases, strict=True)
-            for r in items_of
+            for item in items
         ]
+
+    def sessions(self, rows: list[tuple[Session, list[Release]]]) -> None:
+        """Writes the prepared sessions whose natural key (start, routine name) the account does not have yet."""
+        existing = set(
+            Session.objects.for_user(self.user)
+            .filter(started_at__in={session.started_at for session, _ in rows})
+            .values_list("started_at", "routine_name")
+        )
+        new: list[tuple[Session, list[Release]]] = []
+        for session, releases in rows:
+            key = (session.started_at, session.routine_name)
+            if key in existing:
+                self.report.skipped_existing += 1
+                continue
+            existing.add(key)
+            new.append((session, releases))
+        created = Session.objects.bulk_create([session for session, _ in new])
+        releases = []
+        for session, (_, releases_of) in zip(created, new, strict=True):
+            for release in releases_of:
+                release.session = session
+                releases.append(release)
         Release.objects.bulk_create(releases, batch_size=1000)
         self.report.sessions += len(created)
         self.report.releases += len(releases)
