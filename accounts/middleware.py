@@ -40,3 +40,19 @@ class PrivatePagesMiddleware:
                 response["Cache-Control"] = "private, no-store"
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class KnownDeviceMiddleware:
+    """Sets the signed device cookie on the response to a log-in or a completed password reset
+    (`accounts.security.remember_device`): the address-wide log-in limit does not lock this browser out for that
+    username."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from accounts.security import set_device_cookie
+
+        response = self.get_response(request)
+        set_device_cookie(request, response)
+        return response

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.care import CareNumbers, CareRegion, care_for, region_for_zone
@@ -95,11 +95,23 @@ class ThrottleHitQuerySet(models.QuerySet["ThrottleHit"]):
         than the window are forgotten as new ones come in."""
         now = now or timezone.now()
         key_hash = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
-        self.filter(scope=scope, created_at__lt=now - window).delete()
-        if self.filter(scope=scope, key_hash=key_hash, created_at__gte=now - window).count() >= limit:
-            return False
-        self.create(scope=scope, key_hash=key_hash, created_at=now)
+        with transaction.atomic():
+            # Count-then-insert takes turns per key, or a burst would all count the same tries and all go ahead.
+            # SQLite: the IMMEDIATE transaction holds the write lock. PostgreSQL: a transaction-level advisory lock
+            # on the key (there may be no row to lock yet).
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_key(key_hash)])
+            self.filter(scope=scope, created_at__lt=now - window).delete()
+            if self.filter(scope=scope, key_hash=key_hash, created_at__gte=now - window).count() >= limit:
+                return False
+            self.create(scope=scope, key_hash=key_hash, created_at=now)
         return True
+
+
+def advisory_key(key_hash: str) -> int:
+    """A PostgreSQL advisory lock key (a signed 64-bit integer) from a hex digest."""
+    return int.from_bytes(bytes.fromhex(key_hash[:16]), "big", signed=True)
 
 
 class ThrottleHit(models.Model):

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMessage
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
@@ -28,9 +29,19 @@ def login_failure_limit(request: HttpRequest, credentials: dict | None) -> int:
     """AXES_FAILURE_LIMIT. Axes counts failures per address and username together (AXES_LOCKOUT_PARAMETERS), so
     that a stranger's guesses never lock the real user out from their own address. One address trying many
     usernames is stopped here: past TENDERSPOT_LOGIN_ADDRESS_LIMIT failures within the cool-off, the limit drops
-    to 0 and every log-in from that address is refused until the failures age out."""
+    to 0 and log-ins from that address are refused until the failures age out, except from a known device.
+
+    Known devices: many people can share one address (a household, an office, a mobile carrier's NAT), and one of
+    them guessing must not lock the others out. A browser where a username signed in before (or completed a
+    password reset) carries a signed cookie naming it (`remember_device`); for that username it keeps the usual
+    limit per address and username, so the real user, entering the right password, still gets in. A new browser
+    behind the busy address waits for the failures to age out (TENDERSPOT_LOGIN_ADDRESS_LIMIT failures in the
+    cool-off: a person typing never gets there alone), or resets the password, which makes it a known device."""
+    from axes.helpers import get_client_username
     from axes.models import AccessAttempt
 
+    if known_device(request, get_client_username(request, credentials) or ""):
+        return settings.TENDERSPOT_LOGIN_FAILURE_LIMIT
     address = client_address(request)
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     failures = (
@@ -40,6 +51,46 @@ def login_failure_limit(request: HttpRequest, credentials: dict | None) -> int:
         or 0
     )
     return 0 if failures >= settings.TENDERSPOT_LOGIN_ADDRESS_LIMIT else settings.TENDERSPOT_LOGIN_FAILURE_LIMIT
+
+
+DEVICE_COOKIE = "tenderspot_device"
+DEVICE_SALT = "accounts.known-device"
+DEVICE_NAMES = 5  # usernames one browser remembers (a shared family tablet)
+
+
+def _device_names(request: HttpRequest) -> list[str]:
+    value = request.COOKIES.get(DEVICE_COOKIE)
+    if not value:
+        return []
+    try:
+        names = signing.loads(value, salt=DEVICE_SALT, max_age=settings.TENDERSPOT_KNOWN_DEVICE_AGE)
+    except signing.BadSignature:
+        return []
+    return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+
+
+def known_device(request: HttpRequest, username: str) -> bool:
+    """Whether this browser's signed device cookie names `username` (case-insensitive)."""
+    return bool(username) and username.lower() in _device_names(request)
+
+
+def remember_device(request: HttpRequest, user) -> None:
+    """Marks the response to `request` to carry the device cookie naming `user` (KnownDeviceMiddleware sets it)."""
+    names = [user.get_username().lower(), *_device_names(request)]
+    request.remembered_device_names = list(dict.fromkeys(names))[:DEVICE_NAMES]  # type: ignore[attr-defined]
+
+
+def set_device_cookie(request: HttpRequest, response: HttpResponse) -> None:
+    names = getattr(request, "remembered_device_names", None)
+    if names:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            signing.dumps(names, salt=DEVICE_SALT),
+            max_age=int(settings.TENDERSPOT_KNOWN_DEVICE_AGE.total_seconds()),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def clear_login_lockout(user) -> None:

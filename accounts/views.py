@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import DeleteAccountForm, PrecautionForm, ProfileForm, RevokingPasswordChangeForm, SignUpForm
 from accounts.models import PrecautionProfile
-from accounts.security import clear_login_lockout, revoke_private_links, throttled, too_many_tries
+from accounts.security import (
+    clear_login_lockout,
+    remember_device,
+    revoke_private_links,
+    throttled,
+    too_many_tries,
+)
 from accounts.services import erase_account
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
@@ -114,6 +120,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         clear_login_lockout(form.user)
+        remember_device(self.request, form.user)  # proven by the e-mail: the address-wide limit spares it
         revoke_private_links(form.user)
         return response
 

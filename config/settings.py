@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "config.middleware.VaryOnHtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
+    "accounts.middleware.KnownDeviceMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +118,8 @@ LOGOUT_REDIRECT_URL = "home"
 # lock on its username. Behind a reverse proxy set DJANGO_PROXY_COUNT, or every client shares the proxy's address.
 TENDERSPOT_LOGIN_FAILURE_LIMIT = env_int("TENDERSPOT_LOGIN_FAILURE_LIMIT", 5)
 TENDERSPOT_LOGIN_ADDRESS_LIMIT = env_int("TENDERSPOT_LOGIN_ADDRESS_LIMIT", 30)
+# A browser where a username signed in (or reset its password) is exempt from the address-wide limit for it.
+TENDERSPOT_KNOWN_DEVICE_AGE = timedelta(days=180)
 AXES_FAILURE_LIMIT = "accounts.security.login_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]

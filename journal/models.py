@@ -662,9 +662,19 @@ class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
 
 
 class Revocable:
-    """A private link that its owner can switch off for good (share links, calendar feeds)."""
+    """A private link that its owner can switch off for good (share links, calendar feeds). `idempotency_key` is
+    the one-time key of the form that made it: a double tap, a replay or a second tab posting that form again finds
+    this row (a unique constraint per user refuses a second one)."""
 
-    revoked_at: datetime | None  # each model declares the field
+    def new_address(self) -> str:
+        """Gives the link a new secret address (the old one stops working). Returns the new token: only its hash is
+        stored, so the caller shows it once."""
+        token, self.token_hash = new_token()
+        cast(models.Model, self).save(update_fields=["token_hash"])
+        return token
+
+    revoked_at: datetime | None  # each model declares the fields
+    token_hash: str
 
     def revoke(self) -> None:
         if self.revoked_at is None:
@@ -685,11 +695,16 @@ class ShareLink(Revocable, models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_opened_at = models.DateTimeField(null=True, blank=True)
     times_opened = models.PositiveIntegerField(default=0)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # NULLs never clash (links made before keys, imported links): one link per submitted form.
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="sharelink_unique_user_key"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -737,9 +752,13 @@ class Reminder(Revocable, models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["time_of_day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="reminder_unique_user_key"),
+        ]
 
     def __str__(self) -> str:
         return f"Reminder at {self.time_of_day}"

@@ -1,5 +1,6 @@
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -8,6 +9,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
+
+from accounts.models import lock_account
 
 
 class Side(models.TextChoices):
@@ -54,6 +57,8 @@ ARTICLE_HOLD_RANGE = (30, 60)
 STEP_CHANGEOVER_SECONDS = 10
 # Steps are parked above this while positions are rewritten, so the unique (routine, position) never clashes.
 _PARK_OFFSET = 1_000_000
+# A second "Copy" of one routine within this time, with the first copy unchanged, is a double tap or a replay.
+COPY_REPLAY_WINDOW = timedelta(minutes=10)
 
 
 def hold_in_article_range(seconds: int) -> bool:
@@ -377,13 +382,28 @@ class Routine(OwnedByUser, models.Model):
         with transaction.atomic():
             self._write_order(self._lock())
 
-    def copy_for(self, user) -> "Routine":
+    def copy_for(self, user, now=None) -> tuple["Routine", bool]:
         """A copy owned by `user`, with the same steps, remembering where it came from. A built-in routine's copy
         is "My …" and holds each step for the user's default hold (their setting); a user's own routine's copy is
-        "Copy of …" with its holds unchanged."""
+        "Copy of …" with its holds unchanged. Returns (copy, created).
+
+        As with "Start": a double tap, a replayed request or a second tab get the copy of this routine that the user
+        made within COPY_REPLAY_WINDOW and has not changed since, instead of a second one. The account lock makes
+        parallel posts take turns, so each finds the copy the first one made.
+        """
+        now = now or timezone.now()
         name = f"Copy of {self.name}" if self.owner_id else f"My {self.name[:1].lower()}{self.name[1:]}"
         default_hold = None if self.owner_id else user.profile.default_hold_seconds
         with transaction.atomic():
+            lock_account(user)
+            fresh = (
+                Routine.objects.owned_by(user)
+                .filter(copied_from=self, created_at__gte=now - COPY_REPLAY_WINDOW, updated_at=F("created_at"))
+                .order_by("-pk")
+                .first()
+            )
+            if fresh is not None:
+                return fresh, False
             copy = Routine.objects.create(
                 owner=user,
                 name=name[:100],
@@ -401,7 +421,9 @@ class Routine(OwnedByUser, models.Model):
                 for s in self.steps.order_by("position")
             )
             copy._write_order(list(copy.steps.order_by("position")))
-        return copy
+            # "Not changed since" is updated_at == created_at: every edit (name, steps) moves updated_at on.
+            Routine.objects.filter(pk=copy.pk).update(updated_at=F("created_at"))
+        return copy, True
 
 
 class RoutineStep(models.Model):

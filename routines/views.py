@@ -328,8 +328,11 @@ def routine_edit(request: AuthenticatedHttpRequest, routine: Routine) -> HttpRes
 @replayable_after_notice
 def routine_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Routine.objects.visible_to(request.user), pk=pk)
-    copy = source.copy_for(request.user)
-    messages.success(request, f"Copied into “{copy.name}”. This copy is yours to change.")
+    copy, created = source.copy_for(request.user)
+    if created:
+        messages.success(request, f"Copied into “{copy.name}”. This copy is yours to change.")
+    else:
+        messages.info(request, f"You copied this routine a moment ago, so here is that copy, “{copy.name}”, again.")
     return redirect("routines:routine_detail", pk=copy.pk)
 
 

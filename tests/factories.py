@@ -1,6 +1,7 @@
 """Small factories: each makes one valid row with sensible defaults; pass keyword arguments to override."""
 
 import itertools
+import uuid
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,11 @@ from routines.models import Point, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-9"
 _counter = itertools.count(1)
+
+
+def form_key() -> str:
+    """A fresh one-time form key, as a drawn form carries it (quick log, share links, reminders)."""
+    return str(uuid.uuid4())
 
 
 def make_user(username: str | None = None, password: str = PASSWORD, time_zone: str = "UTC", **extra):

@@ -4,7 +4,7 @@ from the query string answers a clear 400 (or 422 for a form page) and never 500
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_log
+from tests.factories import form_key, make_log
 from tests.test_share_links import make_link
 
 OWNER_URLS = [
@@ -86,6 +86,8 @@ def test_a_century_is_a_valid_range_through_a_share_link(owner, anonymous_client
 @pytest.mark.django_db
 @pytest.mark.parametrize("fields", [{"start_date": "0001-01-01"}, {"end_date": "9999-12-31"}], ids=str)
 def test_a_share_link_cannot_be_made_with_extreme_dates(owner_client, fields):
-    response = owner_client.post(reverse("journal:share_list"), {"label": "Physio", "expires_in_days": 7, **fields})
+    response = owner_client.post(
+        reverse("journal:share_list"), {"label": "Physio", "key": form_key(), "expires_in_days": 7, **fields}
+    )
     assert response.status_code == 422
     assert "1900-01-01" in response.content.decode()

@@ -96,3 +96,77 @@ def test_two_simultaneous_imports_of_one_file_add_it_once(owner):
     assert account_counts(owner) == account_counts(source)
     assert sum(r.sessions for r in reports) == Session.objects.filter(user=source).count()
     assert sum(r.points for r in reports) == 1 and sum(r.routines for r in reports) == 1
+
+
+def signed_in_client(user) -> Client:
+    client = Client(raise_request_exception=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_four_simultaneous_copy_posts_make_one_copy(ready):
+    """ "Copy" posts nothing but its URL (the safety notice replays it), so it works like "Start": under the account
+    lock each post finds the unchanged copy the first one made."""
+    from routines.models import Routine
+
+    ensure_builtin_catalogue()
+    source = Routine.objects.builtin().first()
+    url = reverse("routines:routine_copy", args=[source.pk])
+    statuses = at_once(lambda _i: signed_in_client(ready).post(url).status_code)
+    assert statuses == [302] * THREADS
+    assert Routine.objects.filter(owner=ready, copied_from=source).count() == 1
+
+
+def test_a_changed_copy_is_not_reused_by_a_later_copy(ready):
+    from routines.models import Routine
+
+    ensure_builtin_catalogue()
+    source = Routine.objects.builtin().first()
+    first, created = source.copy_for(ready)
+    assert created and source.copy_for(ready) == (first, False)
+    first.name = "Mine now"
+    first.save()
+    second, created = source.copy_for(ready)
+    assert created and second != first
+
+
+@pytest.mark.parametrize("kind", ["share", "reminder"])
+def test_four_simultaneous_posts_of_one_form_make_one_link(ready, kind):
+    """The share link and reminder forms carry a one-time key, unique per user in the database: one row, and every
+    answer shows an address (the repeats give that row a new one; the last one given is the one that works)."""
+    import re
+
+    from journal.lib.tokens import hash_token
+    from journal.models import Reminder, ShareLink
+    from routines.models import Routine
+    from tests.factories import form_key
+
+    ensure_builtin_catalogue()
+    key = form_key()
+    if kind == "share":
+        model, url, data = ShareLink, reverse("journal:share_list"), {"label": "Physio", "expires_in_days": 7}
+    else:
+        routine = Routine.objects.builtin().first()
+        model, url = Reminder, reverse("journal:reminder_list")
+        data = {"routine": routine.pk, "weekdays": [0, 2], "time_of_day": "07:30", "duration_minutes": 15}
+
+    def post(_i: int) -> tuple[int, str]:
+        response = signed_in_client(ready).post(url, {**data, "key": key})
+        token = re.search(r'value="http://testserver/journal/[a-z]+/([A-Za-z0-9_-]+)', response.content.decode())
+        return response.status_code, token.group(1)
+
+    results = at_once(post)
+    assert sorted(status for status, _ in results) == [200] * (THREADS - 1) + [201]
+    assert model.objects.filter(user=ready).count() == 1
+    assert model.objects.get(user=ready).token_hash in {hash_token(token) for _, token in results}
+
+
+def test_a_burst_of_throttled_tries_never_exceeds_the_limit():
+    from datetime import timedelta
+
+    from accounts.models import ThrottleHit
+
+    limit = 2
+    allowed = at_once(lambda _i: ThrottleHit.objects.allow("burst", "address:1", limit, timedelta(minutes=5)), 6)
+    assert allowed.count(True) == limit
+    assert ThrottleHit.objects.filter(scope="burst").count() == limit

@@ -12,14 +12,21 @@ from icalendar import Calendar
 from journal.lib.tokens import hash_token
 from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
 from routines.models import Routine
-from tests.factories import make_routine
+from tests.factories import form_key, make_routine
 
 LIST_URL = reverse("journal:reminder_list")
 
 
 def create(client, **data):
     routine = data.pop("routine", None) or Routine.objects.builtin().get(slug="glutes-only")
-    payload = {"routine": routine.pk, "weekdays": [0, 2, 4], "time_of_day": "07:30", "duration_minutes": 15, **data}
+    payload = {
+        "routine": routine.pk,
+        "weekdays": [0, 2, 4],
+        "time_of_day": "07:30",
+        "duration_minutes": 15,
+        "key": form_key(),
+        **data,
+    }
     return client.post(LIST_URL, payload)
 
 
@@ -187,7 +194,7 @@ def test_htmx_create_gets_the_partial(owner_client, htmx_headers):
     routine = Routine.objects.builtin().get(slug="glutes-only")
     response = owner_client.post(
         LIST_URL,
-        {"routine": routine.pk, "weekdays": [1], "time_of_day": "19:00", "duration_minutes": 10},
+        {"routine": routine.pk, "weekdays": [1], "time_of_day": "19:00", "duration_minutes": 10, "key": form_key()},
         headers=htmx_headers,
     )
     body = response.content.decode()

@@ -56,7 +56,7 @@ def test_a_routine_and_a_quick_log_store_plan_steps_alike(owner):
 @pytest.mark.django_db
 def test_a_copy_of_a_long_name_fits_the_field(owner):
     own = make_routine(owner=owner, name="x" * 100)
-    copy = own.copy_for(owner)
+    copy, _ = own.copy_for(owner)
     assert copy.name == ("Copy of " + "x" * 100)[:100] and len(copy.name) == 100
     assert list(copy.steps.values_list("position", "point", "side")) == list(
         own.steps.values_list("position", "point", "side")

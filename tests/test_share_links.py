@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from journal.lib.tokens import hash_token, new_token
 from journal.models import AccessMiss, ShareLink
-from tests.factories import make_log, make_release, make_session
+from tests.factories import form_key, make_log, make_release, make_session
 
 LIST_URL = reverse("journal:share_list")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
@@ -54,7 +54,14 @@ def test_wrong_methods(owner, owner_client):
 @pytest.mark.django_db
 def test_create_shows_the_url_once_and_stores_only_its_hash(owner, owner_client):
     response = owner_client.post(
-        LIST_URL, {"label": "Physio March", "start_date": "2026-03-01", "end_date": "2026-03-31", "expires_in_days": 7}
+        LIST_URL,
+        {
+            "label": "Physio March",
+            "start_date": "2026-03-01",
+            "end_date": "2026-03-31",
+            "key": form_key(),
+            "expires_in_days": 7,
+        },
     )
     assert response.status_code == 201
     body = response.content.decode()
@@ -75,8 +82,11 @@ def test_expiry_defaults_to_30_days_and_accepts_only_the_offered_ones(owner, own
     form_page = owner_client.get(LIST_URL).content.decode()
     assert re.search(r'<option value="30" selected>', form_page)
     for days in (1, 7, 30, 90):
-        assert owner_client.post(LIST_URL, {"label": f"L{days}", "expires_in_days": days}).status_code == 201
-    response = owner_client.post(LIST_URL, {"label": "Bad", "expires_in_days": 365})
+        assert (
+            owner_client.post(LIST_URL, {"label": f"L{days}", "key": form_key(), "expires_in_days": days}).status_code
+            == 201
+        )
+    response = owner_client.post(LIST_URL, {"label": "Bad", "key": form_key(), "expires_in_days": 365})
     assert response.status_code == 422
     assert not ShareLink.objects.filter(label="Bad").exists()
 
@@ -85,10 +95,16 @@ def test_expiry_defaults_to_30_days_and_accepts_only_the_offered_ones(owner, own
 @pytest.mark.parametrize(
     "data",
     [
-        {"label": "", "expires_in_days": 30},
-        {"label": "x" * 101, "expires_in_days": 30},
-        {"label": "Dates", "start_date": "2026-03-05", "end_date": "2026-03-01", "expires_in_days": 30},
-        {"label": "Dates", "start_date": "not a date", "expires_in_days": 30},
+        {"label": "", "key": form_key(), "expires_in_days": 30},
+        {"label": "x" * 101, "key": form_key(), "expires_in_days": 30},
+        {
+            "label": "Dates",
+            "start_date": "2026-03-05",
+            "end_date": "2026-03-01",
+            "key": form_key(),
+            "expires_in_days": 30,
+        },
+        {"label": "Dates", "start_date": "not a date", "key": form_key(), "expires_in_days": 30},
     ],
 )
 def test_bad_input_saves_nothing(owner_client, data):
@@ -99,7 +115,7 @@ def test_bad_input_saves_nothing(owner_client, data):
 
 @pytest.mark.django_db
 def test_errors_are_announced_and_tied_to_their_fields(owner_client, htmx_headers):
-    data = {"label": "", "start_date": "2026-03-05", "end_date": "2026-03-01", "expires_in_days": 30}
+    data = {"label": "", "start_date": "2026-03-05", "end_date": "2026-03-01", "key": form_key(), "expires_in_days": 30}
     for headers in ({}, htmx_headers):
         body = owner_client.post(LIST_URL, data, headers=headers).content.decode()
         alert = re.search(r'<div class="alert alert-danger" role="alert">([^<]*)</div>', body).group(1)
@@ -125,7 +141,9 @@ def test_list_shows_label_range_expiry_and_opens(owner, owner_client):
 
 @pytest.mark.django_db
 def test_htmx_create_gets_the_partial(owner_client, htmx_headers):
-    response = owner_client.post(LIST_URL, {"label": "P", "expires_in_days": 30}, headers=htmx_headers)
+    response = owner_client.post(
+        LIST_URL, {"label": "P", "key": form_key(), "expires_in_days": 30}, headers=htmx_headers
+    )
     body = response.content.decode()
     assert response.status_code == 201 and 'id="share-panel"' in body and "<html" not in body
 

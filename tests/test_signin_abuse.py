@@ -58,6 +58,56 @@ def test_one_address_trying_many_usernames_is_locked_as_a_whole(owner, settings)
 
 
 @pytest.mark.django_db
+def test_the_right_password_from_a_known_browser_behind_a_busy_address_still_signs_in(owner, settings):
+    """A household or office shares one address: a neighbour's guessing must not lock the others out. The browser
+    where the owner signed in before keeps the usual limit for that username; a new browser waits."""
+    browser = from_address(ATTACKER)  # the owner's own browser, behind the same address as the guesser
+    assert browser.post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 302
+    browser.post("/accounts/logout/")
+    guesser = from_address(ATTACKER)
+    for n in range(settings.TENDERSPOT_LOGIN_ADDRESS_LIMIT):
+        fail_logins(guesser, f"guess{n}", 1)
+    assert from_address(ATTACKER).post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 429
+    assert guesser.post(LOGIN, {"username": "guess99", "password": PASSWORD}).status_code == 429
+    assert browser.post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 302
+    # The known browser still has only the usual tries for that username.
+    browser.post("/accounts/logout/")
+    fail_logins(browser, "owner", settings.TENDERSPOT_LOGIN_FAILURE_LIMIT)
+    assert browser.post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_forged_or_foreign_device_cookie_does_not_help(owner, other_user, settings):
+    from accounts.security import DEVICE_COOKIE
+
+    other = from_address(ATTACKER)
+    assert other.post(LOGIN, {"username": "other", "password": PASSWORD}).status_code == 302
+    for n in range(settings.TENDERSPOT_LOGIN_ADDRESS_LIMIT):
+        fail_logins(from_address(ATTACKER), f"guess{n}", 1)
+    other.post("/accounts/logout/")
+    assert other.post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 429  # names "other" only
+    forged = from_address(ATTACKER)
+    forged.cookies[DEVICE_COOKIE] = '["owner"]'
+    assert forged.post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_password_reset_lifts_the_address_wide_lock_for_that_browser(owner, settings):
+    owner.email = "owner@example.org"
+    owner.save()
+    for n in range(settings.TENDERSPOT_LOGIN_ADDRESS_LIMIT):
+        fail_logins(from_address(ATTACKER), f"guess{n}", 1)
+    home = from_address(ATTACKER)  # a new browser behind the guesser's address
+    assert home.post(LOGIN, {"username": "owner", "password": PASSWORD}).status_code == 429
+    home.post(RESET, {"email": "owner@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[-1].body).group(1)
+    set_url = home.get(link, follow=True).redirect_chain[-1][0]
+    done = home.post(set_url, {"new_password1": "fresh-passphrase-42", "new_password2": "fresh-passphrase-42"})
+    assert done.status_code == 302
+    assert home.post(LOGIN, {"username": "owner", "password": "fresh-passphrase-42"}).status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_password_reset_lifts_the_lock(owner):
     owner.email = "owner@example.org"
     owner.save()

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from routines.models import Routine
 from tests.audit.access_map import OWNER, PUBLIC, ROUTES, SIGNED_IN, TOKEN
-from tests.factories import make_log
+from tests.factories import form_key, make_log
 
 TEMPLATE_CODE = re.compile(r"\{#|#\}|\{%|%\}|\{\{")
 HTMX = {"HX-Request": "true"}
@@ -92,7 +92,9 @@ def test_no_template_code_after_making_a_link_or_a_reminder(people, headers):
     """The panels that show a new secret address once ("Make the link", "Make the reminder")."""
     client = signed_in(people)
     made = [
-        client.post(reverse("journal:share_list"), {"label": "Physio", "expires_in_days": 7}, headers=headers),
+        client.post(
+            reverse("journal:share_list"), {"label": "Physio", "key": form_key(), "expires_in_days": 7}, headers=headers
+        ),
         client.post(
             reverse("journal:reminder_list"),
             {
@@ -100,6 +102,7 @@ def test_no_template_code_after_making_a_link_or_a_reminder(people, headers):
                 "weekdays": [0, 2],
                 "time_of_day": "07:30",
                 "duration_minutes": 15,
+                "key": form_key(),
             },
             headers=headers,
         ),

@@ -3,10 +3,10 @@
 1. Check: the file is read as a stream (`reader.walk`) and every item is checked against `schema`, with every
    reference resolved. Any problem stops here, before anything is written: the user's account is unchanged.
    Checked items are spooled to a temporary file, a batch at a time.
-2. Write: the checked items are read back from the spool and written in batches (BATCH_SESSIONS sessions or
-   BATCH_RELEASES releases), each in a transaction of its own that holds the account lock. On SQLite a transaction
-   holds the whole database's write lock, so other users' writes wait for one batch (a fraction of a second),
-   never for the whole import.
+2. Write: the checked items are read back from the spool and written in batches, each in a transaction of its own
+   that holds the account lock. A batch's size adapts as the import runs so that each transaction lasts about
+   BATCH_SECONDS (measured on this machine and database). On SQLite a transaction holds the whole database's write
+   lock, so other users' writes wait for one short batch (a fifth of a second), never for the whole import.
 
 Natural keys make the import idempotent, so that a second import of the same file, two imports at once or an import
 interrupted half-way and run again add each thing once: a custom point or routine is the same object when its name
@@ -23,32 +23,41 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
 
 from accounts.models import PrecautionProfile, lock_account
 from journal import redflags
 from journal.backup import schema
 from journal.backup.reader import ImportFileError, open_json, walk
 from journal.lib.tokens import new_token
-from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
+from journal.models import Release, Reminder, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
 from routines.models import Area, Point, Routine, RoutineStep
 
-# Rows per transaction: a batch of sessions closes at either bound (a session's releases are rows too). On a
-# loaded two-core machine 400 releases take about 0.3 s to write with their indexes.
-BATCH_SESSIONS = 100
-BATCH_RELEASES = 400
-BATCH_ROWS = 100  # points, routines, share links or reminders
+# Items per transaction at most: sessions, and points, routines, share links or reminders (each a few queries).
+BATCH_SESSIONS = 1000
+BATCH_ROWS = 100
+# Rows per transaction (a session and each of its releases are a row each): the first batch has BATCH_START_ROWS,
+# then each batch is sized from the last one's speed to take about BATCH_SECONDS, within the bounds. SQLite's
+# batches are short, since every other writer of the instance waits for them; on PostgreSQL only this account's
+# own writers do (the account lock), and fewer, larger transactions cost less.
+BATCH_SECONDS = {"sqlite": 0.2}
+BATCH_SECONDS_OTHER = 0.5
+BATCH_START_ROWS = 400
+BATCH_MIN_ROWS, BATCH_MAX_ROWS = 50, 5000
 SPOOL_BATCH = 200  # checked items pickled together to the spool
 # After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
 # a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
 # two batches.
 SQLITE_PAUSE_SECONDS = 0.1
+# How far ahead of this server's clock the exporting server's clock may have been.
+CLOCK_LEEWAY = timedelta(minutes=10)
 
 __all__ = ["ImportFileError", "ImportReport", "import_account"]
 
@@ -63,6 +72,9 @@ class ImportReport:
     reminders: int = 0
     profile_updated: bool = False
     skipped_existing: int = 0
+    # References to built-in points or routines this server does not have (a catalogue renamed since the export):
+    # the sessions, releases and reminders that name them are kept by name, without the link.
+    unknown_builtins: list[str] = field(default_factory=list)
 
     @property
     def added_anything(self) -> bool:
@@ -101,6 +113,7 @@ class _Plan:
     precautions: schema.PrecautionData | None = None
     spools: dict[str, IO[bytes]] = field(default_factory=dict)
     pending: dict[str, list] = field(default_factory=dict)
+    unknown_builtins: set[str] = field(default_factory=set)
 
     def keep(self, key: str, item: Any) -> None:
         batch = self.pending.setdefault(key, [])
@@ -142,6 +155,9 @@ class _Checker:
     def __init__(self) -> None:
         self.plan = _Plan()
         self.builtin_points = set(Point.objects.builtin().values_list("slug", flat=True))
+        self.builtin_routines = set(Routine.objects.builtin().values_list("slug", flat=True))
+        self.copies: dict[str, tuple[str, str]] = {}  # routine ref -> (its copied_from ref, where)
+        self.now = timezone.now()
         self.areas = set(Area.objects.values_list("slug", flat=True))
         self.point_uses: dict[str, str] = {}
         self.routine_uses: dict[str, str] = {}
@@ -175,7 +191,20 @@ class _Checker:
         for ref, where in self.routine_uses.items():
             if ref not in self.plan.routine_refs:
                 raise ImportFileError(f"{where}: refers to a routine {ref!r} that the file does not define")
+        self._check_copy_chains()
         return self.plan
+
+    def _check_copy_chains(self) -> None:
+        """A routine is never (through other routines) a copy of itself: a copy is made from a routine that was
+        there before it."""
+        for start, (_, where) in self.copies.items():
+            seen = {start}
+            ref = self.copies[start][0]
+            while ref in self.copies:
+                if ref in seen:
+                    raise ImportFileError(f"{where}: the routines' copied_from references go round in a circle")
+                seen.add(ref)
+                ref = self.copies[ref][0]
 
     @staticmethod
     def _check_envelope_seen(envelope: dict) -> None:
@@ -191,14 +220,21 @@ class _Checker:
                 raise ImportFileError(f"{where}: is missing")
             return
         if ref.startswith("builtin:"):
-            if required and ref.removeprefix("builtin:") not in self.builtin_points:
-                raise ImportFileError(f"{where}: the built-in point {ref!r} does not exist on this server")
+            if ref.removeprefix("builtin:") not in self.builtin_points:
+                if required:
+                    raise ImportFileError(f"{where}: the built-in point {ref!r} does not exist on this server")
+                self.plan.unknown_builtins.add(f"point “{ref.removeprefix('builtin:')}”")
             return
         self.point_uses.setdefault(ref, where)
 
     def routine_ref(self, ref: str | None, where: str) -> None:
-        if ref is not None and not ref.startswith("builtin:"):
-            self.routine_uses.setdefault(ref, where)
+        if ref is None:
+            return
+        if ref.startswith("builtin:"):
+            if ref.removeprefix("builtin:") not in self.builtin_routines:
+                self.plan.unknown_builtins.add(f"routine “{ref.removeprefix('builtin:')}”")
+            return
+        self.routine_uses.setdefault(ref, where)
 
     @staticmethod
     def positions(items: list, where: str) -> None:
@@ -226,8 +262,17 @@ class _Checker:
         for n, step in enumerate(item.steps, start=1):
             self.point_ref(step.point, f"{where}.steps[{n}].point", required=True)
         self.routine_ref(item.copied_from, f"{where}.copied_from")
+        if item.copied_from == item.ref:
+            raise ImportFileError(f"{where}.copied_from: a routine cannot be a copy of itself")
+        if item.copied_from is not None and not item.copied_from.startswith("builtin:"):
+            self.copies[item.ref] = (item.copied_from, f"{where}.copied_from")
 
     def sessions(self, item: schema.SessionData, where: str) -> None:
+        if item.status == SessionStatus.IN_PROGRESS and item.last_activity_at > self.now + CLOCK_LEEWAY:
+            # It would never go stale, and would be offered to resume for years.
+            raise ImportFileError(
+                f"{where}.last_activity_at: a session still in progress cannot have its last activity in the future"
+            )
         self.routine_ref(item.routine, f"{where}.routine")
         for n, step in enumerate(item.plan, start=1):
             self.point_ref(step.point, f"{where}.plan[{n}].point")
@@ -280,6 +325,8 @@ class _Writer:
         self.builtin_routines = {r.slug: r for r in Routine.objects.builtin()}
         self.areas = {a.slug: a for a in Area.objects.all()}
         self.copied: list[tuple[int, str]] = []
+        self.batch_rows = BATCH_START_ROWS
+        self.batch_seconds = BATCH_SECONDS.get(connection.vendor, BATCH_SECONDS_OTHER)
 
     def point(self, ref: str | None) -> Point | None:
         if ref is None:
@@ -301,32 +348,44 @@ class _Writer:
         if plan.precautions is not None:
             self.precautions(plan.precautions)
         for key in schema.LISTS:  # each list after the lists it refers to, wherever the file put it
+            most = BATCH_SESSIONS if key == "sessions" else BATCH_ROWS
             buffer: list[Any] = []
             rows = 0
             for item in plan.items(key):
                 buffer.append(item)
-                rows += len(item.releases) if key == "sessions" else 0
-                if len(buffer) >= (BATCH_SESSIONS if key == "sessions" else BATCH_ROWS) or rows >= BATCH_RELEASES:
-                    self.flush(key, buffer)
+                rows += 1 + (len(item.releases) if key == "sessions" else 0)
+                if len(buffer) >= most or rows >= self.batch_rows:
+                    self.flush(key, buffer, rows)
                     buffer, rows = [], 0
-            self.flush(key, buffer)
+            self.flush(key, buffer, rows)
         self.link_copies()
+        self.report.unknown_builtins = sorted(plan.unknown_builtins)
         return self.report
 
-    def flush(self, key: str, batch: list[Any]) -> None:
+    def flush(self, key: str, batch: list[Any], rows: int = 0) -> None:
         if not batch:
             return
+        if key == "sessions":
+            batch = self.prepare_sessions(batch)  # the rows are built before the lock is taken, not under it
+        started = time.perf_counter()
         with transaction.atomic():
             lock_account(self.user)
             getattr(self, key)(batch)
+        elapsed = time.perf_counter() - started
+        if key == "sessions" and rows >= BATCH_MIN_ROWS:
+            # Half way towards the size that would have taken BATCH_SECONDS: one slow batch (a checkpoint, a busy
+            # neighbour) does not halve the next at once.
+            fitting = rows * self.batch_seconds / max(elapsed, 0.001)
+            self.batch_rows = int(min(max((self.batch_rows + fitting) / 2, BATCH_MIN_ROWS), BATCH_MAX_ROWS))
         if connection.vendor == "sqlite":
             time.sleep(SQLITE_PAUSE_SECONDS)
 
     def precautions(self, data: schema.PrecautionData) -> None:
-        """The file's answers replace the account's (like the profile's settings)."""
+        """The file's answers replace the account's (like the profile's settings); answers the file does not have
+        (an older file) are left as they are."""
         with transaction.atomic():
             lock_account(self.user)
-            PrecautionProfile.objects.update_or_create(user=self.user, defaults=data.model_dump())
+            PrecautionProfile.objects.update_or_create(user=self.user, defaults=data.model_dump(exclude_unset=True))
             self.report.profile_updated = True
 
     def profile(self, data: schema.ProfileData) -> None:
@@ -334,7 +393,11 @@ class _Writer:
             lock_account(self.user)
             profile = self.user.profile
             profile.refresh_from_db()
-            values = data.model_dump()
+            # Settings the file does not have (an older file) stay as they are, and the safety notice, once
+            # acknowledged, is never un-acknowledged by a file that has no acknowledgement.
+            values = data.model_dump(exclude_unset=True)
+            if values.get("safety_acknowledged_at", ...) is None:
+                del values["safety_acknowledged_at"]
             changed = [k for k, v in values.items() if getattr(profile, k) != v]
             if changed:
                 for k in changed:
@@ -414,36 +477,43 @@ class _Writer:
             "hold_seconds": step.hold_seconds,
         }
 
-    def sessions(self, items: list[schema.SessionData]) -> None:
-        existing = set(
-            Session.objects.for_user(self.user)
-            .filter(started_at__in={item.started_at for item in items})
-            .values_list("started_at", "routine_name")
-        )
-        new_sessions: list[Session] = []
-        new_releases: list[list[schema.ReleaseData]] = []
-        for item in items:
-            if item.natural_key in existing:
-                self.report.skipped_existing += 1
-                continue
-            existing.add(item.natural_key)
-            routine = self.routine(item.routine)
-            new_sessions.append(
+    def prepare_sessions(self, items: list[schema.SessionData]) -> list[tuple[Session, list[Release]]]:
+        """The rows of `items`, each session with its releases (not yet tied to the session, which has no id)."""
+        return [
+            (
                 Session(
                     user=self.user,
-                    routine=routine,
+                    routine=self.routine(item.routine),
                     plan=[self._plan_step(step) for step in item.plan],
                     **_red_flag(item),
                     **_fields(item, exclude=("routine", "plan", "releases", "red_flag_items", "red_flag_tier")),
-                )
+                ),
+                [Release(point=self.point(r.point), **_fields(r, exclude=("point",))) for r in item.releases],
             )
-            new_releases.append(item.releases)
-        created = Session.objects.bulk_create(new_sessions)
-        releases = [
-            Release(session=session, point=self.point(r.point), **_fields(r, exclude=("point",)))
-            for session, items_of in zip(created, new_releases, strict=True)
-            for r in items_of
+            for item in items
         ]
+
+    def sessions(self, rows: list[tuple[Session, list[Release]]]) -> None:
+        """Writes the prepared sessions whose natural key (start, routine name) the account does not have yet."""
+        existing = set(
+            Session.objects.for_user(self.user)
+            .filter(started_at__in={session.started_at for session, _ in rows})
+            .values_list("started_at", "routine_name")
+        )
+        new: list[tuple[Session, list[Release]]] = []
+        for session, releases in rows:
+            key = (session.started_at, session.routine_name)
+            if key in existing:
+                self.report.skipped_existing += 1
+                continue
+            existing.add(key)
+            new.append((session, releases))
+        created = Session.objects.bulk_create([session for session, _ in new])
+        releases = []
+        for session, (_, releases_of) in zip(created, new, strict=True):
+            for release in releases_of:
+                release.session = session
+                releases.append(release)
         Release.objects.bulk_create(releases, batch_size=1000)
         self.report.sessions += len(created)
         self.report.releases += len(releases)

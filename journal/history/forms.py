@@ -5,10 +5,12 @@ from typing import cast
 
 from django import forms
 from django.db import transaction
+from django.db.models import Max, Min
 
 from journal.lib.forms import DateRangeForm
 from journal.models import RELEASE_MAX_SECONDS, Release, Session
 from journal.runner.forms import notes_field
+from journal.storable import YEAR_MAX, YEAR_MIN, year_in_range
 from routines.forms import ARTICLE_HOLD_HELP
 from routines.models import Routine, Side
 
@@ -41,6 +43,12 @@ class SessionFilterForm(DateRangeForm):
         )
 
 
+RELEASES_OUT_OF_RANGE = (
+    f"This start would move the times of the releases logged in this session outside the years {YEAR_MIN} to "
+    f"{YEAR_MAX}, so nothing was saved. Check the date."
+)
+
+
 class SessionForm(forms.ModelForm):
     """Edit a logged session. Changing the start time moves the session to that local date, and its releases'
     times by the same amount: a release never ends before its session starts (FHIR per-1 in the export)."""
@@ -69,7 +77,23 @@ class SessionForm(forms.ModelForm):
             self.add_error("finished_at", "The finish must come after the start.")
         if started and finished and finished - started > timedelta(hours=12):
             self.add_error("finished_at", "A session longer than 12 hours is not likely: check the times.")
+        if started and not self._releases_stay_storable(started):
+            self.add_error("started_at", RELEASES_OUT_OF_RANGE)
         return data
+
+    def _releases_stay_storable(self, started) -> bool:
+        """Whether the releases' times, moved with the start (see save), stay in YEAR_MIN..YEAR_MAX: a release
+        pushed past them could not be stored by every database, nor restored from a backup (one aggregate)."""
+        if self.instance.pk is None or not self.original_start or started == self.original_start:
+            return True
+        delta = started - self.original_start
+        times = self.instance.releases.aggregate(
+            *(agg(name) for name in ("started_at", "ended_at", "logged_at") for agg in (Min, Max))
+        )
+        try:
+            return all(year_in_range(value + delta) for value in times.values() if value is not None)
+        except OverflowError:
+            return False
 
     def save(self, commit: bool = True) -> Session:
         session = super().save(commit=False)

@@ -2,11 +2,12 @@
 reached by that address alone, which tell a stranger nothing."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -16,7 +17,7 @@ from django.urls import reverse
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import INVALID, page_or_partial
 from journal.lib.tokens import client_address_hash, hash_token, new_token
-from journal.models import AccessMiss
+from journal.models import AccessMiss, Revocable
 
 if TYPE_CHECKING:
     from journal.reminders.forms import ReminderForm
@@ -81,16 +82,43 @@ def secret_url(request: HtmxHttpRequest, url_name: str, token: str) -> str:
     return request.build_absolute_uri(reverse(url_name, args=[token]))
 
 
-def issue(
-    request: AuthenticatedHttpRequest, form: "ShareLinkForm | ReminderForm", url_name: str
-) -> tuple[str | None, int]:
+@dataclass(frozen=True)
+class Issued:
+    """What a post to a list of private links did: `url`, the secret address to show once (None when there is
+    none), the status, and `again` when the same form had been posted before (no second row was made)."""
+
+    url: str | None
+    status: int
+    again: bool = False
+
+
+def issue(request: AuthenticatedHttpRequest, form: "ShareLinkForm | ReminderForm", url_name: str) -> Issued:
     """For a posted, valid `form`: saves it for the user with a new token's hash and returns the token's address
     and 201. The address is shown once, in this response: it is never stored, nor carried across a redirect.
-    Otherwise (None, 200) for a GET and (None, 422) for invalid input."""
+
+    The form's one-time key is stored with the row, unique per user: the same form posted twice (a double tap, a
+    replay, a second tab, at once or later) never makes a second row. The answer to the repeat gives that row a new
+    address and shows it (200), since only the hash was kept and the first answer may never have been seen; a row
+    revoked since keeps its old, dead address. Otherwise no address: 200 for a GET and 422 for invalid input."""
     if request.method != "POST":
-        return None, 200
+        return Issued(None, 200)
+    model = form._meta.model
+    key = form.posted_key(request.POST)
+    if key is not None and (made := model.objects.filter(user=request.user, idempotency_key=key).first()):
+        return _issued_again(request, made, url_name)
     if not form.is_valid():
-        return None, INVALID
+        form.renew_stale_key()
+        return Issued(None, INVALID)
     token, token_hash = new_token()
-    form.save_for(request.user, token_hash)
-    return secret_url(request, url_name, token), 201
+    try:
+        with transaction.atomic():
+            form.save_for(request.user, token_hash)
+    except IntegrityError:  # the same form posted in parallel: the other request made the row first
+        return _issued_again(request, model.objects.get(user=request.user, idempotency_key=key), url_name)
+    return Issued(secret_url(request, url_name, token), 201)
+
+
+def _issued_again(request: AuthenticatedHttpRequest, made: Revocable, url_name: str) -> Issued:
+    if made.revoked_at is not None:
+        return Issued(None, 200, again=True)
+    return Issued(secret_url(request, url_name, made.new_address()), 200, again=True)

@@ -5,11 +5,13 @@ from typing import cast
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from journal.lib.keys import OneTimeKey, one_time_key
 from journal.models import REMINDER_MAX_MINUTES, Reminder, Weekday
 from routines.models import Routine
 
 
-class ReminderForm(forms.ModelForm):
+class ReminderForm(OneTimeKey, forms.ModelForm):
+    key = one_time_key("Make the reminder")
     weekdays = forms.TypedMultipleChoiceField(
         label="Days", choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -31,6 +33,7 @@ class ReminderForm(forms.ModelForm):
         if last is not None and routines.filter(pk=last).exists():
             self.fields["routine"].initial = last
         self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
+        self.draw_key()
 
     def clean_weekdays(self):
         return sorted(set(self.cleaned_data["weekdays"]))
@@ -39,5 +42,6 @@ class ReminderForm(forms.ModelForm):
         reminder = self.save(commit=False)
         reminder.user = user
         reminder.token_hash = token_hash
+        reminder.idempotency_key = self.cleaned_data["key"]
         reminder.save()
         return reminder

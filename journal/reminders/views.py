@@ -14,21 +14,29 @@ from journal.reminders.ics import reminder_calendar
 TEMPLATE = "journal/reminder_list.html"
 
 
-def _context(request: AuthenticatedHttpRequest, form: ReminderForm, new_url: str | None = None) -> dict:
+def _context(
+    request: AuthenticatedHttpRequest, form: ReminderForm, new_url: str | None = None, again: bool = False
+) -> dict:
     reminders = Reminder.objects.filter(user=request.user).select_related("routine")
     # webcal:// is the address calendar apps (iOS, macOS, Outlook, GNOME, Thunderbird) open as a subscription.
     subscribe_url = "webcal://" + new_url.split("://", 1)[1] if new_url else None
-    return {"form": form, "reminders": reminders, "new_url": new_url, "subscribe_url": subscribe_url}
+    return {
+        "form": form,
+        "reminders": reminders,
+        "new_url": new_url,
+        "subscribe_url": subscribe_url,
+        "again": again,
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReminderForm(request.user, request.POST or None)
-    new_url, status = issue(request, form, "journal:reminder_feed")
-    if new_url:
+    issued = issue(request, form, "journal:reminder_feed")
+    if issued.url or issued.again:
         form = ReminderForm(request.user)
-    return panel(request, TEMPLATE, _context(request, form, new_url), status=status)
+    return panel(request, TEMPLATE, _context(request, form, issued.url, issued.again), status=issued.status)
 
 
 @login_required

@@ -1,11 +1,10 @@
 """Forms of the session runner. The 0-10 scales render as rows of large radio buttons (runner_scale.html)."""
 
-import uuid
 from typing import Any, cast
 
 from django import forms
-from django.http import QueryDict
 
+from journal.lib.keys import OneTimeKey, one_time_key
 from journal.models import NOTES_MAX_LENGTH, RELEASE_MAX_SECONDS
 from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
 from routines.models import HOLD_MAX_SECONDS, Point, Side
@@ -200,14 +199,9 @@ class FinishForm(forms.Form):
     notes = notes_field()
 
 
-STALE_KEY_ERROR = "This form was out of date, so nothing was saved yet. Your answers are still here: press Save again."
-
-
-class QuickLogForm(ReleaseAnswers, RedFlagCheck):
+class QuickLogForm(OneTimeKey, ReleaseAnswers, RedFlagCheck):
     # A one-time key made when the form is drawn: a replay of the same form finds the session it made.
-    key = forms.UUIDField(
-        widget=forms.HiddenInput, error_messages={"required": STALE_KEY_ERROR, "invalid": STALE_KEY_ERROR}
-    )
+    key = one_time_key("Save")
     point = forms.ModelChoiceField(label="Point", queryset=Point.objects.none(), empty_label="Choose a point")
     side = forms.ChoiceField(label="Side", choices=Side.choices, widget=ButtonRadios())
     held_seconds = forms.IntegerField(
@@ -230,20 +224,4 @@ class QuickLogForm(ReleaseAnswers, RedFlagCheck):
         cast(forms.ModelChoiceField, self.fields["point"]).queryset = Point.objects.visible_to(user).order_by(
             "order", "name"
         )
-        if not self.is_bound:
-            self.initial["key"] = uuid.uuid4()
-
-    @staticmethod
-    def posted_key(data) -> uuid.UUID | None:
-        """The key a post carries, if it is a well-formed one (a replay is recognised before validation)."""
-        try:
-            return uuid.UUID(str(data.get("key", "")))
-        except ValueError:
-            return None
-
-    def renew_stale_key(self) -> None:
-        """After a missing or malformed key, the form is drawn again with a fresh one so that Save works."""
-        if "key" in self.errors:
-            data = cast(QueryDict, self.data).copy()  # a bound form's data is the request's QueryDict
-            data["key"] = str(uuid.uuid4())
-            self.data = data
+        self.draw_key()

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from journal.lib.daterange import require_bounds, require_order
 from journal.lib.forms import DATE_INPUT
+from journal.lib.keys import OneTimeKey, one_time_key
 from journal.models import ShareLink
 
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
-class ShareLinkForm(forms.ModelForm):
+class ShareLinkForm(OneTimeKey, forms.ModelForm):
+    key = one_time_key("Make the link")
     expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
 
     class Meta:
@@ -24,6 +26,10 @@ class ShareLinkForm(forms.ModelForm):
             "start_date": "Leave both dates empty to share your whole log.",
         }
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draw_key()
 
     def clean(self):
         super().clean()
@@ -40,6 +46,7 @@ class ShareLinkForm(forms.ModelForm):
         link = self.save(commit=False)
         link.user = user
         link.token_hash = token_hash
+        link.idempotency_key = self.cleaned_data["key"]
         link.expires_at = timezone.now() + timedelta(days=self.cleaned_data["expires_in_days"])
         link.save()
         return link

@@ -17,7 +17,7 @@ from journal.exports.report import report_context
 from journal.exports.views import bad_range, csv_response, every_release_asked, pdf_response, releases_bad_request
 from journal.lib.daterange import BadRange, DateRange, parse_range, require_order
 from journal.lib.heavy import limited, scopes_for
-from journal.lib.secret_links import issue, panel, token_view
+from journal.lib.secret_links import Issued, issue, panel, token_view
 from journal.models import ShareLink
 from journal.sharing.forms import ShareLinkForm
 
@@ -36,11 +36,12 @@ PREVIEW_AGENTS = re.compile(
 )
 
 
-def _list_context(request: HtmxHttpRequest, form: ShareLinkForm, new_url: str | None = None) -> dict:
+def _list_context(request: AuthenticatedHttpRequest, form: ShareLinkForm, issued: Issued | None = None) -> dict:
     return {
         "form": form,
         "links": ShareLink.objects.for_user(request.user),
-        "new_url": new_url,
+        "new_url": issued and issued.url,
+        "again": issued and issued.again,
     }
 
 
@@ -48,10 +49,10 @@ def _list_context(request: HtmxHttpRequest, form: ShareLinkForm, new_url: str | 
 @require_http_methods(["GET", "POST"])
 def share_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ShareLinkForm(request.POST or None)
-    new_url, status = issue(request, form, "journal:share_view")
-    if new_url:
+    issued = issue(request, form, "journal:share_view")
+    if issued.url or issued.again:
         form = ShareLinkForm()
-    return panel(request, LIST_TEMPLATE, _list_context(request, form, new_url), status=status)
+    return panel(request, LIST_TEMPLATE, _list_context(request, form, issued), status=issued.status)
 
 
 @login_required

@@ -37,7 +37,17 @@ def bulk_insert(user, data: dict) -> None:
     """The baseline: the file's sessions and releases, already parsed, written with bulk_create in one
     transaction (no checks, no references resolved)."""
     fields = ("routine_name", "plan", "started_at", "local_date", "finished_at", "last_activity_at", "status")
-    answers = ("pain_before", "pain_after", "safety_check", "notes")
+    answers = (
+        "pain_before",
+        "pain_after",
+        "back_pain_before",
+        "back_pain_after",
+        "safety_check",
+        "red_flag_items",
+        "red_flag_tier",
+        "red_flag_assessed_at",
+        "notes",
+    )
     with transaction.atomic():
         created = Session.objects.bulk_create(
             (Session(user=user, **{k: s[k] for k in fields + answers}) for s in data["sessions"]), batch_size=500
