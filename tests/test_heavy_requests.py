@@ -36,7 +36,7 @@ HEAVY_RELEASES = 28  # with whole notes, well past one second of layout on a qui
 
 @pytest.fixture
 def whole_release_notes(monkeypatch):
-    from journal.exporters import report
+    from journal.exports import report
     from journal.models import NOTES_MAX_LENGTH
 
     monkeypatch.setattr(report, "RELEASE_NOTE_CHARS", NOTES_MAX_LENGTH)
