@@ -78,8 +78,7 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
             point=point,
             map_points=[point] if point is not None else [],
             completed=len(session.logged_positions()),
-            form=form
-            or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
+            form=form or _fresh_release_form(session, position, step["hold_seconds"]),
             log_open=form is not None,
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
             step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
@@ -87,6 +86,14 @@ def _panel_context(request: HttpRequest, session: Session, form=None, mode: str 
         precautions = PrecautionProfile.for_user(request.user)
         context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
     return context
+
+
+def _fresh_release_form(session, position: int, hold_seconds: int) -> ReleaseForm:
+    """The log form before any answer. "Seconds held" starts empty: the timer fills in what was really held, and
+    logging without it must not claim the full hold; left empty, the server counts the prescribed hold (said so)."""
+    form = ReleaseForm(session=session, initial={"position": position})
+    form.fields["held_seconds"].help_text = f"Leave it empty if you held for the full {hold_seconds} seconds."
+    return form
 
 
 def _hold_started_ms_ago(session: Session, position: int) -> int | None:
