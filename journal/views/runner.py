@@ -4,12 +4,17 @@ Every view works as plain pages and form posts; an htmx request gets only the ru
 user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT_ABANDON_AFTER is closed on sight.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
@@ -128,8 +133,34 @@ def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
             return go_to(request, "routines:routine_detail", routine.pk)
         precautions.confirm_feet()
     Session.objects.abandon_stale_for(request.user)
+    if request.POST.get("fresh") == "yes":
+        # "Start fresh": the unfinished session that Start would continue is set aside (abandoned, kept in the
+        # history with its safety answer), so a new one begins.
+        Session.objects.for_user(request.user).in_progress().filter(routine=routine, releases__isnull=True).update(
+            status=SessionStatus.ABANDONED
+        )
     session = Session.objects.start(request.user, routine)
+    if timezone.now() - session.started_at > QUIET_RESUME:
+        messages.info(request, _resume_notice(request, session))
     return go_to(request, "journal:session_run", session.pk)
+
+
+# A double tap, a retry or a second tab land on the session just started without a word; a Start pressed later
+# says that it continues an unfinished session, and offers a fresh start.
+QUIET_RESUME = timedelta(seconds=30)
+
+
+def _resume_notice(request: HttpRequest, session: Session) -> str:
+    started = timezone.localtime(session.started_at, request.user.profile.zone)
+    return format_html(
+        'You have an unfinished session from {}: continue it below, or <form method="post" action="{}" '
+        'class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" '
+        'name="fresh" value="yes"><button type="submit" class="btn btn-outline-secondary btn-sm">start fresh'
+        "</button></form>.",
+        f"{started:%H:%M}",
+        reverse("journal:session_start", args=[session.routine_id]),
+        get_token(request),
+    )
 
 
 @login_required
