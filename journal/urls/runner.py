@@ -4,6 +4,7 @@ from journal.views import red_flags, runner
 
 urlpatterns: list = [
     path("routines/<int:routine_pk>/start/", runner.session_start, name="session_start"),
+    path("points/<slug:slug>/practise/", runner.point_practise, name="point_practise"),
     path("sessions/<int:pk>/run/", runner.session_run, name="session_run"),
     path("sessions/<int:pk>/check/", runner.safety_check, name="session_check"),
     path("sessions/<int:pk>/hold/", runner.hold_start, name="hold_start"),

@@ -145,6 +145,31 @@ def session_start(request: HttpRequest, routine_pk: int) -> HttpResponse:
     return go_to(request, "journal:session_run", session.pk)
 
 
+@safety_acknowledged
+@red_flag_followed_up
+@replayable_after_notice
+@require_POST
+def point_practise(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Practise this point now": a one-step session of the point on the chosen side, which then opens at the same
+    safety check as any session. A side other than left or right: 422 with the point page, nothing started."""
+    point = get_object_or_404(Point.objects.visible_to(request.user), slug=slug)
+    side = request.POST.get("side", "")
+    if side not in Side.values:
+        messages.error(request, "Choose the left or the right side to practise.")
+        return _refused_point(request, point)
+    Session.objects.abandon_stale_for(request.user)
+    session = Session.objects.start_point(request.user, point, side)
+    return go_to(request, "journal:session_run", session.pk)
+
+
+def _refused_point(request: HttpRequest, point: Point) -> HttpResponse:
+    from routines.views import _point_page  # the point page belongs to routines, which imports nothing from here
+
+    response = _point_page(request, point)
+    response.status_code = 422
+    return response
+
+
 # A double tap, a retry or a second tab land on the session just started without a word; a Start pressed later
 # says that it continues an unfinished session, and offers a fresh start.
 QUIET_RESUME = timedelta(seconds=30)
