@@ -1,6 +1,8 @@
 """Removing a step says so once: the status message ("Removed step N: ..."), with an "Undo" button next to the
 steps that does not repeat it (the page said "Removed ..." twice)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -21,8 +23,6 @@ def remove_url(routine) -> str:
 
 def visible_text(html: str) -> str:
     """The page without the text kept for screen readers only (the Undo button's full name)."""
-    import re
-
     return re.sub(r'<span class="visually-hidden">.*?</span>', "", html)
 
 
