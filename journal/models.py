@@ -135,6 +135,33 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
             local_date=user.profile.local_date(now),
         )
 
+    def start_point(self, user, point: Point, side: str, now=None) -> "Session":
+        """A one-step session practising `point` on `side` for its default hold ("Practise this point now"), its
+        safety check not yet answered, like any session. A double tap or a retry within RESTART_WINDOW reuses the
+        same session while nothing is logged in it."""
+        now = now or timezone.now()
+        plan = [plan_step(point, side, point.default_hold_seconds)]
+        with transaction.atomic():
+            lock_account(user)
+            candidates = (
+                self.for_user(user)
+                .in_progress()
+                .filter(routine__isnull=True, started_at__gte=now - RESTART_WINDOW, releases__isnull=True)
+                .order_by("-started_at", "-pk")
+            )
+            for session in candidates:
+                if session.plan == plan:
+                    return session
+            return self.create(
+                user=user,
+                routine=None,
+                routine_name=f"Practice: {point.name}",
+                plan=plan,
+                started_at=now,
+                last_activity_at=now,
+                local_date=user.profile.local_date(now),
+            )
+
     def quick_log(
         self, user, key, point: Point, side: str, held_seconds: int | None, red_flags=(), **answers
     ) -> tuple["Session", bool]:

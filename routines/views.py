@@ -84,6 +84,7 @@ def _point_page(request: HtmxHttpRequest, point: Point, add_form: AddToRoutineFo
         "side": side if side in Side.values else None,
         "is_mine": point.can_edit(request.user),
         "add_form": add_form,
+        "sides": Side.choices,
         "precaution_notes": (
             PrecautionProfile.for_user(request.user).notes_for_point(point) if request.user.is_authenticated else []
         ),

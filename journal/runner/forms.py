@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from journal.lib.keys import OneTimeKey, one_time_key
-from journal.models import NOTES_MAX_LENGTH, RELEASE_MAX_SECONDS
+from journal.models import NOTES_MAX_LENGTH, PRESSURE_CEILING, RELEASE_MAX_SECONDS
 from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
 from routines.models import HOLD_MAX_SECONDS, Point, Side
 
@@ -33,11 +33,17 @@ class ButtonRadios(forms.RadioSelect):
 class ScaleField(forms.TypedChoiceField):
     """A 0-10 answer: a row of large radio buttons. `anchors` label some numbers; `hint` is shown with the legend."""
 
-    def __init__(self, *, anchors: dict[int, str], hint: str = "", **kwargs):
+    def __init__(
+        self, *, anchors: dict[int, str], hint: str = "", warn_above: int | None = None, warning: str = "", **kwargs
+    ):
         kwargs.setdefault("error_messages", {"invalid_choice": SCALE_ERROR, "required": SCALE_ERROR})
         super().__init__(choices=ZERO_TO_TEN, coerce=int, empty_value=None, widget=ButtonRadios(anchors), **kwargs)
         self.anchors = anchors
         self.hint = hint
+        # `warning` shows under the row as soon as a number above `warn_above` is chosen (CSS :has, no script),
+        # before the form is sent; the server still answers an adverse response after saving.
+        self.warn_above = warn_above
+        self.warning = warning
 
 
 LEG_PAIN_HINT = (
@@ -62,7 +68,15 @@ def pressure_field() -> ScaleField:
         anchors=PRESSURE_ANCHORS,
         hint="0 none, 3 light, 5 moderate, 7 strong. Start light; moderate is usually enough; 7 is a ceiling, "
         "not a target.",
+        warn_above=PRESSURE_CEILING,
+        warning=PRESSURE_WARNING,
     )
+
+
+PRESSURE_WARNING = (
+    f"That is above {PRESSURE_CEILING}, the ceiling. Ease off: pressing harder does not help a release, and it can "
+    "bruise the tissue or irritate a nerve. If this was the pressure you used, log it as it was."
+)
 
 
 def notes_field() -> forms.CharField:

@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("sessions/<int:pk>/finish/", views.session_finish, name="session_finish"),
     path("sessions/<int:pk>/summary/", views.session_summary, name="session_summary"),
     path("log/", views.quick_log, name="quick_log"),
+    path("points/<slug:slug>/practise/", views.point_practise, name="point_practise"),
     path("safety/follow-up/", red_flags.red_flag_follow_up, name="red_flag_follow_up"),
 ]

@@ -4,12 +4,17 @@ Every view works as plain pages and form posts; an htmx request gets only the ru
 user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT_ABANDON_AFTER is closed on sight.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
@@ -81,8 +86,7 @@ def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=Non
             point=point,
             map_points=[point] if point is not None else [],
             completed=len(session.logged_positions()),
-            form=form
-            or ReleaseForm(session=session, initial={"position": position, "held_seconds": step["hold_seconds"]}),
+            form=form or _fresh_release_form(session, position, step["hold_seconds"]),
             log_open=form is not None,
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
             step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
@@ -90,6 +94,14 @@ def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=Non
         precautions = PrecautionProfile.for_user(request.user)
         context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
     return context
+
+
+def _fresh_release_form(session, position: int, hold_seconds: int) -> ReleaseForm:
+    """The log form before any answer. "Seconds held" starts empty: the timer fills in what was really held, and
+    logging without it must not claim the full hold; left empty, the server counts the prescribed hold (said so)."""
+    form = ReleaseForm(session=session, initial={"position": position})
+    form.fields["held_seconds"].help_text = f"Leave it empty if you held for the full {hold_seconds} seconds."
+    return form
 
 
 def _hold_started_ms_ago(session: Session, position: int) -> int | None:
@@ -124,8 +136,59 @@ def session_start(request: AuthenticatedHttpRequest, routine_pk: int) -> HttpRes
             return go_to(request, "routines:routine_detail", routine.pk)
         precautions.confirm_feet()
     Session.objects.abandon_stale_for(request.user)
+    if request.POST.get("fresh") == "yes":
+        # "Start fresh": the unfinished session that Start would continue is set aside (abandoned, kept in the
+        # history with its safety answer), so a new one begins.
+        Session.objects.for_user(request.user).in_progress().filter(routine=routine, releases__isnull=True).update(
+            status=SessionStatus.ABANDONED
+        )
     session = Session.objects.start(request.user, routine)
+    if timezone.now() - session.started_at > QUIET_RESUME:
+        messages.info(request, _resume_notice(request, session))
     return go_to(request, "journal:session_run", session.pk)
+
+
+@safety_acknowledged
+@red_flag_followed_up
+@replayable_after_notice
+@require_POST
+def point_practise(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """ "Practise this point now": a one-step session of the point on the chosen side, which then opens at the same
+    safety check as any session. A side other than left or right: 422 with the point page, nothing started."""
+    point = get_object_or_404(Point.objects.visible_to(request.user), slug=slug)
+    side = request.POST.get("side", "")
+    if side not in Side.values:
+        messages.error(request, "Choose the left or the right side to practise.")
+        return _refused_point(request, point)
+    Session.objects.abandon_stale_for(request.user)
+    session = Session.objects.start_point(request.user, point, side)
+    return go_to(request, "journal:session_run", session.pk)
+
+
+def _refused_point(request: AuthenticatedHttpRequest, point: Point) -> HttpResponse:
+    from routines.views import _point_page  # the point page belongs to routines, which imports nothing from here
+
+    response = _point_page(request, point)
+    response.status_code = 422
+    return response
+
+
+# A double tap, a retry or a second tab land on the session just started without a word; a Start pressed later
+# says that it continues an unfinished session, and offers a fresh start.
+QUIET_RESUME = timedelta(seconds=30)
+
+
+def _resume_notice(request: AuthenticatedHttpRequest, session: Session) -> str:
+    started = timezone.localtime(session.started_at, request.user.profile.zone)
+    return format_html(
+        'You have an unfinished session from {}: continue it below, or <form method="post" action="{}" '
+        'class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" '
+        'name="fresh" value="yes"><button type="submit" class="btn btn-outline-secondary btn-sm">start fresh'
+        "</button></form>.",
+        f"{started:%H:%M}",
+        reverse("journal:session_start", args=[session.routine_id]),
+        get_token(request),
+    )
 
 
 @login_required

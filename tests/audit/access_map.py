@@ -237,6 +237,9 @@ ROUTES: dict[str, Route] = {
     "journal:session_start": Route(
         OWNER, methods=("POST",), kwargs=_own_routine_start, note="built-in routines may be started by anyone"
     ),
+    "journal:point_practise": Route(
+        OWNER, methods=("POST",), kwargs=_custom_point, note="built-in points may be practised by anyone"
+    ),
     "journal:session_run": Route(OWNER, kwargs=_own_session),
     "journal:session_check": Route(OWNER, methods=("POST",), kwargs=_own_session),
     "journal:hold_start": Route(OWNER, methods=("POST",), kwargs=_own_session),
