@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.VaryOnHtmxMiddleware",
+    "config.pwa.OfflineUserMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout response.
@@ -179,6 +180,9 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+    # The installable app: its service worker and manifest come from this site only.
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
 }
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
