@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.VaryOnHtmxMiddleware",
+    "config.pwa.OfflineUserMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
     "accounts.middleware.KnownDeviceMiddleware",
@@ -185,6 +186,9 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+    # The installable app: its service worker and manifest come from this site only.
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
 }
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -92,8 +92,29 @@ def page(browser, live_server) -> Iterator:
     from routines.catalogue import ensure_builtin_catalogue
 
     ensure_builtin_catalogue()  # an earlier transactional test flushes the tables, catalogue included
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    # The service worker (config.pwa) is blocked here, so that no test sees pages or files from its caches; the
+    # offline tests (tests/e2e/test_offline_*.py) open their own contexts with it allowed.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
+    )
     context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def app_page(browser, live_server) -> Iterator:
+    """Like `page`, with the service worker allowed: for the installable app's offline tests."""
+    from routines.catalogue import ensure_builtin_catalogue
+
+    ensure_builtin_catalogue()
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = live_server.url
     errors: list[str] = []

@@ -190,6 +190,9 @@ ROUTES: dict[str, Route] = {
     "home": Route(PUBLIC, note="visitors see the landing page, signed-in users the dashboard"),
     "safety": Route(PUBLIC, methods=("GET", "POST"), signed_in_methods=("POST",), note="POST acknowledges"),
     "robots_txt": Route(PUBLIC),
+    "manifest": Route(PUBLIC),
+    "service_worker": Route(PUBLIC),
+    "offline": Route(PUBLIC),
     # accounts
     "accounts:signup": Route(PUBLIC, methods=("GET", "POST")),
     "accounts:login": Route(PUBLIC, methods=("GET", "POST")),

@@ -261,6 +261,7 @@ PRIVATE_AREA = {"is-crawlable": "a private, signed-in page: robots.txt disallows
 PAGES: list[AuditPage] = [
     AuditPage("home", "/", lighthouse=True),  # signed in, this is the dashboard
     AuditPage("safety notice", "/safety/"),
+    AuditPage("offline page", "/offline/", visitors=ANONYMOUS),
     AuditPage("catalogue", "/routines/points/"),
     AuditPage("point detail", _point_url),
     AuditPage("own custom point", _own_point_url, visitors=SIGNED_IN),
