@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -56,7 +58,7 @@ OFFLINE_PAGE_HEADER = "X-Offline-Page"
 ANONYMOUS = "anonymous"
 
 
-def offline_key(user) -> str:
+def offline_key(user: AbstractBaseUser | AnonymousUser) -> str:
     """The opaque name of `user`'s offline cache: 32 hex characters, stable for the user, unguessable without the
     server's secret; "anonymous" for a visitor."""
     if not user.is_authenticated:
@@ -82,11 +84,11 @@ class OfflineUserMiddleware:
     """Names the signed-in user's offline cache (or "anonymous") on every HTML page, and marks the pages the service
     worker may keep in it (`X-Offline-Page: 1`)."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        response: HttpResponse = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html") and hasattr(request, "user"):
             response[OFFLINE_USER_HEADER] = offline_key(request.user)
             if is_offline_page(request, response):
@@ -94,7 +96,7 @@ class OfflineUserMiddleware:
         return response
 
 
-def _icon(path: str, size: int, purpose: str) -> dict:
+def _icon(path: str, size: int, purpose: str) -> dict[str, str]:
     return {"src": static(path), "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
 
 
