@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
+from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import HtmxHttpRequest
 
@@ -32,11 +33,9 @@ def render_form_page(
 
 
 def go_to(request: HtmxHttpRequest, to: str, *args: Any) -> HttpResponse:
-    """A redirect (to a URL or a URL name with its arguments) that an htmx request follows as a full page load:
-    no content and an `HX-Redirect` header. Other requests get a plain redirect."""
+    """A redirect (to a URL or a URL name with its arguments) that an htmx request follows as a full page load
+    (django-htmx's HttpResponseClientRedirect: an `HX-Redirect` header). Other requests get a plain redirect."""
     url = resolve_url(to, *args)
     if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+        return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -7,6 +7,8 @@ import unicodedata
 import zoneinfo
 from collections.abc import Iterator
 
+from django.contrib.auth.models import User
+
 from journal import redflags
 from journal.lib.daterange import DateRange
 from journal.models import Session
@@ -86,7 +88,7 @@ def _converter(kind: str, zone: zoneinfo.ZoneInfo):
     return lambda v: "" if v is None else neutralise(str(v))
 
 
-def export_queryset(user, date_range: DateRange):
+def export_queryset(user: User, date_range: DateRange):
     """Every session in the range with each of its releases (one row per release; one row for a session without
     any), in the order of the log, as value tuples of FIELDS."""
     qs = Session.objects.for_user(user).between(date_range.start, date_range.end)
@@ -94,7 +96,7 @@ def export_queryset(user, date_range: DateRange):
     return qs.values_list(*(field for _name, field, _kind in FIELDS))
 
 
-def release_rows(user, date_range: DateRange) -> Iterator[tuple]:
+def release_rows(user: User, date_range: DateRange) -> Iterator[tuple]:
     """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
     return export_queryset(user, date_range).iterator(chunk_size=CHUNK_SIZE)
 
@@ -114,7 +116,7 @@ def row_formatter(zone: zoneinfo.ZoneInfo):
 ROWS_PER_CHUNK = 500
 
 
-def csv_lines(user, date_range: DateRange) -> Iterator[str]:
+def csv_lines(user: User, date_range: DateRange) -> Iterator[str]:
     """The CSV text in pieces of a few hundred rows (a byte-order mark first, so spreadsheets read UTF-8)."""
     format_row = row_formatter(user.profile.zone)
     buffer = io.StringIO()

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.models import PainfulLeg, PrecautionProfile
@@ -177,12 +178,12 @@ def _bundle_header() -> dict[str, Any]:
     return {"resourceType": "Bundle", "type": "collection", "timestamp": _when(timezone.now())}
 
 
-def build_bundle(user, date_range: DateRange) -> dict[str, Any]:
+def build_bundle(user: User, date_range: DateRange) -> dict[str, Any]:
     """The whole Bundle as one dict (for tests and small ranges; the download streams `bundle_pieces`)."""
     return {**_bundle_header(), "entry": list(bundle_entries(user, date_range))}
 
 
-def bundle_pieces(user, date_range: DateRange) -> Iterator[str]:
+def bundle_pieces(user: User, date_range: DateRange) -> Iterator[str]:
     """The Bundle as JSON text in pieces of a few hundred entries, built one entry at a time from chunked cursors,
     so a worker's memory stays flat however long the log is. Joined, the pieces are `build_bundle` as JSON."""
     header = json.dumps(_bundle_header(), ensure_ascii=False)
@@ -199,7 +200,7 @@ def bundle_pieces(user, date_range: DateRange) -> Iterator[str]:
     yield "]}"
 
 
-def bundle_entries(user, date_range: DateRange) -> Iterator[dict[str, Any]]:
+def bundle_entries(user: User, date_range: DateRange) -> Iterator[dict[str, Any]]:
     """The Bundle's entries in order: the Patient, each session's pain scores, then each release as a Procedure
     with its pain score. Raises FhirDataError on a value that must not be sent."""
     patient = _urn("patient", user.pk)

@@ -14,6 +14,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -94,7 +95,7 @@ def _per_day(qs) -> list[tuple[date, int]]:
     return [(row["local_date"], row["n"]) for row in rows]
 
 
-def adverse_responses(user, start: date | None, end: date | None) -> list[AdverseKind]:
+def adverse_responses(user: User, start: date | None, end: date | None) -> list[AdverseKind]:
     """The three adverse responses a practitioner asks about, each counted with its dates: holds stopped early
     because they hurt, holds at a pressure above the 7 ceiling (releases), and sessions whose leg pain at the end
     was higher than at the start. Two queries, one row per day at most."""
@@ -134,7 +135,7 @@ class JSONArrayLength(Func):
         return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
 
 
-def _log_rows(user, sessions) -> list[dict]:
+def _log_rows(user: User, sessions) -> list[dict]:
     """The compact log: one dict per session, newest first, at most LOG_LIMIT, with its release counts. Two
     queries: the sessions (no join), then their releases counted per session over the same dates."""
     rows = list(
@@ -241,7 +242,7 @@ def made_at(profile) -> str:
     return f"{timezone.localtime(timezone.now(), profile.zone):%Y-%m-%d %H:%M} ({profile.time_zone})"
 
 
-def report_context(user, date_range: DateRange, *, every_release: bool = False) -> dict[str, Any]:
+def report_context(user: User, date_range: DateRange, *, every_release: bool = False) -> dict[str, Any]:
     """Everything the report shows for `user`'s journal in `date_range` (journal/report_body.html).
     `every_release` adds every release of the RELEASE_SESSIONS_LIMIT latest sessions after the compact log."""
     profile = user.profile

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
@@ -55,7 +56,7 @@ def attachment[R: HttpResponseBase](response: R, filename: str) -> R:
     return response
 
 
-def csv_response(user, date_range: DateRange) -> StreamingHttpResponse:
+def csv_response(user: User, date_range: DateRange) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in csv_lines(user, date_range)), content_type="text/csv; charset=utf-8"
     )

@@ -56,8 +56,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple, overload
+from typing import Any, NamedTuple, overload
 
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Min, Q
 
@@ -68,12 +69,12 @@ WINDOW_DAYS = 7
 ADHERENCE_STATUSES = (SessionStatus.COMPLETED,)
 
 
-def sessions_between(user, start: date | None = None, end: date | None = None):
+def sessions_between(user: User, start: date | None = None, end: date | None = None):
     """The user's sessions on local dates [start, end] (either may be None: unbounded)."""
     return Session.objects.for_user(user).between(start, end)
 
 
-def _releases(user, start: date | None = None, end: date | None = None):
+def _releases(user: User, start: date | None = None, end: date | None = None):
     return Release.objects.for_user(user).done().between(start, end)
 
 
@@ -112,7 +113,7 @@ class DailyPain(NamedTuple):
     completed: int = 0  # of `sessions`, those completed (what adherence counts)
 
 
-def daily_pain(user, start: date | None = None, end: date | None = None) -> list[DailyPain]:
+def daily_pain(user: User, start: date | None = None, end: date | None = None) -> list[DailyPain]:
     rows = (
         sessions_between(user, start, end)
         .order_by()
@@ -151,7 +152,7 @@ def rolling_mean(values, window: int = WINDOW_DAYS) -> list[tuple[date, float | 
     return out
 
 
-def last_days_pain(user, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
+def last_days_pain(user: User, days: int = WINDOW_DAYS, today: date | None = None) -> list[DailyPain]:
     """The last `days` local days up to today, one entry each (empty days have None and 0 sessions)."""
     today = today or user.profile.local_date()
     first = today - timedelta(days=days - 1)
@@ -184,7 +185,7 @@ class PeriodSummary:
         return self.tender_yes / self.tender_n if self.tender_n else None
 
 
-def period_summary(user, start: date | None = None, end: date | None = None) -> PeriodSummary:
+def period_summary(user: User, start: date | None = None, end: date | None = None) -> PeriodSummary:
     s = (
         sessions_between(user, start, end)
         .order_by()
@@ -396,7 +397,7 @@ _DAY_NUMBER = {
 }
 
 
-def streaks_in_sql(user, today: date) -> tuple[int, int]:
+def streaks_in_sql(user: User, today: date) -> tuple[int, int]:
     """(current, longest) as `streaks` computes them, but in the database: one row comes back, however long the
     history (a ten-year journal fetched ~2,600 day rows per page for the two numbers before)."""
     day = _DAY_NUMBER.get(connection.vendor)
@@ -420,7 +421,7 @@ def streaks_in_sql(user, today: date) -> tuple[int, int]:
         SELECT MAX(length), {run_up_to}, {run_up_to} FROM runs
     """  # noqa: S608 - only our own fragments are formatted in; every value is a parameter
     yesterday = today - timedelta(days=1)
-    params = [user.pk, *ADHERENCE_STATUSES, today, today, today, yesterday, yesterday, yesterday]
+    params: list[Any] = [user.pk, *ADHERENCE_STATUSES, today, today, today, yesterday, yesterday, yesterday]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         longest, to_today, to_yesterday = cursor.fetchone()
@@ -431,7 +432,7 @@ def streaks_in_sql(user, today: date) -> tuple[int, int]:
 CURRENT_STREAK_WINDOW = 400  # days read back from today before falling back to the whole history
 
 
-def current_streak(user, today: date) -> int:
+def current_streak(user: User, today: date) -> int:
     """The current streak alone, as `streaks` counts it, reading only the last CURRENT_STREAK_WINDOW days: its
     cost does not grow with the length of the history (the dashboard needs no longest streak). A streak longer
     than the window falls back to the whole-history query."""
@@ -450,7 +451,7 @@ def current_streak(user, today: date) -> int:
 
 
 def adherence(
-    user,
+    user: User,
     start: date | None = None,
     end: date | None = None,
     today: date | None = None,

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Avg
 
 from journal.models import Session
@@ -210,7 +211,7 @@ def _window_means(qs, newest_first: bool, limit: int | None) -> list[tuple[date,
 
 
 def meaningful_change(
-    user,
+    user: User,
     baseline: tuple[date, date] | None = None,
     *,
     start: date | None = None,

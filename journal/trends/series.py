@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import groupby
 
+from django.contrib.auth.models import User
+
 from journal.trends.aggregates import WINDOW_DAYS, DailyPain, daily_pain, mean_of, rolling_mean
 from journal.trends.meaningful import MIN_WINDOW_DAYS, Change, meaningful_change
 from journal.trends.periods import PERIOD_NUMBERS
@@ -32,7 +34,13 @@ class PainTrend:
 
 
 def pain_trend(
-    user, start: date | None = None, end: date | None = None, baseline=None, today=None, *, strict: bool = False
+    user: User,
+    start: date | None = None,
+    end: date | None = None,
+    baseline: tuple[date, date] | None = None,
+    today: date | None = None,
+    *,
+    strict: bool = False,
 ) -> PainTrend:
     """See the module's docstring. `strict=True` reads nothing outside [start, end] (a share link's range must not
     show what lies outside it): the rolling mean starts without its 6-day lead-in and the red-flag check of the
