@@ -125,14 +125,22 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         )
         if fresh is not None:
             return fresh
+        return self._begin(user, routine, routine.name, routine.plan_snapshot(), now)
+
+    def _begin(
+        self, user, routine: Routine | None, name: str, plan: list[dict], now: datetime, **fields: Any
+    ) -> "Session":
+        """Creates a session of `plan` (a snapshot of its steps) named `name`, started `now` on the user's local
+        date; `fields` set the rest (a quick log's is completed at once)."""
         return self.create(
             user=user,
             routine=routine,
-            routine_name=routine.name,
-            plan=routine.plan_snapshot(),
+            routine_name=name,
+            plan=plan,
             started_at=now,
             last_activity_at=now,
             local_date=user.profile.local_date(now),
+            **fields,
         )
 
     def start_point(self, user, point: Point, side: str, now=None) -> "Session":
@@ -152,15 +160,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
             for session in candidates:
                 if session.plan == plan:
                     return session
-            return self.create(
-                user=user,
-                routine=None,
-                routine_name=f"Practice: {point.name}",
-                plan=plan,
-                started_at=now,
-                last_activity_at=now,
-                local_date=user.profile.local_date(now),
-            )
+            return self._begin(user, None, f"Practice: {point.name}", plan, now)
 
     def quick_log(
         self, user, key, point: Point, side: str, held_seconds: int | None, red_flags=(), **answers
@@ -185,15 +185,13 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
     def _quick_log_rows(
         self, user, key, point: Point, side: str, held_seconds: int, now, answers: dict, red_flags: list[str]
     ) -> "Session":
-        session = self.create(
-            user=user,
-            routine=None,
-            routine_name=QUICK_LOG_NAME,
-            plan=[plan_step(point, side, held_seconds)],
-            started_at=now,
-            last_activity_at=now,
+        session = self._begin(
+            user,
+            None,
+            QUICK_LOG_NAME,
+            [plan_step(point, side, held_seconds)],
+            now,
             finished_at=now,
-            local_date=user.profile.local_date(now),
             status=SessionStatus.COMPLETED,
             safety_check=SafetyAnswer.NO,
             idempotency_key=key,

@@ -175,7 +175,10 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(this.panel), "HX-Request": "true" }
+      // A plain request (not htmx's): the answer is 204 and nothing is swapped in. A session closed meanwhile
+      // answers with a redirect, not followed here: its message waits for the next page the runner shows.
+      redirect: "manual",
+      headers: { "X-CSRFToken": csrfToken(this.panel) }
     }).catch(function () { /* The hold still runs; the server then trusts the clamped figure only. */ });
   };
 
