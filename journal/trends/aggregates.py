@@ -53,32 +53,41 @@ every session that has the figure, whatever its status.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, cast, overload
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Avg, Count, F, Max, Min, Q
+from django.db.models import Aggregate, Avg, Count, F, Max, Min, Q
 
-from journal.models import ADVERSE_RELEASE, Release, SafetyAnswer, Session, SessionStatus
+from journal.models import (
+    ADVERSE_RELEASE,
+    Release,
+    ReleaseQuerySet,
+    SafetyAnswer,
+    Session,
+    SessionQuerySet,
+    SessionStatus,
+)
 from journal.trends.periods import count_per_period, week_start
 
 WINDOW_DAYS = 7
 ADHERENCE_STATUSES = (SessionStatus.COMPLETED,)
 
 
-def sessions_between(user: User, start: date | None = None, end: date | None = None):
+def sessions_between(user: User, start: date | None = None, end: date | None = None) -> SessionQuerySet:
     """The user's sessions on local dates [start, end] (either may be None: unbounded)."""
     return Session.objects.for_user(user).between(start, end)
 
 
-def _releases(user: User, start: date | None = None, end: date | None = None):
+def _releases(user: User, start: date | None = None, end: date | None = None) -> ReleaseQuerySet:
     return Release.objects.for_user(user).done().between(start, end)
 
 
-def _float(value) -> float | None:
+def _float(value: float | Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
@@ -93,10 +102,10 @@ def round_shown(value: float | Decimal | None, places: str = "0.1") -> Decimal |
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def mean_of(values) -> float | None:
+def mean_of(values: Iterable[float | None]) -> float | None:
     """The mean of the values that are not None; None when there are none."""
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
 
 
 # Pain over time --------------------------------------------------------------------------------------------------
@@ -131,21 +140,22 @@ def daily_pain(user: User, start: date | None = None, end: date | None = None) -
     return [DailyPain(d, _float(b), _float(a), _float(c), n, done) for d, b, a, c, n, done in rows]
 
 
-def rolling_mean(values, window: int = WINDOW_DAYS) -> list[tuple[date, float | None]]:
+def rolling_mean(values: list[tuple[date, float | None]], window: int = WINDOW_DAYS) -> list[tuple[date, float | None]]:
     """Trailing calendar-window mean: for each dated value, the mean of the values dated within the last `window`
     calendar days (inclusive). Each day counts once, whatever its number of sessions."""
-    values = [(d, d.toordinal(), v) for d, v in values]
+    dated = [(d, d.toordinal(), v) for d, v in values]
     out: list[tuple[date, float | None]] = []
     lo = 0
     total = 0.0
     count = 0
-    for day, ordinal, value in values:
+    for day, ordinal, value in dated:
         if value is not None:
             total += value
             count += 1
-        while values[lo][1] <= ordinal - window:
-            if values[lo][2] is not None:
-                total -= values[lo][2]
+        while dated[lo][1] <= ordinal - window:
+            dropped = dated[lo][2]
+            if dropped is not None:
+                total -= dropped
                 count -= 1
             lo += 1
         out.append((day, total / count if count else None))
@@ -270,7 +280,7 @@ SORT_KEYS = {
 }
 
 
-def _release_aggregates():
+def _release_aggregates() -> dict[str, Aggregate]:
     return {
         "releases": Count("pk"),
         "tender_n": Count("tender"),
@@ -284,7 +294,7 @@ def _release_aggregates():
 
 
 def point_side_stats(
-    user, start: date | None = None, end: date | None = None, sort: str = "point"
+    user: User, start: date | None = None, end: date | None = None, sort: str = "point"
 ) -> list[PointSideRow]:
     """One query. `sort` is one of SORT_KEYS ("point", "releases", "tender", "pressure", "pain"); the numeric
     sorts put the highest first and rows without the figure last."""
@@ -294,7 +304,8 @@ def point_side_stats(
         .values("point_id", "side")
         .annotate(point_name=Max("point_name"), **_release_aggregates())
     )
-    result = [PointSideRow(**r) for r in rows]  # Avg over integers is already a float
+    # Avg over integers is already a float. (cast: the annotations from **_release_aggregates() are not typed.)
+    result = [PointSideRow(**cast(dict[str, Any], row)) for row in rows]
     return sorted(result, key=SORT_KEYS.get(sort, SORT_KEYS["point"]))
 
 
@@ -343,7 +354,7 @@ def tender_shares(rows: list[PointSideRow]) -> dict[tuple[int, str], float]:
 # Adherence -------------------------------------------------------------------------------------------------------
 
 
-def streaks(dates, today: date) -> tuple[int, int]:
+def streaks(dates: Iterable[date], today: date) -> tuple[int, int]:
     """(current, longest) runs of consecutive local dates. The current streak ends today, or yesterday while
     today has no session yet (the streak is still alive); otherwise it is 0."""
     days = sorted(set(dates))

@@ -1,6 +1,7 @@
 """The trends page's period, baseline and sort order."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,7 +39,7 @@ class TrendsRangeForm(forms.Form):
         ],
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("range") == "custom" and not (data.get("start") or data.get("end")):
@@ -54,7 +55,7 @@ class TrendsRangeForm(forms.Form):
         """The period chosen, as the buttons name it: dates without a range are a custom period."""
         data = self.cleaned_data
         if data.get("range"):
-            return data["range"]
+            return str(data["range"])
         return "custom" if data.get("start") or data.get("end") else DEFAULT_RANGE
 
     def period(self, today: date) -> tuple[date | None, date]:

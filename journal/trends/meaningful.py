@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Avg
 
-from journal.models import Session
+from journal.models import Session, SessionQuerySet
 from journal.trends.aggregates import WINDOW_DAYS, DailyPain, mean_of, round_shown, sessions_between
 
 MIN_WINDOW_DAYS = 3
@@ -65,7 +65,7 @@ class Change:
     percent: Decimal | None = None
     red_flag: bool = False
     reason: str = ""
-    labels: dict = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     range_start: date | None = None
     first_scored: date | None = None
     as_of: date | None = None
@@ -198,7 +198,7 @@ class Change:
         return (self.as_of - self.first_scored).days >= REVIEW_AFTER_DAYS and not self.meaningful_drop
 
 
-def _window_means(qs, newest_first: bool, limit: int | None) -> list[tuple[date, float]]:
+def _window_means(qs: SessionQuerySet, newest_first: bool, limit: int | None) -> list[tuple[date, float]]:
     order = "-local_date" if newest_first else "local_date"
     rows = (
         qs.filter(pain_before__isnull=False)

@@ -1,6 +1,7 @@
 """What one point of a chart stands for (a day, a Monday-based week or a month), and counts regrouped so: pure
 date arithmetic, no queries."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 # Long periods are charted by week, then by month: 3,650 daily points are neither readable on a 640-pixel chart
@@ -23,7 +24,7 @@ def week_start(day: date) -> date:
 
 # Weeks (Monday-based) and months as consecutive numbers, and back: ten years of days are grouped by these, which
 # is several times cheaper than building a date for each day. Ordinal 1, 1 January 0001, is a Monday.
-PERIOD_NUMBERS = {
+PERIOD_NUMBERS: dict[str, tuple[Callable[[date], int], Callable[[int], date]]] = {
     "week": (lambda d: (d.toordinal() - 1) // 7, lambda n: date.fromordinal(7 * n + 1)),
     "month": (lambda d: d.year * 12 + d.month - 1, lambda n: date(n // 12, n % 12 + 1, 1)),
 }
