@@ -12,11 +12,12 @@ from accounts.care import CareRegion
 from accounts.models import PrecautionProfile, Profile
 from accounts.security import deliver_later
 from accounts.timezones import region_of, zone_choices
+from config.text import PlainTextForm
 
 User = get_user_model()
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(PlainTextForm, UserCreationForm):
     email = forms.EmailField(required=False, help_text="Optional. Only used to reset a forgotten password.")
     time_zone = forms.ChoiceField(
         choices=zone_choices,
@@ -161,7 +162,7 @@ class RevokingPasswordChangeForm(PasswordChangeForm):
     )
 
 
-class PrecautionForm(forms.ModelForm):
+class PrecautionForm(PlainTextForm, forms.ModelForm):
     """The precaution profile: every answer optional. A start date in the future is refused."""
 
     class Meta:

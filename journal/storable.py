@@ -13,6 +13,7 @@ from django.utils.deconstruct import deconstructible
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 OUT_OF_RANGE = f"must fall between the years {YEAR_MIN} and {YEAR_MAX}"
+OUT_OF_RANGE_MESSAGE = f"Choose a date between the years {YEAR_MIN} and {YEAR_MAX}."
 
 
 def year_in_range(value: date) -> bool:
@@ -31,7 +32,7 @@ def year_in_range(value: date) -> bool:
 class StorableDateValidator:
     """A model field validator: the date or time must fall in YEAR_MIN..YEAR_MAX."""
 
-    message = f"Choose a date between the years {YEAR_MIN} and {YEAR_MAX}."
+    message = OUT_OF_RANGE_MESSAGE
     code = "date_out_of_range"
 
     def __call__(self, value: date | None) -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 
+from config.text import PlainTextForm
 from routines.catalogue import WORDING
 from routines.models import (
     ARTICLE_HOLD_RANGE,
@@ -62,7 +63,7 @@ def hold_warning(seconds: int | None) -> str:
     return f"{seconds} seconds is outside the {low}-{high} seconds the article suggests. That is allowed."
 
 
-class RoutineForm(forms.ModelForm):
+class RoutineForm(PlainTextForm, forms.ModelForm):
     class Meta:
         model = Routine
         fields = ["name", "description"]
@@ -175,7 +176,7 @@ class StepRestoreForm(StepChangeForm):
         cast(forms.ModelChoiceField, self.fields["point"]).queryset = Point.objects.visible_to(user)
 
 
-class CustomPointForm(forms.ModelForm):
+class CustomPointForm(PlainTextForm, forms.ModelForm):
     area = forms.ModelChoiceField(
         queryset=Area.objects.all(),
         required=False,

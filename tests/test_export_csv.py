@@ -193,7 +193,8 @@ def test_100k_rows_stream_with_bounded_memory(owner_client, owner):
 @pytest.mark.parametrize("lead", [" ", "   ", "\n", "\r\n", "\u00a0", "\u3000", "\x01", "\u200b", " \x0b "])
 @pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20"])
 def test_a_formula_after_leading_whitespace_or_control_characters_is_neutralised(lead, trigger):
-    assert neutralise(lead + trigger + "1+1") == "'" + lead + trigger + "1+1"
+    kept = lead.replace("\x01", "").replace("\x0b", "")  # control characters are dropped, the rest is kept
+    assert neutralise(lead + trigger + "1+1") == "'" + kept + trigger + "1+1"
 
 
 def test_text_that_starts_plainly_after_whitespace_is_left_alone():

@@ -23,6 +23,7 @@ from pydantic import ValidationError as SchemaError
 from pydantic_core import PydanticCustomError
 
 from accounts.models import PrecautionProfile, Profile, validate_time_zone
+from config.text import CONTROL_CHARACTER
 from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
 from journal.redflags import RedFlag
 from journal.storable import OUT_OF_RANGE, year_in_range
@@ -76,8 +77,10 @@ def _text(limit: int | None, allow_blank: bool) -> Any:
             _fail("text_type", "expected text")
         if limit is not None and len(value) > limit:
             _fail("text_too_long", "longer than {limit} characters", limit=limit)
-        if "\x00" in value:
-            _fail("text_nul", "contains a NUL character (\\u0000), which cannot be stored")
+        if CONTROL_CHARACTER.search(value):
+            _fail(
+                "text_control", "contains a control character (U+0000-U+001F other than tab and line breaks, or U+007F)"
+            )
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

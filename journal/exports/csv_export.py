@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth.models import User
 
+from config.text import CONTROL_CHARACTER
 from journal import redflags
 from journal.lib.daterange import DateRange
 from journal.models import Session
@@ -67,8 +68,11 @@ def neutralise(text: str) -> str:
     """Text a spreadsheet could run as a formula gets a leading apostrophe, which keeps it plain text: text whose
     first character, or first character after any leading whitespace and control characters, starts a formula.
 
-    Only for text columns: the numbers we write ourselves (negative pain changes too) are never prefixed.
+    Only for text columns: the numbers we write ourselves (negative pain changes too) are never prefixed. Control
+    characters other than tab and line breaks are dropped: forms refuse them, but a row saved before they did may
+    hold one, and an escape character in a CSV shown in a terminal drives the terminal.
     """
+    text = CONTROL_CHARACTER.sub("", text) if text else text
     if text and (text[0] in FORMULA_STARTS or _first_visible(text) in FORMULA_STARTS):
         return "'" + text
     return text

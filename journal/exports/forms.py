@@ -3,9 +3,10 @@
 from django import forms
 
 from accounts.models import REPORT_QUESTIONS_MAX_LENGTH, Profile
+from config.text import PlainTextForm
 
 
-class ReportDetailsForm(forms.ModelForm):
+class ReportDetailsForm(PlainTextForm, forms.ModelForm):
     """What the person adds to their practitioner report (the PDF and the share page): a name and questions."""
 
     class Meta:

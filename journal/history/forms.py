@@ -7,6 +7,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import Max, Min
 
+from config.text import PlainTextForm
 from journal.lib.forms import DateRangeForm
 from journal.models import RELEASE_MAX_SECONDS, Release, Session
 from journal.runner.forms import notes_field
@@ -49,7 +50,7 @@ RELEASES_OUT_OF_RANGE = (
 )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(PlainTextForm, forms.ModelForm):
     """Edit a logged session. Changing the start time moves the session to that local date, and its releases'
     times by the same amount: a release never ends before its session starts (FHIR per-1 in the export)."""
 
@@ -109,7 +110,7 @@ class SessionForm(forms.ModelForm):
 TENDER_CHOICES = [("", "Not answered"), ("true", "Yes, a tender spot"), ("false", "No tender spot")]
 
 
-class ReleaseEditForm(forms.ModelForm):
+class ReleaseEditForm(PlainTextForm, forms.ModelForm):
     """Edit one logged release."""
 
     side = forms.ChoiceField(label="Side", choices=Side.choices)

@@ -6,12 +6,16 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from journal.storable import OUT_OF_RANGE_MESSAGE, YEAR_MAX, YEAR_MIN
+
 # The dates a query or a form may name. Wide enough for any real journal and a 100-year range, narrow enough that
 # date arithmetic around them (a 7-day lead-in, a day after the end, a time zone's offset) can never leave what
 # Python's `date` and the databases hold: year 1 and year 9999 overflowed it and answered 500.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
-OUT_OF_BOUNDS = f"Dates must lie between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+# The same years as every stored date (journal.storable), with the same words, so that a query, a form and an
+# import name one limit.
+EARLIEST_DATE = date(YEAR_MIN, 1, 1)
+LATEST_DATE = date(YEAR_MAX, 12, 31)
+OUT_OF_BOUNDS = OUT_OF_RANGE_MESSAGE
 
 
 class BadRange(ValueError):

@@ -1,8 +1,9 @@
 """The form that makes a reminder (a calendar feed of practice times)."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from journal.lib.keys import OneTimeKey, one_time_key
@@ -22,7 +23,7 @@ class ReminderForm(OneTimeKey, forms.ModelForm):
         labels = {"time_of_day": "Time", "duration_minutes": "Length (minutes)"}
         widgets = {"time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         routines = Routine.objects.visible_to(user).active()
         cast(forms.ModelChoiceField, self.fields["routine"]).queryset = routines
@@ -35,11 +36,11 @@ class ReminderForm(OneTimeKey, forms.ModelForm):
         self.fields["duration_minutes"].validators += [MinValueValidator(1), MaxValueValidator(REMINDER_MAX_MINUTES)]
         self.draw_key()
 
-    def clean_weekdays(self):
+    def clean_weekdays(self) -> list[int]:
         return sorted(set(self.cleaned_data["weekdays"]))
 
-    def save_for(self, user, token_hash: str) -> Reminder:
-        reminder = self.save(commit=False)
+    def save_for(self, user: User, token_hash: str) -> Reminder:
+        reminder: Reminder = self.save(commit=False)
         reminder.user = user
         reminder.token_hash = token_hash
         reminder.idempotency_key = self.cleaned_data["key"]

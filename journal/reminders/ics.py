@@ -54,4 +54,5 @@ def reminder_calendar(reminder: Reminder, now: datetime | None = None) -> bytes:
     # Our own VTIMEZONE, not icalendar's add_missing_timezones(): see journal/reminders/vtimezone.py.
     cal.add_component(vtimezone(zone.key, start, now))
     cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

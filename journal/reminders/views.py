@@ -1,5 +1,7 @@
 """Reminder calendar: days and a time for a routine, served as a private, revocable iCalendar feed."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +18,7 @@ TEMPLATE = "journal/reminder_list.html"
 
 def _context(
     request: AuthenticatedHttpRequest, form: ReminderForm, new_url: str | None = None, again: bool = False
-) -> dict:
+) -> dict[str, Any]:
     reminders = Reminder.objects.filter(user=request.user).select_related("routine")
     # webcal:// is the address calendar apps (iOS, macOS, Outlook, GNOME, Thunderbird) open as a subscription.
     subscribe_url = "webcal://" + new_url.split("://", 1)[1] if new_url else None

@@ -17,12 +17,15 @@ YEARS_AHEAD = 20
 _DAY = timedelta(days=1)
 
 
-def _state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, bool, str]:
+State = tuple[timedelta, bool, str]  # (UTC offset, is DST, abbreviation)
+
+
+def _state(zone: ZoneInfo, instant: datetime) -> State:
     local = instant.astimezone(zone)
     return local.utcoffset() or timedelta(0), bool(local.dst()), local.tzname() or ""
 
 
-def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> Iterator[tuple[datetime, tuple, tuple]]:
+def transitions(zone: ZoneInfo, start: datetime, end: datetime) -> Iterator[tuple[datetime, State, State]]:
     """(UTC instant, state before, state after) for each change of offset, DST flag or name in [start, end), where a
     state is (UTC offset, is DST, abbreviation). Scans a day at a time and bisects to the second: zones change at
     most a few times a year, never twice in a day."""
@@ -52,7 +55,7 @@ def vtimezone(key: str, first: datetime, now: datetime) -> Timezone:
     zone = ZoneInfo(key)
     start = datetime(first.year, 1, 1, tzinfo=UTC) - _DAY
     end = datetime(max(first.year, now.year) + YEARS_AHEAD + 1, 1, 1, tzinfo=UTC)
-    observances: dict[tuple, list[datetime]] = {}
+    observances: dict[tuple[timedelta, timedelta, bool, str], list[datetime]] = {}  # (from, to, DST, name)
     offset, dst, name = _state(zone, start)
     # The state in force at the window's start, as an observance that begins there.
     observances[(offset, offset, dst, name)] = [(start + offset).replace(tzinfo=None)]

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from config.text import PlainTextForm
 from journal.lib.keys import OneTimeKey, one_time_key
 from journal.models import NOTES_MAX_LENGTH, PRESSURE_CEILING, RELEASE_MAX_SECONDS
 from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
@@ -185,7 +186,7 @@ class ReleaseAnswers:
         return {"tender": yes_no(data["tender"]), **{name: data[name] for name in self.answer_fields}}
 
 
-class ReleaseForm(ReleaseAnswers, StepForm):
+class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
     tender = forms.ChoiceField(
         label="Did you find a tender spot?",
         choices=YES_NO,
@@ -207,13 +208,13 @@ class ReleaseForm(ReleaseAnswers, StepForm):
     answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
 
 
-class FinishForm(forms.Form):
+class FinishForm(PlainTextForm, forms.Form):
     pain_after = pain_field("How bad is your leg pain now, at the end?")
     back_pain_after = back_pain_field("And your back pain now?")
     notes = notes_field()
 
 
-class QuickLogForm(OneTimeKey, ReleaseAnswers, RedFlagCheck):
+class QuickLogForm(PlainTextForm, OneTimeKey, ReleaseAnswers, RedFlagCheck):
     # A one-time key made when the form is drawn: a replay of the same form finds the session it made.
     key = one_time_key("Save")
     point = forms.ModelChoiceField(label="Point", queryset=Point.objects.none(), empty_label="Choose a point")

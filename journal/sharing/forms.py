@@ -1,10 +1,13 @@
 """The form that makes a share link."""
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+from config.text import PlainTextForm
 from journal.lib.daterange import require_bounds, require_order
 from journal.lib.forms import DATE_INPUT
 from journal.lib.keys import OneTimeKey, one_time_key
@@ -13,7 +16,7 @@ from journal.models import ShareLink
 EXPIRY_CHOICES = [(1, "1 day"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
-class ShareLinkForm(OneTimeKey, forms.ModelForm):
+class ShareLinkForm(PlainTextForm, OneTimeKey, forms.ModelForm):
     key = one_time_key("Make the link")
     expires_in_days = forms.TypedChoiceField(label="Link works for", choices=EXPIRY_CHOICES, coerce=int, initial=30)
 
@@ -27,11 +30,11 @@ class ShareLinkForm(OneTimeKey, forms.ModelForm):
         }
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.draw_key()
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         for name in ("start_date", "end_date"):
@@ -42,8 +45,8 @@ class ShareLinkForm(OneTimeKey, forms.ModelForm):
         require_order(data.get("start_date"), data.get("end_date"), forms.ValidationError)
         return data
 
-    def save_for(self, user, token_hash: str) -> ShareLink:
-        link = self.save(commit=False)
+    def save_for(self, user: User, token_hash: str) -> ShareLink:
+        link: ShareLink = self.save(commit=False)
         link.user = user
         link.token_hash = token_hash
         link.idempotency_key = self.cleaned_data["key"]

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -36,7 +37,9 @@ PREVIEW_AGENTS = re.compile(
 )
 
 
-def _list_context(request: AuthenticatedHttpRequest, form: ShareLinkForm, issued: Issued | None = None) -> dict:
+def _list_context(
+    request: AuthenticatedHttpRequest, form: ShareLinkForm, issued: Issued | None = None
+) -> dict[str, Any]:
     return {
         "form": form,
         "links": ShareLink.objects.for_user(request.user),
@@ -91,7 +94,9 @@ def count_opening(request: HtmxHttpRequest, link: ShareLink) -> None:
         link.record_open()
 
 
-def _with_range(view: Callable[[HtmxHttpRequest, ShareLink, DateRange], HttpResponseBase]):
+def _with_range(
+    view: Callable[[HtmxHttpRequest, ShareLink, DateRange], HttpResponseBase],
+) -> Callable[[HtmxHttpRequest, ShareLink], HttpResponseBase]:
     @wraps(view)
     def wrapper(request: HtmxHttpRequest, link: ShareLink) -> HttpResponseBase:
         try:
