@@ -162,6 +162,19 @@ class RevokingPasswordChangeForm(PasswordChangeForm):
     )
 
 
+# Pain going down both legs is an emergency sign of the red-flag check when it is new, worse or has spread; asked
+# here as a plain fact, it must still say so.
+BOTH_LEGS_HELP = (
+    "If pain, tingling or numbness has newly spread to both legs, or comes with numbness around your genitals, "
+    "bottom or inner thighs or new trouble with your bladder or bowels, stop here and get emergency care now."
+)
+BOTH_LEGS_WARNING = (
+    "You said both legs hurt. Pain, tingling or numbness going down both legs is a warning sign when it is new, "
+    "getting worse or has spread from one leg to both: then do no releases, and get emergency care now. If a "
+    "clinician has already assessed the pain in both legs, follow their advice."
+)
+
+
 class PrecautionForm(PlainTextForm, forms.ModelForm):
     """The precaution profile: every answer optional. A start date in the future is refused."""
 
@@ -188,6 +201,7 @@ class PrecautionForm(PlainTextForm, forms.ModelForm):
             "episode_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {"episode_started": {"invalid": "Enter a date such as 2026-03-01."}}
+        help_texts = {"painful_leg": BOTH_LEGS_HELP}
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

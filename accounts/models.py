@@ -273,5 +273,6 @@ class PrecautionProfile(models.Model):
             weeks = ((today or timezone.localdate()) - self.episode_started).days // 7
             rows.append(("Episode started", f"{self.episode_started:%Y-%m-%d} (about {weeks} weeks ago)"))
         if self.clinician_assessed:
-            rows.append(("Assessed by a clinician", self.get_clinician_assessed_display()))
+            # This episode's assessment, as the person answered the health questions: never a red flag's.
+            rows.append(("Episode assessed by a clinician", self.get_clinician_assessed_display()))
         return rows

@@ -9,8 +9,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import DeleteAccountForm, PrecautionForm, ProfileForm, RevokingPasswordChangeForm, SignUpForm
-from accounts.models import PrecautionProfile
+from accounts.forms import (
+    BOTH_LEGS_WARNING,
+    DeleteAccountForm,
+    PrecautionForm,
+    ProfileForm,
+    RevokingPasswordChangeForm,
+    SignUpForm,
+)
+from accounts.models import PainfulLeg, PrecautionProfile
 from accounts.security import (
     clear_login_lockout,
     remember_device,
@@ -147,6 +154,8 @@ def precautions(request: AuthenticatedHttpRequest) -> HttpResponse:
         form.save()
         profile.mark_reviewed()
         messages.success(request, "Your answers are saved. Only you can see them, and you can change them any time.")
+        if form.instance.painful_leg == PainfulLeg.BOTH:
+            messages.warning(request, BOTH_LEGS_WARNING)
         return go_to(request, _safe_next(request) or "accounts:precautions")
     context = {"form": form, "next": _safe_next(request), "is_new": profile.pk is None}
     return render_form_page(request, "accounts/precautions.html", "form", context)

@@ -79,7 +79,7 @@ def test_page_one_holds_what_a_clinician_scans_for(seeded_year):
     assert "Trigger-point self-release log: Sam Example" in first
     assert "Period:" in first and "Made " in first
     assert "Painful leg: Left leg" in first and "Episode started: 2026-01-05" in first
-    assert "Assessed by a clinician: No" in first
+    assert "Episode assessed by a clinician: No" in first
     assert re.search(r"\d+ sessions? with a red flag reported", first)
     assert f"{flagged.local_date:%Y-%m-%d}" in first and RedFlag.FEVER.label[:40] in first
     assert "No comparison shown: a red flag was reported in the recent period." in first

@@ -75,6 +75,16 @@ def test_answers_are_saved_and_editable(owner_client, owner):
     assert PrecautionProfile.objects.filter(user=owner).count() == 1
 
 
+def test_both_legs_is_answered_with_the_emergency_sign_it_can_be(owner_client, owner):
+    """"Both legs" is a plain fact here, but pain newly down both legs is an emergency sign of the red-flag check."""
+    page = owner_client.get(URL).text
+    assert "newly spread to both legs" in page  # said before the answer is given
+    response = owner_client.post(URL, {"painful_leg": "both"}, follow=True)
+    assert "both legs is a warning sign" in response.text and "get emergency care now" in response.text
+    one_leg = owner_client.post(URL, {"painful_leg": "left"}, follow=True)
+    assert "warning sign" not in one_leg.text
+
+
 def test_skip_saves_no_answer_and_comes_back_in_six_months(owner_client, owner):
     response = owner_client.post(URL, {"skip": "1", "diabetes": "on", "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
@@ -172,6 +182,13 @@ def test_blood_thinners_put_a_light_pressure_rule_on_every_step(ready, owner_cli
     session = make_running_session(ready, steps=2)
     html = owner_client.get(session_url("session_run", session)).content.decode()
     assert "Light pressure only" in html and "bruising or swelling" in html
+    assert "Moderate pressure, about 5" not in html  # the general advice would contradict the rule
+
+
+def test_without_the_light_pressure_rule_the_step_gives_the_general_advice(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    html = owner_client.get(session_url("session_run", session)).content.decode()
+    assert "Moderate pressure, about 5" in html and "Light pressure only" not in html
 
 
 @pytest.mark.parametrize("field", ["past_cancer", "osteoporosis", "long_term_steroids"])
@@ -198,7 +215,7 @@ def test_report_context_is_the_leg_pain_context_only(owner):
     assert rows == {
         "Painful leg": "Both legs",
         "Episode started": "2026-01-01 (about 6 weeks ago)",
-        "Assessed by a clinician": "No",
+        "Episode assessed by a clinician": "No",
     }
     assert PrecautionProfile.for_user(owner).report_context() == profile.report_context()
     assert PrecautionProfile(user=owner).report_context() == []
@@ -210,7 +227,7 @@ def test_the_report_shows_the_leg_pain_context_and_nothing_private(owner):
 
     answer(owner, painful_leg="left", clinician_assessed="yes", diabetes=True, past_cancer=True)
     context = report_context(owner, DateRange(None, None))
-    assert dict(context["leg_context"]) == {"Painful leg": "Left leg", "Assessed by a clinician": "Yes"}
+    assert dict(context["leg_context"]) == {"Painful leg": "Left leg", "Episode assessed by a clinician": "Yes"}
     from django.template.loader import render_to_string
 
     html = render_to_string("journal/report_body.html", context)

@@ -80,6 +80,17 @@ def test_share_page_names_the_signs(owner, anonymous_client):
     assert "1 session with a red flag reported" in body
     assert RedFlag.BOTH_LEGS.label in body and RedFlag.FEVER.label in body
     assert "2026-03-04" in body
+    assert "not yet reported as assessed" in body  # the follow-up is still open
+
+
+def test_a_red_flag_the_person_followed_up_says_when_it_was_assessed(owner, anonymous_client):
+    red_flag_only(owner, red_flag_assessed_at=DAY + timedelta(days=1))
+    token, token_hash = new_token()
+    ShareLink.objects.create(
+        user=owner, label="Physio", token_hash=token_hash, expires_at=datetime.now(UTC) + timedelta(days=7)
+    )
+    body = anonymous_client.get(reverse("journal:share_view", args=[token])).content.decode()
+    assert "assessed by a clinician by 2026-03-05" in body and "not yet reported as assessed" not in body
 
 
 def test_old_red_flags_beyond_the_log_are_still_listed(owner, owner_client):

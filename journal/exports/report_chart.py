@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from journal.trends.charts import AFTER, BEFORE, PERIODS, Chart, _Frame, _legend, _line, _polylines, _svg, _text, num
 
-WIDTH, HEIGHT = 560, 150
+WIDTH, HEIGHT = 560, 132
 PRINT_WIDTH_PT = 184 / 25.4 * 72  # the narrowest text width the PDF prints the chart at (A4, 13 mm margins)
 MIN_PRINTED_PT = 8
 FONT = 10  # prints at about 9.3 pt

@@ -75,7 +75,7 @@ def pressure_field() -> ScaleField:
 
 
 PRESSURE_WARNING = (
-    f"That is above {PRESSURE_CEILING}, the ceiling. Ease off: pressing harder does not help a release, and it can "
+    f"That is above {PRESSURE_CEILING}, the ceiling. Ease off: more pressure adds risk, not benefit, and it can "
     "bruise the tissue or irritate a nerve. If this was the pressure you used, log it as it was."
 )
 

@@ -93,6 +93,8 @@ def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=Non
         )
         precautions = PrecautionProfile.for_user(request.user)
         context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
+        # The light-pressure rule replaces the general advice ("moderate, about 5"), never sits beside it.
+        context["light_pressure_only"] = precautions.light_pressure_only
     return context
 
 
