@@ -76,7 +76,7 @@ def test_answers_are_saved_and_editable(owner_client, owner):
 
 
 def test_both_legs_is_answered_with_the_emergency_sign_it_can_be(owner_client, owner):
-    """"Both legs" is a plain fact here, but pain newly down both legs is an emergency sign of the red-flag check."""
+    """ "Both legs" is a plain fact here, but pain newly down both legs is an emergency sign of the red-flag check."""
     page = owner_client.get(URL).text
     assert "newly spread to both legs" in page  # said before the answer is given
     response = owner_client.post(URL, {"painful_leg": "both"}, follow=True)
