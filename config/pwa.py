@@ -41,15 +41,15 @@ PRECACHED_STATIC = (
 
 # The pages the phone may keep for use without a connection (URL names): the home page, routines and the points'
 # how-to, the runner and the quick log. Trends, exports, sharing and settings need the server and are never kept.
+# How to press, offline: the routines and the points. Never a page with pain scores or a red flag (the dashboard,
+# the runner), and never a form whose one-time key a cached copy would hand out twice (the quick log): without a
+# connection the phone cannot tell whether the person who signed in is still the one holding it.
 OFFLINE_PAGES = frozenset(
     {
-        "home",
         "routines:routine_list",
         "routines:routine_detail",
         "routines:catalogue",
         "routines:point_detail",
-        "journal:session_run",
-        "journal:quick_log",
     }
 )
 

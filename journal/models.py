@@ -105,15 +105,22 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         """The user's latest session still running: the dashboard offers it (its view abandons stale ones first)."""
         return self.for_user(user).in_progress().order_by("-last_activity_at").first()
 
-    def start(self, user, routine: Routine, now=None) -> "Session":
+    def start(self, user, routine: Routine, now=None, *, fresh_after: timedelta | None = None) -> "Session":
         """A new in-progress session of `routine` with a snapshot of its steps, its safety check not yet answered.
 
         A double tap on "Start", a replayed request or a second tab reuse a session of the same routine started
         within RESTART_WINDOW that has nothing logged yet (its safety check may be answered already).
+        `fresh_after` ("Start fresh"): such a session started longer ago than that is set aside (abandoned, kept in
+        the history) first, under the same lock, so that repeats of the same "Start fresh" land on one new session.
         """
+        now = now or timezone.now()
         with transaction.atomic():
             lock_account(user)  # four taps at once: each sees the session the first one made
-            return self._start_locked(user, routine, now or timezone.now())
+            if fresh_after is not None:
+                self.for_user(user).in_progress().filter(
+                    routine=routine, releases__isnull=True, started_at__lt=now - fresh_after
+                ).update(status=SessionStatus.ABANDONED)
+            return self._start_locked(user, routine, now)
 
     def _start_locked(self, user, routine: Routine, now) -> "Session":
         fresh = (

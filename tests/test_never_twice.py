@@ -8,11 +8,13 @@ PostgreSQL's row lock, SQLite's IMMEDIATE write lock) around a check-then-insert
 import json
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.models import Release, Session, SessionStatus
 from routines.catalogue import ensure_builtin_catalogue
@@ -60,6 +62,25 @@ def test_four_simultaneous_start_posts_make_one_session(ready):
 
     assert at_once(tap) == [302] * THREADS
     assert Session.objects.filter(user=ready, status=SessionStatus.IN_PROGRESS).count() == 1
+
+
+def test_four_simultaneous_start_fresh_posts_set_aside_the_old_session_and_make_one_new(ready):
+    ensure_builtin_catalogue()
+    routine = make_routine(owner=ready, steps=2)
+    old = Session.objects.start(ready, routine, now=timezone.now() - timedelta(minutes=2))
+    url = reverse("journal:session_start", args=[routine.pk])
+
+    def tap(_i: int) -> str:
+        client = Client(raise_request_exception=True)
+        client.force_login(ready, backend="django.contrib.auth.backends.ModelBackend")
+        return client.post(url, {"fresh": "yes"})["Location"]
+
+    landed = at_once(tap)
+    old.refresh_from_db()
+    assert old.status == SessionStatus.ABANDONED
+    assert Session.objects.filter(user=ready, status=SessionStatus.ABANDONED).count() == 1  # only the old one
+    new = Session.objects.get(user=ready, status=SessionStatus.IN_PROGRESS)
+    assert set(landed) == {reverse("journal:session_run", args=[new.pk])}
 
 
 def test_four_simultaneous_quick_logs_with_one_key_make_one_session(owner):

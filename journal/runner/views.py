@@ -138,13 +138,10 @@ def session_start(request: AuthenticatedHttpRequest, routine_pk: int) -> HttpRes
             return go_to(request, "routines:routine_detail", routine.pk)
         precautions.confirm_feet()
     Session.objects.abandon_stale_for(request.user)
-    if request.POST.get("fresh") == "yes":
-        # "Start fresh": the unfinished session that Start would continue is set aside (abandoned, kept in the
-        # history with its safety answer), so a new one begins.
-        Session.objects.for_user(request.user).in_progress().filter(routine=routine, releases__isnull=True).update(
-            status=SessionStatus.ABANDONED
-        )
-    session = Session.objects.start(request.user, routine)
+    # "Start fresh" sets aside the unfinished session that Start would continue; a repeat within QUIET_RESUME (a
+    # double tap, a retry) lands on the session the first one began.
+    fresh_after = QUIET_RESUME if request.POST.get("fresh") == "yes" else None
+    session = Session.objects.start(request.user, routine, fresh_after=fresh_after)
     if timezone.now() - session.started_at > QUIET_RESUME:
         messages.info(request, _resume_notice(request, session))
     return go_to(request, "journal:session_run", session.pk)

@@ -89,7 +89,7 @@ def test_log_out_leaves_no_page_in_the_caches(app_page, alice):
     log_in(page, alice)
     controlled(page)
     visit(page, f"/routines/{routine.pk}/")
-    visit(page, "/journal/log/")
+    visit(page, "/routines/")
     assert sum(len(paths) for paths in page.evaluate(PAGE_CACHES).values()) >= 2
     page.get_by_role("button", name="Show the menu").click()
     page.get_by_role("button", name="Log out").click()
@@ -118,7 +118,7 @@ def test_user_b_never_sees_user_as_pages(app_page, alice, bob):
     # Alice's sign-in ends without a log-out (expired, or the cookie cleared): no Clear-Site-Data arrives.
     page.context.clear_cookies()
     log_in(page, bob)
-    visit(page, "/")
+    visit(page, "/routines/")
     caches_now = page.evaluate(PAGE_CACHES)
     assert len(caches_now) == 1, caches_now
     assert f"/routines/{routine.pk}/" not in next(iter(caches_now.values()))
