@@ -86,18 +86,13 @@ def browser() -> Iterator:
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server) -> Iterator:
-    """A fresh browser page (own cookies) pointed at the live server; `page.base_url` is its address."""
+def _phone_page(browser, live_server, timeout_ms: int, **context_options) -> Iterator:
+    """A fresh 390 x 844 page (own cookies) at the live server, collecting console errors in `console_errors`."""
     from routines.catalogue import ensure_builtin_catalogue
 
     ensure_builtin_catalogue()  # an earlier transactional test flushes the tables, catalogue included
-    # The service worker (config.pwa) is blocked here, so that no test sees pages or files from its caches; the
-    # offline tests (tests/e2e/test_offline_*.py) open their own contexts with it allowed.
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, service_workers="block"
-    )
-    context.set_default_timeout(10_000)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, **context_options)
+    context.set_default_timeout(timeout_ms)
     page = context.new_page()
     page.base_url = live_server.url
     errors: list[str] = []
@@ -105,23 +100,19 @@ def page(browser, live_server) -> Iterator:
     page.console_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    """A fresh browser page pointed at the live server; `page.base_url` is its address. The service worker
+    (config.pwa) is blocked here, so that no test sees pages or files from its caches."""
+    yield from _phone_page(browser, live_server, 10_000, service_workers="block")
 
 
 @pytest.fixture
 def app_page(browser, live_server) -> Iterator:
     """Like `page`, with the service worker allowed: for the installable app's offline tests."""
-    from routines.catalogue import ensure_builtin_catalogue
-
-    ensure_builtin_catalogue()
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.base_url = live_server.url
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
-    yield page
-    context.close()
+    yield from _phone_page(browser, live_server, 15_000)
 
 
 def log_in(page, user) -> None:

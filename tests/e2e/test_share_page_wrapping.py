@@ -9,26 +9,9 @@ from django.utils import timezone
 from journal.lib.tokens import new_token
 from journal.models import ShareLink
 from tests.clients.longest import LONGEST_LABEL, make_longest_log
+from tests.e2e.test_page_width import PAST_THE_EDGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Elements past the right edge of the screen, except inside a box that scrolls on its own and itself fits (a wide
-# table may scroll inside its box; the page must not).
-OFFENDERS = """() => {
-  const width = document.documentElement.clientWidth;
-  const scrolledInside = (element) => {
-    for (let box = element.parentElement; box; box = box.parentElement) {
-      const overflow = getComputedStyle(box).overflowX;
-      if ((overflow === "auto" || overflow === "scroll") && box.getBoundingClientRect().right <= width + 0.5) {
-        return true;
-      }
-    }
-    return false;
-  };
-  return [...document.querySelectorAll("body *")]
-    .filter((element) => element.getBoundingClientRect().right > width + 0.5 && !scrolledInside(element))
-    .map((element) => element.tagName + "." + element.className + ": " + (element.textContent || "").slice(0, 30));
-}"""
 
 
 def test_the_longest_values_wrap_on_a_phone(page, owner):
@@ -40,7 +23,7 @@ def test_the_longest_values_wrap_on_a_phone(page, owner):
     page.goto(f"/journal/s/{token}/")
     assert page.evaluate("window.innerWidth") == 390
     assert page.get_by_role("heading", name="Log: one row per session").is_visible()
-    offenders = page.evaluate(OFFENDERS)
+    offenders = page.evaluate(PAST_THE_EDGE)  # a wide table may scroll inside its box; the page must not
     assert offenders == [], "\n".join(offenders)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.console_errors == []
