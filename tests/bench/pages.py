@@ -45,8 +45,8 @@ def _newest_session(user) -> str:
     return reverse("journal:session_detail", args=[newest.pk])
 
 
-def _share_page(user) -> str:
-    """A link for the last 90 days (what a practitioner is usually sent): its content does not grow with history."""
+def share_page_url(user, days: int | None) -> str:
+    """The share page of a new link for the last `days` days (None: the whole log)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -60,10 +60,15 @@ def _share_page(user) -> str:
         user=user,
         label="Physio",
         token_hash=token_hash,
-        start_date=today - timedelta(days=90),
+        start_date=today - timedelta(days=days) if days else None,
         expires_at=timezone.now() + timedelta(days=30),
     )
     return reverse("journal:share_view", args=[token])
+
+
+def _share_page(user) -> str:
+    """A link for the last 90 days (what a practitioner is usually sent): its content does not grow with history."""
+    return share_page_url(user, 90)
 
 
 BASELINE = BenchPage("catalogue", "/routines/points/")

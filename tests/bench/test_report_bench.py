@@ -29,10 +29,10 @@ from pypdf import PdfReader
 from journal.exports.pdf import render_report_pdf
 from journal.exports.report import report_context
 from journal.lib.daterange import DateRange
-from journal.lib.tokens import new_token
-from journal.models import Release, ShareLink
+from journal.models import Release
 from tests.bench.conftest import client_for
 from tests.bench.harness import Report, time_requests
+from tests.bench.pages import share_page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -139,26 +139,14 @@ def test_practitioner_report_cpu(histories):
 
 def test_share_page_against_the_catalogue(histories):
     user = histories[3650]["user"]
-    token, token_hash = new_token()
-    today = user.profile.local_date(timezone.now())
-    ShareLink.objects.create(
-        user=user,
-        label="Physio",
-        token_hash=token_hash,
-        start_date=today - timedelta(days=364),
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    whole_token, whole_hash = new_token()
-    ShareLink.objects.create(
-        user=user, label="Everything", token_hash=whole_hash, expires_at=timezone.now() + timedelta(days=7)
-    )
+    year_url, whole_url = share_page_url(user, 364), share_page_url(user, None)
     # A preview fetcher's agent: the page is the same, and the link's opening counter is not written each time.
     anonymous = Client(headers={"User-Agent": "Slackbot-LinkExpanding 1.0"})
     timings = time_requests(
         {
             "catalogue": (client_for(user), reverse("routines:catalogue")),
-            "share page, 1 year": (anonymous, reverse("journal:share_view", args=[token])),
-            "share page, 10 years": (anonymous, reverse("journal:share_view", args=[whole_token])),
+            "share page, 1 year": (anonymous, year_url),
+            "share page, 10 years": (anonymous, whole_url),
         },
         runs=int(os.environ.get("BENCH_RUNS", "15")),
     )
