@@ -21,7 +21,7 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     @login_required
     @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.profile.has_acknowledged_safety:
             return view(request, *args, **kwargs)
         if request.method == "GET":

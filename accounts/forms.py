@@ -1,9 +1,11 @@
-from typing import cast
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxLengthValidator
 from django.template import loader
@@ -14,10 +16,8 @@ from accounts.security import deliver_later
 from accounts.timezones import region_of, zone_choices
 from config.text import PlainTextForm
 
-User = get_user_model()
 
-
-class SignUpForm(PlainTextForm, UserCreationForm):
+class SignUpForm(PlainTextForm, UserCreationForm[User]):
     email = forms.EmailField(required=False, help_text="Optional. Only used to reset a forgotten password.")
     time_zone = forms.ChoiceField(
         choices=zone_choices,
@@ -33,12 +33,12 @@ class SignUpForm(PlainTextForm, UserCreationForm):
         fields = ("username", "email")
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username: str = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken. Please choose another.")
         return username
 
-    def save(self, commit: bool = True):
+    def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
         if commit:
             Profile.objects.filter(user=user).update(time_zone=self.cleaned_data["time_zone"])
@@ -73,7 +73,7 @@ class ProfileForm(forms.ModelForm):
             "works offline with the phone's own voice.",
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         zone = self.instance.time_zone
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(
@@ -95,12 +95,12 @@ class DeleteAccountForm(forms.Form):
         help_text="This erases your account and every session, release, routine and share link. It cannot be undone.",
     )
 
-    def __init__(self, user, *args, **kwargs) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError("That password is not right.")
         return password
@@ -112,7 +112,7 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "That username and password do not match. Both are case-sensitive.",
     }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Django sets the username's max_length after the field is built, so no validator enforces it: a huge
         # username would reach authenticate() and the failed-login record (a 255-character column).
@@ -125,7 +125,7 @@ class QuietPasswordResetForm(PasswordResetForm):
     (never saved, never mailed) goes through the same token and rendering work, and real messages are sent on a
     thread of their own (accounts.security.deliver_later), so the answer's timing tells nothing."""
 
-    def get_users(self, email):
+    def get_users(self, email: str) -> Iterable[User]:
         users = list(super().get_users(email))
         self._matched = bool(users)
         if users:
@@ -133,8 +133,14 @@ class QuietPasswordResetForm(PasswordResetForm):
         return [User(username="no-account", email=email, password=make_password(None))]
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
-    ):
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         message = EmailMultiAlternatives(subject, body, from_email, [to_email])
@@ -143,7 +149,7 @@ class QuietPasswordResetForm(PasswordResetForm):
         if self._matched:
             self._outbox.append(message)
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self._outbox: list[EmailMultiAlternatives] = []
         super().save(*args, **kwargs)
         deliver_later(self._outbox)
@@ -203,15 +209,15 @@ class PrecautionForm(PlainTextForm, forms.ModelForm):
         error_messages = {"episode_started": {"invalid": "Enter a date such as 2026-03-01."}}
         help_texts = {"painful_leg": BOTH_LEGS_HELP}
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         for name in ("painful_leg", "clinician_assessed"):
             field = cast(forms.ChoiceField, self.fields[name])
-            field.choices = [("", "Rather not say"), *list(cast(list, field.choices))[1:]]
+            field.choices = [("", "Rather not say"), *list(cast(list[tuple[str, str]], field.choices))[1:]]
 
-    def clean_episode_started(self):
-        value = self.cleaned_data.get("episode_started")
+    def clean_episode_started(self) -> date | None:
+        value: date | None = self.cleaned_data.get("episode_started")
         if value and self.today and value > self.today:
             raise forms.ValidationError("The start of this episode cannot be in the future.")
         return value

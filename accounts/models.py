@@ -1,8 +1,10 @@
 import hashlib
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
@@ -16,7 +18,18 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Choose a time zone from the list, for example Europe/London.")
 
 
-def lock_account(user) -> None:
+class PlaceOnBody(Protocol):
+    """Where a point lies, as the precaution notes need it (routines.models.Point has it; accounts never imports
+    routines, which builds on it)."""
+
+    @property
+    def is_foot(self) -> bool: ...
+
+    @property
+    def is_glute(self) -> bool: ...
+
+
+def lock_account(user: User) -> None:
     """Inside a transaction: waits for, then holds until commit, the lock on `user`'s profile row. Writers that
     check-then-insert one account's rows (the "Start" button, the JSON import) take it first, so two of them never
     both see "not there yet". PostgreSQL locks the row (SELECT ... FOR UPDATE); on SQLite the IMMEDIATE transaction
@@ -89,7 +102,7 @@ class Profile(models.Model):
 
 
 class ThrottleHitQuerySet(models.QuerySet["ThrottleHit"]):
-    def allow(self, scope: str, key: str, limit: int, window, now=None) -> bool:
+    def allow(self, scope: str, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
         """Records one try of `scope` by `key` (an address, an e-mail) unless `limit` tries already lie within
         `window` (a timedelta); True when this try may go ahead. Keys are stored as SHA-256 only, and tries older
         than the window are forgotten as new ones come in."""
@@ -197,7 +210,7 @@ class PrecautionProfile(models.Model):
         return f"Precautions of {self.user}"
 
     @classmethod
-    def for_user(cls, user) -> "PrecautionProfile":
+    def for_user(cls, user: User) -> "PrecautionProfile":
         """The user's answers, or an empty unsaved profile (nothing is stored until the user answers)."""
         try:
             return user.precautions
@@ -247,7 +260,7 @@ class PrecautionProfile(models.Model):
             out.append(LIGHT_PRESSURE)
         return out
 
-    def notes_for_point(self, point) -> list[str]:
+    def notes_for_point(self, point: "PlaceOnBody") -> list[str]:
         """`notes` for one point (routines.models.Point): foot notes only on the sole, the wall on the glutes."""
         return self.notes(foot=point.is_foot, glute=point.is_glute)
 

@@ -6,6 +6,8 @@ import threading
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db.models import Sum
@@ -25,7 +27,7 @@ def client_address(request: HttpRequest) -> str:
     return get_client_ip_address(request) or ""
 
 
-def login_failure_limit(request: HttpRequest, credentials: dict | None) -> int:
+def login_failure_limit(request: HttpRequest, credentials: dict[str, object] | None) -> int:
     """AXES_FAILURE_LIMIT. Axes counts failures per address and username together (AXES_LOCKOUT_PARAMETERS), so
     that a stranger's guesses never lock the real user out from their own address. One address trying many
     usernames is stopped here: past TENDERSPOT_LOGIN_ADDRESS_LIMIT failures within the cool-off, the limit drops
@@ -74,7 +76,7 @@ def known_device(request: HttpRequest, username: str) -> bool:
     return bool(username) and username.lower() in _device_names(request)
 
 
-def remember_device(request: HttpRequest, user) -> None:
+def remember_device(request: HttpRequest, user: AbstractBaseUser) -> None:
     """Marks the response to `request` to carry the device cookie naming `user` (KnownDeviceMiddleware sets it)."""
     names = [user.get_username().lower(), *_device_names(request)]
     request.remembered_device_names = list(dict.fromkeys(names))[:DEVICE_NAMES]  # type: ignore[attr-defined]
@@ -93,7 +95,7 @@ def set_device_cookie(request: HttpRequest, response: HttpResponse) -> None:
         )
 
 
-def clear_login_lockout(user) -> None:
+def clear_login_lockout(user: AbstractBaseUser) -> None:
     """Forgets every failed log-in for `user`'s username (from any address): a password reset proves the owner."""
     from axes.utils import reset
 
@@ -108,7 +110,7 @@ def throttled(request: HttpRequest, scope: str, *keys: tuple[str, int]) -> bool:
     return not all(ThrottleHit.objects.allow(scope, key, limit, window) for key, limit in pairs)
 
 
-def too_many_tries(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def too_many_tries(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     from django.template.response import TemplateResponse
 
     response = TemplateResponse(request, template, {**context, "throttled": True}, status=429)
@@ -152,7 +154,7 @@ def wait_for_deliveries(timeout: float = 10) -> None:
 # Private links ---------------------------------------------------------------------------------------------------
 
 
-def revoke_private_links(user) -> int:
+def revoke_private_links(user: User) -> int:
     """Revokes every share link and calendar feed of `user` (someone who had the password may have made them).
     Returns how many were revoked."""
     from journal.models import Reminder, ShareLink

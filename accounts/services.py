@@ -1,8 +1,9 @@
+from django.contrib.auth.models import User
 from django.db import transaction
 
 
 @transaction.atomic
-def erase_account(user) -> None:
+def erase_account(user: User) -> None:
     """Erases the user and every row that belongs to them, including failed log-in records under their name."""
     from axes.models import AccessAttempt, AccessFailureLog
 

@@ -26,7 +26,9 @@ def _label(zone: str) -> str:
     return zone.split("/", 1)[1].replace("_", " ").replace("/", " / ")
 
 
-def zone_choices(first_region: str | None = None, keep: str | None = None) -> list:
+def zone_choices(
+    first_region: str | None = None, keep: str | None = None
+) -> list[tuple[str, str | list[tuple[str, str]]]]:
     """Choices for a select with one <optgroup> per region: `[("UTC", "UTC (no time zone)"), ("Europe", [("Europe/
     Berlin", "Berlin"), ...]), ...]`, `first_region`'s group first. `keep` adds a zone outside the list (a profile's
     older zone name) so that saving the form does not silently change it."""

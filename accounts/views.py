@@ -3,7 +3,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -87,7 +89,7 @@ class LogoutView(auth_views.LogoutView):
     """Django's logout, plus `Clear-Site-Data`: the browser drops its cache and storage of the site (htmx's
     history snapshots in sessionStorage among them), so no copy of a signed-in page survives the logout."""
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = CLEAR_SITE_DATA
         response["Cache-Control"] = "private, no-store"
@@ -99,8 +101,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     revoked too."""
 
     form_class = RevokingPasswordChangeForm
+    request: AuthenticatedHttpRequest  # Django decorates its dispatch with login_required
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         if form.cleaned_data.get("revoke_links"):
             count = revoke_private_links(self.request.user)
@@ -112,7 +115,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, throttled per address and per e-mail asked for (the same answer either way)."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"].strip().lower()
         per_email = (f"email:{email}", settings.TENDERSPOT_THROTTLE_PER_EMAIL)
         if throttled(self.request, "password-reset", per_email):
@@ -124,7 +127,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's new-password step. Proving the e-mail proves the owner: the log-in lockout on the username is
     lifted, and every share link and calendar feed is revoked (someone else may have had the password)."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
         response = super().form_valid(form)
         clear_login_lockout(form.user)
         remember_device(self.request, form.user)  # proven by the e-mail: the address-wide limit spares it

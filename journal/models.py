@@ -1,8 +1,10 @@
 import math
-from datetime import datetime, timedelta
-from typing import Any, Self, cast
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, Self, TypedDict, Unpack, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
@@ -14,7 +16,7 @@ from journal import redflags
 from journal.lib.tokens import new_token
 from journal.redflags import RedFlagTier
 from journal.storable import STORABLE_DATE
-from routines.models import Point, Routine, Side, plan_step
+from routines.models import PlanStep, Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 # What "pain" means, one name everywhere (pages, CSV, PDF, share page, FHIR): the usual LEG pain of the sciatica on
@@ -60,10 +62,10 @@ class SessionClosed(Exception):
 class OwnedByLocalDateQuerySet[M: models.Model](models.QuerySet[M]):
     """Rows with a `user` and a `local_date` (the user's calendar day): sessions, and releases through their copy."""
 
-    def for_user(self, user) -> Self:
+    def for_user(self, user: User) -> Self:
         return self.filter(user=user)
 
-    def between(self, start=None, end=None) -> Self:
+    def between(self, start: date | None = None, end: date | None = None) -> Self:
         """Rows whose local date lies in [start, end]; either bound may be None."""
         qs = self
         if start is not None:
@@ -77,15 +79,15 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
     def in_progress(self) -> "SessionQuerySet":
         return self.filter(status=SessionStatus.IN_PROGRESS)
 
-    def stale(self, now=None) -> "SessionQuerySet":
+    def stale(self, now: datetime | None = None) -> "SessionQuerySet":
         """In-progress sessions untouched for longer than TENDERSPOT_ABANDON_AFTER."""
         cutoff = (now or timezone.now()) - settings.TENDERSPOT_ABANDON_AFTER
         return self.in_progress().filter(last_activity_at__lt=cutoff)
 
-    def abandon_stale(self, now=None) -> int:
+    def abandon_stale(self, now: datetime | None = None) -> int:
         return self.stale(now).update(status=SessionStatus.ABANDONED)
 
-    def abandon_stale_for(self, user, now=None) -> int:
+    def abandon_stale_for(self, user: User, now: datetime | None = None) -> int:
         """Lazy abandonment, run when the user's dashboard and runner pages load: a read (index-backed) and, only
         when a session has gone stale, one UPDATE, skipped if the database is busy (the next page load retries;
         the `abandon_stale_sessions` command is the backstop). Returns the number of sessions abandoned."""
@@ -101,11 +103,13 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         write_unless_busy(abandon, "abandoning stale sessions")
         return abandoned
 
-    def to_resume(self, user) -> "Session | None":
+    def to_resume(self, user: User) -> "Session | None":
         """The user's latest session still running: the dashboard offers it (its view abandons stale ones first)."""
         return self.for_user(user).in_progress().order_by("-last_activity_at").first()
 
-    def start(self, user, routine: Routine, now=None, *, fresh_after: timedelta | None = None) -> "Session":
+    def start(
+        self, user: User, routine: Routine, now: datetime | None = None, *, fresh_after: timedelta | None = None
+    ) -> "Session":
         """A new in-progress session of `routine` with a snapshot of its steps, its safety check not yet answered.
 
         A double tap on "Start", a replayed request or a second tab reuse a session of the same routine started
@@ -122,7 +126,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
                 ).update(status=SessionStatus.ABANDONED)
             return self._start_locked(user, routine, now)
 
-    def _start_locked(self, user, routine: Routine, now) -> "Session":
+    def _start_locked(self, user: User, routine: Routine, now: datetime) -> "Session":
         fresh = (
             self.for_user(user)
             .in_progress()
@@ -135,7 +139,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         return self._begin(user, routine, routine.name, routine.plan_snapshot(), now)
 
     def _begin(
-        self, user, routine: Routine | None, name: str, plan: list[dict], now: datetime, **fields: Any
+        self, user: User, routine: Routine | None, name: str, plan: list[PlanStep], now: datetime, **fields: Any
     ) -> "Session":
         """Creates a session of `plan` (a snapshot of its steps) named `name`, started `now` on the user's local
         date; `fields` set the rest (a quick log's is completed at once)."""
@@ -150,7 +154,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
             **fields,
         )
 
-    def start_point(self, user, point: Point, side: str, now=None) -> "Session":
+    def start_point(self, user: User, point: Point, side: str, now: datetime | None = None) -> "Session":
         """A one-step session practising `point` on `side` for its default hold ("Practise this point now"), its
         safety check not yet answered, like any session. A double tap or a retry within RESTART_WINDOW reuses the
         same session while nothing is logged in it."""
@@ -170,7 +174,14 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
             return self._begin(user, None, f"Practice: {point.name}", plan, now)
 
     def quick_log(
-        self, user, key, point: Point, side: str, held_seconds: int | None, red_flags=(), **answers
+        self,
+        user: User,
+        key: str,
+        point: Point,
+        side: str,
+        held_seconds: int | None,
+        red_flags: Iterable[str] = (),
+        **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Session", bool]:
         """One release done away from the timer ("I did this at the gym"): a completed one-step session, held for
         the point's usual time unless `held_seconds` says otherwise.
@@ -190,7 +201,15 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         return session, True
 
     def _quick_log_rows(
-        self, user, key, point: Point, side: str, held_seconds: int, now, answers: dict, red_flags: list[str]
+        self,
+        user: User,
+        key: str,
+        point: Point,
+        side: str,
+        held_seconds: int,
+        now: datetime,
+        answers: "ReleaseAnswerValues",
+        red_flags: list[str],
     ) -> "Session":
         session = self._begin(
             user,
@@ -235,11 +254,11 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         no session starts (the follow-up question comes first)."""
         return self.red_flagged().filter(red_flag_assessed_at__isnull=True)
 
-    def open_red_flag(self, user) -> "Session | None":
+    def open_red_flag(self, user: User) -> "Session | None":
         """The user's latest red-flag report still awaiting assessment, or None (one index-backed query)."""
         return self.for_user(user).awaiting_assessment().order_by("-started_at", "-pk").first()
 
-    def mark_assessed(self, user, now=None) -> int:
+    def mark_assessed(self, user: User, now: datetime | None = None) -> int:
         """The user says a clinician has assessed them since their reports: every open report is closed at `now`.
         Returns how many were open."""
         return self.for_user(user).awaiting_assessment().update(red_flag_assessed_at=now or timezone.now())
@@ -320,7 +339,7 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.routine_name} on {self.local_date}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         adding = self._state.adding
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
@@ -376,10 +395,10 @@ class Session(models.Model):
     def needs_safety_check(self) -> bool:
         return self.is_open and self.safety_check == SafetyAnswer.NOT_ASKED
 
-    def step(self, position: int) -> dict | None:
+    def step(self, position: int) -> PlanStep | None:
         """Step `position` (1-based) of the plan, or None when there is no such step."""
         if 1 <= position <= len(self.plan):
-            return self.plan[position - 1]
+            return cast(PlanStep, self.plan[position - 1])  # a JSONField reads back untyped
         return None
 
     def logged_positions(self) -> set[int]:
@@ -443,7 +462,7 @@ class Session(models.Model):
             red_flag_items=redflags.ordered(red_flags),
             red_flag_tier=tier,
         )
-        Session.objects.for_user(self.user_id).in_progress().exclude(pk=self.pk).update(
+        Session.objects.filter(user_id=self.user_id).in_progress().exclude(pk=self.pk).update(
             status=SessionStatus.STOPPED,
             finished_at=self.finished_at,
             last_activity_at=self.finished_at,
@@ -468,7 +487,7 @@ class Session(models.Model):
         self.save(update_fields=list(fields))
         return True
 
-    def _end(self, status: str, **fields) -> None:
+    def _end(self, status: str, **fields: Any) -> None:
         """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""
         now = timezone.now()
         fields |= {
@@ -491,7 +510,9 @@ class Session(models.Model):
         self.last_activity_at = now
         self.save(update_fields=["current_hold_position", "current_hold_started_at", "last_activity_at"])
 
-    def held_seconds_for(self, position: int, claimed: int | None, now=None) -> tuple[int, datetime | None]:
+    def held_seconds_for(
+        self, position: int, claimed: int | None, now: datetime | None = None
+    ) -> tuple[int, datetime | None]:
         """(held seconds, hold start) for step `position`: the client's figure (the prescribed hold when it sent
         none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the time elapsed."""
         now = now or timezone.now()
@@ -502,7 +523,14 @@ class Session(models.Model):
             held = min(held, math.ceil((now - started).total_seconds()))
         return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
 
-    def log_release(self, position: int, *, skipped: bool = False, held_seconds: int | None = None, **answers):
+    def log_release(
+        self,
+        position: int,
+        *,
+        skipped: bool = False,
+        held_seconds: int | None = None,
+        **answers: Unpack["ReleaseAnswerValues"],
+    ) -> tuple["Release", bool]:
         """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
         finds the row already there and changes nothing."""
         self._require_open()
@@ -547,7 +575,7 @@ class Session(models.Model):
             self._logged_positions.add(position)
         return release, True
 
-    def skip(self, position: int):
+    def skip(self, position: int) -> tuple["Release", bool]:
         return self.log_release(position, skipped=True)
 
     def finish(self, pain_after: int | None = None, notes: str = "", back_pain_after: int | None = None) -> None:
@@ -574,6 +602,16 @@ ADVERSE_STOPPED_MESSAGE = (
 ADVERSE_FOLLOW_UP = "If your leg pain keeps rising after releases, ease off and ask a physiotherapist or doctor."
 
 
+class ReleaseAnswerValues(TypedDict, total=False):
+    """What the person answers about one release (the runner's step form, the quick log), by Release field."""
+
+    tender: bool | None
+    pressure: int | None
+    pain_now: int | None
+    stopped_early: bool
+    notes: str
+
+
 def adverse_response_message(release: "Release") -> str:
     """The kind, immediate answer to an adverse response ("" when the release was not one)."""
     parts = []
@@ -585,7 +623,7 @@ def adverse_response_message(release: "Release") -> str:
 
 
 class ReleaseQuerySet(OwnedByLocalDateQuerySet["Release"]):
-    def bulk_create(self, objs, *args, **kwargs) -> list["Release"]:
+    def bulk_create(self, objs: Iterable["Release"], *args: Any, **kwargs: Any) -> list["Release"]:
         """As Django's, with each release's user and local date copied from its session (pass `session=`, not
         `session_id=`, or each session is fetched)."""
         objs = list(objs)
@@ -669,7 +707,7 @@ class Release(models.Model):
     def __str__(self) -> str:
         return f"{self.point_name} ({self.side}), step {self.position}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding:
             self.copy_from_session()
         super().save(*args, **kwargs)
@@ -685,10 +723,10 @@ class Release(models.Model):
 
 
 class ShareLinkQuerySet(models.QuerySet["ShareLink"]):
-    def for_user(self, user) -> "ShareLinkQuerySet":
+    def for_user(self, user: User) -> "ShareLinkQuerySet":
         return self.filter(user=user)
 
-    def usable(self, now=None) -> "ShareLinkQuerySet":
+    def usable(self, now: datetime | None = None) -> "ShareLinkQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
@@ -808,14 +846,14 @@ class Reminder(Revocable, models.Model):
 
 
 class AccessMissQuerySet(models.QuerySet["AccessMiss"]):
-    def recent(self, address_hash: str, now=None) -> "AccessMissQuerySet":
+    def recent(self, address_hash: str, now: datetime | None = None) -> "AccessMissQuerySet":
         since = (now or timezone.now()) - settings.TENDERSPOT_SHARE_MISS_WINDOW
         return self.filter(address_hash=address_hash, created_at__gte=since)
 
-    def is_limited(self, address_hash: str, now=None) -> bool:
+    def is_limited(self, address_hash: str, now: datetime | None = None) -> bool:
         return self.recent(address_hash, now).count() >= settings.TENDERSPOT_SHARE_MISS_LIMIT
 
-    def record(self, address_hash: str, now=None) -> None:
+    def record(self, address_hash: str, now: datetime | None = None) -> None:
         """Records one miss and forgets misses older than the window (for every address)."""
         now = now or timezone.now()
         self.filter(created_at__lt=now - settings.TENDERSPOT_SHARE_MISS_WINDOW).delete()
@@ -842,7 +880,7 @@ class AccessMiss(models.Model):
 
 
 class HeavyLeaseQuerySet(models.QuerySet["HeavyLease"]):
-    def take(self, scopes: dict[str, int], seconds: float, now=None) -> "list[HeavyLease] | None":
+    def take(self, scopes: dict[str, int], seconds: float, now: datetime | None = None) -> "list[HeavyLease] | None":
         """One slot in each scope (`{scope: slots}`), all or none: the leases, or None when a scope is full. A
         lease left behind by a crashed worker frees itself after `seconds`."""
         now = now or timezone.now()
@@ -868,7 +906,7 @@ class HeavyLeaseQuerySet(models.QuerySet["HeavyLease"]):
     def give_back(self, leases: "list[HeavyLease]") -> None:
         self.filter(pk__in=[lease.pk for lease in leases]).delete()
 
-    def renew(self, leases: "list[HeavyLease]", seconds: float, now=None) -> None:
+    def renew(self, leases: "list[HeavyLease]", seconds: float, now: datetime | None = None) -> None:
         """Pushes the leases' expiry `seconds` past now: a long download keeps its slots while it runs (an expired
         lease is taken over by the next request)."""
         expires = (now or timezone.now()) + timedelta(seconds=seconds)

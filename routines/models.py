@@ -1,8 +1,10 @@
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
@@ -65,7 +67,18 @@ def hold_in_article_range(seconds: int) -> bool:
     return ARTICLE_HOLD_RANGE[0] <= seconds <= ARTICLE_HOLD_RANGE[1]
 
 
-def plan_step(point: "Point", side: str, hold_seconds: int) -> dict:
+class PlanStep(TypedDict):
+    """One step of a session's plan as Session.plan stores it (JSON): the point's id (None once a custom point is
+    deleted), slug and name at the start, the side, and the hold in seconds."""
+
+    point_id: int | None
+    point_slug: str
+    point_name: str
+    side: str
+    hold_seconds: int
+
+
+def plan_step(point: "Point", side: str, hold_seconds: int) -> PlanStep:
     """One step of a session's plan (Session.plan): a copy of the point's name, so later edits or a deleted
     custom point never change a session or the history."""
     return {
@@ -100,7 +113,7 @@ class PointQuerySet(models.QuerySet["Point"]):
     def builtin(self) -> "PointQuerySet":
         return self.filter(owner__isnull=True)
 
-    def visible_to(self, user) -> "PointQuerySet":
+    def visible_to(self, user: User | AnonymousUser | None) -> "PointQuerySet":
         """The built-in catalogue plus the user's own custom points (nobody else's)."""
         if user is None or not user.is_authenticated:
             return self.builtin()
@@ -116,7 +129,7 @@ class OwnedByUser:
 
     owner_id: int | None
 
-    def can_edit(self, user) -> bool:
+    def can_edit(self, user: User | AnonymousUser | None) -> bool:
         return self.owner_id is not None and self.owner_id == getattr(user, "pk", None)
 
 
@@ -227,13 +240,13 @@ class RoutineQuerySet(models.QuerySet["Routine"]):
     def builtin(self) -> "RoutineQuerySet":
         return self.filter(owner__isnull=True)
 
-    def visible_to(self, user) -> "RoutineQuerySet":
+    def visible_to(self, user: User | AnonymousUser | None) -> "RoutineQuerySet":
         """Routines a user may see and run: the built-in ones and their own (as `PointQuerySet.visible_to`)."""
         if user is None or not user.is_authenticated:
             return self.builtin()
         return self.filter(Q(owner__isnull=True) | Q(owner=user))
 
-    def owned_by(self, user) -> "RoutineQuerySet":
+    def owned_by(self, user: User) -> "RoutineQuerySet":
         return self.filter(owner=user)
 
     def active(self) -> "RoutineQuerySet":
@@ -241,7 +254,11 @@ class RoutineQuerySet(models.QuerySet["Routine"]):
 
     def with_totals(self) -> "RoutineQuerySet":
         """Annotates `step_count` and `hold_total` (seconds of holds), which Routine.estimated_seconds reads."""
-        return self.annotate(step_count=Count("steps"), hold_total=Coalesce(Sum("steps__hold_seconds"), 0))
+        # django-stubs' plugin, with disallow_any_generics, reports annotating a name that load_steps() also sets
+        # on the instance as a redefinition; both set the same two ints.
+        return self.annotate(  # type: ignore[no-redef]
+            step_count=Count("steps"), hold_total=Coalesce(Sum("steps__hold_seconds"), 0)
+        )
 
 
 class Routine(OwnedByUser, models.Model):
@@ -287,7 +304,7 @@ class Routine(OwnedByUser, models.Model):
         self.hold_total = sum(step.hold_seconds for step in steps)
         return steps
 
-    def plan_snapshot(self) -> list[dict]:
+    def plan_snapshot(self) -> list[PlanStep]:
         """The steps as a session stores them at its start, so later edits never change a session or history."""
         return [
             plan_step(step.point, step.side, step.hold_seconds)
@@ -382,7 +399,7 @@ class Routine(OwnedByUser, models.Model):
         with transaction.atomic():
             self._write_order(self._lock())
 
-    def copy_for(self, user, now=None) -> tuple["Routine", bool]:
+    def copy_for(self, user: User, now: datetime | None = None) -> tuple["Routine", bool]:
         """A copy owned by `user`, with the same steps, remembering where it came from. A built-in routine's copy
         is "My …" and holds each step for the user's default hold (their setting); a user's own routine's copy is
         "Copy of …" with its holds unchanged. Returns (copy, created).

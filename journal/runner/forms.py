@@ -1,12 +1,15 @@
 """Forms of the session runner. The 0-10 scales render as rows of large radio buttons (runner_scale.html)."""
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser, User
+from django.forms import BoundField
 
 from config.text import PlainTextForm
 from journal.lib.keys import OneTimeKey, one_time_key
-from journal.models import NOTES_MAX_LENGTH, PRESSURE_CEILING, RELEASE_MAX_SECONDS
+from journal.models import NOTES_MAX_LENGTH, PRESSURE_CEILING, RELEASE_MAX_SECONDS, ReleaseAnswerValues, Session
 from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
 from routines.models import HOLD_MAX_SECONDS, Point, Side
 
@@ -21,11 +24,20 @@ PAIN_ANCHORS = {0: "no pain", 10: "worst pain imaginable"}
 class ButtonRadios(forms.RadioSelect):
     """Radio inputs drawn as large buttons (Bootstrap's btn-check); `anchors` add words to some choices."""
 
-    def __init__(self, anchors: dict | None = None, attrs: dict | None = None):
+    def __init__(self, anchors: dict[int, str] | None = None, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": "btn-check", **(attrs or {})})
         self.anchors = anchors or {}
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+    def create_option(
+        self,
+        name: str,
+        value: Any,  # Django passes each choice's value as it was declared, of any type
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         option["anchor"] = self.anchors.get(value, "")
         return option
@@ -35,8 +47,14 @@ class ScaleField(forms.TypedChoiceField):
     """A 0-10 answer: a row of large radio buttons. `anchors` label some numbers; `hint` is shown with the legend."""
 
     def __init__(
-        self, *, anchors: dict[int, str], hint: str = "", warn_above: int | None = None, warning: str = "", **kwargs
-    ):
+        self,
+        *,
+        anchors: dict[int, str],
+        hint: str = "",
+        warn_above: int | None = None,
+        warning: str = "",
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("error_messages", {"invalid_choice": SCALE_ERROR, "required": SCALE_ERROR})
         super().__init__(choices=ZERO_TO_TEN, coerce=int, empty_value=None, widget=ButtonRadios(anchors), **kwargs)
         self.anchors = anchors
@@ -113,7 +131,7 @@ class RedFlagCheck(forms.Form):
 
     none_apply = forms.BooleanField(label="None of these apply to me", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for items, choices in ((EMERGENCY_ITEMS, YES_UNSURE_NO), (TODAY_ITEMS, YES_NO)):
             for item in items:
@@ -121,18 +139,18 @@ class RedFlagCheck(forms.Form):
                     label=item.label, choices=choices, required=False, widget=ButtonRadios()
                 )
 
-    def red_flag_fields(self, items) -> list:
+    def red_flag_fields(self, items: Iterable[RedFlag]) -> list[BoundField]:
         return [self[red_flag_field_name(item)] for item in items]
 
     @property
-    def emergency_fields(self) -> list:
+    def emergency_fields(self) -> list[BoundField]:
         return self.red_flag_fields(EMERGENCY_ITEMS)
 
     @property
-    def today_fields(self) -> list:
+    def today_fields(self) -> list[BoundField]:
         return self.red_flag_fields(TODAY_ITEMS)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         answered = [data.get(red_flag_field_name(item)) for item in (*EMERGENCY_ITEMS, *TODAY_ITEMS)]
@@ -164,12 +182,12 @@ class StepForm(forms.Form):
         widget=forms.HiddenInput, min_value=1, error_messages={"required": "Which step is this? Reload the page."}
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.session = session
 
     def clean_position(self) -> int:
-        position = self.cleaned_data["position"]
+        position: int = self.cleaned_data["position"]
         if self.session.step(position) is None:
             raise forms.ValidationError("That step is not part of this session. Reload the page to carry on.")
         return position
@@ -181,9 +199,12 @@ class ReleaseAnswers:
     answer_fields: tuple[str, ...] = ("pressure", "pain_now", "notes")
     cleaned_data: dict[str, Any]  # a mixin of forms: Django's form sets it
 
-    def release_answers(self) -> dict:
+    def release_answers(self) -> ReleaseAnswerValues:
         data = self.cleaned_data
-        return {"tender": yes_no(data["tender"]), **{name: data[name] for name in self.answer_fields}}
+        # `answer_fields` name keys of ReleaseAnswerValues, each a form field of the same type.
+        return cast(
+            ReleaseAnswerValues, {"tender": yes_no(data["tender"]), **{name: data[name] for name in self.answer_fields}}
+        )
 
 
 class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
@@ -234,9 +255,9 @@ class QuickLogForm(PlainTextForm, OneTimeKey, ReleaseAnswers, RedFlagCheck):
     pain_now = pain_field("How bad is your leg pain now, after the hold?", required=True)
     notes = notes_field()
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["point"]).queryset = Point.objects.visible_to(user).order_by(
+        cast("forms.ModelChoiceField[Point]", self.fields["point"]).queryset = Point.objects.visible_to(user).order_by(
             "order", "name"
         )
         self.draw_key()

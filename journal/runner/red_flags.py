@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +26,7 @@ from journal.runner.forms import ButtonRadios
 FOLLOW_UP = "journal/red_flag_follow_up.html"
 
 
-def has_open_red_flag(user) -> bool:
+def has_open_red_flag(user: User) -> bool:
     return Session.objects.for_user(user).awaiting_assessment().exists()
 
 
@@ -44,7 +45,7 @@ def red_flag_followed_up(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     notice checks."""
 
     @wraps(view)
-    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if has_open_red_flag(request.user):
             return follow_up_redirect(request)
         return view(request, *args, **kwargs)

@@ -5,7 +5,9 @@ user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT
 """
 
 from datetime import timedelta
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -52,9 +54,11 @@ def _refuse_closed(request: AuthenticatedHttpRequest, session: Session) -> HttpR
     return go_to(request, "journal:session_summary", session.pk)
 
 
-def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=None, mode: str | None = None) -> dict:
+def _panel_context(
+    request: AuthenticatedHttpRequest, session: Session, form: forms.Form | None = None, mode: str | None = None
+) -> dict[str, Any]:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
-    context: dict = {"session": session, "profile": request.user.profile}
+    context: dict[str, Any] = {"session": session, "profile": request.user.profile}
     # What is logged so far (also where the session stands: the same query), each correctable in place.
     logged = session.logged_releases()
     if mode is None:
@@ -79,7 +83,8 @@ def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=Non
         step = session.step(position) if position is not None else None
         # "step" is chosen only while a step is due, and a posted position was checked against the plan.
         assert position is not None and step is not None
-        point = Point.objects.filter(pk=step["point_id"]).first()  # None if a custom point was deleted since
+        point_id = step["point_id"]  # None once a custom point was deleted (an imported plan), or no row since
+        point = Point.objects.filter(pk=point_id).first() if point_id is not None else None
         context.update(
             position=position,
             step=step,
@@ -98,7 +103,7 @@ def _panel_context(request: AuthenticatedHttpRequest, session: Session, form=Non
     return context
 
 
-def _fresh_release_form(session, position: int, hold_seconds: int) -> ReleaseForm:
+def _fresh_release_form(session: Session, position: int, hold_seconds: int) -> ReleaseForm:
     """The log form before any answer. "Seconds held" starts empty: the timer fills in what was really held, and
     logging without it must not claim the full hold; left empty, the server counts the prescribed hold (said so)."""
     form = ReleaseForm(session=session, initial={"position": position})
@@ -114,7 +119,9 @@ def _hold_started_ms_ago(session: Session, position: int) -> int | None:
     return max(0, int((timezone.now() - session.current_hold_started_at).total_seconds() * 1000))
 
 
-def _panel(request: AuthenticatedHttpRequest, session: Session, form=None, mode: str | None = None) -> TemplateResponse:
+def _panel(
+    request: AuthenticatedHttpRequest, session: Session, form: forms.Form | None = None, mode: str | None = None
+) -> TemplateResponse:
     context = _panel_context(request, session, form, mode)
     return render_form_page(request, RUNNER, PANEL, context)
 
