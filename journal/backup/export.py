@@ -265,4 +265,5 @@ def _reminder(reminder: Reminder, refs: _Refs) -> dict[str, Any]:
 
 def export_account(user: User, date_range: DateRange | None = None) -> dict[str, Any]:
     """The backup of `user` as plain data (tests and tools; the download streams `export_stream`)."""
-    return json.loads(b"".join(export_stream(user, date_range)))
+    backup: dict[str, Any] = json.loads(b"".join(export_stream(user, date_range)))
+    return backup

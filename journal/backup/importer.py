@@ -21,7 +21,7 @@ import io
 import pickle
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -112,10 +112,10 @@ class _Plan:
     profile: schema.ProfileData | None = None
     precautions: schema.PrecautionData | None = None
     spools: dict[str, IO[bytes]] = field(default_factory=dict)
-    pending: dict[str, list] = field(default_factory=dict)
+    pending: dict[str, list[schema.Strict]] = field(default_factory=dict)
     unknown_builtins: set[str] = field(default_factory=set)
 
-    def keep(self, key: str, item: Any) -> None:
+    def keep(self, key: str, item: schema.Strict) -> None:
         batch = self.pending.setdefault(key, [])
         batch.append(item)
         if len(batch) >= SPOOL_BATCH:
@@ -207,7 +207,7 @@ class _Checker:
                 ref = self.copies[ref][0]
 
     @staticmethod
-    def _check_envelope_seen(envelope: dict) -> None:
+    def _check_envelope_seen(envelope: dict[str, Any]) -> None:
         """The format name and version must be known before any item counts (they come first in an export)."""
         if "format" not in envelope:
             raise ImportFileError("This is not a Tenderspot journal export (its format name is missing or different).")
@@ -237,7 +237,7 @@ class _Checker:
         self.routine_uses.setdefault(ref, where)
 
     @staticmethod
-    def positions(items: list, where: str) -> None:
+    def positions(items: Sequence[schema.StepData | schema.ReleaseData], where: str) -> None:
         seen: set[int] = set()
         for n, item in enumerate(items, start=1):
             if item.position in seen:

@@ -102,7 +102,8 @@ class _Events:
 
     def next(self) -> tuple[str, Any]:
         try:
-            return next(self._events)
+            event: tuple[str, Any] = next(self._events)  # ijson has no types
+            return event
         except StopIteration:
             raise ImportFileError("This file is not valid JSON: it ends too early.") from None
         except ImportFileError:
@@ -127,8 +128,8 @@ def _build(events: _Events, event: str, value: Any, where: str) -> Any:
     One loop over the parser's events with everything local: it runs once per value of the file, twice per import."""
     if event not in ("start_map", "start_array"):
         return value
-    root: dict | list = {} if event == "start_map" else []
-    stack: list[dict | list] = [root]
+    root: dict[str, Any] | list[Any] = {} if event == "start_map" else []
+    stack: list[dict[str, Any] | list[Any]] = [root]
     keys: list[str | None] = [None]
     top, key, count = root, None, 1
     try:
@@ -149,7 +150,7 @@ def _build(events: _Events, event: str, value: Any, where: str) -> Any:
             if event == "start_map" or event == "start_array":
                 if len(stack) >= ITEM_DEPTH:
                     raise ImportFileError(f"{where}: nested deeper than the format allows ({ITEM_DEPTH} levels)")
-                child: dict | list = {} if event == "start_map" else []
+                child: dict[str, Any] | list[Any] = {} if event == "start_map" else []
                 _put(top, key, child, where)
                 keys[-1] = key
                 stack.append(child)
@@ -164,13 +165,14 @@ def _build(events: _Events, event: str, value: Any, where: str) -> Any:
     raise ImportFileError("This file is not valid JSON: it ends too early.")
 
 
-def _put(container: dict | list, key: str | None, value: Any, where: str) -> None:
-    if type(container) is list:
+def _put(container: dict[str, Any] | list[Any], key: str | None, value: Any, where: str) -> None:
+    if isinstance(container, list):
         container.append(value)
     elif key in container:
         raise ImportFileError(f"{where}: the key {key!r} appears twice")
     else:
-        container[key] = value  # type: ignore[call-overload]  # a list here only ever gets int keys
+        assert key is not None  # a map's values always come after their map_key event
+        container[key] = value
 
 
 def walk(stream: IO[bytes]) -> Iterator[tuple[str, int, Any]]:

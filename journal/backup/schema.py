@@ -12,7 +12,7 @@ shared catalogue, "custom:<n>" / "routine:<n>" for the user's own).
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -38,15 +38,15 @@ AREAS_MAX = 50  # areas one point is also listed in
 __all__ = ["SchemaError", "first_error"]
 
 
-def _fail(kind: str, message: str, **context: Any) -> None:
+def _fail(kind: str, message: str, **context: Any) -> NoReturn:
     raise PydanticCustomError(kind, message, context)
 
 
-def _field(model: type[models.Model], name: str) -> models.Field:
+def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
     return model._meta.get_field(name)  # type: ignore[return-value]
 
 
-def _max_length(field: models.Field) -> int | None:
+def _max_length(field: "models.Field[Any, Any]") -> int | None:
     limits = [v.limit_value for v in field._validators if isinstance(v, MaxLengthValidator)]  # type: ignore[attr-defined]
     if field.max_length is not None:
         limits.append(field.max_length)
@@ -92,7 +92,7 @@ def _text(limit: int | None, allow_blank: bool) -> Any:
     return Annotated[str, PlainValidator(check)]
 
 
-def integer_range(field: models.Field) -> tuple[int, int]:
+def integer_range(field: "models.Field[Any, Any]") -> tuple[int, int]:
     """The range a whole-number field accepts: its validators within the column's range on PostgreSQL (the
     narrower of the two databases: SQLite holds any 64-bit integer)."""
     low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
@@ -220,8 +220,8 @@ def _weekdays(value: Any) -> list[int]:
     return sorted(set(value))  # as ReminderForm.clean_weekdays stores them
 
 
-def _list_of(item: Callable[[Any], Any], most: int) -> Callable[[Any], list]:
-    def check(value: Any) -> list:
+def _list_of[T](item: Callable[[Any], T], most: int) -> Callable[[Any], list[T]]:
+    def check(value: Any) -> list[T]:
         if not isinstance(value, list):
             _fail("list_type", "expected a list")
         if len(value) > most:

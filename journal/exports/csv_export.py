@@ -5,9 +5,11 @@ import csv
 import io
 import unicodedata
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
 from config.text import CONTROL_CHARACTER
 from journal import redflags
@@ -78,7 +80,7 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _converter(kind: str, zone: zoneinfo.ZoneInfo):
+def _converter(kind: str, zone: zoneinfo.ZoneInfo) -> Callable[[Any], str | int]:
     if kind == "datetime":
         return lambda v: "" if v is None else v.astimezone(zone).isoformat(timespec="seconds")
     if kind == "date":
@@ -92,7 +94,7 @@ def _converter(kind: str, zone: zoneinfo.ZoneInfo):
     return lambda v: "" if v is None else neutralise(str(v))
 
 
-def export_queryset(user: User, date_range: DateRange):
+def export_queryset(user: User, date_range: DateRange) -> "QuerySet[Session, tuple[Any, ...]]":
     """Every session in the range with each of its releases (one row per release; one row for a session without
     any), in the order of the log, as value tuples of FIELDS."""
     qs = Session.objects.for_user(user).between(date_range.start, date_range.end)
@@ -100,15 +102,15 @@ def export_queryset(user: User, date_range: DateRange):
     return qs.values_list(*(field for _name, field, _kind in FIELDS))
 
 
-def release_rows(user: User, date_range: DateRange) -> Iterator[tuple]:
+def release_rows(user: User, date_range: DateRange) -> Iterator[tuple[Any, ...]]:
     """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
     return export_queryset(user, date_range).iterator(chunk_size=CHUNK_SIZE)
 
 
-def row_formatter(zone: zoneinfo.ZoneInfo):
+def row_formatter(zone: zoneinfo.ZoneInfo) -> Callable[[tuple[Any, ...]], list[str | int]]:
     converters = [_converter(kind, zone) for _name, _field, kind in FIELDS]
 
-    def format_row(values: tuple) -> list:
+    def format_row(values: tuple[Any, ...]) -> list[str | int]:
         row = [convert(value) for convert, value in zip(converters, values, strict=True)]
         before, after = values[5], values[6]
         row.append(after - before if before is not None and after is not None else "")

@@ -129,7 +129,14 @@ def _urn(*parts: Any) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, namespace() + "/" + "/".join(map(str, parts))))
 
 
-def _pain_observation(patient: str, score: int, when: datetime, label: str, site=None, part_of=None) -> dict:
+def _pain_observation(
+    patient: str,
+    score: int,
+    when: datetime,
+    label: str,
+    site: dict[str, Any] | None = None,
+    part_of: str | None = None,
+) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",

@@ -1,6 +1,7 @@
 """PDF of the practitioner report with WeasyPrint. Nothing is fetched: no network, no files."""
 
 from pathlib import Path
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report.css"
 class NoFetcher(URLFetcher):
     """Refuses every URL, so a hostile note can never make the server fetch anything."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> NoReturn:
         raise URLFetchingError(f"External resources are disabled: {url[:80]}")
 
 
@@ -33,11 +34,12 @@ def page_css(paper: str) -> str:
     )
 
 
-def render_report_pdf(context: dict, paper: str = "a4") -> bytes:
+def render_report_pdf(context: dict[str, Any], paper: str = "a4") -> bytes:
     html = render_to_string("journal/report_pdf.html", context)
     fetcher = NoFetcher()
     stylesheets = [
         CSS(string=REPORT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher),
         CSS(string=page_css(paper), url_fetcher=fetcher),
     ]
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)
+    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)  # untyped
+    return pdf

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ class ReportTooLarge(Exception):
     """The report did not fit within the limits (TENDERSPOT_PDF_CPU_SECONDS, _MEMORY_MB, _WALL_SECONDS)."""
 
 
-def render_report_pdf_bounded(context: dict, paper: str = "a4") -> bytes:
+def render_report_pdf_bounded(context: dict[str, Any], paper: str = "a4") -> bytes:
     """The report's PDF, rendered from `context` (journal.exports.report) on `paper` ("a4" or "letter").
     Raises ReportTooLarge when the child passes its limits
     or fails in any other way (its error output is kept in the exception)."""

@@ -13,12 +13,13 @@ import json
 import os
 import resource
 import sys
+from typing import NoReturn
 
 MAX_PDF_BYTES = 32 * 1024 * 1024  # the worker reads the file into memory
 NICENESS = 10  # renders yield the CPU to the pages other people are waiting for
 
 
-def write_pdf(html: str, css: list[str], target) -> None:
+def write_pdf(html: str, css: list[str], target: str) -> None:
     """Renders `html` with the stylesheets `css` (their text) to `target` (a path)."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher, URLFetchingError
@@ -26,7 +27,7 @@ def write_pdf(html: str, css: list[str], target) -> None:
     class NoFetcher(URLFetcher):
         """Refuses every URL, so a hostile note can never make the server fetch anything."""
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> NoReturn:
             raise URLFetchingError(f"External resources are disabled: {url[:80]}")
 
     fetcher = NoFetcher()

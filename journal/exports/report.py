@@ -12,18 +12,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import PrecautionProfile
+from accounts.models import PrecautionProfile, Profile
 from journal import redflags
 from journal.exports.report_chart import report_pain_chart
 from journal.lib.daterange import DateRange
-from journal.models import PRESSURE_CEILING, Release, Session, SessionStatus
+from journal.models import PRESSURE_CEILING, Release, Session, SessionQuerySet, SessionStatus
 from journal.redflags import RedFlagTier
 from journal.trends import aggregates, series
 
@@ -63,9 +65,9 @@ class RedFlagGroup:
     assessed: list[date]  # the dates by which the person said a clinician had assessed them, newest first
 
 
-def _red_flag_groups(red_flags: list[dict]) -> list[RedFlagGroup]:
+def _red_flag_groups(red_flags: list[dict[str, Any]]) -> list[RedFlagGroup]:
     """`red_flags` (oldest first) grouped by (tier, signs); the group with the latest report first."""
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for flag in reversed(red_flags):
         groups.setdefault((flag["tier"], flag["items"]), []).append(flag)
     return [
@@ -90,7 +92,7 @@ def _adverse_kind(label: str, day_counts: list[tuple[date, int]]) -> AdverseKind
     )
 
 
-def _per_day(qs) -> list[tuple[date, int]]:
+def _per_day(qs: SessionQuerySet) -> list[tuple[date, int]]:
     rows = qs.order_by().values("local_date").annotate(n=Count("pk")).order_by("-local_date")
     return [(row["local_date"], row["n"]) for row in rows]
 
@@ -131,11 +133,13 @@ class JSONArrayLength(Func):
     function = "json_array_length"
     output_field = IntegerField()
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
 
 
-def _log_rows(user: User, sessions) -> list[dict]:
+def _log_rows(user: User, sessions: SessionQuerySet) -> list[dict[str, Any]]:
     """The compact log: one dict per session, newest first, at most LOG_LIMIT, with its release counts. Two
     queries: the sessions (no join), then their releases counted per session over the same dates."""
     rows = list(
@@ -173,7 +177,9 @@ def _log_rows(user: User, sessions) -> list[dict]:
         }
     statuses = dict(SessionStatus.choices)
     empty: dict[str, Any] = {"releases_done": 0, "releases_logged": 0, "stopped_count": 0, "hard_count": 0}
-    for row in rows:
+    # values() gives plain dicts, which this loop completes with the log's own keys.
+    log = cast(list[dict[str, Any]], rows)
+    for row in log:
         found = counts.get(row["pk"], empty)
         for key in empty:
             row[key] = found[key]
@@ -183,7 +189,7 @@ def _log_rows(user: User, sessions) -> list[dict]:
         row["pain_rose"] = before is not None and after is not None and after > before
         row["has_back"] = row["back_pain_before"] is not None or row["back_pain_after"] is not None
         row["marks"] = "; ".join(_marks(row))
-    return rows
+    return log
 
 
 def _score(value: int | None) -> str:
@@ -195,7 +201,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def log_html(rows: list[dict]) -> SafeString:
+def log_html(rows: list[dict[str, Any]]) -> SafeString:
     """The compact log's table rows. Built here, each value escaped with html.escape, rather than in the
     template: a year is a few hundred rows of six cells, and the template engine's per-variable work made the
     share page several times slower than the pages around it."""
@@ -216,7 +222,7 @@ def log_html(rows: list[dict]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
 
-def _marks(row: dict) -> list[str]:
+def _marks(row: dict[str, Any]) -> list[str]:
     marks = ["red flag"] if row["red_flag_tier"] else []
     for count, word in ((row["stopped_count"], "stopped early"), (row["hard_count"], f"pressure >{PRESSURE_CEILING}")):
         if count:
@@ -226,7 +232,7 @@ def _marks(row: dict) -> list[str]:
     return marks
 
 
-def _daily_back_pain(sessions) -> dict[date, float]:
+def _daily_back_pain(sessions: SessionQuerySet) -> dict[date, float]:
     rows = (
         sessions.filter(back_pain_before__isnull=False)
         .order_by()
@@ -236,7 +242,7 @@ def _daily_back_pain(sessions) -> dict[date, float]:
     return {row["local_date"]: float(row["m"]) for row in rows}
 
 
-def made_at(profile) -> str:
+def made_at(profile: Profile) -> str:
     """Now in the person's time zone, e.g. "2026-11-30 18:45 (Europe/London)". Formatted here: the `date` filter
     would turn it back into the server's time zone."""
     return f"{timezone.localtime(timezone.now(), profile.zone):%Y-%m-%d %H:%M} ({profile.time_zone})"

@@ -2,7 +2,9 @@
 
 import logging
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -36,11 +38,13 @@ def bad_range(error: BadRange) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(f"Bad date range: {escape(str(error))}", content_type="text/plain; charset=utf-8")
 
 
-def with_date_range(view):
+def with_date_range[Request: HtmxHttpRequest, **P](
+    view: Callable[Concatenate[Request, DateRange, P], HttpResponseBase],
+) -> Callable[Concatenate[Request, P], HttpResponseBase]:
     """Reads ?start=&end= into a DateRange passed to the view; a bad range answers 400 with the reason."""
 
     @wraps(view)
-    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponseBase:
+    def wrapper(request: Request, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         try:
             date_range = parse_range(request.GET)
         except BadRange as error:
@@ -74,7 +78,7 @@ def releases_bad_request() -> HttpResponseBadRequest:
     return HttpResponseBadRequest("releases must be all or left out.", content_type="text/plain; charset=utf-8")
 
 
-def pdf_response(request: HtmxHttpRequest, user, date_range: DateRange) -> HttpResponse:
+def pdf_response(request: HtmxHttpRequest, user: User, date_range: DateRange) -> HttpResponse:
     """The report as a PDF on the paper `?paper=` names (A4 by default), with every release of the latest sessions
     when `?releases=all`."""
     paper = request.GET.get("paper", "a4").lower()
@@ -105,7 +109,9 @@ def report_too_large(request: HtmxHttpRequest, date_range: DateRange) -> HttpRes
 EXPORTS_TEMPLATE = "journal/exports.html"
 
 
-def _export_context(request: AuthenticatedHttpRequest, details_form: ReportDetailsForm | None = None, **extra) -> dict:
+def _export_context(
+    request: AuthenticatedHttpRequest, details_form: ReportDetailsForm | None = None, **extra: object
+) -> dict[str, Any]:
     form = DateRangeForm(request.GET or None)
     date_range = DateRange()
     if form.is_bound and form.is_valid():

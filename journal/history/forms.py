@@ -1,9 +1,10 @@
 """Forms of the journal history: the session list filter and in-place edits of sessions and releases."""
 
-from datetime import timedelta
-from typing import cast
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, Min
 
@@ -37,11 +38,10 @@ class SessionFilterForm(DateRangeForm):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = Routine.objects.visible_to(user).order_by(
-            "name", "pk"
-        )
+        field = cast("forms.ModelChoiceField[Routine]", self.fields["routine"])
+        field.queryset = Routine.objects.visible_to(user).order_by("name", "pk")
 
 
 RELEASES_OUT_OF_RANGE = (
@@ -66,11 +66,11 @@ class SessionForm(PlainTextForm, forms.ModelForm):
         model = Session
         fields = ["started_at", "finished_at", "pain_before", "pain_after", "notes"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.original_start = self.instance.started_at
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         started, finished = data.get("started_at"), data.get("finished_at")
@@ -82,7 +82,7 @@ class SessionForm(PlainTextForm, forms.ModelForm):
             self.add_error("started_at", RELEASES_OUT_OF_RANGE)
         return data
 
-    def _releases_stay_storable(self, started) -> bool:
+    def _releases_stay_storable(self, started: datetime) -> bool:
         """Whether the releases' times, moved with the start (see save), stay in YEAR_MIN..YEAR_MAX: a release
         pushed past them could not be stored by every database, nor restored from a backup (one aggregate)."""
         if self.instance.pk is None or not self.original_start or started == self.original_start:
@@ -97,7 +97,7 @@ class SessionForm(PlainTextForm, forms.ModelForm):
             return False
 
     def save(self, commit: bool = True) -> Session:
-        session = super().save(commit=False)
+        session: Session = super().save(commit=False)
         session.local_date = session.user.profile.local_date(session.started_at)
         if commit:
             with transaction.atomic():
@@ -135,12 +135,12 @@ class ReleaseEditForm(PlainTextForm, forms.ModelForm):
         model = Release
         fields = ["side", "held_seconds", "tender", "pressure", "pain_now", "stopped_early", "skipped", "notes"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["tender"] = {True: "true", False: "false", None: ""}[self.instance.tender]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("skipped") and data.get("held_seconds"):

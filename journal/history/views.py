@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
-from journal.models import Release, Session
+from journal.models import Release, ReleaseQuerySet, Session
 
 PAGE_SIZE = 25
 DETAIL = "journal/session_detail.html"
@@ -28,7 +28,7 @@ def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions newest first, 25 a page, filtered by local date range and routine (a GET form)."""
     form = SessionFilterForm(request.user, request.GET or None)
 
-    def count(releases):
+    def count(releases: ReleaseQuerySet) -> Coalesce:
         counted = releases.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk"))
         return Coalesce(Subquery(counted.values("n")), 0)
 

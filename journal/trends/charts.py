@@ -28,12 +28,18 @@ the SVG and the table inside a `<details>` element, so screen readers and printo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from journal.trends.aggregates import Adherence, DailyPain, HeatCell, SideRow
+    from journal.trends.series import PainTrend
 
 BEFORE = "#0072B2"  # blue
 AFTER = "#D55E00"  # vermilion
@@ -92,10 +98,11 @@ class Chart:
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """conditional_escape for the hot path (what html.escape does, in one pass): safe strings pass unchanged."""
     if hasattr(value, "__html__"):
-        return value.__html__()
+        safe: str = value.__html__()
+        return safe
     return str(value).translate(_ESCAPES)
 
 
@@ -152,7 +159,16 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", size: int = 12,
     return f'<text x="{_fmt(x)}" y="{_fmt(y)}" text-anchor="{anchor}" font-size="{size}"{extra}>{escape(text)}</text>'
 
 
-def _line(x1, y1, x2, y2, stroke="currentColor", width=1.0, dash="", opacity="") -> str:
+def _line(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    stroke: str = "currentColor",
+    width: float = 1.0,
+    dash: str = "",
+    opacity: str = "",
+) -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     op = f' stroke-opacity="{opacity}"' if opacity else ""
     return (
@@ -183,7 +199,17 @@ def _polylines(points: list[tuple[float, float | None]], stroke: str, width: flo
 class _Frame:
     """Plot area inside a width x height SVG with margins; maps dates and values to coordinates."""
 
-    def __init__(self, width, height, left=40, right=12, top=28, bottom=32, y_min=0.0, y_max=10.0):
+    def __init__(
+        self,
+        width: float,
+        height: float,
+        left: float = 40,
+        right: float = 12,
+        top: float = 28,
+        bottom: float = 32,
+        y_min: float = 0.0,
+        y_max: float = 10.0,
+    ) -> None:
         self.width, self.height = width, height
         self.x0, self.x1 = left, width - right
         self.y0, self.y1 = height - bottom, top  # y0 is the bottom of the plot area
@@ -192,7 +218,7 @@ class _Frame:
     def y(self, value: float) -> float:
         return self.y0 - (value - self.y_min) / (self.y_max - self.y_min) * (self.y0 - self.y1)
 
-    def date_x(self, first: date, last: date):
+    def date_x(self, first: date, last: date) -> Callable[[date], float]:
         span = max((last - first).days, 1)
 
         def x(d: date) -> float:
@@ -202,7 +228,7 @@ class _Frame:
 
         return x
 
-    def y_axis(self, ticks, label: str = "") -> str:
+    def y_axis(self, ticks: Iterable[float], label: str = "") -> str:
         parts = []
         for t in ticks:
             yy = self.y(t)
@@ -212,7 +238,7 @@ class _Frame:
             parts.append(_text(self.x0, self.y1 - 10, label, anchor="start", size=11))
         return "".join(parts)
 
-    def date_axis(self, first: date, last: date, x, monthly: bool = False) -> str:
+    def date_axis(self, first: date, last: date, x: Callable[[date], float], monthly: bool = False) -> str:
         """Up to five dated ticks; `monthly` puts them on the first of a month, labelled "May 2019"."""
         span = (last - first).days
         long = span > 300
@@ -251,7 +277,7 @@ def _empty(chart_id: str, title: str, message: str, width: int = 640, height: in
 # Charts ----------------------------------------------------------------------------------------------------------
 
 
-def pain_chart(trend, chart_id: str = "pain-chart") -> Chart:
+def pain_chart(trend: PainTrend, chart_id: str = "pain-chart") -> Chart:
     title = "Leg pain over time (0-10)"
     days = trend.days
     if not trend.has_data:
@@ -304,13 +330,14 @@ def _maybe(frame: _Frame, value: float | None) -> float | None:
     return None if value is None else frame.y(value)
 
 
-def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> Chart:
+def change_chart(days: list[DailyPain], chart_id: str = "change-chart", period: str = "day") -> Chart:
     title = "Change within a session (after minus before)"
     by = PERIODS[period]
-    days = [d for d in days if d.change is not None]
+    changes = [(d, d.change) for d in days if d.change is not None]
+    days = [d for d, _change in changes]
     if not days:
         return _empty(chart_id, title, "No sessions with leg pain before and after in this period yet.")
-    extent = max(2, *(abs(d.change) for d in days))
+    extent = max(2, *(abs(change) for _d, change in changes))
     extent = float(min(10, int(extent + 0.999)))
     frame = _Frame(640, 220, y_min=-extent, y_max=extent)
     first, last = days[0].date, days[-1].date
@@ -323,16 +350,16 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     ]
     bar = max(1.5, min(12.0, (frame.x1 - frame.x0) / max(len(days), 1) * 0.7))
     zero = frame.y(0)
-    for d in days:
-        yy = frame.y(d.change)
+    for d, change in changes:
+        yy = frame.y(change)
         top, height = min(yy, zero), abs(yy - zero)
-        colour = LOWER if d.change < 0 else HIGHER
+        colour = LOWER if change < 0 else HIGHER
         body.append(
             f'<rect x="{_fmt(x(d.date) - bar / 2)}" y="{_fmt(top)}" width="{_fmt(bar)}" '
             f'height="{_fmt(max(height, 0.8))}" fill="{colour}"/>'
         )
     body.append(_line(frame.x0, zero, frame.x1, zero, width=1.2))
-    mean = sum(d.change for d in days) / len(days)
+    mean = sum(change for _d, change in changes) / len(days)
     desc = (
         f"{by.adjective} mean of leg pain after minus leg pain before, {len(days)} {by.unit}s from "
         f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {by.unit}s "
@@ -344,7 +371,7 @@ def change_chart(days, chart_id: str = "change-chart", period: str = "day") -> C
     return Chart(chart_id, title, desc, svg, columns, rows)
 
 
-def weekly_chart(adherence, chart_id: str = "weekly-chart", period: str = "week") -> Chart:
+def weekly_chart(adherence: Adherence, chart_id: str = "weekly-chart", period: str = "week") -> Chart:
     """Completed sessions per week, or per calendar month for `period="month"` (a period of several years)."""
     unit = "month" if period == "month" else "week"
     title = f"Completed sessions per {unit}"
@@ -377,7 +404,7 @@ def weekly_chart(adherence, chart_id: str = "weekly-chart", period: str = "week"
     return Chart(chart_id, title, desc, svg, [unit.capitalize(), "Sessions"], rows)
 
 
-def heatmap_chart(weeks, chart_id: str = "heatmap-chart") -> Chart:
+def heatmap_chart(weeks: list[list[HeatCell]], chart_id: str = "heatmap-chart") -> Chart:
     title = "Sessions per day"
     if not weeks:
         return _empty(chart_id, title, "No days to show.")
@@ -430,7 +457,7 @@ def heatmap_chart(weeks, chart_id: str = "heatmap-chart") -> Chart:
     return Chart(chart_id, title, desc, svg, ["Date", "Completed sessions"], rows)
 
 
-def side_chart(rows, chart_id: str = "side-chart") -> Chart:
+def side_chart(rows: list[SideRow], chart_id: str = "side-chart") -> Chart:
     title = "Tender spots found, left against right"
     if not any(r.releases for r in rows):
         return _empty(chart_id, title, "No releases in this period yet.")
@@ -468,7 +495,7 @@ def side_chart(rows, chart_id: str = "side-chart") -> Chart:
     return Chart(chart_id, title, desc, _svg(chart_id, title, desc, width, height, "".join(body)), columns, table)
 
 
-def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
+def sparkline_chart(days: list[DailyPain], chart_id: str = "week-chart") -> Chart:
     title = f"Leg pain before sessions, last {len(days)} days"
     width, height = 300, 110
     frame = _Frame(width, height, left=24, right=6, top=8, bottom=24)
@@ -486,9 +513,9 @@ def sparkline_chart(days, chart_id: str = "week-chart") -> Chart:
             f'<rect x="{_fmt(cx - slot * 0.3)}" y="{_fmt(yy)}" width="{_fmt(slot * 0.6)}" '
             f'height="{_fmt(max(frame.y0 - yy, 0.8))}" fill="{BEFORE}"/>'
         )
-    with_data = [d for d in days if d.before is not None]
-    desc = f"{len(with_data)} of {len(days)} days have a leg pain score before a session" + (
-        f"; mean {num(fmean(d.before for d in with_data))} out of 10." if with_data else ". No leg pain scores yet."
+    befores = [d.before for d in days if d.before is not None]
+    desc = f"{len(befores)} of {len(days)} days have a leg pain score before a session" + (
+        f"; mean {num(fmean(befores))} out of 10." if befores else ". No leg pain scores yet."
     )
     rows = [[_day(d.date, True), num(d.before), str(d.sessions)] for d in days]
     svg = _svg(chart_id, title, desc, width, height, "".join(body))
