@@ -1,4 +1,10 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from routines.models import Area, Point, Routine, RoutineStep
 
@@ -13,10 +19,11 @@ class BuiltinFilter(admin.SimpleListFilter):
     title = "source"
     parameter_name = "source"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: "admin.ModelAdmin[Any]") -> list[tuple[str, str]]:
         return [("builtin", "Built-in catalogue"), ("custom", "Users' own")]
 
-    def queryset(self, request, queryset):
+    # Points and routines share this filter (both have an owner): Django's own signature takes any queryset.
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "builtin":
             return queryset.filter(owner__isnull=True)
         if self.value() == "custom":
@@ -58,6 +65,8 @@ class RoutineAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [RoutineStepInline]
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         form.instance.renumber()  # steps deleted or re-positioned in the admin close up to 1..n

@@ -1,8 +1,9 @@
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 
@@ -92,9 +93,9 @@ class StepAddForm(forms.Form):
     side = forms.ChoiceField(choices=SIDE_CHOICES, widget=forms.RadioSelect, error_messages=SIDE_ERRORS)
     hold_seconds = forms.IntegerField(label="Hold (seconds)", required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["point"]).queryset = (
+        cast("forms.ModelChoiceField[Point]", self.fields["point"]).queryset = (
             Point.objects.visible_to(user)
             .select_related("area")
             .order_by(F("owner").asc(nulls_first=True), "area__order", "order", "name")
@@ -105,7 +106,7 @@ class StepAddForm(forms.Form):
         hold.initial = self.default_hold
         hold.help_text = f"{ARTICLE_HOLD_HELP} Left blank, your default hold from Settings ({self.default_hold} s)."
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("hold_seconds") is None and "hold_seconds" not in self.errors:
@@ -138,9 +139,9 @@ class AddToRoutineForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["routine"]).queryset = (
+        cast("forms.ModelChoiceField[Routine]", self.fields["routine"]).queryset = (
             Routine.objects.owned_by(user).active().order_by("name", "pk")
         )
 
@@ -159,7 +160,7 @@ class StepChangeForm(forms.Form):
     )
     hold_seconds = forms.IntegerField(label="Hold (seconds)")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_hold(self.fields["hold_seconds"])
         self.fields["hold_seconds"].error_messages["required"] = hold_error_messages()["min_value"]
@@ -171,9 +172,9 @@ class StepRestoreForm(StepChangeForm):
     point = forms.ModelChoiceField(queryset=Point.objects.none())
     position = forms.IntegerField(min_value=1, max_value=10_000)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["point"]).queryset = Point.objects.visible_to(user)
+        cast("forms.ModelChoiceField[Point]", self.fields["point"]).queryset = Point.objects.visible_to(user)
 
 
 class CustomPointForm(PlainTextForm, forms.ModelForm):
@@ -214,15 +215,15 @@ class CustomPointForm(PlainTextForm, forms.ModelForm):
         widgets = {"location": forms.Textarea(attrs={"rows": 3}), "map_view": forms.RadioSelect}
         error_messages = {"name": {"required": "Give the point a name."}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         hold = self.fields["default_hold_seconds"]
         limit_hold(hold)
         hold.help_text = ARTICLE_HOLD_HELP
         cast(forms.ChoiceField, self.fields["map_view"]).choices = MapView.choices
 
-    def save(self, commit: bool = True, owner=None) -> Point:
-        point = super().save(commit=False)
+    def save(self, commit: bool = True, owner: User | None = None) -> Point:
+        point: Point = super().save(commit=False)
         if point.pk is None:
             point.owner = owner
             point.slug = Point.custom_slug(point.name)

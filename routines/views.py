@@ -230,7 +230,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     steps = routine.load_steps()  # and routine.step_count, hold_total, estimated_seconds for the template
     editable = routine.can_edit(request.user)
-    if editable and form is None:
+    if editable and form is None and request.user.is_authenticated:  # only a signed-in owner can edit
         form = StepAddForm(user=request.user)
     return {
         "routine": routine,
@@ -269,7 +269,7 @@ def editable_routine(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     that says why and offers a copy."""
 
     @wraps(view)
-    def wrapper(request: HtmxHttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, pk: int, *args: object, **kwargs: object) -> HttpResponse:
         routine = get_object_or_404(Routine.objects.visible_to(request.user), pk=pk)
         if routine.is_builtin:
             return TemplateResponse(request, "routines/read_only.html", {"routine": routine}, status=403)

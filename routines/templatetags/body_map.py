@@ -13,11 +13,13 @@ No inline styles (CSP): marks are positioned by SVG attributes and coloured by C
 """
 
 import itertools
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
-from routines.models import MapView, Side
+from routines.models import MapView, Point, Side
 
 register = template.Library()
 
@@ -39,7 +41,7 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{round(float(value) * 100)}%"
 
 
-def _legend() -> list[dict]:
+def _legend() -> list[dict[str, int | str]]:
     step = 100 // SHADES
     return [
         {"shade": n, "label": f"{n * step}-{100 if n == SHADES - 1 else (n + 1) * step - 1}%"} for n in range(SHADES)
@@ -48,23 +50,23 @@ def _legend() -> list[dict]:
 
 @register.inclusion_tag("routines/_body_map.html")
 def body_map(
-    points,
-    highlight=None,
-    highlight_side=None,
-    values=None,
-    link=True,
-    title="Body map",
-    value_label="Tender",
-    grid=False,
-):
-    views: dict[str, list] = {view: [] for view in VIEW_ORDER}
-    listing = []
-    seen = set()
+    points: Iterable[Point],
+    highlight: Point | None = None,
+    highlight_side: str | None = None,
+    values: dict[tuple[int, str], float] | None = None,
+    link: bool = True,
+    title: str = "Body map",
+    value_label: str = "Tender",
+    grid: bool = False,
+) -> dict[str, Any]:
+    views: dict[str, list[dict[str, Any]]] = {view: [] for view in VIEW_ORDER}
+    listing: list[dict[str, Any]] = []
+    seen: set[int] = set()
     for point in points:
         if point.pk in seen:
             continue
         seen.add(point.pk)
-        sides = []
+        sides: list[dict[str, Any]] = []
         for side in (Side.LEFT, Side.RIGHT):
             x = Decimal(point.map_x) if side == Side.LEFT else 100 - Decimal(point.map_x)
             is_highlight = highlight is not None and point.pk == highlight.pk and highlight_side in (None, "", side)

@@ -18,7 +18,8 @@ def pressure_message() -> str:
     """The one message about pressure, as the catalogue, the runner and the safety page say it."""
     from routines.catalogue import WORDING  # the catalogue's wording lives in its data migration
 
-    return WORDING.PRESSURE
+    pressure: str = WORDING.PRESSURE  # a migration module, imported by name: untyped
+    return pressure
 
 
 @register.simple_tag

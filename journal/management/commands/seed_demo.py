@@ -10,16 +10,17 @@ bulk_create inside one transaction; the same seed gives the same journal.
 import math
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from journal import redflags
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
-from routines.models import Routine
+from routines.models import PlanStep, Routine
 
 TIME_ZONE = "Europe/London"
 # How likely each built-in point is to feel tender (the glutes more than the feet, the left a little more).
@@ -51,7 +52,9 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, required=True)
         parser.add_argument("--seed", type=int, default=None)
 
-    def handle(self, *args, username: str, password: str, days: int, seed: int | None, **options) -> None:
+    def handle(
+        self, *args: object, username: str, password: str, days: int, seed: int | None, **options: object
+    ) -> None:
         if days < 1 or days > 36500:
             raise CommandError("--days must be between 1 and 36500.")
         rng = random.Random(seed)
@@ -73,8 +76,8 @@ class Command(BaseCommand):
             f"in {seconds:.1f} s (time zone {TIME_ZONE})."
         )
 
-    def _user(self, username: str, password: str):
-        user, _ = get_user_model().objects.get_or_create(username=username)
+    def _user(self, username: str, password: str) -> User:
+        user, _ = User.objects.get_or_create(username=username)
         user.set_password(password)
         user.save()
         profile = user.profile
@@ -83,13 +86,15 @@ class Command(BaseCommand):
         profile.save()
         return user
 
-    def _sessions(self, user, days: int, rng: random.Random, routines):
+    def _sessions(
+        self, user: User, days: int, rng: random.Random, routines: dict[str, tuple[Routine, list[PlanStep]]]
+    ) -> tuple[list[Session], list[tuple[int, dict[str, Any]]]]:
         zone = ZoneInfo(TIME_ZONE)
         today = user.profile.local_date()
         now = timezone.now()
         slugs, weights = zip(*ROUTINE_WEIGHTS.items(), strict=True)
         sessions: list[Session] = []
-        release_specs: list[tuple[int, dict]] = []
+        release_specs: list[tuple[int, dict[str, Any]]] = []
         break_left = 0
         phase = rng.uniform(0, 2 * math.pi)
         for offset in range(days - 1, -1, -1):
@@ -149,7 +154,9 @@ class Command(BaseCommand):
         return sessions, release_specs
 
     @staticmethod
-    def _release(rng: random.Random, step: dict, position: int, moment: datetime, pain_before: int) -> dict:
+    def _release(
+        rng: random.Random, step: PlanStep, position: int, moment: datetime, pain_before: int
+    ) -> dict[str, Any]:
         prescribed = step["hold_seconds"]
         skipped = rng.random() < 0.04
         chance = TENDER_BASE.get(step["point_slug"], 0.4) + (LEFT_EXTRA if step["side"] == "left" else 0)
