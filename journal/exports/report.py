@@ -203,7 +203,7 @@ def _cut(text: str, limit: int) -> str:
 
 def log_html(rows: list[dict[str, Any]]) -> SafeString:
     """The compact log's table rows. Built here, each value escaped with html.escape, rather than in the
-    template: a year is a few hundred rows of six cells, and the template engine's per-variable work made the
+    template: a year is a few hundred rows of six cells, and the template engine's per-variable work would make the
     share page several times slower than the pages around it."""
     out = []
     for row in rows:

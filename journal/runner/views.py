@@ -319,7 +319,7 @@ def step_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Pain after and notes; possible at any point (steps not logged stay unlogged)."""
+    """Leg pain at the end of the session and notes; possible at any point (steps not logged stay unlogged)."""
     session = _session_for(request, pk)
     if not session.is_open:
         if request.method == "POST":

@@ -12,7 +12,7 @@ Dates are `datetime.date` in the user's local calendar; `start` / `end` are incl
 Stable API (add, don't rename):
 
 - `daily_pain(user, start=None, end=None) -> list[DailyPain]`
-    Per local date with at least one session: mean pain before, mean pain after, mean change within a session
+    Per local date with at least one session: mean leg pain before and at the end, mean change within a session
     (after minus before, only sessions with both), number of sessions and of completed sessions.
 - `rolling_mean(values, window=7) -> list[tuple[date, float | None]]`
     For each (date, value) in `values` (sorted by date, value may be None), the mean of the non-empty values on the
@@ -30,7 +30,8 @@ Stable API (add, don't rename):
     rules), Farrar's "much improved" note for a drop, `shown`, `red_flag` and `suggest_review` (6 weeks, no drop).
     `pain_trend` passes its day rows (`daily`), so the windows are not read a second time.
 - `point_side_stats(user, start=None, end=None, sort="point") -> list[PointSideRow]`
-    Per point and side: releases, share of times tender, mean pressure, mean pain after, each with its own n.
+    Per point and side: releases, share of times tender, mean pressure, mean leg pain after the hold, each with its
+    own n.
 - `sides_from_points(rows) -> list[SideRow]`   left and right from those rows, same figures.
 - `tender_shares(rows) -> dict[(point_id, side), float]`   from those rows, for `{% body_map values=... %}`.
 - `adherence(user, start=None, end=None, today=None, daily=None) -> Adherence`
@@ -45,7 +46,8 @@ Stable API (add, don't rename):
 
 Which pain figure: the trend and the meaningful change use **leg pain before the session** (0-10 NRS). It is reported
 before any release, so it reflects the day's own level of pain rather than the few minutes after pressing on a
-tender spot. "Pain after" and the change within a session are shown alongside but never judged.
+tender spot. Leg pain at the end of the session and the change within a session are shown alongside but never
+judged.
 
 Which sessions count for adherence and streaks: completed sessions (`SessionStatus.COMPLETED`). Pain figures use
 every session that has the figure, whatever its status.
