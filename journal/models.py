@@ -2,6 +2,7 @@ import math
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Self, TypedDict, Unpack, cast
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -176,7 +177,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
     def quick_log(
         self,
         user: User,
-        key: str,
+        key: UUID,
         point: Point,
         side: str,
         held_seconds: int | None,
@@ -203,7 +204,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
     def _quick_log_rows(
         self,
         user: User,
-        key: str,
+        key: UUID,
         point: Point,
         side: str,
         held_seconds: int,
