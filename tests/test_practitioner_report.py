@@ -460,3 +460,20 @@ def test_long_unbroken_text_stays_on_the_page(owner, owner_client, tmp_path):
         assert words_past_the_margin(pdf, tmp_path) == [], query
         text = "".join(" ".join(pages_of(pdf)).split())
         assert "M" * 60 in text and "Q" * 300 in text  # broken across lines, not cut or lost
+
+
+@pytest.mark.django_db
+def test_the_logs_small_print_is_no_larger_than_its_row(owner, owner_client, tmp_path):
+    import subprocess
+
+    make_log(owner, days=3, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    make_session(owner, started_at=datetime(2026, 3, 5, 9, tzinfo=UTC), status=SessionStatus.STOPPED)
+    source = tmp_path / "report.pdf"
+    source.write_bytes(owner_client.get(PDF).content)
+    out = subprocess.run(["pdftotext", "-bbox", str(source), "-"], capture_output=True, check=True, text=True).stdout
+    heights = {
+        word: float(y_max) - float(y_min)
+        for y_min, y_max, word in re.findall(r'yMin="([\d.]+)"[^>]*yMax="([\d.]+)">([^<]*)</word>', out)
+    }
+    small = [height for word, height in heights.items() if word.startswith("(stopped")]
+    assert small and max(small) <= heights["2026-03-05"], heights
