@@ -56,7 +56,7 @@ REPORT_SIGNS: dict[str, str] = {
     RedFlag.CALF: "Painful, swollen calf",
     RedFlag.UNSPECIFIED: "A warning sign (recorded before each sign was asked separately)",
 }
-REPORT_TIERS = {RedFlagTier.EMERGENCY: "emergency sign", RedFlagTier.TODAY: "same-day sign"}
+REPORT_TIERS: dict[str, str] = {RedFlagTier.EMERGENCY: "emergency sign", RedFlagTier.TODAY: "same-day sign"}
 
 
 def signs_text(items: list[str]) -> str:
@@ -339,7 +339,7 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
             ]
         )
         for session in release_detail:
-            session.report_signs = signs_text(session.red_flag_items)
+            setattr(session, "report_signs", signs_text(session.red_flag_items))  # noqa: B010 - read by the template
     leg_before = {d.date: d.before for d in trend.days if d.before is not None}
     leg_after = {d.date: d.after for d in trend.days if d.after is not None}
     chart = report_pain_chart(leg_before, leg_after, _daily_back_pain(sessions), period_days, period_end=end)
