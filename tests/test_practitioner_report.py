@@ -450,8 +450,8 @@ def words_past_the_margin(pdf: bytes, tmp_path) -> list[str]:
 @pytest.mark.django_db
 def test_long_unbroken_text_stays_on_the_page(owner, owner_client, tmp_path):
     sessions = make_log(owner, days=5, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
-    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(notes="N" * 500, routine_name="R" * 120)
-    Release.objects.filter(user=owner).update(notes="W" * 1000, point_name="P" * 120)
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(notes="N" * 500, routine_name="R" * 100)
+    Release.objects.filter(user=owner).update(notes="W" * 1000, point_name="P" * 80)
     owner.profile.report_name = "M" * REPORT_NAME_MAX_LENGTH
     owner.profile.report_questions = "Q" * REPORT_QUESTIONS_MAX_LENGTH
     owner.profile.save()
