@@ -30,6 +30,20 @@ def test_signup_creates_account_with_profile_and_logs_in(client):
 
 
 @pytest.mark.django_db
+def test_signup_asks_where_the_person_lives_for_the_emergency_numbers(client):
+    assert "Where you live (for emergency numbers)" in client.get(URL).text
+    client.post(URL, form(username="tokyo", time_zone="Asia/Tokyo", care_region="us"))
+    assert User.objects.get(username="tokyo").profile.care.emergency[0].digits == "911"
+
+
+@pytest.mark.django_db
+def test_signup_without_a_region_works_it_out_from_the_time_zone(client):
+    client.post(URL, form(time_zone="Europe/Berlin"))
+    profile = User.objects.get(username="newperson").profile
+    assert profile.care_region == "" and profile.care.emergency[0].digits == "112"
+
+
+@pytest.mark.django_db
 def test_passwords_are_hashed_with_argon2(client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     client.post(URL, form())
