@@ -76,6 +76,18 @@ def make_session(user, routine: Routine | None = None, started_at=None, **fields
     return Session.objects.create(**defaults)
 
 
+def make_red_flag_session(user, *items: RedFlag, started_at=None, **fields) -> Session:
+    """A session stopped at the red-flag check with `items` reported (their tier worked out as the check does)."""
+    return make_session(
+        user,
+        started_at=started_at,
+        status=SessionStatus.STOPPED,
+        safety_check=SafetyAnswer.YES,
+        red_flag_items=[item.value for item in items],
+        **fields,
+    )
+
+
 def make_running_session(user, steps: int = 3, hold_seconds: int = 30, **fields) -> Session:
     """A session of a new routine of `user` past the safety check (answered "no", pain before 6): on its steps."""
     fields.setdefault("safety_check", SafetyAnswer.NO)

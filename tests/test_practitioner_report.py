@@ -23,11 +23,11 @@ from journal.exports import views as exports
 from journal.exports.pdf import render_report_pdf
 from journal.exports.report_chart import MIN_PRINTED_PT, PRINT_WIDTH_PT, WIDTH, report_pain_chart
 from journal.lib.daterange import DateRange
-from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
+from journal.models import Release, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
 from journal.trends import meaningful
 from journal.trends.charts import AFTER, BEFORE
-from tests.factories import PASSWORD, make_log, make_release, make_session
+from tests.factories import PASSWORD, make_log, make_red_flag_session, make_release, make_session
 from tests.test_share_links import BROWSER, make_link, view_url
 
 PDF = reverse("journal:export_pdf")
@@ -60,14 +60,7 @@ def seeded_year(db):
         defaults={"painful_leg": PainfulLeg.LEFT, "episode_started": date(2026, 1, 5), "clinician_assessed": "no"},
     )
     today = profile.local_date()
-    flagged = make_session(
-        user,
-        started_at=timezone.now() - timedelta(days=3),
-        status=SessionStatus.STOPPED,
-        safety_check=SafetyAnswer.YES,
-        red_flag_items=[RedFlag.FEVER.value],
-        red_flag_tier="today",
-    )
+    flagged = make_red_flag_session(user, RedFlag.FEVER, started_at=timezone.now() - timedelta(days=3))
     Session.objects.filter(user=user, local_date__gte=today - timedelta(days=20)).update(back_pain_before=4)
     return user, flagged
 
@@ -100,14 +93,7 @@ def test_page_one_holds_what_a_clinician_scans_for(seeded_year):
 @pytest.mark.django_db
 def test_a_red_flag_only_session_is_on_page_one(owner, owner_client):
     make_log(owner, days=20, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
-    make_session(
-        owner,
-        started_at=datetime(2026, 3, 30, 8, tzinfo=UTC),
-        status=SessionStatus.STOPPED,
-        safety_check=SafetyAnswer.YES,
-        red_flag_items=[RedFlag.SADDLE.value],
-        red_flag_tier="emergency",
-    )
+    make_red_flag_session(owner, RedFlag.SADDLE, started_at=datetime(2026, 3, 30, 8, tzinfo=UTC))
     first = pages_of(owner_client.get(PDF).content)[0]
     assert "1 session with a red flag reported" in first
     assert "2026-03-30" in first and report.REPORT_SIGNS[RedFlag.SADDLE] in first
@@ -421,13 +407,10 @@ def test_the_share_page_gives_the_expiry_in_the_owners_time_zone(owner, anonymou
 def test_an_assessment_date_is_the_persons_local_date(owner, owner_client):
     owner.profile.time_zone = "Pacific/Auckland"
     owner.profile.save()
-    make_session(
+    make_red_flag_session(
         owner,
+        RedFlag.CALF,
         started_at=datetime(2026, 3, 1, 20, tzinfo=UTC),
-        status=SessionStatus.STOPPED,
-        safety_check=SafetyAnswer.YES,
-        red_flag_items=[RedFlag.CALF.value],
-        red_flag_tier="today",
         # 23:00 UTC on 3 March is the 4th in Auckland: the report says the 4th, with no time.
         red_flag_assessed_at=datetime(2026, 3, 3, 23, tzinfo=UTC),
     )
