@@ -613,6 +613,12 @@ class ReleaseAnswerValues(TypedDict, total=False):
     notes: str
 
 
+def count_adverse(releases: Iterable["Release"]) -> int:
+    """How many of `releases` (already loaded) are adverse responses (`Release.is_adverse`); for a queryset not yet
+    loaded, `ReleaseQuerySet.adverse().count()` counts in SQL."""
+    return sum(1 for release in releases if release.is_adverse)
+
+
 def adverse_response_message(release: "Release") -> str:
     """The kind, immediate answer to an adverse response ("" when the release was not one)."""
     parts = []

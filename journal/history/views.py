@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
-from journal.models import Release, ReleaseQuerySet, Session
-from journal.templatetags.release_tags import adverse_count
+from journal.models import Release, ReleaseQuerySet, Session, count_adverse
 
 PAGE_SIZE = 25
 DETAIL = "journal/session_detail.html"
@@ -56,11 +55,6 @@ def _own_session(request: HtmxHttpRequest, pk: int) -> Session:
     return get_object_or_404(Session, pk=pk, user=request.user)
 
 
-def _adverse(session: Session) -> int:
-    """The session's adverse responses now, for the count swapped out of band after an edit or a delete."""
-    return adverse_count(session.releases.all())
-
-
 def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
     releases = list(session.releases.select_related("point"))
     skipped_count = sum(release.skipped for release in releases)
@@ -69,7 +63,7 @@ def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
         "releases": releases,
         "held_count": len(releases) - skipped_count,
         "skipped_count": skipped_count,
-        "adverse_count": adverse_count(releases),
+        "adverse_count": count_adverse(releases),
         **extra,
     }
 
@@ -110,8 +104,8 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
         if not request.htmx:
             messages.success(request, "Release saved.")
             return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
-        context = {"session": session, "release": release, "saved": True}
-        return TemplateResponse(request, f"{DETAIL}#release-saved", {**context, "adverse_count": _adverse(session)})
+        context = {"session": session, "release": release, "adverse_count": session.releases.adverse().count()}
+        return TemplateResponse(request, f"{DETAIL}#release-saved", {**context, "saved": True})
     context = _detail_context(session, release=release, release_form=form, editing_release=release.pk)
     return render_form_page(request, DETAIL, "release-form", context, form_key="release_form")
 
@@ -125,7 +119,7 @@ def release_delete(request: AuthenticatedHttpRequest, pk: int, release_pk: int) 
     release.delete()
     if request.htmx:
         # The release's card is swapped for this notice.
-        context = {"label": label, "adverse_count": _adverse(session)}
+        context = {"label": label, "adverse_count": session.releases.adverse().count()}
         return TemplateResponse(request, f"{DETAIL}#release-deleted", context)
     messages.success(request, f"Release deleted: {label}.")
     return redirect("journal:session_detail", pk=session.pk)

@@ -23,7 +23,7 @@ from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
-from journal.models import Session, SessionStatus, adverse_response_message
+from journal.models import Session, SessionStatus, adverse_response_message, count_adverse
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.runner.red_flags import follow_up_redirect, has_open_red_flag, red_flag_followed_up
 from routines.models import Point, Routine, Side
@@ -355,7 +355,7 @@ def session_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "releases": releases,
         "held_count": sum(1 for r in releases if not r.skipped),
         "skipped_count": sum(1 for r in releases if r.skipped),
-        "adverse_count": sum(1 for r in releases if r.is_adverse),
+        "adverse_count": count_adverse(releases),
         "red_flag_day": red_flag_day,
         "change": session.pain_change,
         "abs_change": abs(session.pain_change) if session.pain_change is not None else None,

@@ -4,13 +4,12 @@ from collections.abc import Iterable
 
 from django import template
 
-from journal.models import Release
+from journal.models import Release, count_adverse
 
 register = template.Library()
 
 
 @register.filter
 def adverse_count(releases: Iterable[Release]) -> int:
-    """How many of `releases` are adverse responses (Release.is_adverse: pressure above 7 or stopped because it
-    hurt)."""
-    return sum(1 for release in releases if release.is_adverse)
+    """How many of `releases` are adverse responses (`count_adverse`)."""
+    return count_adverse(releases)
