@@ -1,10 +1,12 @@
 """The red-flag check: the warning signs asked before every session, grouped by urgency.
 
 One list, named the same everywhere: the runner and the quick log ask it, sessions store the codes of the items
-reported, and every page and export prints the same words. Sources (clinical-notes.md, "Safety"): the NHS sciatica
-and cauda equina pages, the GIRFT national cauda equina pathway and warning card, NICE CKS sciatica (red flags must
-be asked one by one: people may not mention saddle numbness unless asked), NHS Lothian RefHelp spinal red flags,
-NICE NG19 (the diabetic foot).
+reported, and every page and export prints the same words: the check's own to the person, FOR_CLINICIAN's on the
+practitioner report and the share page, which someone else reads.
+
+Sources (clinical-notes.md, "Safety"): the NHS sciatica and cauda equina pages, the GIRFT national cauda equina
+pathway and warning card, NICE CKS sciatica (red flags must be asked one by one: people may not mention saddle
+numbness unless asked), NHS Lothian RefHelp spinal red flags, NICE NG19 (the diabetic foot).
 """
 
 from collections.abc import Iterable
@@ -77,6 +79,27 @@ TIER_OF = {item: RedFlagTier.EMERGENCY for item in (*EMERGENCY_ITEMS, RedFlag.UN
     item: RedFlagTier.TODAY for item in TODAY_ITEMS
 }
 
+# The same signs for a reader who is not the person (the practitioner report and the share page): the check speaks to
+# the person ("you", "your"), so each sign is said here in the third person or neutrally. Every RedFlag has one
+# (tests/test_practitioner_report.py).
+FOR_CLINICIAN: dict[str, str] = {
+    RedFlag.BOTH_LEGS: "Pain, tingling or numbness in both legs, or leg pain spread from one leg to both",
+    RedFlag.SADDLE: "Saddle numbness or changed sensation (genitals, buttocks or inner thighs)",
+    RedFlag.BLADDER_BOWEL: "New bladder or bowel change (hesitancy, retention, loss of sensation or incontinence)",
+    RedFlag.SEXUAL: "New change in sexual function or genital sensation",
+    RedFlag.BOTH_LEGS_WEAK: "Weakness in both legs, severe or getting worse",
+    RedFlag.CALF_BREATHLESS: "Painful, swollen calf with breathlessness or chest pain",
+    RedFlag.ONE_LEG_WEAK: "New or worsening weakness in one leg (tripping, foot drop or slap)",
+    RedFlag.FEVER: "Fever or feeling generally unwell, with the back pain",
+    RedFlag.CANCER: "History of cancer, with new back or leg pain",
+    RedFlag.BONE: "Osteoporosis or long-term oral steroids, with new severe pain",
+    RedFlag.SEVERE_PAIN: "Severe unremitting pain, or pain at night",
+    RedFlag.DIABETIC_FOOT: "Diabetes, with one foot red, warm or swollen",
+    RedFlag.CALF: "Painful, swollen calf",
+    RedFlag.UNSPECIFIED: "A warning sign (recorded before each sign was asked separately)",
+}
+TIER_FOR_CLINICIAN: dict[str, str] = {RedFlagTier.EMERGENCY: "emergency sign", RedFlagTier.TODAY: "same-day sign"}
+
 
 def tier_of(items: Iterable[str]) -> str:
     """The tier of a report: EMERGENCY if any item is, TODAY if any item is, "" for no items.
@@ -97,12 +120,13 @@ def ordered(items: Iterable[str]) -> list[str]:
     return [item.value for item in RedFlag if item.value in wanted]
 
 
-def labels(items: Iterable[str]) -> list[str]:
-    """The words for stored codes, in the order of the check. An unknown code (never stored) shows as itself."""
-    known = {item.value: item.label for item in RedFlag}
+def labels(items: Iterable[str], *, for_clinician: bool = False) -> list[str]:
+    """The words for stored codes, in the order of the check: the check's own, or FOR_CLINICIAN's. An unknown code
+    (never stored) shows as itself."""
+    known = FOR_CLINICIAN if for_clinician else {item.value: item.label for item in RedFlag}
     return [known[item] for item in ordered(items)] + [item for item in items if item not in known]
 
 
-def as_text(items: Iterable[str]) -> str:
-    """The reported items as one line for a CSV cell or a FHIR note: labels joined with "; "."""
-    return "; ".join(labels(items))
+def as_text(items: Iterable[str], *, for_clinician: bool = False) -> str:
+    """The reported items as one line (a CSV cell, a FHIR note, the report's log): labels joined with "; "."""
+    return "; ".join(labels(items, for_clinician=for_clinician))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import REPORT_NAME_MAX_LENGTH, REPORT_QUESTIONS_MAX_LENGTH, PainfulLeg, PrecautionProfile
+from journal import redflags
 from journal.exports import report
 from journal.exports import views as exports
 from journal.exports.pdf import render_report_pdf
@@ -75,7 +76,7 @@ def test_page_one_holds_what_a_clinician_scans_for(seeded_year):
     assert "Painful leg: Left leg" in first and "Episode started: 2026-01-05" in first
     assert "Episode assessed by a clinician: No" in first
     assert re.search(r"\d+ sessions? with a red flag reported", first)
-    assert f"{flagged.local_date:%Y-%m-%d}" in first and report.REPORT_SIGNS[RedFlag.FEVER] in first
+    assert f"{flagged.local_date:%Y-%m-%d}" in first and redflags.FOR_CLINICIAN[RedFlag.FEVER] in first
     assert "No comparison shown: a red flag was reported in the recent period." in first
     assert "Weekly mean pain before and after sessions" in first and "Back pain before" in first
     assert "Adverse responses" in first and "Stopped early because it hurt" in first
@@ -96,7 +97,7 @@ def test_a_red_flag_only_session_is_on_page_one(owner, owner_client):
     make_red_flag_session(owner, RedFlag.SADDLE, started_at=datetime(2026, 3, 30, 8, tzinfo=UTC))
     first = pages_of(owner_client.get(PDF).content)[0]
     assert "1 session with a red flag reported" in first
-    assert "2026-03-30" in first and report.REPORT_SIGNS[RedFlag.SADDLE] in first
+    assert "2026-03-30" in first and redflags.FOR_CLINICIAN[RedFlag.SADDLE] in first
     # Read by the clinician: the sign in neutral words, the tier named for the reader, never "you" or "your".
     flags = first[first.index("Red flags") : first.index("Leg pain")]
     assert "(emergency sign)" in flags and not re.search(r"\b(you|your)\b", flags, re.IGNORECASE), flags
@@ -329,10 +330,10 @@ def test_details_are_private_to_the_report(owner, owner_client, other_client):
 
 def test_every_sign_has_neutral_words_for_the_reader():
     for sign in RedFlag:
-        words = report.REPORT_SIGNS[sign]
+        words = redflags.FOR_CLINICIAN[sign]
         assert words and not re.search(r"\b(you|your|yours)\b", words, re.IGNORECASE), (sign, words)
-    assert report.signs_text(["fever", "both_legs"]) == (
-        f"{report.REPORT_SIGNS[RedFlag.BOTH_LEGS]}; {report.REPORT_SIGNS[RedFlag.FEVER]}"
+    assert redflags.as_text(["fever", "both_legs"], for_clinician=True) == (
+        f"{redflags.FOR_CLINICIAN[RedFlag.BOTH_LEGS]}; {redflags.FOR_CLINICIAN[RedFlag.FEVER]}"
     )
 
 

@@ -12,10 +12,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 from journal.backup.export import export_stream
 from journal.backup.importer import ImportFileError, import_account
-from journal.exports.report import REPORT_SIGNS
 from journal.lib.tokens import new_token
 from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
-from journal.redflags import RedFlag, RedFlagTier
+from journal.redflags import FOR_CLINICIAN, RedFlag, RedFlagTier
 from tests.factories import make_log, make_session
 from tests.test_pdf_report import pdf_of, text_of
 
@@ -67,8 +66,8 @@ def test_pdf_names_the_signs_of_a_red_flag_only_session(owner, owner_client):
     text = " ".join(pages)
     assert "1 session with a red flag reported" in text
     # In the report's neutral words (the clinician reads it), not the check's "you" and "your".
-    assert REPORT_SIGNS[RedFlag.BOTH_LEGS] in text
-    assert REPORT_SIGNS[RedFlag.FEVER] in text and "your back pain" not in text
+    assert FOR_CLINICIAN[RedFlag.BOTH_LEGS] in text
+    assert FOR_CLINICIAN[RedFlag.FEVER] in text and "your back pain" not in text
     assert "2026-03-04" in pages[-1]  # the detailed log lists the session itself
 
 
@@ -80,7 +79,7 @@ def test_share_page_names_the_signs(owner, anonymous_client):
     )
     body = anonymous_client.get(reverse("journal:share_view", args=[token])).content.decode()
     assert "1 session with a red flag reported" in body
-    assert REPORT_SIGNS[RedFlag.BOTH_LEGS] in body and REPORT_SIGNS[RedFlag.FEVER] in body
+    assert FOR_CLINICIAN[RedFlag.BOTH_LEGS] in body and FOR_CLINICIAN[RedFlag.FEVER] in body
     assert "2026-03-04" in body
     assert "not yet reported as assessed" in body  # the follow-up is still open
 
@@ -108,7 +107,7 @@ def test_old_red_flags_beyond_the_log_are_still_listed(owner, owner_client):
         report.LOG_LIMIT = original
     assert flagged.pk not in [row["pk"] for row in context["log"]]
     assert [row["pk"] for row in context["earlier_red_flags"]] == [flagged.pk]
-    assert REPORT_SIGNS[RedFlag.FEVER] in context["earlier_red_flags"][0]["items"]
+    assert FOR_CLINICIAN[RedFlag.FEVER] in context["earlier_red_flags"][0]["items"]
 
 
 def test_fhir_has_a_flag_per_report_naming_the_signs(owner, owner_client):
