@@ -12,8 +12,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from statistics import fmean
 
-from django.utils.safestring import mark_safe
-
 from journal.trends.charts import AFTER, BEFORE, PERIODS, Chart, _Frame, _legend, _line, _polylines, _svg, _text, num
 
 WIDTH, HEIGHT = 560, 132
@@ -112,8 +110,7 @@ def report_pain_chart(
             body += [
                 f'<circle cx="{x(d):.1f}" cy="{frame.y(v):.1f}" r="2" fill="{colour}"/>' for d, v in values.items()
             ]
-    legend = _legend([(label, colour, dash) for label, colour, dash, _ in series], frame.x0, 12)
-    body.append(legend.replace('font-size="11"', f'font-size="{FONT}"'))
+    body.append(_legend([(label, colour, dash) for label, colour, dash, _ in series], frame.x0, 12, size=FONT))
     leg = list(series[0][3].values())
     mean_leg = num(fmean(leg) if leg else None)
     desc = (
@@ -124,9 +121,5 @@ def report_pain_chart(
     rows = [[period.label(d), *(num(values.get(d)) for *_, values in series)] for d in keys]
     columns = [period.column, *(label for label, *_ in series)]
     # The report's one font family, in the PDF as on the share page (the charts elsewhere use the system's).
-    svg = mark_safe(  # noqa: S308 - _svg escaped every text; only the font attribute is swapped
-        str(_svg(chart_id, title, desc, WIDTH, HEIGHT, "".join(body))).replace(
-            'font-family="system-ui, sans-serif"', f'font-family="{FONT_FAMILY}"', 1
-        )
-    )
+    svg = _svg(chart_id, title, desc, WIDTH, HEIGHT, "".join(body), font_family=FONT_FAMILY)
     return Chart(chart_id, title, desc, svg, columns, rows)

@@ -150,15 +150,25 @@ WIDE, WIDE_FONT = 640, 11
 NARROW, NARROW_FONT = 320, 13  # 320 units in a 296-350 px column: 13-unit text draws at 12-14 px
 
 
-def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: str, narrow: bool = False) -> SafeString:
+def _svg(
+    chart_id: str,
+    title: str,
+    desc: str,
+    width: int,
+    height: int,
+    body: str,
+    narrow: bool = False,
+    font_family: str = "system-ui, sans-serif",
+) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg{variant}" id="{id}" viewBox="0 0 {w} {h}" '
         'width="{w}" height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" '
-        'font-family="system-ui, sans-serif" '
+        'font-family="{font_family}" '
         'font-size="12" fill="currentColor"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         "{body}</svg>",
         variant=" chart-narrow" if narrow else (" chart-wide" if width == WIDE else ""),
         id=f"{chart_id}-narrow" if narrow else chart_id,
+        font_family=font_family,
         w=width,
         h=height,
         title=title,
