@@ -105,7 +105,7 @@ def report_filename(context: dict[str, Any], date_range: DateRange, paper: str) 
     dates are the report's period (an open range names the first session and today), or the range asked for when
     the period is empty."""
     start, end = context.get("period_start"), context.get("period_end")
-    dates = f"{start:%Y-%m-%d}_to_{end:%Y-%m-%d}" if start and end else date_range.filename_part()
+    dates = (DateRange(start, end) if start and end else date_range).filename_part()
     every = "_every-release" if context.get("every_release") else ""
     return f"tenderspot-report_{dates}{every}_{paper}.pdf"
 
