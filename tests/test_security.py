@@ -47,6 +47,7 @@ def test_htmx_is_configured_without_eval_and_sends_csrf(client):
     body = client.get("/").content.decode()
     assert '"allowEval":false' in body
     assert '"includeIndicatorStyles":false' in body
+    assert '"attributesToSettle":["class","width","height"]' in body  # never `style`: setAttribute is refused
     assert re.search(r'<body hx-headers=\'\{"X-CSRFToken": "[^"]+"\}\'', body)
 
 

@@ -1,5 +1,6 @@
 """No Content-Security-Policy violation and no console error while the runner and the quick log are used: htmx is
-configured (the htmx-config meta tag) to inject no indicator <style>, which the strict CSP would refuse."""
+configured (the htmx-config meta tag) to inject no indicator <style> and to copy no `style` attribute when it settles
+a swap, both of which the strict CSP would refuse."""
 
 import pytest
 
@@ -62,3 +63,31 @@ def test_an_inline_style_is_reported(watched):
     page.evaluate("document.head.insertAdjacentHTML('beforeend', '<style>body { color: red; }</style>')")
     page.wait_for_timeout(200)
     assert any("style-src" in v for v in violations(page))
+
+
+def test_a_runner_save_copies_no_style_attribute(watched, owner):
+    """htmx's settle step copies `style` (with class, width, height) from each old element onto the new element with the
+    same id, by setAttribute, which the strict CSP refuses. An element that holds a style attribute before the swap,
+    even an empty one left by a script's `el.style` (CSSOM, allowed) or by the browser's own autofill, made every
+    online save log one "Applying inline style violates ... style-src 'self'" per such element. The htmx-config meta
+    tag takes `style` out of `attributesToSettle`."""
+    page = watched
+    messages: list[str] = []
+    page.on("console", lambda msg: messages.append(msg.text))
+    session = session_for(owner, hold_seconds=30, lead_in=0)
+    open_step(page, session)
+    # CSSOM writes are allowed by the CSP; they leave style="" on every element that has an id.
+    styled = page.evaluate(
+        "() => { const els = document.querySelectorAll('#runner-panel [id]');"
+        " els.forEach((el) => { el.style.color = 'inherit'; el.style.removeProperty('color'); }); return els.length; }"
+    )
+    assert styled > 5
+    page.get_by_role("button", name="Log without the timer").click()
+    page.locator("label[for=id_tender_0]").click()
+    page.locator("label[for=id_pressure_4]").click()
+    page.locator("label[for=id_pain_now_4]").click()
+    page.get_by_role("button", name="Save and go on").click()  # the htmx path
+    page.get_by_text("Step 2 of 2").wait_for()
+    page.wait_for_timeout(300)  # htmx settles after 20 ms
+    csp = [m for m in messages if "Content Security Policy" in m or "inline style" in m] + violations(page)
+    assert csp == [], "\n".join(csp)
