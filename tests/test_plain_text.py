@@ -15,7 +15,7 @@ CONTROL = "a\x01b\x07c\x1bd\x7fe"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("character", ["\x01", "\x07", "\x1b", "\x7f", "\x0b"])
+@pytest.mark.parametrize("character", ["\x01", "\x07", "\x1b", "\x7f", "\x0b", "\u202e", "\u2066"])
 def test_a_session_note_with_a_control_character_is_refused(owner, owner_client, character):
     session = make_session(owner, notes="Before.")
     url = reverse("journal:session_edit", args=[session.pk])
@@ -45,6 +45,9 @@ def test_tabs_and_line_breaks_are_kept(owner, owner_client):
         ("routines:routine_create", {"name": CONTROL, "description": ""}),
         ("journal:share_list", {"label": CONTROL, "expires_in_days": 7}),
         ("journal:report_details", {"report_name": CONTROL, "report_questions": ""}),
+        # A right-to-left override would make the name on the clinician's report read backwards after it.
+        ("journal:report_details", {"report_name": "Sam \u202eevil", "report_questions": ""}),
+        ("journal:share_list", {"label": "Dr \u2067X\u2069", "expires_in_days": 7}),
     ],
 )
 def test_other_text_forms_refuse_control_characters(ready, owner_client, url_name, data):

@@ -79,7 +79,9 @@ def _text(limit: int | None, allow_blank: bool) -> Any:
             _fail("text_too_long", "longer than {limit} characters", limit=limit)
         if CONTROL_CHARACTER.search(value):
             _fail(
-                "text_control", "contains a control character (U+0000-U+001F other than tab and line breaks, or U+007F)"
+                "text_control",
+                "contains a control character (U+0000-U+001F other than tab and line breaks, U+007F, or a "
+                "text-direction control)",
             )
         try:
             value.encode("utf-8")
