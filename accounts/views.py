@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import (
@@ -30,7 +29,7 @@ from accounts.security import (
     too_many_tries,
 )
 from accounts.services import erase_account
-from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest, next_path
 from config.rendering import go_to, render_form_page
 
 # Signing out (or erasing the account) drops what the browser kept of the site: its cache, and its storage, where
@@ -47,7 +46,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     # (unavoidable with unique usernames), so how many a network may ask for is what limits enumeration.
     # Where the person was going (e.g. "log in to add points of your own"): checked, carried through the form's
     # address and the precaution step after it.
-    next_url = _safe_next(request)
+    next_url = next_path(request)
     action = reverse("accounts:signup") + (f"?{urlencode({'next': next_url}, safe='/')}" if next_url else "")
     if request.method == "POST" and throttled(request, "signup"):
         return too_many_tries(request, "accounts/signup.html", {"form": SignUpForm(), "action": action})
@@ -141,13 +140,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-def _safe_next(request: HtmxHttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def precautions(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -156,7 +148,7 @@ def precautions(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = request.user.profile.local_date()
     if request.method == "POST" and "skip" in request.POST:
         profile.mark_reviewed()
-        return go_to(request, _safe_next(request) or "home")
+        return go_to(request, next_path(request) or "home")
     form = PrecautionForm(request.POST if request.method == "POST" else None, instance=profile, today=today)
     if request.method == "POST" and form.is_valid():
         form.instance.user = request.user
@@ -165,6 +157,6 @@ def precautions(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your answers are saved. Only you can see them, and you can change them any time.")
         if form.instance.painful_leg == PainfulLeg.BOTH:
             messages.warning(request, BOTH_LEGS_WARNING)
-        return go_to(request, _safe_next(request) or "accounts:precautions")
-    context = {"form": form, "next": _safe_next(request), "is_new": profile.pk is None}
+        return go_to(request, next_path(request) or "accounts:precautions")
+    context = {"form": form, "next": next_path(request), "is_new": profile.pk is None}
     return render_form_page(request, "accounts/precautions.html", "form", context)

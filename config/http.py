@@ -7,6 +7,7 @@ authentication middleware sets `user`).
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 
@@ -20,3 +21,13 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request that passed `login_required` (or a decorator built on it): `user` is a signed-in `User`."""
 
     user: User
+
+
+def next_path(request: HttpRequest) -> str:
+    """Where the person was going (`next` in the POST, else the query): a path on this site ("/journal/..."), or ""
+    for anything else. Only a path is taken, never a URL name or an address elsewhere: `redirect()` would read a
+    bare word as a URL name (and fail on one that is not), and an address on another host is an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return ""
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()) else ""

@@ -113,3 +113,13 @@ def test_sign_up_drops_a_next_that_leaves_the_site(client, target):
     assert "evil.example" not in page and "javascript:" not in page
     response = client.post(URL + "?" + urlencode({"next": target}), form())
     assert response["Location"] == "/accounts/precautions/?next=/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["foo", "home", "java\nscript:alert(1)", "/\\evil.example"])
+def test_a_next_that_is_not_a_path_on_this_site_goes_home(client, target):
+    # A bare word would be read as a URL name by redirect(): "home" is one, "foo" raised NoReverseMatch (a 500).
+    response = client.post(URL + "?" + urlencode({"next": target}), form())
+    assert response["Location"] == "/accounts/precautions/?next=/"
+    skipped = client.post("/accounts/precautions/", {"skip": "1", "next": target})
+    assert skipped.status_code == 302 and skipped["Location"] == "/"

@@ -9,17 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from config.http import HtmxHttpRequest
-
-
-def _safe_next(request: HtmxHttpRequest, fallback: str = "home") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
+from config.http import HtmxHttpRequest, next_path
 
 
 def _safe_then(request: HtmxHttpRequest) -> str:
@@ -40,7 +32,7 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
     """The safety notice, readable by anyone; a signed-in user acknowledges it once before starting anything."""
     if request.method == "POST":
         return acknowledge_safety(request)
-    return TemplateResponse(request, "safety.html", {"next": _safe_next(request, ""), "then": _safe_then(request)})
+    return TemplateResponse(request, "safety.html", {"next": next_path(request), "then": _safe_then(request)})
 
 
 @login_required
@@ -53,4 +45,4 @@ def acknowledge_safety(request: HtmxHttpRequest) -> HttpResponse:
         response = HttpResponse(status=307)
         response["Location"] = then
         return response
-    return redirect(_safe_next(request))
+    return redirect(next_path(request) or "home")

@@ -15,10 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest, next_path
 from config.rendering import go_to, render_form_page
 from journal.models import Session
 from journal.runner.forms import ButtonRadios
@@ -62,13 +61,6 @@ class FollowUpForm(forms.Form):
     )
 
 
-def _next_url(request: HtmxHttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("home")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def red_flag_follow_up(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -76,7 +68,7 @@ def red_flag_follow_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     `next`; "No" keeps them open and shows the advice again. With no open report, straight on to `next`."""
     report = Session.objects.open_red_flag(request.user)
     if report is None:
-        return go_to(request, _next_url(request))
+        return go_to(request, next_path(request) or reverse("home"))
     form = FollowUpForm(request.POST if request.method == "POST" else None)
     not_yet = False
     if request.method == "POST" and form.is_valid():
@@ -86,7 +78,7 @@ def red_flag_follow_up(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request,
                 "Thank you. You can start sessions again. If any warning sign comes back, stop and get care first.",
             )
-            return go_to(request, _next_url(request))
+            return go_to(request, next_path(request) or reverse("home"))
         not_yet = True
-    context = {"form": form, "report": report, "not_yet": not_yet, "next": _next_url(request)}
+    context = {"form": form, "report": report, "not_yet": not_yet, "next": next_path(request) or reverse("home")}
     return render_form_page(request, FOLLOW_UP, "form", context)
