@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.template import loader
 
 from accounts.care import CareRegion
@@ -15,6 +16,8 @@ from accounts.models import PrecautionProfile, Profile
 from accounts.security import deliver_later
 from accounts.timezones import region_of, zone_choices
 from config.text import PlainTextForm
+
+USERNAME_TAKEN = "That username is taken. Please choose another."
 
 
 class SignUpForm(PlainTextForm, UserCreationForm[User]):
@@ -41,15 +44,18 @@ class SignUpForm(PlainTextForm, UserCreationForm[User]):
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken. Please choose another.")
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def save(self, commit: bool = True) -> User:
-        user = super().save(commit=commit)
-        if commit:
-            Profile.objects.filter(user=user).update(
-                time_zone=self.cleaned_data["time_zone"], care_region=self.cleaned_data["care_region"]
-            )
+        """The new user and its profile, in one transaction. Raises IntegrityError when a sign-up at the same moment
+        took the username (in any case: accounts' migration 0007 makes it unique in the database)."""
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            if commit:
+                Profile.objects.filter(user=user).update(
+                    time_zone=self.cleaned_data["time_zone"], care_region=self.cleaned_data["care_region"]
+                )
         return user
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import (
     BOTH_LEGS_WARNING,
+    USERNAME_TAKEN,
     DeleteAccountForm,
     PrecautionForm,
     ProfileForm,
@@ -51,11 +53,15 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and throttled(request, "signup"):
         return too_many_tries(request, "accounts/signup.html", {"form": SignUpForm(), "action": action})
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Tenderspot. Your account is ready.")
-        # A skippable step: the precaution questions, once, right after sign-up; saving or skipping goes on home.
-        return redirect(reverse("accounts:precautions") + "?" + urlencode({"next": next_url or "/"}, safe="/"))
+        try:
+            user = form.save()
+        except IntegrityError:  # taken by a sign-up at the same moment, after the form's check
+            form.add_error("username", USERNAME_TAKEN)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to Tenderspot. Your account is ready.")
+            # A skippable step: the precaution questions, once, right after sign-up; saving or skipping goes on home.
+            return redirect(reverse("accounts:precautions") + "?" + urlencode({"next": next_url or "/"}, safe="/"))
     return render_form_page(request, "accounts/signup.html", "form", {"form": form, "action": action})
 
 

@@ -191,3 +191,19 @@ def test_a_burst_of_throttled_tries_never_exceeds_the_limit():
     allowed = at_once(lambda _i: ThrottleHit.objects.allow("burst", "address:1", limit, timedelta(minutes=5)), 6)
     assert allowed.count(True) == limit
     assert ThrottleHit.objects.filter(scope="burst").count() == limit
+
+
+def test_simultaneous_sign_ups_of_one_username_in_any_case_make_one_account():
+    from django.contrib.auth.models import User
+
+    from tests.test_signup import URL, form
+
+    names = ["samrace", "SAMRACE", "samrace", "SamRace"]
+
+    def sign_up(i: int) -> int:
+        response = Client(raise_request_exception=True).post(URL, form(username=names[i]))
+        return response.status_code
+
+    statuses = at_once(sign_up)
+    assert sorted(statuses) == [302] + [422] * (THREADS - 1), statuses
+    assert User.objects.filter(username__iexact="samrace").count() == 1
