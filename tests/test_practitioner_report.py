@@ -390,6 +390,10 @@ def test_the_pdf_file_name_names_the_dates_and_every_release(owner, owner_client
     whole = re.search(r'filename="([^"]+)"', owner_client.get(PDF)["Content-Disposition"]).group(1)
     today = owner.profile.local_date()
     assert whole == f"tenderspot-report_2026-03-01_to_{today:%Y-%m-%d}_a4.pdf"
+    # A range wholly after today keeps its own dates: the period never ends before it starts.
+    assert name(start="2030-01-01", end="2030-01-02") == "tenderspot-report_2030-01-01_to_2030-01-02_a4.pdf"
+    future = pages_of(owner_client.get(PDF, {"start": "2030-01-01", "end": "2030-01-02"}).content)[0]
+    assert "2030-01-01 to 2030-01-02" in future and "to 2026-" not in future
 
 
 @pytest.mark.django_db

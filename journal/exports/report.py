@@ -258,6 +258,10 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
     latest = max(today, totals.last_day) if totals.last_day else None
     # Days still to come are not counted: a share link "for March" opened on the 10th has 10 days, not 31.
     end = min(date_range.end, latest or today) if date_range.end else latest
+    if start and end and end < start:
+        # A range wholly after today: the period is the one asked for (nothing in it yet), never one ending before
+        # it starts.
+        end = date_range.end or start
     period_days = (end - start).days + 1 if start and end and end >= start else 0
 
     # Strict: a report of a date range (a share link's above all) shows nothing from outside it.
