@@ -34,6 +34,15 @@ def test_every_sign_is_its_own_question_in_two_groups(ready, owner_client):
     assert 'name="red_flag"' not in html  # the one compound question is gone
 
 
+def test_no_warning_sign_reads_as_optional(ready, owner_client):
+    # Each sign may be left blank only because "None of these apply" answers them all: none may look skippable.
+    html = owner_client.get(session_url("session_run", started(ready))).content.decode()
+    check_part = html[html.index("Do you have any of these now?") : html.index('name="none_apply"')]
+    assert "(optional)" not in check_part
+    # The back-pain question says it is optional once (its legend), not again in its hint.
+    assert html.count("Optional.") == 0 and "(optional)" in html[: html.index("Do you have any of these now?")]
+
+
 def test_emergency_signs_offer_not_sure_and_same_day_signs_do_not():
     form = SafetyCheckForm()
     for item in EMERGENCY_ITEMS:

@@ -69,7 +69,7 @@ LEG_PAIN_HINT = (
     "Your usual leg pain: the sciatica in your leg, not the spot under the ball. 0 means no pain, 10 the worst pain "
     "you can imagine."
 )
-BACK_PAIN_HINT = "Optional. 0 means no pain, 10 the worst pain you can imagine."
+BACK_PAIN_HINT = "0 means no pain, 10 the worst pain you can imagine."
 
 
 def pain_field(label: str, required: bool = False, hint: str = LEG_PAIN_HINT) -> ScaleField:
