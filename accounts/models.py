@@ -284,7 +284,8 @@ class PrecautionProfile(models.Model):
             rows.append(("Painful leg", self.get_painful_leg_display()))
         if self.episode_started:
             weeks = ((today or timezone.localdate()) - self.episode_started).days // 7
-            rows.append(("Episode started", f"{self.episode_started:%Y-%m-%d} (about {weeks} weeks ago)"))
+            ago = "1 week" if weeks == 1 else f"{weeks} weeks"
+            rows.append(("Episode started", f"{self.episode_started:%Y-%m-%d} (about {ago} ago)"))
         if self.clinician_assessed:
             # This episode's assessment, as the person answered the health questions: never a red flag's.
             rows.append(("Episode assessed by a clinician", self.get_clinician_assessed_display()))

@@ -193,3 +193,8 @@ def test_table_escapes_every_cell_and_keeps_safe_markup():
     assert '<th scope="col">&lt;i&gt;n&lt;/i&gt;</th>' in table
     assert 'id="c&quot;1-table"' in table and "<caption>&lt;Pain &amp; more&gt;</caption>" in table
     assert "<script>" not in table
+
+
+def test_counts_in_chart_descriptions_agree_with_their_number():
+    assert charts.counted(1, "day") == "1 day" and charts.counted(3, "week") == "3 weeks"
+    assert charts.counted(0, "day") == "0 days"

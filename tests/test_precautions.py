@@ -219,6 +219,8 @@ def test_report_context_is_the_leg_pain_context_only(owner):
     }
     assert PrecautionProfile.for_user(owner).report_context() == profile.report_context()
     assert PrecautionProfile(user=owner).report_context() == []
+    # One week is "1 week", never "1 weeks".
+    assert dict(profile.report_context(today=date(2026, 1, 9)))["Episode started"] == "2026-01-01 (about 1 week ago)"
 
 
 def test_the_report_shows_the_leg_pain_context_and_nothing_private(owner):

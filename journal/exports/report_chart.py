@@ -12,7 +12,20 @@ from collections import defaultdict
 from datetime import date, timedelta
 from statistics import fmean
 
-from journal.trends.charts import AFTER, BEFORE, PERIODS, Chart, _Frame, _legend, _line, _polylines, _svg, _text, num
+from journal.trends.charts import (
+    AFTER,
+    BEFORE,
+    PERIODS,
+    Chart,
+    _Frame,
+    _legend,
+    _line,
+    _polylines,
+    _svg,
+    _text,
+    counted,
+    num,
+)
 
 WIDTH, HEIGHT = 560, 132
 PRINT_WIDTH_PT = 184 / 25.4 * 72  # the narrowest text width the PDF prints the chart at (A4, 13 mm margins)
@@ -115,7 +128,7 @@ def report_pain_chart(
     mean_leg = num(fmean(leg) if leg else None)
     desc = (
         f"{period.adjective} mean pain before and after sessions, {first.day} {first:%b %Y} to {last.day} "
-        f"{last:%b %Y}, {len(keys)} {period.unit}s with a score. "
+        f"{last:%b %Y}, {counted(len(keys), period.unit)} with a score. "
         f"Mean leg pain before: {mean_leg}.{partial_note}"
     )
     rows = [[period.label(d), *(num(values.get(d)) for *_, values in series)] for d in keys]

@@ -150,6 +150,11 @@ WIDE, WIDE_FONT = 640, 11
 NARROW, NARROW_FONT = 320, 13  # 320 units in a 296-350 px column: 13-unit text draws at 12-14 px
 
 
+def counted(n: int, unit: str) -> str:
+    """ "1 week", "3 weeks": a count with its unit, plural when it is not one."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
 def _svg(
     chart_id: str,
     title: str,
@@ -325,7 +330,7 @@ def pain_chart(trend: PainTrend, chart_id: str = "pain-chart") -> Chart:
     overall = fmean(before_means) if before_means else None
     desc = (
         f"{period.adjective} mean leg pain before and after sessions from {_day(first, True)} to "
-        f"{_day(last, True)}, {len(days)} {period.unit}s with sessions. Mean leg pain before: {num(overall)}."
+        f"{_day(last, True)}, {counted(len(days), period.unit)} with sessions. Mean leg pain before: {num(overall)}."
     )
     if trend.baseline_mean is not None:
         desc += f" Baseline: {num(trend.baseline_mean)}."
@@ -390,7 +395,7 @@ def change_chart(days: list[DailyPain], chart_id: str = "change-chart", period: 
     first, last = days[0].date, days[-1].date
     mean = sum(change for _d, change in changes) / len(days)
     desc = (
-        f"{by.adjective} mean of leg pain after minus leg pain before, {len(days)} {by.unit}s from "
+        f"{by.adjective} mean of leg pain after minus leg pain before, {counted(len(days), by.unit)} from "
         f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {by.unit}s "
         f"with less leg pain after than before."
     )
@@ -444,7 +449,8 @@ def weekly_chart(adherence: Adherence, chart_id: str = "weekly-chart", period: s
     if not buckets or not adherence.sessions:
         return _empty(chart_id, title, "No completed sessions in this period yet.")
     mean = adherence.sessions / len(buckets)
-    desc = f"{adherence.sessions} completed sessions over {len(buckets)} {unit}s (mean {num(mean)} a {unit})"
+    sessions, periods = counted(adherence.sessions, "completed session"), counted(len(buckets), unit)
+    desc = f"{sessions} over {periods} (mean {num(mean)} a {unit})"
     if unit == "week":
         desc += ", weeks starting on Monday."
         rows = [[f"Week of {_day(start, True)}", str(n)] for start, n in buckets]
