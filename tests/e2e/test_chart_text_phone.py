@@ -42,3 +42,14 @@ def test_chart_text_is_readable_on_a_phone(page, owner, width, name, url):
     found = page.evaluate(CHART_TEXT, MIN_TEXT_PX)
     assert found["untitled"] == []
     assert found["small"] == [], "\n".join(found["small"][:20])
+
+
+def test_a_charts_numbers_section_shows_whether_it_is_open(page, owner):
+    # Laid out as flex, a summary loses the browser's triangle: the section must still read as one to open.
+    open_audited(page, AuditPage("trends", _trends_url, visitors=("owner",)), "owner", owner)
+    summary = page.locator("details.chart-numbers > summary").first
+    marker = "el => getComputedStyle(el, '::before').content"
+    closed = summary.evaluate(marker)
+    summary.click()
+    opened = summary.evaluate(marker)
+    assert "\u25b8" in closed and "\u25be" in opened, (closed, opened)
