@@ -21,11 +21,12 @@ from accounts.models import REPORT_NAME_MAX_LENGTH, REPORT_QUESTIONS_MAX_LENGTH,
 from journal.exports import report
 from journal.exports import views as exports
 from journal.exports.pdf import render_report_pdf
-from journal.exports.report_chart import MIN_PRINTED_PT, PRINT_WIDTH_PT, WIDTH
+from journal.exports.report_chart import MIN_PRINTED_PT, PRINT_WIDTH_PT, WIDTH, report_pain_chart
 from journal.lib.daterange import DateRange
-from journal.models import Release, SafetyAnswer, Session, SessionStatus
+from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
 from journal.trends import meaningful
+from journal.trends.charts import AFTER, BEFORE
 from tests.factories import PASSWORD, make_log, make_release, make_session
 from tests.test_share_links import BROWSER, make_link, view_url
 
@@ -81,7 +82,7 @@ def test_page_one_holds_what_a_clinician_scans_for(seeded_year):
     assert "Painful leg: Left leg" in first and "Episode started: 2026-01-05" in first
     assert "Episode assessed by a clinician: No" in first
     assert re.search(r"\d+ sessions? with a red flag reported", first)
-    assert f"{flagged.local_date:%Y-%m-%d}" in first and RedFlag.FEVER.label[:40] in first
+    assert f"{flagged.local_date:%Y-%m-%d}" in first and report.REPORT_SIGNS[RedFlag.FEVER] in first
     assert "No comparison shown: a red flag was reported in the recent period." in first
     assert "Weekly mean pain before and after sessions" in first and "Back pain before" in first
     assert "Adverse responses" in first and "Stopped early because it hurt" in first
@@ -109,7 +110,10 @@ def test_a_red_flag_only_session_is_on_page_one(owner, owner_client):
     )
     first = pages_of(owner_client.get(PDF).content)[0]
     assert "1 session with a red flag reported" in first
-    assert "2026-03-30" in first and RedFlag.SADDLE.label[:30] in first
+    assert "2026-03-30" in first and report.REPORT_SIGNS[RedFlag.SADDLE] in first
+    # Read by the clinician: the sign in neutral words, the tier named for the reader, never "you" or "your".
+    flags = first[first.index("Red flags") : first.index("Leg pain")]
+    assert "(emergency sign)" in flags and not re.search(r"\b(you|your)\b", flags, re.IGNORECASE), flags
 
 
 @pytest.mark.django_db
@@ -153,7 +157,7 @@ def test_one_font_family_throughout_the_footer_included(owner, owner_client):
 
 
 def test_chart_labels_print_at_8_pt_or_more():
-    chart = report.report_pain_chart(
+    chart = report_pain_chart(
         {date(2026, 1, 1) + timedelta(days=d): 5.0 for d in range(200)},
         {date(2026, 1, 1) + timedelta(days=d): 4.0 for d in range(200)},
         {date(2026, 1, 1): 3.0},
@@ -163,7 +167,7 @@ def test_chart_labels_print_at_8_pt_or_more():
     assert sizes and min(sizes) * PRINT_WIDTH_PT / WIDTH >= MIN_PRINTED_PT
     assert chart.columns[0] == "Week from" and "Back pain before" in chart.columns
     # Three months or less: a point a day.
-    daily = report.report_pain_chart({date(2026, 1, 1): 5.0, date(2026, 3, 1): 4.0}, {}, {}, period_days=60)
+    daily = report_pain_chart({date(2026, 1, 1): 5.0, date(2026, 3, 1): 4.0}, {}, {}, period_days=60)
     assert daily.columns[0] == "Date" and len(daily.columns) == 3  # no back pain logged, no back pain line
 
 
@@ -332,3 +336,144 @@ def test_details_are_private_to_the_report(owner, owner_client, other_client):
         assert "Private-Name" not in body and "private question" not in body, path
     assert "Private-Name" not in other_client.get(EXPORTS).content.decode()
     json.dumps(report.report_context(owner, DateRange())["display_name"])  # a plain string
+
+
+# After the physiotherapist's review ----------------------------------------------------------------------------
+
+
+def test_every_sign_has_neutral_words_for_the_reader():
+    for sign in RedFlag:
+        words = report.REPORT_SIGNS[sign]
+        assert words and not re.search(r"\b(you|your|yours)\b", words, re.IGNORECASE), (sign, words)
+    assert report.signs_text(["fever", "both_legs"]) == (
+        f"{report.REPORT_SIGNS[RedFlag.BOTH_LEGS]}; {report.REPORT_SIGNS[RedFlag.FEVER]}"
+    )
+
+
+def polylines_of(svg: str, colour: str) -> int:
+    return len(re.findall(rf'<polyline [^>]*stroke="{re.escape(colour)}"', svg))
+
+
+def test_the_lines_do_not_join_across_days_without_a_session():
+    days = [date(2026, 3, d) for d in (1, 2, 3, 4, 10, 11, 12)]
+    chart = report_pain_chart({d: 5.0 for d in days}, {d: 4.0 for d in days}, {}, 12)
+
+    # Two runs each (1-4 March, 10-12 March): no line drawn over 5-9 March.
+    assert polylines_of(chart.svg, BEFORE) == 2 and polylines_of(chart.svg, AFTER) == 2
+    joined = report_pain_chart({d: 5.0 for d in days[:4]}, {}, {}, 12)
+    assert polylines_of(joined.svg, BEFORE) == 1
+
+
+def test_the_weekly_chart_leaves_out_the_last_part_week_and_says_so():
+
+    start = date(2025, 12, 1)  # a Monday
+    end = date(2026, 11, 25)  # a Wednesday: its week has 3 days in the period
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    chart = report_pain_chart({d: 5.0 for d in days}, {}, {}, len(days), period_end=end)
+    weeks = [row[0] for row in chart.rows]
+    assert len(weeks) == 51 and chart.rows[-1][0] != chart.rows[0][0]
+    assert "The week from 23 Nov 2026 is left out: the period ends on its day 3 of 7" in chart.desc
+    assert polylines_of(chart.svg, BEFORE) == 1
+    # A period ending on a Sunday has no part week: every week is drawn and nothing is said.
+    sunday = date(2026, 11, 29)
+    whole = report_pain_chart({d: 5.0 for d in days}, {}, {}, len(days), period_end=sunday)
+    assert len(whole.rows) == 52 and "left out" not in whole.desc
+
+
+@pytest.mark.django_db
+def test_the_baseline_is_said_plainly(owner, owner_client):
+    make_log(owner, days=30, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    first = pages_of(owner_client.get(PDF).content)[0]
+    assert "baseline = the first 7 days with a score in this period, recent = the last 7" in first
+    assert "baseline " in first and "(7 days, 2026-03-01 to 2026-03-07)" in first
+
+
+@pytest.mark.django_db
+def test_the_pdf_file_name_names_the_dates_and_every_release(owner, owner_client):
+    make_log(owner, days=10, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+
+    def name(**query) -> str:
+        response = owner_client.get(PDF, {"start": "2026-03-01", "end": "2026-03-31", **query})
+        return re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+
+    assert name() == "tenderspot-report_2026-03-01_to_2026-03-31_a4.pdf"
+    assert name(releases="all") == "tenderspot-report_2026-03-01_to_2026-03-31_every-release_a4.pdf"
+    assert name(releases="all", paper="letter").endswith("_every-release_letter.pdf")
+    # The whole log names its first session and today, not "all".
+    whole = re.search(r'filename="([^"]+)"', owner_client.get(PDF)["Content-Disposition"]).group(1)
+    today = owner.profile.local_date()
+    assert whole == f"tenderspot-report_2026-03-01_to_{today:%Y-%m-%d}_a4.pdf"
+
+
+@pytest.mark.django_db
+def test_the_share_page_gives_the_expiry_in_the_owners_time_zone(owner, anonymous_client):
+    owner.profile.time_zone = "America/New_York"
+    owner.profile.save()
+    link, token = make_link(owner)
+    ShareLink.objects.filter(pk=link.pk).update(expires_at=datetime(2026, 12, 7, 3, 30, tzinfo=UTC))
+    body = anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER}).content.decode()
+    # 03:30 UTC on the 7th is 22:30 on the 6th in New York.
+    assert "This link works until 2026-12-06 22:30 (America/New_York)." in body
+    assert "2026-12-07 03:30" not in body
+
+
+@pytest.mark.django_db
+def test_an_assessment_date_is_the_persons_local_date(owner, owner_client):
+    owner.profile.time_zone = "Pacific/Auckland"
+    owner.profile.save()
+    make_session(
+        owner,
+        started_at=datetime(2026, 3, 1, 20, tzinfo=UTC),
+        status=SessionStatus.STOPPED,
+        safety_check=SafetyAnswer.YES,
+        red_flag_items=[RedFlag.CALF.value],
+        red_flag_tier="today",
+        # 23:00 UTC on 3 March is the 4th in Auckland: the report says the 4th, with no time.
+        red_flag_assessed_at=datetime(2026, 3, 3, 23, tzinfo=UTC),
+    )
+    first = pages_of(owner_client.get(PDF).content)[0]
+    assert "assessed by a clinician by 2026-03-04" in first and "2026-03-03" not in first
+
+
+def words_past_the_margin(pdf: bytes, tmp_path) -> list[str]:
+    """Words (pdftotext -bbox) that end to the right of the page's text area (13 mm margins, 1 pt of slack)."""
+    import subprocess
+
+    source = tmp_path / "report.pdf"
+    source.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", str(source), "-"], capture_output=True, check=True, text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    limit = width - 13 / 25.4 * 72 + 1
+    return [word for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', out) if float(x_max) > limit]
+
+
+@pytest.mark.django_db
+def test_long_unbroken_text_stays_on_the_page(owner, owner_client, tmp_path):
+    sessions = make_log(owner, days=5, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    Session.objects.filter(pk__in=[s.pk for s in sessions]).update(notes="N" * 500, routine_name="R" * 100)
+    Release.objects.filter(user=owner).update(notes="W" * 1000, point_name="P" * 80)
+    owner.profile.report_name = "M" * REPORT_NAME_MAX_LENGTH
+    owner.profile.report_questions = "Q" * REPORT_QUESTIONS_MAX_LENGTH
+    owner.profile.save()
+    for query in ({}, {"releases": "all"}, {"paper": "letter", "releases": "all"}):
+        pdf = owner_client.get(PDF, query).content
+        assert words_past_the_margin(pdf, tmp_path) == [], query
+        text = "".join(" ".join(pages_of(pdf)).split())
+        assert "M" * 60 in text and "Q" * 300 in text  # broken across lines, not cut or lost
+
+
+@pytest.mark.django_db
+def test_the_logs_small_print_is_no_larger_than_its_row(owner, owner_client, tmp_path):
+    import subprocess
+
+    make_log(owner, days=3, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    make_session(owner, started_at=datetime(2026, 3, 5, 9, tzinfo=UTC), status=SessionStatus.STOPPED)
+    source = tmp_path / "report.pdf"
+    source.write_bytes(owner_client.get(PDF).content)
+    out = subprocess.run(["pdftotext", "-bbox", str(source), "-"], capture_output=True, check=True, text=True).stdout
+    heights = {
+        word: float(y_max) - float(y_min)
+        for y_min, y_max, word in re.findall(r'yMin="([\d.]+)"[^>]*yMax="([\d.]+)">([^<]*)</word>', out)
+    }
+    small = [height for word, height in heights.items() if word.startswith("(stopped")]
+    assert small and max(small) <= heights["2026-03-05"], heights

@@ -12,6 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from journal.backup.export import export_stream
 from journal.backup.importer import ImportFileError, import_account
+from journal.exports.report import REPORT_SIGNS
 from journal.lib.tokens import new_token
 from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag, RedFlagTier
@@ -65,8 +66,9 @@ def test_pdf_names_the_signs_of_a_red_flag_only_session(owner, owner_client):
     pages = text_of(pdf_of(owner_client.get(reverse("journal:export_pdf"))))
     text = " ".join(pages)
     assert "1 session with a red flag reported" in text
-    assert "Pain, tingling or numbness going down both legs" in text
-    assert "A fever, or feeling generally unwell" in text
+    # In the report's neutral words (the clinician reads it), not the check's "you" and "your".
+    assert REPORT_SIGNS[RedFlag.BOTH_LEGS] in text
+    assert REPORT_SIGNS[RedFlag.FEVER] in text and "your back pain" not in text
     assert "2026-03-04" in pages[-1]  # the detailed log lists the session itself
 
 
@@ -78,7 +80,7 @@ def test_share_page_names_the_signs(owner, anonymous_client):
     )
     body = anonymous_client.get(reverse("journal:share_view", args=[token])).content.decode()
     assert "1 session with a red flag reported" in body
-    assert RedFlag.BOTH_LEGS.label in body and RedFlag.FEVER.label in body
+    assert REPORT_SIGNS[RedFlag.BOTH_LEGS] in body and REPORT_SIGNS[RedFlag.FEVER] in body
     assert "2026-03-04" in body
     assert "not yet reported as assessed" in body  # the follow-up is still open
 
@@ -106,7 +108,7 @@ def test_old_red_flags_beyond_the_log_are_still_listed(owner, owner_client):
         report.LOG_LIMIT = original
     assert flagged.pk not in [row["pk"] for row in context["log"]]
     assert [row["pk"] for row in context["earlier_red_flags"]] == [flagged.pk]
-    assert RedFlag.FEVER.label in context["earlier_red_flags"][0]["items"]
+    assert REPORT_SIGNS[RedFlag.FEVER] in context["earlier_red_flags"][0]["items"]
 
 
 def test_fhir_has_a_flag_per_report_naming_the_signs(owner, owner_client):

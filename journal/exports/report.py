@@ -26,7 +26,7 @@ from journal import redflags
 from journal.exports.report_chart import report_pain_chart
 from journal.lib.daterange import DateRange
 from journal.models import PRESSURE_CEILING, Release, Session, SessionQuerySet, SessionStatus
-from journal.redflags import RedFlagTier
+from journal.redflags import RedFlag, RedFlagTier
 from journal.trends import aggregates, series
 
 LOG_LIMIT = 366  # sessions in the compact log (newest first): a year of daily sessions
@@ -37,6 +37,39 @@ RED_FLAG_DATES_SHOWN = 8  # per group of the same signs
 RED_FLAG_GROUPS_SHOWN = 4
 ADVERSE_DATES_SHOWN = 6
 TENDER_ROWS = 5
+
+
+# The red-flag signs as a clinician reads them: the check asks the person ("you", "your"), the report is read by
+# someone else, so each sign is said in the third person or neutrally. Keyed by the stored code; a code missing here
+# (never expected: tests/test_practitioner_report.py checks every sign has one) falls back to the check's words.
+REPORT_SIGNS: dict[str, str] = {
+    RedFlag.BOTH_LEGS: "Pain, tingling or numbness in both legs, or leg pain spread from one leg to both",
+    RedFlag.SADDLE: "Saddle numbness or changed sensation (genitals, buttocks or inner thighs)",
+    RedFlag.BLADDER_BOWEL: "New bladder or bowel change (hesitancy, retention, loss of sensation or incontinence)",
+    RedFlag.SEXUAL: "New change in sexual function or genital sensation",
+    RedFlag.BOTH_LEGS_WEAK: "Weakness in both legs, severe or getting worse",
+    RedFlag.CALF_BREATHLESS: "Painful, swollen calf with breathlessness or chest pain",
+    RedFlag.ONE_LEG_WEAK: "New or worsening weakness in one leg (tripping, foot drop or slap)",
+    RedFlag.FEVER: "Fever or feeling generally unwell, with the back pain",
+    RedFlag.CANCER: "History of cancer, with new back or leg pain",
+    RedFlag.BONE: "Osteoporosis or long-term oral steroids, with new severe pain",
+    RedFlag.SEVERE_PAIN: "Severe unremitting pain, or pain at night",
+    RedFlag.DIABETIC_FOOT: "Diabetes, with one foot red, warm or swollen",
+    RedFlag.CALF: "Painful, swollen calf",
+    RedFlag.UNSPECIFIED: "A warning sign (recorded before each sign was asked separately)",
+}
+REPORT_TIERS: dict[str, str] = {RedFlagTier.EMERGENCY: "emergency sign", RedFlagTier.TODAY: "same-day sign"}
+
+
+def signs_text(items: list[str]) -> str:
+    """The reported signs (stored codes) in the order of the check, in the report's neutral words, joined by "; "."""
+    known = redflags.ordered(items)
+    return "; ".join([REPORT_SIGNS.get(code, code) for code in known] + [code for code in items if code not in known])
+
+
+def signs_list(counts: Counter) -> list[tuple[str, int]]:
+    """[(neutral words, how often)] for the signs counted, in the order of the check."""
+    return [(REPORT_SIGNS.get(code, code), counts[code]) for code in redflags.ordered(counts)]
 
 
 @dataclass(frozen=True)
@@ -76,7 +109,7 @@ def _red_flag_groups(red_flags: list[dict[str, Any]]) -> list[RedFlagGroup]:
             items=items,
             dates=[flag["local_date"] for flag in flags[:RED_FLAG_DATES_SHOWN]],
             more=max(len(flags) - RED_FLAG_DATES_SHOWN, 0),
-            assessed=sorted({flag["assessed_at"].date() for flag in flags if flag["assessed_at"]}, reverse=True),
+            assessed=sorted({flag["assessed_on"] for flag in flags if flag["assessed_on"]}, reverse=True),
         )
         for (tier, items), flags in groups.items()
     ]
@@ -287,9 +320,11 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
         {
             "pk": row["pk"],
             "local_date": row["local_date"],
-            "tier": RedFlagTier(row["red_flag_tier"]).label if row["red_flag_tier"] else "",
-            "items": redflags.as_text(row["red_flag_items"]),
-            "assessed_at": row["red_flag_assessed_at"],
+            "tier": REPORT_TIERS.get(row["red_flag_tier"], "") if row["red_flag_tier"] else "",
+            "items": signs_text(row["red_flag_items"]),
+            # A date, in the person's zone: the time of the answer means nothing to the reader.
+            "assessed_on": row["red_flag_assessed_at"]
+            and timezone.localtime(row["red_flag_assessed_at"], profile.zone).date(),
         }
         for row in flag_rows
     ]
@@ -297,9 +332,7 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
     # How often each sign was reported in the period, in the order of the check: bounded by the list of signs, so
     # the summary stays on one page however many reports there are.
     counts = Counter(item for row in flag_rows for item in row["red_flag_items"])
-    red_flag_items = [
-        (label, counts[code]) for code, label in zip(redflags.ordered(counts), redflags.labels(counts), strict=True)
-    ]
+    red_flag_items = signs_list(counts)
     log = _log_rows(user, sessions)
     logged = len(log)
     listed = {row["pk"] for row in log}
@@ -311,9 +344,11 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
                 :RELEASE_SESSIONS_LIMIT
             ]
         )
+        for session in release_detail:
+            setattr(session, "report_signs", signs_text(session.red_flag_items))  # noqa: B010 - read by the template
     leg_before = {d.date: d.before for d in trend.days if d.before is not None}
     leg_after = {d.date: d.after for d in trend.days if d.after is not None}
-    chart = report_pain_chart(leg_before, leg_after, _daily_back_pain(sessions), period_days)
+    chart = report_pain_chart(leg_before, leg_after, _daily_back_pain(sessions), period_days, period_end=end)
     adverse = adverse_responses(user, date_range.start, date_range.end)
     return {
         "range": date_range,

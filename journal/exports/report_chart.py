@@ -45,9 +45,14 @@ def report_pain_chart(
     back_before: dict[date, float],
     period_days: int,
     chart_id: str = "report-pain-chart",
+    period_end: date | None = None,
 ) -> Chart | None:
     """Daily means of the scores (local date -> mean 0-10) regrouped by week when the period and the scores span
-    more than WEEKLY_AFTER_DAYS days. None when there is no score at all. Back pain is drawn only when it was logged."""
+    more than WEEKLY_AFTER_DAYS days. None when there is no score at all. Back pain is drawn only when it was logged.
+
+    The lines break where a day (a week) has no score, so that a gap never reads as a trend. In a weekly chart the
+    week of `period_end` is left out when the period stops before its Sunday: a mean of a few days would read as a
+    dip or a rise; the caption says so."""
     days = [d for values in (leg_before, leg_after, back_before) for d in values]
     # Weekly when the scores span over about three months (a long period with a few weeks of scores stays daily).
     weekly = bool(days) and min(period_days, (max(days) - min(days)).days + 1) > WEEKLY_AFTER_DAYS
@@ -60,6 +65,20 @@ def report_pain_chart(
     keys = sorted({d for *_, values in series for d in values})
     if not keys:
         return None
+    partial_note = ""
+    if weekly and period_end is not None and period_end.weekday() != 6 and len(keys) > 1:
+        part_week = _monday(period_end)
+        if keys[-1] == part_week:
+            keys.pop()
+            days_in = (period_end - part_week).days + 1
+            partial_note = (
+                f" The week from {part_week.day} {part_week:%b %Y} is left out: the period ends on its day "
+                f"{days_in} of 7, and a part week would read as a change."
+            )
+            series = [
+                (label, colour, dash, {d: v for d, v in values.items() if d != part_week})
+                for label, colour, dash, values in series
+            ]
     period = PERIODS["week" if weekly else "day"]
     title = f"{period.adjective} mean pain before and after sessions (0-10)"
     first, last = keys[0], keys[-1]
@@ -79,8 +98,15 @@ def report_pain_chart(
         label = f"{d.day} {d:%b %Y}" if span > 300 or i in (0, ticks - 1) else f"{d.day} {d:%b}"
         body.append(_line(x(d), frame.y0, x(d), frame.y0 + 3, opacity="0.5"))
         body.append(_text(x(d), frame.y0 + 15, label, anchor=anchor, size=FONT))
+    step = 7 if weekly else 1
     for _label, colour, dash, values in series:
-        points = [(x(d), frame.y(values[d]) if d in values else None) for d in keys]
+        points: list[tuple[float, float | None]] = []
+        previous = None
+        for d in keys:
+            if previous is not None and (d - previous).days > step:
+                points.append((x(d), None))  # days (weeks) with no session between: no line across them
+            points.append((x(d), frame.y(values[d]) if d in values else None))
+            previous = d
         body.append(_polylines(points, colour, 1.6, dash))
         if len(keys) <= 120:
             body += [
@@ -92,7 +118,8 @@ def report_pain_chart(
     mean_leg = num(fmean(leg) if leg else None)
     desc = (
         f"{period.adjective} mean pain before and after sessions, {first.day} {first:%b %Y} to {last.day} "
-        f"{last:%b %Y}, {len(keys)} {period.unit}s with a score. Mean leg pain before: {mean_leg}."
+        f"{last:%b %Y}, {len(keys)} {period.unit}s with a score. "
+        f"Mean leg pain before: {mean_leg}.{partial_note}"
     )
     rows = [[period.label(d), *(num(values.get(d)) for *_, values in series)] for d in keys]
     columns = [period.column, *(label for label, *_ in series)]

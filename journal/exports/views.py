@@ -88,14 +88,26 @@ def pdf_response(request: HtmxHttpRequest, user: User, date_range: DateRange) ->
     if every_release is None:
         return releases_bad_request()
     started = time.perf_counter()
+    context = report_context(user, date_range, every_release=every_release)
     try:
-        pdf = render_report_pdf_bounded(report_context(user, date_range, every_release=every_release), paper)
+        pdf = render_report_pdf_bounded(context, paper)
     except ReportTooLarge as error:
         logger.warning("PDF report not made for user %s (%s): %s", user.pk, date_range.describe(), error)
         return report_too_large(request, date_range)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Server-Timing"] = f"pdf;dur={1000 * (time.perf_counter() - started):.0f}"
-    return attachment(response, f"tenderspot-report_{date_range.filename_part()}_{paper}.pdf")
+    return attachment(response, report_filename(context, date_range, paper))
+
+
+def report_filename(context: dict, date_range: DateRange, paper: str) -> str:
+    """`tenderspot-report_2025-12-01_to_2026-11-30_a4.pdf`, with `_every-release` before the paper when every
+    release is listed: the two PDFs of the same dates differ, and a saved pair must not overwrite each other. The
+    dates are the report's period (an open range names the first session and today), or the range asked for when
+    the period is empty."""
+    start, end = context.get("period_start"), context.get("period_end")
+    dates = f"{start:%Y-%m-%d}_to_{end:%Y-%m-%d}" if start and end else date_range.filename_part()
+    every = "_every-release" if context.get("every_release") else ""
+    return f"tenderspot-report_{dates}{every}_{paper}.pdf"
 
 
 def report_too_large(request: HtmxHttpRequest, date_range: DateRange) -> HttpResponse:

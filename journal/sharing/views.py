@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -121,7 +122,9 @@ def share_view(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange)
     context.update(
         {
             "token": request.resolver_match.kwargs["token"] if request.resolver_match else "",
-            "expires_at": link.expires_at,
+            # In the owner's time zone, named: the page is opened signed out, where the server's zone is active.
+            "expires_local": f"{timezone.localtime(link.expires_at, link.user.profile.zone):%Y-%m-%d %H:%M}",
+            "expires_zone": link.user.profile.time_zone,
             "query": query,
             # The PDF links carry the choice, so that the download shows what the page shows.
             "pdf_query": "&".join(filter(None, [query, "releases=all" if every_release else ""])),
