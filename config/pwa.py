@@ -67,12 +67,13 @@ def offline_key(user: AbstractBaseUser | AnonymousUser) -> str:
 
 
 def is_offline_page(request: HttpRequest, response: HttpResponse) -> bool:
-    """Whether the service worker may keep this response: a whole page (not an htmx partial) of `OFFLINE_PAGES`,
-    answered 200 to a signed-in GET."""
+    """Whether the service worker may keep this response: a whole page (not an htmx partial) of `OFFLINE_PAGES`, or
+    one its view marked `response.offline_page = True` (the runner of a started session), answered 200 to a
+    signed-in GET."""
     match = getattr(request, "resolver_match", None)
     return (
         match is not None
-        and match.view_name in OFFLINE_PAGES
+        and (match.view_name in OFFLINE_PAGES or getattr(response, "offline_page", False) is True)
         and request.method == "GET"
         and response.status_code == 200
         and request.user.is_authenticated
