@@ -505,11 +505,12 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             red_flags=form.reported_red_flags,
             **form.release_answers(),
         )
-        summary = reverse("journal:session_summary", args=[session.pk])
-        if outbox:  # the answers (advice, notices) are on the summary, which the phone links to
-            return outbox_answer("created" if created else "replay", 201 if created else 200, summary=summary)
         if created and (notice := adverse_response_message(session.releases.get())):
             messages.warning(request, notice)
+        if outbox:  # the answers (advice, notices) are on the summary, which the phone opens next when online
+            _quick_log_messages(request, session, created)
+            summary = reverse("journal:session_summary", args=[session.pk])
+            return outbox_answer("created" if created else "replay", 201 if created else 200, summary=summary)
         return _quick_log_done(request, session, created)
     if form.is_bound:
         form.renew_stale_key()
@@ -517,10 +518,14 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _quick_log_done(request: AuthenticatedHttpRequest, session: Session, created: bool) -> HttpResponse:
+    _quick_log_messages(request, session, created)
+    return go_to(request, "journal:session_summary", session.pk)
+
+
+def _quick_log_messages(request: AuthenticatedHttpRequest, session: Session, created: bool) -> None:
     if created and session.red_flag:
         messages.warning(request, "Your release is logged. Please read the advice below before anything else.")
     elif created:
         messages.success(request, "Logged. Thank you for keeping your journal up to date.")
     else:
         messages.info(request, "This release was already saved, so it was not logged twice.")
-    return go_to(request, "journal:session_summary", session.pk)
