@@ -388,6 +388,7 @@
 
   // Hands-free: after a release is logged, the next step's lead-in begins by itself (a setting, off by default).
   var justLogged = false;
+  var loggedThroughOutbox = false; // set when the outbox stored a log and the server's next panel is on its way
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;
     justLogged = !!(elt && elt.matches && elt.matches("[data-log-form]"));
@@ -399,8 +400,9 @@
     if (!panel || panel.dataset.seen === "1") { return; }
     panel.dataset.seen = "1";
     setup(panel);
-    var logged = justLogged;
+    var logged = justLogged || loggedThroughOutbox;
     justLogged = false;
+    loggedThroughOutbox = false;
     if (logged && current && current.autoStart && document.body.contains(current.el) && current.phase === "idle" &&
         !current.el.hidden) {
       current.start();
@@ -505,7 +507,7 @@
   }
 
   function fromServer(panel, form, entry) {
-    justLogged = entry.kind === "release";
+    loggedThroughOutbox = entry.kind === "release";
     return window.htmx.ajax("GET", panel.dataset.runUrl, { target: "#runner-panel", swap: "outerHTML" })
       .then(function () {
         if (document.body.contains(form)) { return advance(panel, entry.position, entry.kind === "release"); }
