@@ -157,3 +157,26 @@ def test_two_tabs_sending_the_same_step_at_once_make_one_row(ready):
     assert Release.objects.filter(session=session).count() == 1
     assert sorted(stored for _status, stored in results).count("created") == 1
     assert all(status in (200, 201) for status, _stored in results)
+
+
+def test_the_runner_of_a_started_session_may_be_kept_offline_but_never_its_red_flag_check(ready, owner_client):
+    """The phone keeps the runner once the steps are on (every step's how-to and log form, in <template>s), never
+    the page that asks the red-flag questions, nor an htmx panel, nor another session's summary."""
+    session = make_session(ready)
+    check = owner_client.get(session_url("session_run", session))
+    assert 'name="rf_' in check.content.decode()
+    assert "X-Offline-Page" not in check
+    session.answer_safety_check([], 6)
+    running = owner_client.get(session_url("session_run", session))
+    html = running.content.decode()
+    assert running["X-Offline-Page"] == "1"
+    assert 'name="rf_' not in html and "red flag" not in html.lower()
+    steps = session.step_count
+    assert html.count("<template data-offline-step=") == steps - 1
+    assert "<template data-offline-finish>" in html
+    for position in range(2, steps + 1):
+        assert f'data-outbox-id="release:{session.pk}:{position}"' in html
+    partial = owner_client.get(session_url("session_run", session), headers={"HX-Request": "true"})
+    assert "X-Offline-Page" not in partial
+    session.finish(pain_after=2)
+    assert "X-Offline-Page" not in owner_client.get(session_url("session_summary", session))

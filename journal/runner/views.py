@@ -233,10 +233,11 @@ def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     if not session.is_open:
         return redirect("journal:session_summary", pk=session.pk)
-    response = _panel(request, session)
+    context = _panel_context(request, session)
+    response = render_form_page(request, RUNNER, PANEL, context)
     # The phone may keep this page to run the session offline (config.pwa): the steps and the log forms, never the
     # red-flag check (its answers).
-    response.offline_page = response.context_data["mode"] in ("step", "finish")  # type: ignore[attr-defined]
+    response.offline_page = context["mode"] in ("step", "finish")  # type: ignore[attr-defined]
     return response
 
 
