@@ -51,6 +51,8 @@ class SafetyAnswer(models.TextChoices):
 
 # A hold may run this much past its prescribed time and still count in full (the client's figure is clamped to it).
 HOLD_MARGIN_SECONDS = 15
+# How far ahead of the server's clock a phone's clock may run and its time still be taken for an offline log.
+PHONE_CLOCK_SKEW = timedelta(minutes=2)
 # Pressing "Start" twice within this window reuses the session not yet begun.
 RESTART_WINDOW = timedelta(minutes=10)
 QUICK_LOG_NAME = "Quick log"
@@ -524,25 +526,38 @@ class Session(models.Model):
             held = min(held, math.ceil((now - started).total_seconds()))
         return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
 
+    def plausible_phone_time(self, at: datetime | None, now: datetime) -> datetime:
+        """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock
+        `at`, if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before this session started); else the
+        server's `now`. A wrong phone clock never drops the log, it only loses its own timestamp."""
+        if at is None or at > now + PHONE_CLOCK_SKEW or at < self.started_at:
+            return now
+        return min(at, now)
+
     def log_release(
         self,
         position: int,
         *,
         skipped: bool = False,
         held_seconds: int | None = None,
+        at: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Release", bool]:
         """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
-        finds the row already there and changes nothing."""
+        finds the row already there and changes nothing. `at`: the phone's clock when the user logged it (an entry
+        of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`);
+        the held seconds are still clamped by the server's own clock."""
         self._require_open()
         step = self.plan[position - 1]
-        now = timezone.now()
+        received = timezone.now()
+        now = self.plausible_phone_time(at, received)
         started: datetime | None
         if skipped:
             held, started = 0, None
             answers = {}
         else:
-            held, started = self.held_seconds_for(position, held_seconds, now)
+            # The time elapsed until the server received it bounds what was held (never below the real hold).
+            held, started = self.held_seconds_for(position, held_seconds, received)
         existing = Release.objects.filter(session=self, position=position).first()
         if existing is not None:
             return existing, False
@@ -566,7 +581,7 @@ class Session(models.Model):
                 )
         except IntegrityError:
             return Release.objects.get(session=self, position=position), False
-        fields: dict[str, Any] = {"last_activity_at": now}
+        fields: dict[str, Any] = {"last_activity_at": received}
         if self.current_hold_position == position:
             fields.update(current_hold_position=None, current_hold_started_at=None)
         Session.objects.filter(pk=self.pk).update(**fields)

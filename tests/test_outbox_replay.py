@@ -1,0 +1,182 @@
+"""What the server answers the phone's outbox (static/js/outbox.js, `X-Outbox: 1`): JSON, and a replay of an entry
+it holds already is a success ("replay"), never an error, so the phone drops its copy; nothing is stored twice and
+nothing the server refuses is answered as stored. Offline logs carry the phone's clock, checked for sense."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from journal.models import HOLD_MARGIN_SECONDS, PHONE_CLOCK_SKEW, Release, Session, SessionStatus
+from routines.models import Point
+from tests.factories import make_running_session, make_session, session_url
+from tests.test_never_twice import at_once
+from tests.test_quick_log import URL as QUICK_LOG_URL
+from tests.test_quick_log import data as quick_data
+from tests.test_runner import answers
+
+pytestmark = pytest.mark.django_db
+OUTBOX = {"X-Outbox": "1"}
+
+
+def send(client, name: str, session: Session, body: dict):
+    return client.post(session_url(name, session), body, headers=OUTBOX)
+
+
+def ms(moment) -> str:
+    return str(int(moment.timestamp() * 1000))
+
+
+def test_it_stores_a_release_and_answers_a_replay_with_success(ready, owner_client):
+    session = make_running_session(ready, steps=3)
+    first = send(owner_client, "release_log", session, answers(1))
+    assert first.status_code == 201
+    assert first.json() == {"stored": "created", "position": 1, "notice": ""}
+    again = send(owner_client, "release_log", session, answers(1, pain_now="9"))
+    assert again.status_code == 200
+    assert again.json() == {"stored": "replay", "position": 1}
+    release = Release.objects.get(session=session)
+    assert release.pain_now == 4  # the first log of a step wins; the replay changed nothing
+
+
+def test_it_answers_a_replay_with_success_after_the_session_ended(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    assert send(owner_client, "release_log", session, answers(1)).status_code == 201
+    session.finish(pain_after=3)
+    again = send(owner_client, "release_log", session, answers(1))
+    assert again.status_code == 200 and again.json()["stored"] == "replay"
+    refused = send(owner_client, "release_log", session, answers(2))
+    assert refused.status_code == 409
+    assert "ended" in refused.json()["error"]
+    assert Release.objects.filter(session=session).count() == 1
+
+
+def test_it_refuses_bad_input_with_422_and_saves_nothing(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    response = send(owner_client, "release_log", session, answers(1, pain_now="11"))
+    assert response.status_code == 422
+    assert response.json()["error"]
+    unknown = send(owner_client, "release_log", session, answers(7))
+    assert unknown.status_code == 422 and "not part of this session" in unknown.json()["error"]
+    assert not Release.objects.exists()
+
+
+def test_it_checks_ownership(ready, other_client, anonymous_client):
+    session = make_running_session(ready, steps=2)
+    assert send(other_client, "release_log", session, answers(1)).status_code == 404
+    anonymous = send(anonymous_client, "release_log", session, answers(1))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert not Release.objects.exists()
+
+
+def test_a_session_before_its_safety_check_keeps_the_entry_refused(ready, owner_client):
+    session = make_session(ready)
+    response = send(owner_client, "release_log", session, answers(1))
+    assert response.status_code == 409
+    assert not Release.objects.exists()
+
+
+def test_the_phones_clock_is_kept_when_it_makes_sense(ready, owner_client):
+    session = make_running_session(ready, steps=3, hold_seconds=30)
+    session.started_at = timezone.now() - timedelta(minutes=20)
+    session.save(update_fields=["started_at"])
+    logged_on_phone = timezone.now() - timedelta(minutes=10)
+    send(owner_client, "release_log", session, answers(1, phone_time=ms(logged_on_phone)))
+    release = Release.objects.get(position=1)
+    assert abs(release.logged_at - logged_on_phone) < timedelta(milliseconds=2)
+    assert abs(release.ended_at - logged_on_phone) < timedelta(milliseconds=2)
+
+
+@pytest.mark.parametrize(
+    "phone_offset", [PHONE_CLOCK_SKEW + timedelta(minutes=1), -timedelta(hours=1)], ids=["future", "before-start"]
+)
+def test_a_phone_time_without_sense_gives_way_to_the_servers(ready, owner_client, phone_offset):
+    session = make_running_session(ready, steps=2)
+    session.started_at = timezone.now() - timedelta(minutes=5)
+    session.save(update_fields=["started_at"])
+    before = timezone.now()
+    response = send(owner_client, "release_log", session, answers(1, phone_time=ms(timezone.now() + phone_offset)))
+    assert response.status_code == 201  # the log is kept; only its timestamp is the server's
+    release = Release.objects.get()
+    assert before <= release.logged_at <= timezone.now()
+
+
+def test_held_seconds_are_still_clamped(ready, owner_client):
+    session = make_running_session(ready, steps=2, hold_seconds=30)
+    send(owner_client, "release_log", session, answers(1, held_seconds="600"))
+    assert Release.objects.get().held_seconds == 30 + HOLD_MARGIN_SECONDS
+    session.start_hold(2)
+    send(owner_client, "release_log", session, answers(2, held_seconds="40"))
+    assert Release.objects.get(position=2).held_seconds <= 1  # the server saw the hold start a moment ago
+
+
+def test_a_skip_and_a_finish_from_the_outbox_answer_replays_with_success(ready, owner_client):
+    session = make_running_session(ready, steps=1)
+    assert send(owner_client, "step_skip", session, {"position": 1}).status_code == 201
+    assert send(owner_client, "step_skip", session, {"position": 1}).json()["stored"] == "replay"
+    finished = send(owner_client, "session_finish", session, {"pain_after": "3", "notes": "ok"})
+    assert finished.status_code == 201
+    assert finished.json()["summary"] == session_url("session_summary", session)
+    again = send(owner_client, "session_finish", session, {"pain_after": "3", "notes": "ok"})
+    assert again.status_code == 200 and again.json() == {"stored": "replay"}
+    other = send(owner_client, "session_finish", session, {"pain_after": "8", "notes": ""})
+    assert other.status_code == 409
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and session.pain_after == 3
+    assert Release.objects.get().skipped
+
+
+def test_a_quick_log_replayed_by_the_outbox_makes_one_row(owner, owner_client):
+    owner.profile.acknowledge_safety()
+    body = quick_data(Point.objects.builtin().first())
+    first = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert first.status_code == 201 and first.json()["stored"] == "created"
+    again = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert again.status_code == 200 and again.json()["stored"] == "replay"
+    assert again.json()["summary"] == first.json()["summary"]
+    assert Session.objects.count() == 1 and Release.objects.count() == 1
+    bad = owner_client.post(QUICK_LOG_URL, {**body, "key": str(uuid.uuid4()), "pain_now": ""}, headers=OUTBOX)
+    assert bad.status_code == 422 and bad.json()["error"]
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_sending_the_same_step_at_once_make_one_row(ready):
+    """Two tabs (or a sync and its replay) send the same step at the same moment: one row, both told it is stored."""
+    session = make_running_session(ready, steps=2)
+
+    def sync(i: int) -> tuple[int, str]:
+        client = Client()
+        client.force_login(ready, backend="django.contrib.auth.backends.ModelBackend")
+        response = send(client, "release_log", session, answers(1, pain_now=str(i)))
+        return response.status_code, response.json()["stored"]
+
+    results = at_once(sync)
+    assert Release.objects.filter(session=session).count() == 1
+    assert sorted(stored for _status, stored in results).count("created") == 1
+    assert all(status in (200, 201) for status, _stored in results)
+
+
+def test_the_runner_of_a_started_session_may_be_kept_offline_but_never_its_red_flag_check(ready, owner_client):
+    """The phone keeps the runner once the steps are on (every step's how-to and log form, in <template>s), never
+    the page that asks the red-flag questions, nor an htmx panel, nor another session's summary."""
+    session = make_session(ready)
+    check = owner_client.get(session_url("session_run", session))
+    assert 'name="rf_' in check.content.decode()
+    assert "X-Offline-Page" not in check
+    session.answer_safety_check([], 6)
+    running = owner_client.get(session_url("session_run", session))
+    html = running.content.decode()
+    assert running["X-Offline-Page"] == "1"
+    assert 'name="rf_' not in html and "red flag" not in html.lower()
+    steps = session.step_count
+    assert html.count("<template data-offline-step=") == steps - 1
+    assert "<template data-offline-finish>" in html
+    for position in range(2, steps + 1):
+        assert f'data-outbox-id="release:{session.pk}:{position}"' in html
+    partial = owner_client.get(session_url("session_run", session), headers={"HX-Request": "true"})
+    assert "X-Offline-Page" not in partial
+    session.finish(pain_after=2)
+    assert "X-Offline-Page" not in owner_client.get(session_url("session_summary", session))
