@@ -27,6 +27,12 @@ class SignUpForm(PlainTextForm, UserCreationForm[User]):
         # static/js/timezone.js selects the browser's zone and lists its region first.
         widget=forms.Select(attrs={"data-detect-time-zone": ""}),
     )
+    care_region = forms.ChoiceField(
+        label="Where you live (for emergency numbers)",
+        choices=[("", "Work it out from my time zone"), *CareRegion.choices],
+        required=False,
+        help_text="The safety advice shows this country's emergency numbers. You can change it in Settings.",
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -41,7 +47,9 @@ class SignUpForm(PlainTextForm, UserCreationForm[User]):
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
         if commit:
-            Profile.objects.filter(user=user).update(time_zone=self.cleaned_data["time_zone"])
+            Profile.objects.filter(user=user).update(
+                time_zone=self.cleaned_data["time_zone"], care_region=self.cleaned_data["care_region"]
+            )
         return user
 
 

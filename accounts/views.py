@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -43,15 +45,19 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     # Every posted try counts, valid or not: "that username is taken" is an answer about someone else's account
     # (unavoidable with unique usernames), so how many a network may ask for is what limits enumeration.
+    # Where the person was going (e.g. "log in to add points of your own"): checked, carried through the form's
+    # address and the precaution step after it.
+    next_url = _safe_next(request)
+    action = reverse("accounts:signup") + (f"?{urlencode({'next': next_url}, safe='/')}" if next_url else "")
     if request.method == "POST" and throttled(request, "signup"):
-        return too_many_tries(request, "accounts/signup.html", {"form": SignUpForm()})
+        return too_many_tries(request, "accounts/signup.html", {"form": SignUpForm(), "action": action})
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Tenderspot. Your account is ready.")
         # A skippable step: the precaution questions, once, right after sign-up; saving or skipping goes on home.
-        return redirect(reverse("accounts:precautions") + "?next=/")
-    return render_form_page(request, "accounts/signup.html", "form", {"form": form})
+        return redirect(reverse("accounts:precautions") + "?" + urlencode({"next": next_url or "/"}, safe="/"))
+    return render_form_page(request, "accounts/signup.html", "form", {"form": form, "action": action})
 
 
 @login_required

@@ -89,6 +89,9 @@ def test_a_user_elsewhere_gets_their_local_emergency_number_in_words(client):
     user = make_user("tokyo", time_zone="Asia/Tokyo")
     for html in pages_with_numbers(client_for(client, user), user):
         assert "your local emergency number" in html
+        # Examples, each named by where it applies, and the way to show their own country's number.
+        assert "112 anywhere in the European Union, 911 in the United States and Canada" in html
+        assert f'Choose your country in <a href="{reverse("accounts:settings")}">Settings</a>' in html
         assert 'href="tel:' not in html
         assert not UK_ONLY.search(html)
 
@@ -104,7 +107,8 @@ def test_the_chosen_country_wins_over_the_time_zone(client):
 def test_anonymous_visitors_see_no_countrys_numbers(client):
     for url in ("/", "/safety/"):
         assert not UK_ONLY.search(client.get(url).content.decode())
-    assert "your local emergency number" in client.get("/safety/").content.decode()
+    safety = client.get("/safety/").content.decode()
+    assert "your local emergency number (for example 112" in safety and "Choose your country" not in safety
 
 
 def test_settings_preselect_the_region_from_the_time_zone_and_save_a_choice(client):

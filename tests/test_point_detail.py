@@ -57,7 +57,7 @@ def test_every_field_is_shown_signed_out(anonymous_client, slug):
 @pytest.mark.django_db
 def test_shared_spot_page_names_both_areas(anonymous_client):
     body = anonymous_client.get(url("heel-inside-edge")).content.decode()
-    assert "Heel; the article also lists this same spot under Plantar fascia" in body
+    assert "Listed under Heel, and again under Plantar fascia" in body
 
 
 @pytest.mark.django_db
@@ -100,3 +100,15 @@ def test_query_count(anonymous_client, django_assert_num_queries):
     with django_assert_num_queries(2):  # the point with its area, the areas it is also listed in
         response = anonymous_client.get(url("heel-inside-edge"))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_builtin_point_names_its_group_as_the_articles(client):
+    """The article's groups are not anatomy ("Heel" holds a spot on the sole): no page says "Area: Heel"."""
+    for point in Point.objects.filter(owner=None).select_related("area"):
+        html = client.get(url(point.slug)).text
+        assert "<dt>Area</dt>" not in html
+        assert f"<dt>In the article</dt>\n      <dd>Listed under {point.area.name}" in html, point.slug
+    shared = Point.objects.filter(owner=None, also_listed_in__isnull=False).first()
+    html = client.get(url(shared.slug)).text
+    assert ", and again under " in html

@@ -293,3 +293,26 @@ def test_an_edit_that_keeps_the_start_leaves_the_releases_alone(owner, owner_cli
     before = list(session.releases.values_list("started_at", "ended_at"))
     owner_client.post(reverse("journal:session_edit", args=[session.pk]), session_data(notes="Changed"))
     assert list(session.releases.values_list("started_at", "ended_at")) == before
+
+
+# The adverse-response count follows an in-place edit -----------------------------------------------------------
+
+
+def test_htmx_release_edit_swaps_the_adverse_count_out_of_band(owner_client, session, release, htmx_headers):
+    url = reverse("journal:release_edit", args=[session.pk, release.pk])
+    page = owner_client.get(reverse("journal:session_detail", args=[session.pk])).text
+    assert '<div id="adverse-count">' in page and "Adverse responses:" not in page
+    response = owner_client.post(url, release_data(pressure="9"), headers=htmx_headers)
+    assert '<div id="adverse-count" hx-swap-oob="true">' in response.text
+    assert "<strong>Adverse responses: 1</strong>" in response.text
+    response = owner_client.post(url, release_data(pressure="5"), headers=htmx_headers)
+    assert '<div id="adverse-count" hx-swap-oob="true"></div>' in response.text
+
+
+def test_htmx_release_delete_swaps_the_adverse_count_out_of_band(owner_client, session, release, htmx_headers):
+    Release.objects.filter(pk=release.pk).update(pressure=9)
+    other = session.releases.get(position=2)
+    Release.objects.filter(pk=other.pk).update(stopped_early=True)
+    response = owner_client.post(reverse("journal:release_delete", args=[session.pk, release.pk]), headers=htmx_headers)
+    assert '<div id="adverse-count" hx-swap-oob="true">' in response.text
+    assert "<strong>Adverse responses: 1</strong>" in response.text

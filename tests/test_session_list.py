@@ -46,7 +46,7 @@ def test_row_shows_local_time_routine_duration_pain_releases_and_status(db):
     assert session.routine_name in html
     assert "12\xa0minutes" in html
     assert "6 → 4" in html
-    assert "<td>2 held, 1 skipped</td>" in html
+    assert '<td data-label="Steps">2 held, 1 skipped</td>' in html
     assert "Completed" in html
     # the same count, in the same words, on the session's own page; the CSV has all three rows, one marked skipped
     detail = client.get(reverse("journal:session_detail", args=[session.pk])).text

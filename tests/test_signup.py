@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -27,6 +29,20 @@ def test_signup_creates_account_with_profile_and_logs_in(client):
     user = User.objects.get(username="newperson")
     assert user.profile.time_zone == "Europe/London"
     assert client.get("/").context["user"] == user
+
+
+@pytest.mark.django_db
+def test_signup_asks_where_the_person_lives_for_the_emergency_numbers(client):
+    assert "Where you live (for emergency numbers)" in client.get(URL).text
+    client.post(URL, form(username="tokyo", time_zone="Asia/Tokyo", care_region="us"))
+    assert User.objects.get(username="tokyo").profile.care.emergency[0].digits == "911"
+
+
+@pytest.mark.django_db
+def test_signup_without_a_region_works_it_out_from_the_time_zone(client):
+    client.post(URL, form(time_zone="Europe/Berlin"))
+    profile = User.objects.get(username="newperson").profile
+    assert profile.care_region == "" and profile.care.emergency[0].digits == "112"
 
 
 @pytest.mark.django_db
@@ -74,3 +90,26 @@ def test_wrong_method_is_405(client):
 @pytest.mark.django_db
 def test_signed_in_user_is_sent_home(owner_client):
     assert owner_client.get(URL)["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_sign_up_keeps_where_the_person_was_going(client):
+    """ "Log in to add points of your own" -> "Create an account" -> sign-up -> the precaution step -> that page."""
+    target = "/routines/points/mine/new/"
+    login_page = client.get(f"/accounts/login/?next={target}").text
+    assert 'href="/accounts/signup/?next=/routines/points/mine/new/"' in login_page
+    page = client.get(f"{URL}?next={target}").text
+    assert 'action="/accounts/signup/?next=/routines/points/mine/new/"' in page
+    response = client.post(f"{URL}?next={target}", form())
+    assert response["Location"] == "/accounts/precautions/?next=/routines/points/mine/new/"
+    skipped = client.post("/accounts/precautions/?next=" + target, {"skip": "1", "next": target})
+    assert skipped["Location"] == target
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_sign_up_drops_a_next_that_leaves_the_site(client, target):
+    page = client.get(URL, {"next": target}).text
+    assert "evil.example" not in page and "javascript:" not in page
+    response = client.post(URL + "?" + urlencode({"next": target}), form())
+    assert response["Location"] == "/accounts/precautions/?next=/"

@@ -17,6 +17,7 @@ from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
 from journal.models import Release, ReleaseQuerySet, Session
+from journal.templatetags.release_tags import adverse_count
 
 PAGE_SIZE = 25
 DETAIL = "journal/session_detail.html"
@@ -55,6 +56,11 @@ def _own_session(request: HtmxHttpRequest, pk: int) -> Session:
     return get_object_or_404(Session, pk=pk, user=request.user)
 
 
+def _adverse(session: Session) -> int:
+    """The session's adverse responses now, for the count swapped out of band after an edit or a delete."""
+    return adverse_count(session.releases.all())
+
+
 def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
     releases = list(session.releases.select_related("point"))
     skipped_count = sum(release.skipped for release in releases)
@@ -63,7 +69,7 @@ def _detail_context(session: Session, **extra: Any) -> dict[str, Any]:
         "releases": releases,
         "held_count": len(releases) - skipped_count,
         "skipped_count": skipped_count,
-        "adverse_count": sum(1 for release in releases if release.is_adverse),
+        "adverse_count": adverse_count(releases),
         **extra,
     }
 
@@ -104,7 +110,8 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
         if not request.htmx:
             messages.success(request, "Release saved.")
             return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
-        return TemplateResponse(request, f"{DETAIL}#release", {"session": session, "release": release, "saved": True})
+        context = {"session": session, "release": release, "saved": True}
+        return TemplateResponse(request, f"{DETAIL}#release-saved", {**context, "adverse_count": _adverse(session)})
     context = _detail_context(session, release=release, release_form=form, editing_release=release.pk)
     return render_form_page(request, DETAIL, "release-form", context, form_key="release_form")
 
@@ -118,7 +125,8 @@ def release_delete(request: AuthenticatedHttpRequest, pk: int, release_pk: int) 
     release.delete()
     if request.htmx:
         # The release's card is swapped for this notice.
-        return TemplateResponse(request, f"{DETAIL}#release-deleted", {"label": label})
+        context = {"label": label, "adverse_count": _adverse(session)}
+        return TemplateResponse(request, f"{DETAIL}#release-deleted", context)
     messages.success(request, f"Release deleted: {label}.")
     return redirect("journal:session_detail", pk=session.pk)
 

@@ -28,6 +28,7 @@ the SVG and the table inside a `<details>` element, so screen readers and printo
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +61,9 @@ class Chart:
     svg: SafeString
     columns: list[str]
     rows: list[list[str]]
+    # The same chart drawn for a phone's column (NARROW units wide, NARROW_FONT text): shown instead of `svg`
+    # below 576 px, so that its text is drawn at least 12 CSS px high (a 640-unit chart would draw it at ~6 px).
+    narrow_svg: SafeString | None = None
 
     def table_html(self) -> SafeString:
         # One row per day can mean thousands of cells ("all" of a ten-year journal): each cell is escaped with the
@@ -77,11 +81,13 @@ class Chart:
 
     def html(self) -> SafeString:
         return format_html(
-            '<figure class="chart" id="{}-figure"><figcaption class="chart-title">{}</figcaption>{}<details '
+            '<figure class="chart{}" id="{}-figure"><figcaption class="chart-title">{}</figcaption>{}{}<details '
             'class="chart-numbers"><summary>The numbers in this chart</summary>{}</details></figure>',
+            " has-narrow" if self.narrow_svg else "",
             self.id,
             self.title,
             self.svg,
+            self.narrow_svg or "",
             self.table_html(),
         )
 
@@ -140,13 +146,19 @@ PERIODS = {
 }
 
 
-def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: str) -> SafeString:
+WIDE, WIDE_FONT = 640, 11
+NARROW, NARROW_FONT = 320, 13  # 320 units in a 296-350 px column: 13-unit text draws at 12-14 px
+
+
+def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: str, narrow: bool = False) -> SafeString:
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" id="{id}" viewBox="0 0 {w} {h}" width="{w}" '
-        'height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg{variant}" id="{id}" viewBox="0 0 {w} {h}" '
+        'width="{w}" height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" '
+        'font-family="system-ui, sans-serif" '
         'font-size="12" fill="currentColor"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         "{body}</svg>",
-        id=chart_id,
+        variant=" chart-narrow" if narrow else (" chart-wide" if width == WIDE else ""),
+        id=f"{chart_id}-narrow" if narrow else chart_id,
         w=width,
         h=height,
         title=title,
@@ -209,8 +221,11 @@ class _Frame:
         bottom: float = 32,
         y_min: float = 0.0,
         y_max: float = 10.0,
+        font: float = WIDE_FONT,
     ) -> None:
         self.width, self.height = width, height
+        self.font = font
+        self.max_ticks = 5 if width >= WIDE else 3
         self.x0, self.x1 = left, width - right
         self.y0, self.y1 = height - bottom, top  # y0 is the bottom of the plot area
         self.y_min, self.y_max = y_min, y_max
@@ -233,16 +248,16 @@ class _Frame:
         for t in ticks:
             yy = self.y(t)
             parts.append(_line(self.x0, yy, self.x1, yy, opacity="0.15"))
-            parts.append(_text(self.x0 - 6, yy + 4, _fmt(t), anchor="end", size=11))
+            parts.append(_text(self.x0 - 6, yy + 4, _fmt(t), anchor="end", size=self.font))
         if label:
-            parts.append(_text(self.x0, self.y1 - 10, label, anchor="start", size=11))
+            parts.append(_text(self.x0, self.y1 - 10, label, anchor="start", size=self.font))
         return "".join(parts)
 
     def date_axis(self, first: date, last: date, x: Callable[[date], float], monthly: bool = False) -> str:
         """Up to five dated ticks; `monthly` puts them on the first of a month, labelled "May 2019"."""
         span = (last - first).days
         long = span > 300
-        n = 1 if span == 0 else min(5, span + 1)
+        n = 1 if span == 0 else min(self.max_ticks, span + 1)
         parts = [_line(self.x0, self.y0, self.x1, self.y0, opacity="0.5")]
         seen = set()
         for i in range(n):
@@ -255,22 +270,31 @@ class _Frame:
             xx = x(d)
             anchor = "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle")
             parts.append(_line(xx, self.y0, xx, self.y0 + 4, opacity="0.5"))
-            parts.append(_text(xx, self.y0 + 18, f"{d:%b %Y}" if monthly else _day(d, long), anchor=anchor, size=11))
+            label = f"{d:%b %Y}" if monthly else _day(d, long)
+            parts.append(_text(xx, self.y0 + 18, label, anchor=anchor, size=self.font))
         return "".join(parts)
 
 
-def _legend(items: list[tuple[str, str, str]], x: float, y: float) -> str:
-    """items: (label, colour, dash) drawn as short line samples left to right."""
+def _legend(items: list[tuple[str, str, str]], x: float, y: float, size: int = WIDE_FONT, right: float = 10_000) -> str:
+    """items: (label, colour, dash) drawn as short line samples left to right, on a new line (1.5 `size` below)
+    where the next would pass `right`."""
     parts = []
+    start = x
     for label, colour, dash in items:
+        width = 34 + size * 0.6 * len(label)
+        if x > start and x + width > right:
+            x, y = start, y + size * 1.5
         parts.append(_line(x, y - 4, x + 22, y - 4, stroke=colour, width=3, dash=dash))
-        parts.append(_text(x + 26, y, label, anchor="start", size=11))
-        x += 34 + 6.5 * len(label)
+        parts.append(_text(x + 26, y, label, anchor="start", size=size))
+        x += width
     return "".join(parts)
 
 
-def _empty(chart_id: str, title: str, message: str, width: int = 640, height: int = 80) -> Chart:
-    body = _text(width / 2, height / 2 + 4, message)
+def _empty(chart_id: str, title: str, message: str) -> Chart:
+    # Narrow, with the message wrapped: it reads at 13 px on a phone and at its own size on a desk.
+    lines = textwrap.wrap(message, 36)
+    width, height = NARROW, 30 + 20 * len(lines)
+    body = "".join(_text(width / 2, 30 + 20 * i, line, size=NARROW_FONT) for i, line in enumerate(lines))
     return Chart(chart_id, title, message, _svg(chart_id, title, message, width, height, body), ["Note"], [[message]])
 
 
@@ -283,28 +307,8 @@ def pain_chart(trend: PainTrend, chart_id: str = "pain-chart") -> Chart:
     if not trend.has_data:
         return _empty(chart_id, title, "No leg pain scores in this period yet.")
     first, last = days[0].date, days[-1].date
-    frame = _Frame(640, 260)
-    x = frame.date_x(first, last)
     rolling = dict(trend.rolling)
     period = PERIODS[trend.period]
-    body = [frame.y_axis(range(0, 11, 2), "Leg pain (0-10)"), frame.date_axis(first, last, x, period.unit == "month")]
-    if trend.baseline_mean is not None:
-        yy = frame.y(trend.baseline_mean)
-        body.append(_line(frame.x0, yy, frame.x1, yy, width=1.5, dash="2 4", opacity="0.8"))
-    body.append(_polylines([(x(d.date), _maybe(frame, d.before)) for d in days], BEFORE, 1.5))
-    body.append(_polylines([(x(d.date), _maybe(frame, d.after)) for d in days], AFTER, 1.5, dash="6 4"))
-    body.append(_polylines([(x(d), _maybe(frame, v)) for d, v in trend.rolling], ROLLING, 3))
-    if len(days) <= MAX_MARKERS:
-        for d in days:
-            if d.before is not None:
-                body.append(f'<circle cx="{_fmt(x(d.date))}" cy="{_fmt(frame.y(d.before))}" r="3" fill="{BEFORE}"/>')
-            if d.after is not None:
-                xx, yy = x(d.date), frame.y(d.after)
-                body.append(f'<rect x="{_fmt(xx - 3)}" y="{_fmt(yy - 3)}" width="6" height="6" fill="{AFTER}"/>')
-    legend = [("Before", BEFORE, ""), ("After", AFTER, "6 4"), ("7-day mean", ROLLING, "")]
-    if trend.baseline_mean is not None:
-        legend.append(("Baseline", "currentColor", "2 4"))
-    body.append(_legend(legend, frame.x0 + 90, 14))
     before_means = [d.before for d in days if d.before is not None]
     overall = fmean(before_means) if before_means else None
     desc = (
@@ -323,7 +327,39 @@ def pain_chart(trend: PainTrend, chart_id: str = "pain-chart") -> Chart:
         "7-day mean of leg pain before",
         "Sessions",
     ]
-    return Chart(chart_id, title, desc, _svg(chart_id, title, desc, 640, 260, "".join(body)), columns, rows)
+    wide = _svg(chart_id, title, desc, WIDE, 260, _pain_body(trend, _Frame(WIDE, 260)))
+    narrow_frame = _Frame(NARROW, 280, left=34, right=8, top=62, font=NARROW_FONT)
+    narrow = _svg(chart_id, title, desc, NARROW, 280, _pain_body(trend, narrow_frame), narrow=True)
+    return Chart(chart_id, title, desc, wide, columns, rows, narrow)
+
+
+def _pain_body(trend, frame: _Frame) -> str:
+    days = trend.days
+    first, last = days[0].date, days[-1].date
+    x = frame.date_x(first, last)
+    period = PERIODS[trend.period]
+    body = [frame.y_axis(range(0, 11, 2), "Leg pain (0-10)"), frame.date_axis(first, last, x, period.unit == "month")]
+    if trend.baseline_mean is not None:
+        yy = frame.y(trend.baseline_mean)
+        body.append(_line(frame.x0, yy, frame.x1, yy, width=1.5, dash="2 4", opacity="0.8"))
+    body.append(_polylines([(x(d.date), _maybe(frame, d.before)) for d in days], BEFORE, 1.5))
+    body.append(_polylines([(x(d.date), _maybe(frame, d.after)) for d in days], AFTER, 1.5, dash="6 4"))
+    body.append(_polylines([(x(d), _maybe(frame, v)) for d, v in trend.rolling], ROLLING, 3))
+    if len(days) <= MAX_MARKERS:
+        for d in days:
+            if d.before is not None:
+                body.append(f'<circle cx="{_fmt(x(d.date))}" cy="{_fmt(frame.y(d.before))}" r="3" fill="{BEFORE}"/>')
+            if d.after is not None:
+                xx, yy = x(d.date), frame.y(d.after)
+                body.append(f'<rect x="{_fmt(xx - 3)}" y="{_fmt(yy - 3)}" width="6" height="6" fill="{AFTER}"/>')
+    legend = [("Before", BEFORE, ""), ("After", AFTER, "6 4"), ("7-day mean", ROLLING, "")]
+    if trend.baseline_mean is not None:
+        legend.append(("Baseline", "currentColor", "2 4"))
+    if frame.width >= WIDE:
+        body.append(_legend(legend, frame.x0 + 90, 14))
+    else:  # above the axis label, on two lines
+        body.append(_legend(legend, 4, 14, size=frame.font, right=frame.width - 4))
+    return "".join(body)
 
 
 def _maybe(frame: _Frame, value: float | None) -> float | None:
@@ -339,13 +375,31 @@ def change_chart(days: list[DailyPain], chart_id: str = "change-chart", period: 
         return _empty(chart_id, title, "No sessions with leg pain before and after in this period yet.")
     extent = max(2, *(abs(change) for _d, change in changes))
     extent = float(min(10, int(extent + 0.999)))
-    frame = _Frame(640, 220, y_min=-extent, y_max=extent)
+    first, last = days[0].date, days[-1].date
+    mean = sum(d.change for d in days) / len(days)
+    desc = (
+        f"{by.adjective} mean of leg pain after minus leg pain before, {len(days)} {by.unit}s from "
+        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {by.unit}s "
+        f"with less leg pain after than before."
+    )
+    rows = [[by.label(d.date), num(d.change), str(d.sessions)] for d in days]
+    svg = _svg(chart_id, title, desc, WIDE, 220, _change_body(days, by, _Frame(WIDE, 220, y_min=-extent, y_max=extent)))
+    narrow_frame = _Frame(NARROW, 240, left=34, right=8, top=40, y_min=-extent, y_max=extent, font=NARROW_FONT)
+    narrow = _svg(
+        chart_id, title, desc, NARROW, 240, _change_body(days, by, narrow_frame, "Below 0 = less pain after"), True
+    )
+    columns = [by.column, "Change (points)", "Sessions"]
+    return Chart(chart_id, title, desc, svg, columns, rows, narrow)
+
+
+def _change_body(days, by: _Period, frame: _Frame, label: str = "Points (below 0 = less leg pain after)") -> str:
+    extent = frame.y_max
     first, last = days[0].date, days[-1].date
     x = frame.date_x(first, last)
     step = 2 if extent > 4 else 1
     ticks = range(-int(extent), int(extent) + 1, step)
     body = [
-        frame.y_axis(ticks, "Points (below 0 = less leg pain after)"),
+        frame.y_axis(ticks, label),
         frame.date_axis(first, last, x, by.unit == "month"),
     ]
     bar = max(1.5, min(12.0, (frame.x1 - frame.x0) / max(len(days), 1) * 0.7))
@@ -359,16 +413,7 @@ def change_chart(days: list[DailyPain], chart_id: str = "change-chart", period: 
             f'height="{_fmt(max(height, 0.8))}" fill="{colour}"/>'
         )
     body.append(_line(frame.x0, zero, frame.x1, zero, width=1.2))
-    mean = sum(change for _d, change in changes) / len(days)
-    desc = (
-        f"{by.adjective} mean of leg pain after minus leg pain before, {len(days)} {by.unit}s from "
-        f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {by.unit}s "
-        f"with less leg pain after than before."
-    )
-    rows = [[by.label(d.date), num(d.change), str(d.sessions)] for d in days]
-    svg = _svg(chart_id, title, desc, 640, 220, "".join(body))
-    columns = [by.column, "Change (points)", "Sessions"]
-    return Chart(chart_id, title, desc, svg, columns, rows)
+    return "".join(body)
 
 
 def weekly_chart(adherence: Adherence, chart_id: str = "weekly-chart", period: str = "week") -> Chart:
@@ -378,8 +423,23 @@ def weekly_chart(adherence: Adherence, chart_id: str = "weekly-chart", period: s
     buckets = adherence.per_period(unit)
     if not buckets or not adherence.sessions:
         return _empty(chart_id, title, "No completed sessions in this period yet.")
+    mean = adherence.sessions / len(buckets)
+    desc = f"{adherence.sessions} completed sessions over {len(buckets)} {unit}s (mean {num(mean)} a {unit})"
+    if unit == "week":
+        desc += ", weeks starting on Monday."
+        rows = [[f"Week of {_day(start, True)}", str(n)] for start, n in buckets]
+    else:
+        desc += "."
+        rows = [[PERIODS["month"].label(start), str(n)] for start, n in buckets]
     y_max = float(max(1, *(n for _, n in buckets)))
-    frame = _Frame(640, 200, y_min=0, y_max=y_max)
+    svg = _svg(chart_id, title, desc, WIDE, 200, _weekly_body(buckets, unit, _Frame(WIDE, 200, y_min=0, y_max=y_max)))
+    narrow_frame = _Frame(NARROW, 210, left=34, right=8, y_min=0, y_max=y_max, font=NARROW_FONT)
+    narrow = _svg(chart_id, title, desc, NARROW, 210, _weekly_body(buckets, unit, narrow_frame), narrow=True)
+    return Chart(chart_id, title, desc, svg, [unit.capitalize(), "Sessions"], rows, narrow)
+
+
+def _weekly_body(buckets, unit: str, frame: _Frame) -> str:
+    y_max = frame.y_max
     first, last = buckets[0][0], buckets[-1][0]
     x = frame.date_x(first, last)
     step = max(1, int(y_max // 4) or 1)
@@ -392,16 +452,7 @@ def weekly_chart(adherence: Adherence, chart_id: str = "weekly-chart", period: s
                 f'<rect x="{_fmt(x(start) - bar / 2)}" y="{_fmt(yy)}" width="{_fmt(bar)}" '
                 f'height="{_fmt(frame.y0 - yy)}" fill="{BEFORE}"/>'
             )
-    mean = adherence.sessions / len(buckets)
-    desc = f"{adherence.sessions} completed sessions over {len(buckets)} {unit}s (mean {num(mean)} a {unit})"
-    if unit == "week":
-        desc += ", weeks starting on Monday."
-        rows = [[f"Week of {_day(start, True)}", str(n)] for start, n in buckets]
-    else:
-        desc += "."
-        rows = [[PERIODS["month"].label(start), str(n)] for start, n in buckets]
-    svg = _svg(chart_id, title, desc, 640, 200, "".join(body))
-    return Chart(chart_id, title, desc, svg, [unit.capitalize(), "Sessions"], rows)
+    return "".join(body)
 
 
 def heatmap_chart(weeks: list[list[HeatCell]], chart_id: str = "heatmap-chart") -> Chart:
@@ -409,12 +460,12 @@ def heatmap_chart(weeks: list[list[HeatCell]], chart_id: str = "heatmap-chart") 
     if not weeks:
         return _empty(chart_id, title, "No days to show.")
     cell = 18 if len(weeks) <= 20 else (14 if len(weeks) <= 35 else 11)
-    gap, left, top = 2, 30, 20
+    gap, left, top = 2, 36, 20
     width = left + len(weeks) * (cell + gap) + 10
     height = top + 7 * (cell + gap) + 34
     body = []
     for i, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
-        body.append(_text(left - 4, top + i * (cell + gap) + cell - 2, name, anchor="end", size=9))
+        body.append(_text(left - 4, top + i * (cell + gap) + cell - 2, name, anchor="end", size=12))
     last_month = None
     cells = [c for week in weeks for c in week if c.in_range]
     for col, week in enumerate(weeks):
@@ -422,7 +473,7 @@ def heatmap_chart(weeks: list[list[HeatCell]], chart_id: str = "heatmap-chart") 
         first_in = next((c for c in week if c.in_range), None)
         if first_in and first_in.date.month != last_month:
             last_month = first_in.date.month
-            body.append(_text(xx, top - 6, f"{first_in.date:%b}", anchor="start", size=9))
+            body.append(_text(xx, top - 6, f"{first_in.date:%b}", anchor="start", size=12))
         for row, c in enumerate(week):
             if not c.in_range:
                 continue
@@ -435,15 +486,15 @@ def heatmap_chart(weeks: list[list[HeatCell]], chart_id: str = "heatmap-chart") 
             )
     ly = height - 10
     lx = left
-    body.append(_text(lx, ly, "Fewer", anchor="start", size=9))
-    lx += 34
+    body.append(_text(lx, ly, "Fewer", anchor="start", size=12))
+    lx += 42
     for level in range(4):
         body.append(
             f'<rect x="{lx}" y="{ly - 9}" width="{cell}" height="{cell}" rx="2" fill="{HEAT[level]}" '
             'stroke="currentColor" stroke-opacity="0.3"/>'
         )
         lx += cell + 3
-    body.append(_text(lx + 2, ly, "More (3 or more)", anchor="start", size=9))
+    body.append(_text(lx + 2, ly, "More (3 or more)", anchor="start", size=12))
     active = [c for c in cells if c.count]
     desc = (
         f"A calendar from {_day(cells[0].date, True)} to {_day(cells[-1].date, True)}: "
@@ -461,21 +512,24 @@ def side_chart(rows: list[SideRow], chart_id: str = "side-chart") -> Chart:
     title = "Tender spots found, left against right"
     if not any(r.releases for r in rows):
         return _empty(chart_id, title, "No releases in this period yet.")
-    width, height, left = 640, 40 + 34 * len(rows), 70
+    # 340 units: the 13-unit text stays at 12 px or more in a 320-350 px column, and the bars stay wide on a desk.
+    width, height, left = 340, 40 + 34 * len(rows), 56
     scale = (width - left - 70) / 100
     body = []
     for i, r in enumerate(rows):
         yy = 20 + i * 34
         colour = LEFT if r.side == "left" else RIGHT
         pct = r.tender_percent
-        body.append(_text(left - 8, yy + 15, r.side.capitalize(), anchor="end"))
+        body.append(_text(left - 8, yy + 15, r.side.capitalize(), anchor="end", size=NARROW_FONT))
         body.append(
             f'<rect x="{left}" y="{yy}" width="{_fmt(100 * scale)}" height="22" fill="none" '
             'stroke="currentColor" stroke-opacity="0.3"/>'
         )
         if pct:
             body.append(f'<rect x="{left}" y="{yy}" width="{_fmt(pct * scale)}" height="22" fill="{colour}"/>')
-        body.append(_text(left + 100 * scale + 6, yy + 15, "–" if pct is None else f"{pct}%", anchor="start", size=12))
+        body.append(
+            _text(left + 100 * scale + 6, yy + 15, "–" if pct is None else f"{pct}%", anchor="start", size=NARROW_FONT)
+        )
     desc = "; ".join(
         f"{r.side.capitalize()}: tender in {'–' if r.tender_percent is None else f'{r.tender_percent}%'} of "
         f"{r.tender_n} releases with an answer"
@@ -501,12 +555,13 @@ def sparkline_chart(days: list[DailyPain], chart_id: str = "week-chart") -> Char
     frame = _Frame(width, height, left=24, right=6, top=8, bottom=24)
     n = max(len(days), 1)
     slot = (frame.x1 - frame.x0) / n
+    frame.font = NARROW_FONT
     body = [frame.y_axis((0, 5, 10))]
     for i, d in enumerate(days):
         cx = frame.x0 + slot * (i + 0.5)
-        body.append(_text(cx, height - 5, f"{d.date:%a}"[:2], size=12))
+        body.append(_text(cx, height - 5, f"{d.date:%a}"[:2], size=NARROW_FONT))
         if d.before is None:
-            body.append(_text(cx, frame.y0 - 3, "·", size=12))
+            body.append(_text(cx, frame.y0 - 3, "·", size=NARROW_FONT))
             continue
         yy = frame.y(d.before)
         body.append(

@@ -232,12 +232,16 @@
     var heading = this.form.querySelector("h3");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
-      if (reducedMotion) {
-        heading.focus(); // jumps, without animation
-      } else {
-        heading.focus({ preventScroll: true });
-        heading.scrollIntoView({ behavior: "smooth", block: "start" });
-      }
+      // After the timer has rendered its ended state (its buttons change height above the form): scrolled to
+      // before that, the page ends up past the form's heading and its first question.
+      window.requestAnimationFrame(function () {
+        if (reducedMotion) {
+          heading.focus(); // jumps, without animation
+        } else {
+          heading.focus({ preventScroll: true });
+          heading.scrollIntoView({ behavior: "smooth", block: "start" });
+        }
+      });
     }
   };
 

@@ -2,7 +2,8 @@
 allows (routine and point names, notes, a share link's label...), once as words with spaces and once as a single
 unbroken word:
 
-- the page never scrolls sideways (the document is no wider than the screen; a wide table may scroll in its own box);
+- the page never scrolls sideways (the document is no wider than the screen), and nothing in it needs a sideways
+  scroll to be read (a wide table stacks instead of scrolling in its own box);
 - no word is broken in the middle where it would fit on a line of its box ("moder|ate", "Righ|t"); only a word
   wider than its box may break.
 """
@@ -146,6 +147,17 @@ PAST_THE_EDGE = """() => {
 }"""
 
 
+# Content that needs a sideways scroll to be read: a box that scrolls on its own (a table's overflow box) whose content
+# is wider than the box. On a phone a table stacks (or shows its key columns in the width), so date, routine and leg
+# pain are read without scrolling. The one exception is the calendar of sessions (a drawing of weeks side by side,
+# whose numbers are in the table below it).
+SCROLLS_SIDEWAYS = """() => [...document.querySelectorAll("body *")]
+  .filter((box) => box.getClientRects().length && ["auto", "scroll"].includes(getComputedStyle(box).overflowX)
+    && box.scrollWidth > box.clientWidth + 1 && !box.matches("#heatmap-chart-figure"))
+  .map((box) => `${box.tagName.toLowerCase()}.${box.className} (${box.getAttribute("aria-label") || ""}): `
+    + `${box.scrollWidth} px of content in ${box.clientWidth} px`)"""
+
+
 def problems_at(page, width: int) -> list[str]:
     page.set_viewport_size({"width": width, "height": 844})
     found = []
@@ -153,6 +165,7 @@ def problems_at(page, width: int) -> list[str]:
     if scroll_width > width:
         found.append(f"{width} px: the page is {scroll_width} px wide; past the edge: {page.evaluate(PAST_THE_EDGE)}")
     found.extend(f"{width} px: {problem}" for problem in page.evaluate(TEXT_PROBLEMS))
+    found.extend(f"{width} px: scrolls sideways: {problem}" for problem in page.evaluate(SCROLLS_SIDEWAYS))
     return found
 
 

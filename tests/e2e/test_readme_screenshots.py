@@ -1,5 +1,6 @@
 """The README's phone screenshots, taken at 390 x 844 (light) from the pages the audits visit (tests/audit/pages.py):
-the dashboard with a month of history, the runner's hold view, the trends page and the log form.
+the dashboard with a month of history (and once at desktop width), the trends page, the catalogue's body map, the
+safety check before a session, the runner's hold view and the log form.
 
 Run on purpose (it writes into docs/screenshots/), then look at them and commit:
 
@@ -20,9 +21,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = {
     "dashboard with data": "dashboard-phone.png",
     "trends": "trends-phone.png",
+    "catalogue": "catalogue-phone.png",
+    "runner: safety check": "runner-check-phone.png",
     "runner: mid-hold": "runner-hold-phone.png",
     "runner: log form": "runner-log-phone.png",
 }
+# The README's one desktop picture: (page, file, viewport).
+DESKTOP = ("dashboard with data", "dashboard-desktop.png", {"width": 1280, "height": 800})
 
 
 @pytest.mark.skipif(not os.environ.get("TENDERSPOT_SCREENSHOTS"), reason="set TENDERSPOT_SCREENSHOTS=1 to retake")
@@ -38,4 +43,8 @@ def test_readme_phone_screenshots(page, owner):
             chart = page.locator("#pain-chart-figure")
             chart.evaluate("(f) => f.scrollIntoView({block: 'center', behavior: 'instant'})")
         page.screenshot(path=folder / file_name)
-    assert all((folder / name).stat().st_size > 10_000 for name in SHOTS.values())
+    name, file_name, viewport = DESKTOP
+    page.set_viewport_size(viewport)
+    open_audited(page, by_name[name], "owner", owner)
+    page.screenshot(path=folder / file_name)
+    assert all((folder / name).stat().st_size > 10_000 for name in [*SHOTS.values(), file_name])

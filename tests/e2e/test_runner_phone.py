@@ -127,3 +127,21 @@ def test_the_hold_view_survives_a_200_percent_zoom(browser, live_server, owner):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("ending", ["the hold runs out", "Done"])
+def test_the_log_form_opens_at_its_first_question(phone, owner, ending):
+    """After a hold the log form's heading has the focus and its first question (tender?) is on screen, not
+    scrolled past; the page is not left scrolled to the form's end."""
+    session = session_for(owner, hold_seconds=1 if ending != "Done" else 30, lead_in=0)
+    open_runner(phone, session)
+    phone.get_by_role("button", name="Start hold").click()
+    if ending == "Done":
+        phone.locator("[data-timer][data-phase=hold]").wait_for()
+        phone.get_by_role("button", name="Done").click()
+    expect(phone.locator("#runner-log")).to_be_visible()
+    phone.wait_for_timeout(900)  # the smooth scroll to the form has settled
+    first = phone.locator("#runner-log fieldset").first
+    assert in_viewport(phone, phone.locator("#runner-log h3")), phone.locator("#runner-log h3").bounding_box()
+    assert in_viewport(phone, first.locator("legend")), first.locator("legend").bounding_box()
+    assert phone.evaluate("document.activeElement.matches('#runner-log h3')")
