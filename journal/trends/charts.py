@@ -167,7 +167,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: st
     )
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle", size: int = 12, extra: str = "") -> str:
+def _text(x: float, y: float, text: str, anchor: str = "middle", size: float = 12, extra: str = "") -> str:
     return f'<text x="{_fmt(x)}" y="{_fmt(y)}" text-anchor="{anchor}" font-size="{size}"{extra}>{escape(text)}</text>'
 
 
@@ -275,7 +275,9 @@ class _Frame:
         return "".join(parts)
 
 
-def _legend(items: list[tuple[str, str, str]], x: float, y: float, size: int = WIDE_FONT, right: float = 10_000) -> str:
+def _legend(
+    items: list[tuple[str, str, str]], x: float, y: float, size: float = WIDE_FONT, right: float = 10_000
+) -> str:
     """items: (label, colour, dash) drawn as short line samples left to right, on a new line (1.5 `size` below)
     where the next would pass `right`."""
     parts = []
@@ -333,7 +335,7 @@ def pain_chart(trend: PainTrend, chart_id: str = "pain-chart") -> Chart:
     return Chart(chart_id, title, desc, wide, columns, rows, narrow)
 
 
-def _pain_body(trend, frame: _Frame) -> str:
+def _pain_body(trend: PainTrend, frame: _Frame) -> str:
     days = trend.days
     first, last = days[0].date, days[-1].date
     x = frame.date_x(first, last)
@@ -376,24 +378,32 @@ def change_chart(days: list[DailyPain], chart_id: str = "change-chart", period: 
     extent = max(2, *(abs(change) for _d, change in changes))
     extent = float(min(10, int(extent + 0.999)))
     first, last = days[0].date, days[-1].date
-    mean = sum(d.change for d in days) / len(days)
+    mean = sum(change for _d, change in changes) / len(days)
     desc = (
         f"{by.adjective} mean of leg pain after minus leg pain before, {len(days)} {by.unit}s from "
         f"{_day(first, True)} to {_day(last, True)}. Mean: {num(mean)} points. Bars below zero are {by.unit}s "
         f"with less leg pain after than before."
     )
     rows = [[by.label(d.date), num(d.change), str(d.sessions)] for d in days]
-    svg = _svg(chart_id, title, desc, WIDE, 220, _change_body(days, by, _Frame(WIDE, 220, y_min=-extent, y_max=extent)))
+    svg = _svg(
+        chart_id, title, desc, WIDE, 220, _change_body(changes, by, _Frame(WIDE, 220, y_min=-extent, y_max=extent))
+    )
     narrow_frame = _Frame(NARROW, 240, left=34, right=8, top=40, y_min=-extent, y_max=extent, font=NARROW_FONT)
     narrow = _svg(
-        chart_id, title, desc, NARROW, 240, _change_body(days, by, narrow_frame, "Below 0 = less pain after"), True
+        chart_id, title, desc, NARROW, 240, _change_body(changes, by, narrow_frame, "Below 0 = less pain after"), True
     )
     columns = [by.column, "Change (points)", "Sessions"]
     return Chart(chart_id, title, desc, svg, columns, rows, narrow)
 
 
-def _change_body(days, by: _Period, frame: _Frame, label: str = "Points (below 0 = less leg pain after)") -> str:
+def _change_body(
+    changes: list[tuple[DailyPain, float]],
+    by: _Period,
+    frame: _Frame,
+    label: str = "Points (below 0 = less leg pain after)",
+) -> str:
     extent = frame.y_max
+    days = [d for d, _change in changes]
     first, last = days[0].date, days[-1].date
     x = frame.date_x(first, last)
     step = 2 if extent > 4 else 1
@@ -438,7 +448,7 @@ def weekly_chart(adherence: Adherence, chart_id: str = "weekly-chart", period: s
     return Chart(chart_id, title, desc, svg, [unit.capitalize(), "Sessions"], rows, narrow)
 
 
-def _weekly_body(buckets, unit: str, frame: _Frame) -> str:
+def _weekly_body(buckets: list[tuple[date, int]], unit: str, frame: _Frame) -> str:
     y_max = frame.y_max
     first, last = buckets[0][0], buckets[-1][0]
     x = frame.date_x(first, last)
