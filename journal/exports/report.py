@@ -67,7 +67,7 @@ def signs_text(items: list[str]) -> str:
     return "; ".join([REPORT_SIGNS.get(code, code) for code in known] + [code for code in items if code not in known])
 
 
-def signs_list(counts: Counter) -> list[tuple[str, int]]:
+def signs_list(counts: Counter[str]) -> list[tuple[str, int]]:
     """[(neutral words, how often)] for the signs counted, in the order of the check."""
     return [(REPORT_SIGNS.get(code, code), counts[code]) for code in redflags.ordered(counts)]
 

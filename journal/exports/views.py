@@ -99,7 +99,7 @@ def pdf_response(request: HtmxHttpRequest, user: User, date_range: DateRange) ->
     return attachment(response, report_filename(context, date_range, paper))
 
 
-def report_filename(context: dict, date_range: DateRange, paper: str) -> str:
+def report_filename(context: dict[str, Any], date_range: DateRange, paper: str) -> str:
     """`tenderspot-report_2025-12-01_to_2026-11-30_a4.pdf`, with `_every-release` before the paper when every
     release is listed: the two PDFs of the same dates differ, and a saved pair must not overwrite each other. The
     dates are the report's period (an open range names the first session and today), or the range asked for when
