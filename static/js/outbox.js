@@ -371,6 +371,8 @@
   };
 
   window.addEventListener("online", function () { sync(); });
+  // Another tab saved or sent an entry: this tab's count follows.
+  window.addEventListener("storage", function (event) { if (event.key === UNSENT_KEY) { render(); } });
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data === "outbox-sync") { sync(); }
