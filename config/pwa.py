@@ -47,6 +47,9 @@ PRECACHED_STATIC = (
 # How to press, offline: the routines and the points. Never a page with pain scores or a red flag (the dashboard,
 # the runner), and never a form whose one-time key a cached copy would hand out twice (the quick log): without a
 # connection the phone cannot tell whether the person who signed in is still the one holding it.
+# One page is kept besides, by its view's own word (`response.offline_page`): the runner of a session whose red-flag
+# check is answered (journal.runner.views.session_run), so that the session can be run to its end offline. It holds
+# the steps and the answers logged so far in that session, never the red-flag answers; it is dropped at sign-out.
 OFFLINE_PAGES = frozenset(
     {
         "routines:routine_list",

@@ -59,7 +59,12 @@
   function all() { return tx("readonly", function (store) { return store.getAll(); }); }
   function get(id) { return tx("readonly", function (store) { return store.get(id); }); }
   function remove(id) { return tx("readwrite", function (store) { store.delete(id); }).then(changed); }
-  function clear() { return tx("readwrite", function (store) { store.clear(); }).then(changed); }
+  function clear() {
+    return tx("readwrite", function (store) { store.clear(); }).then(function () {
+      rememberUnsent([]);
+      changed();
+    });
+  }
 
   /** Saves `entry` unless an entry with its id is there (the first log of a step wins, as on the server). */
   function addFirst(entry) {
@@ -219,6 +224,7 @@
     var box = document.querySelector("[data-outbox-status]");
     if (!box) { return; }
     all().then(function (entries) {
+      rememberUnsent(entries);
       var said = Core.summary(entries, currentUser() === "anonymous" ? null : currentUser(), problem);
       var shown = Core.inOrder(entries.filter(function (e) {
         return e.status !== "saved" || Date.now() - (e.savedAt || 0) < 10 * 60 * 1000;
@@ -281,11 +287,26 @@
     });
   }, true);
 
+  // How many entries are not yet on the server, kept where the sign-out button can read it at once (a sign-out
+  // with nothing to ask about goes ahead as a plain post, with no wait).
+  var UNSENT_KEY = "tenderspot-outbox-unsent";
+  function rememberUnsent(entries) {
+    var n = entries.filter(function (e) { return e.status !== "saved"; }).length;
+    try { window.localStorage.setItem(UNSENT_KEY, String(n)); } catch (e) { /* private mode: asked every time */ }
+  }
+  function knownUnsent() {
+    try {
+      var kept = window.localStorage.getItem(UNSENT_KEY);
+      return kept === null ? null : parseInt(kept, 10);
+    } catch (e) { return null; }
+  }
+
   // Sign-out: entries not yet sent are asked about first, in the page, because the server's Clear-Site-Data
   // deletes this database. Without JavaScript the form simply signs out.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-logout]") || form.dataset.outboxAsked === "1") { return; }
+    if (knownUnsent() === 0 || !window.indexedDB) { return; } // nothing to ask: the server clears the rest
     event.preventDefault();
     all().then(function (entries) {
       var unsent = entries.filter(function (e) { return e.status !== "saved"; });
@@ -350,6 +371,8 @@
   };
 
   window.addEventListener("online", function () { sync(); });
+  // Another tab saved or sent an entry: this tab's count follows.
+  window.addEventListener("storage", function (event) { if (event.key === UNSENT_KEY) { render(); } });
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (event.data === "outbox-sync") { sync(); }

@@ -262,8 +262,8 @@ def test_sign_out_asks_about_unsent_entries_and_leaves_nothing_on_the_phone(app_
     log_without_timer(page, held=20)
     answer(page, 1, pressure=4, pain=3)
     waiting(page, 1)
-    page.context.set_offline(False)
     page.route("**/log/", lambda route: route.abort())  # the entry cannot be sent yet
+    page.context.set_offline(False)
     page.get_by_role("button", name="Show the menu").click()
     page.get_by_role("button", name="Log out").click()
     dialog = page.get_by_role("dialog", name="Send your entries before you sign out?")
@@ -288,8 +288,8 @@ def test_sign_out_can_discard_unsent_entries_after_a_confirm(app_page, alice):
     log_without_timer(page, held=20)
     answer(page, 1, pressure=4, pain=3)
     waiting(page, 1)
-    page.context.set_offline(False)
     page.route("**/log/", lambda route: route.abort())
+    page.context.set_offline(False)
     page.get_by_role("button", name="Show the menu").click()
     page.get_by_role("button", name="Log out").click()
     asked: list[str] = []
