@@ -355,7 +355,7 @@ def from_outbox(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get(OUTBOX_HEADER) == "1"
 
 
-def outbox_answer(stored: str, status: int = 200, **extra) -> JsonResponse:
+def outbox_answer(stored: str, status: int = 200, **extra: object) -> JsonResponse:
     """The outbox's answer for an entry the server holds now: `stored` is "created" (201) or "replay" (200, the
     row was there already). Either way the outbox may drop its copy."""
     return JsonResponse({"stored": stored, **extra}, status=status)
