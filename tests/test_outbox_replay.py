@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journal.models import HOLD_MARGIN_SECONDS, PHONE_CLOCK_SKEW, Release, Session, SessionStatus
 from routines.models import Point
-from tests.factories import make_running_session, make_session, session_url
+from tests.factories import ensure_catalogue, make_running_session, make_session, session_url
 from tests.test_never_twice import at_once
 from tests.test_quick_log import URL as QUICK_LOG_URL
 from tests.test_quick_log import data as quick_data
@@ -145,6 +145,7 @@ def test_a_quick_log_replayed_by_the_outbox_makes_one_row(owner, owner_client):
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_sending_the_same_step_at_once_make_one_row(ready):
     """Two tabs (or a sync and its replay) send the same step at the same moment: one row, both told it is stored."""
+    ensure_catalogue()  # a transactional test run before this one flushed the built-in points the routine uses
     session = make_running_session(ready, steps=2)
 
     def sync(i: int) -> tuple[int, str]:
