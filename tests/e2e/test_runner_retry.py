@@ -34,6 +34,16 @@ def lose_the_answer(page, pattern: str) -> list[int]:
     return done
 
 
+def wait_for(page, condition, timeout_ms: int = 15_000) -> None:
+    """Waits (letting Playwright run its route handlers) until `condition()` holds: the outbox shows an entry as saved
+    on the phone before it sends it, so the server's answer comes some time after the screen says so."""
+    waited = 0
+    while not condition():
+        assert waited < timeout_ms, "timed out"
+        page.wait_for_timeout(50)
+        waited += 50
+
+
 def retry(page):
     button = page.get_by_role("button", name="Try again")
     expect(button).to_be_visible()
@@ -136,6 +146,8 @@ def test_quick_log_whose_answer_was_lost_logs_once(signed_in_page, ready):
     served = lose_the_answer(page, "**/journal/log/")
     page.get_by_role("button", name="Save to my journal").click()
     expect(page.get_by_text("Saved on this phone, will sync.", exact=False)).to_be_visible()
+    wait_for(page, lambda: served)  # the post reached the server; its answer was then lost
+    assert served == [201]
     assert Session.objects.filter(user=ready).count() == 1  # the server had saved it
     sync_now(page)
     assert served == [201]
