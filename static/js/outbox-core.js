@@ -34,6 +34,16 @@
   }
 
   /**
+   * The entries the phone may show, count, send or discard for `user` (the opaque key of who is signed in): only
+   * those saved under that sign-in. Another person's entries on a shared phone are never shown to this one; they
+   * wait for their own sign-in. Nobody signed in (null or "anonymous"): none.
+   */
+  function ownedBy(entries, user) {
+    if (!user || user === "anonymous") { return []; }
+    return entries.filter(function (e) { return e.user === user; });
+  }
+
+  /**
    * What a server answer means for an entry: "stored" (201 made, 200 a replay of a stored entry: drop the copy),
    * "signin" (the sign-in expired or the CSRF token is stale: keep everything and stop), "rejected" (the server will
    * not take it: keep it with its reason), "retry" (the server is down or busy: keep it and stop for now).
@@ -49,17 +59,19 @@
   /**
    * What the phone tells the user about `entries` when `user` is signed in (null: nobody is) and the last sync
    * ended with `problem` (null, "offline", "signin", "retry"). Returns { waiting, rejected, text } where text is ""
-   * when there is nothing to say.
+   * when there is nothing to say. Signed in, only the user's own entries count (`ownedBy`); nobody signed in, the
+   * count of all waiting entries, with no detail, asks for a sign-in.
    */
   function summary(entries, user, problem) {
-    var waiting = entries.filter(function (e) { return e.status === "waiting"; });
-    var rejected = entries.filter(function (e) { return e.status === "rejected"; }).length;
-    var others = waiting.filter(function (e) { return e.user !== user; }).length;
+    var signedIn = Boolean(user) && user !== "anonymous";
+    var counted = signedIn ? ownedBy(entries, user) : entries;
+    var waiting = counted.filter(function (e) { return e.status === "waiting"; });
+    var rejected = counted.filter(function (e) { return e.status === "rejected"; }).length;
     var n = waiting.length;
     var text = "";
     if (n > 0) {
       var noun = n === 1 ? "1 entry" : n + " entries";
-      if (problem === "signin" || !user || others === n) {
+      if (problem === "signin" || !signedIn) {
         text = noun + " waiting — sign in to send them.";
       } else if (problem === "offline") {
         text = noun + " saved on this phone, will sync when you are back online.";
@@ -100,6 +112,7 @@
   return {
     KEEP_SAVED_MS: KEEP_SAVED_MS,
     inOrder: inOrder,
+    ownedBy: ownedBy,
     toSend: toSend,
     classify: classify,
     summary: summary,

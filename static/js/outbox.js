@@ -56,11 +56,28 @@
     });
   }
 
-  function all() { return tx("readonly", function (store) { return store.getAll(); }); }
-  function get(id) { return tx("readonly", function (store) { return store.get(id); }); }
-  function remove(id) { return tx("readwrite", function (store) { store.delete(id); }).then(changed); }
+  // Every entry on the phone, whoever saved it: only the sync's housekeeping reads them all.
+  function everything() { return tx("readonly", function (store) { return store.getAll(); }); }
+  /** The signed-in user's entries: another person's on a shared phone are never shown, sent or discarded here. */
+  function all() {
+    return everything().then(function (entries) { return Core.ownedBy(entries, currentUser()); });
+  }
+  function get(id) {
+    return tx("readonly", function (store) { return store.get(id); }).then(function (entry) {
+      return entry && entry.user === currentUser() ? entry : undefined;
+    });
+  }
+  function remove(id) {
+    return get(id).then(function (entry) {
+      if (!entry) { return null; }
+      return tx("readwrite", function (store) { store.delete(id); });
+    }).then(changed);
+  }
+  /** Deletes the signed-in user's entries (sign-out); another person's stay for their own sign-in. */
   function clear() {
-    return tx("readwrite", function (store) { store.clear(); }).then(function () {
+    return all().then(function (mine) {
+      return tx("readwrite", function (store) { mine.forEach(function (e) { store.delete(e.id); }); });
+    }).then(function () {
       rememberUnsent([]);
       changed();
     });
@@ -160,7 +177,7 @@
 
   /** Sends the signed-in user's waiting entries in order, one at a time; stops at the first that cannot go. */
   function runOnce() {
-    return all().then(function (entries) {
+    return everything().then(function (entries) {
       var user = currentUser();
       var queueNow = user === "anonymous" ? [] : Core.toSend(entries, user);
       var stale = Core.expired(entries, Date.now());
@@ -223,10 +240,13 @@
   function render() {
     var box = document.querySelector("[data-outbox-status]");
     if (!box) { return; }
-    all().then(function (entries) {
-      rememberUnsent(entries);
-      var said = Core.summary(entries, currentUser() === "anonymous" ? null : currentUser(), problem);
-      var shown = Core.inOrder(entries.filter(function (e) {
+    everything().then(function (entries) {
+      var user = currentUser() === "anonymous" ? null : currentUser();
+      var mine = Core.ownedBy(entries, user);
+      rememberUnsent(mine);
+      // Signed out, only a count asks for a sign-in; signed in, only the user's own entries are listed.
+      var said = Core.summary(entries, user, problem);
+      var shown = Core.inOrder(mine.filter(function (e) {
         return e.status !== "saved" || Date.now() - (e.savedAt || 0) < 10 * 60 * 1000;
       }));
       box.textContent = "";

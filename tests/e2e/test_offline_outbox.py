@@ -303,3 +303,37 @@ def test_sign_out_can_discard_unsent_entries_after_a_confirm(app_page, alice):
     assert page.evaluate(OUTBOX_ENTRIES) == []
     no_page_caches(page)
     assert Release.objects.filter(session=session).count() == 0
+
+
+def test_another_person_signing_in_on_the_phone_never_sees_sends_or_discards_the_first_ones_entries(app_page, alice):
+    """Alice's sign-in expired with an entry waiting; Bob signs in on the same browser: his pages say nothing of it,
+    his sync leaves it alone and his sign-out has nothing to ask about. It waits for Alice and goes when she is back."""
+    page = app_page
+    session = started_session(alice, steps=2)
+    open_runner(page, alice, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=25)
+    answer(page, 1, pressure=4, pain=3)
+    page.get_by_text("Step 2 of 2").wait_for()
+    waiting(page, 1)
+    step_label = page.locator("[data-outbox-status] [data-outbox-entry]").first.text_content().split(":")[0]
+    page.context.clear_cookies()  # Alice's sign-in ends; she never signed out
+    page.context.set_offline(False)
+    bob = make_user("bob")
+    bob.profile.acknowledge_safety()
+    log_in(page, bob)
+    status = page.locator("[data-outbox-status]")
+    page.wait_for_timeout(500)  # the home page's outbox has read the phone's entries and synced
+    page.evaluate("async () => { await window.TenderspotOutbox.sync(); window.TenderspotOutbox.render(); }")
+    expect(status.locator("[data-outbox-count]")).to_have_count(0)
+    expect(status.locator("[data-outbox-entry]")).to_have_count(0)
+    expect(page.get_by_text("waiting")).to_have_count(0)
+    expect(page.get_by_text(step_label)).to_have_count(0)
+    assert page.evaluate("async () => (await window.TenderspotOutbox.all()).length") == 0
+    assert page.evaluate("() => localStorage.getItem('tenderspot-outbox-unsent')") == "0"  # sign-out asks nothing
+    assert page.evaluate(OUTBOX_ENTRIES) == [[f"release:{session.pk}:1", "waiting"]]  # kept for Alice
+    assert Release.objects.filter(session=session).count() == 0
+    page.context.clear_cookies()
+    log_in(page, alice)
+    until(page, ALL_SAVED)
+    assert Release.objects.filter(session=session).count() == 1

@@ -48,6 +48,18 @@ test("the user is told how many entries wait, and to sign in when that is what t
   assert.equal(O.summary(two, "u1", null).waiting, 2);
 });
 
+test("another person's entries on a shared phone are never counted, listed or sent for this one", () => {
+  const mixed = [entry("a", 1, { user: "alice" }), entry("b", 2, { user: "bob" }), entry("c", 3, { user: "alice" })];
+  assert.deepEqual(O.ownedBy(mixed, "bob").map((e) => e.id), ["b"]);
+  assert.deepEqual(O.ownedBy(mixed, "anonymous"), []);
+  assert.deepEqual(O.ownedBy(mixed, null), []);
+  assert.equal(O.summary(mixed, "bob", null).text, "1 entry saved on this phone, will sync.");
+  assert.equal(O.summary(mixed, "bob", null).waiting, 1);
+  assert.equal(O.summary([entry("a", 1, { user: "alice" })], "bob", null).text, "");
+  assert.equal(O.summary([entry("a", 1, { user: "alice" })], "bob", "signin").text, "");
+  assert.deepEqual(O.toSend(mixed, "bob").map((e) => e.id), ["b"]);
+});
+
 test("each entry says where it stands", () => {
   assert.equal(O.stateText(entry("a", 1)), "saved on this phone, will sync");
   assert.equal(O.stateText(entry("a", 1, { status: "saved" })), "saved");
