@@ -526,6 +526,27 @@ class Session(models.Model):
             held = min(held, math.ceil((now - started).total_seconds()))
         return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
 
+    def reopen_for_phone_entry(self, at: datetime | None, now: datetime | None = None) -> bool:
+        """Takes back an entry the phone's outbox logged at `at` (the phone's clock) while this session was still
+        running, but sent only after the session was left too long (TENDERSPOT_ABANDON_AFTER since its last activity
+        the server saw): such a session, abandoned or about to be, is set in progress again, so the entry is stored
+        rather than refused. `at` must lie in the session's life: not before it started, not after it would have been
+        abandoned, and not in the future (PHONE_CLOCK_SKEW). Returns whether it reopened the session; a session
+        still running, ended, stopped for a red flag, or an entry outside its life changes nothing."""
+        now = now or timezone.now()
+        if at is None or self.status not in (SessionStatus.IN_PROGRESS, SessionStatus.ABANDONED):
+            return False
+        left_at = self.last_activity_at + settings.TENDERSPOT_ABANDON_AFTER
+        if self.status == SessionStatus.IN_PROGRESS and left_at >= now:
+            return False  # still running: nothing to take back
+        if not self.started_at <= at <= min(left_at, now + PHONE_CLOCK_SKEW):
+            return False
+        fields = {"status": SessionStatus.IN_PROGRESS, "last_activity_at": now}
+        Session.objects.filter(pk=self.pk, status=self.status).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return True
+
     def plausible_phone_time(self, at: datetime | None, now: datetime) -> datetime:
         """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock
         `at`, if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before this session started); else the

@@ -181,3 +181,57 @@ def test_the_runner_of_a_started_session_may_be_kept_offline_but_never_its_red_f
     assert "X-Offline-Page" not in partial
     session.finish(pain_after=2)
     assert "X-Offline-Page" not in owner_client.get(session_url("session_summary", session))
+
+
+def run_long_ago(session: Session, hours: int = 14) -> Session:
+    """A session whose last activity the server saw `hours` ago: run offline since, it is stale now."""
+    long_ago = timezone.now() - timedelta(hours=hours)
+    Session.objects.filter(pk=session.pk).update(started_at=long_ago, last_activity_at=long_ago)
+    session.refresh_from_db()
+    return session
+
+
+@pytest.mark.parametrize("abandoned_first", [False, True], ids=["stale", "abandoned-by-a-page"])
+def test_a_session_run_offline_and_synced_after_the_abandon_delay_is_stored(ready, owner_client, abandoned_first):
+    """The phone ran the session offline and syncs the next day: its steps and finish were done while the session
+    was alive (phone time), so they are stored, even when a page load abandoned the session before the sync."""
+    session = run_long_ago(make_running_session(ready, steps=2))
+    if abandoned_first:
+        owner_client.get("/")
+        session.refresh_from_db()
+        assert session.status == SessionStatus.ABANDONED
+    step_1 = session.started_at + timedelta(minutes=2)
+    first = send(owner_client, "release_log", session, answers(1, phone_time=ms(step_1)))
+    assert first.status_code == 201, first.content
+    skip = send(owner_client, "step_skip", session, {"position": 2, "phone_time": ms(step_1 + timedelta(minutes=1))})
+    assert skip.status_code == 201, skip.content
+    finish = {"pain_after": "3", "notes": "", "phone_time": ms(step_1 + timedelta(minutes=2))}
+    assert send(owner_client, "session_finish", session, finish).status_code == 201
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and session.pain_after == 3
+    assert Release.objects.filter(session=session).count() == 2
+    assert abs(Release.objects.get(position=1).logged_at - step_1) < timedelta(milliseconds=2)
+
+
+@pytest.mark.parametrize("late", [True, False], ids=["after-it-was-left", "no-phone-time"])
+def test_an_entry_done_after_the_session_was_left_is_still_refused(ready, owner_client, settings, late):
+    session = run_long_ago(make_running_session(ready, steps=2))
+    body = answers(1)
+    if late:  # logged on the phone 13 hours after the server last saw the session: it had been left by then
+        body = answers(
+            1, phone_time=ms(session.last_activity_at + settings.TENDERSPOT_ABANDON_AFTER + timedelta(hours=1))
+        )
+    response = send(owner_client, "release_log", session, body)
+    assert response.status_code == 409 and "ended" in response.json()["error"]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ABANDONED
+    assert not Release.objects.exists()
+
+
+def test_a_completed_session_is_never_reopened_by_a_phone_entry(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    session.finish(pain_after=2)
+    response = send(owner_client, "release_log", session, answers(1, phone_time=ms(timezone.now())))
+    assert response.status_code == 409
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and not Release.objects.exists()

@@ -4,7 +4,7 @@ Every view works as plain pages and form posts; an htmx request gets only the ru
 user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT_ABANDON_AFTER is closed on sight.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -42,6 +42,26 @@ def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
     """The signed-in user's session (another user's: 404), after closing the user's stale ones."""
     Session.objects.abandon_stale_for(request.user)
     return get_object_or_404(Session, pk=pk, user=request.user)
+
+
+def _outbox_session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
+    """As `_session_for`, for an entry of the phone's outbox: an entry logged on the phone while the session ran
+    (its `phone_time`) is taken even when it reaches the server after the session would have been abandoned
+    (`Session.reopen_for_phone_entry`); otherwise stale sessions are abandoned first, as for any page."""
+    session = get_object_or_404(Session, pk=pk, user=request.user)
+    if not session.reopen_for_phone_entry(phone_time_of(request)) and Session.objects.abandon_stale_for(request.user):
+        session.refresh_from_db()
+    return session
+
+
+def phone_time_of(request: AuthenticatedHttpRequest) -> datetime | None:
+    """The phone's clock (`phone_time`, ms since 1970, set by static/js/outbox.js) when the user saved the entry, as
+    an aware datetime; None when the post carries none or it is not a time."""
+    try:
+        ms = int(request.POST.get("phone_time", ""))
+        return datetime.fromtimestamp(ms / 1000, tz=UTC) if 0 <= ms <= 2**53 else None
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _refuse_closed(request: AuthenticatedHttpRequest, session: Session) -> HttpResponse:
@@ -370,7 +390,7 @@ def outbox_refusal(error: str, status: int) -> JsonResponse:
 def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool) -> JsonResponse:
     """One release (or skip) sent by the outbox. A step already stored answers 200 "replay" whatever the session's
     state now (a replayed sync, a second tab, a sync cut off after the server stored it), so the phone drops it."""
-    session = _session_for(request, pk)
+    session = _outbox_session_for(request, pk)
     form = (StepForm if skipped else ReleaseForm)(request.POST, session=session)
     valid = form.is_valid()
     if "position" in form.errors:
@@ -438,7 +458,7 @@ def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _outbox_finish(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The end of a session run offline, sent by the outbox after its steps. The same finish again: "replay"."""
-    session = _session_for(request, pk)
+    session = _outbox_session_for(request, pk)
     form = FinishForm(request.POST)
     if not form.is_valid():
         return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)

@@ -124,7 +124,7 @@
     var data = new URLSearchParams(new FormData(form));
     data.delete("csrfmiddlewaretoken"); // the token is read when the entry is sent: a new sign-in has a new one
     var now = Date.now();
-    if (kind === "release" || kind === "skip") { data.set("phone_time", String(now)); }
+    data.set("phone_time", String(now)); // when it was done, whenever it reaches the server
     var id = form.dataset.outboxId || (kind + ":" + (data.get("key") || now));
     var panel = form.closest("[data-session]");
     return {
