@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import HOLD_MARGIN_SECONDS, PHONE_CLOCK_SKEW, Release, Session, SessionStatus
@@ -235,3 +236,27 @@ def test_a_completed_session_is_never_reopened_by_a_phone_entry(ready, owner_cli
     assert response.status_code == 409
     session.refresh_from_db()
     assert session.status == SessionStatus.COMPLETED and not Release.objects.exists()
+
+
+def test_a_quick_log_held_back_by_an_open_red_flag_gets_409_with_the_reason(ready, owner_client):
+    """The outbox reads a redirect as an expired sign-in; a gate answers it in JSON instead, to send again later."""
+    from tests.test_red_flag_follow_up import report
+
+    report(ready)
+    body = quick_data(Point.objects.builtin().first())
+    response = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert response.status_code == 409
+    answer = response.json()
+    assert "warning sign" in answer["error"] and answer["retry"] is True
+    assert answer["then"] == reverse("journal:red_flag_follow_up")
+    assert Session.objects.filter(user=ready, idempotency_key=body["key"]).count() == 0
+
+
+def test_a_quick_log_before_the_safety_notice_gets_409_with_the_reason(owner, owner_client):
+    body = quick_data(Point.objects.builtin().first())
+    response = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert response.status_code == 409
+    assert "safety notice" in response.json()["error"] and response.json()["retry"] is True
+    assert not Session.objects.exists()
+    plain = owner_client.post(QUICK_LOG_URL, body)  # without the outbox: the notice, as before
+    assert plain.status_code == 302 and "/safety" in plain["Location"]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
-from config.http import AuthenticatedHttpRequest
+from config.http import AuthenticatedHttpRequest, from_outbox
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.models import Session, SessionStatus, adverse_response_message
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
@@ -34,8 +34,6 @@ FEET_NOT_CONFIRMED = (
     "confirm below to start."
 )
 PANEL = "panel"
-# The header the phone's outbox (static/js/outbox.js) sends with every entry; its answers are JSON.
-OUTBOX_HEADER = "X-Outbox"
 
 
 def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
@@ -368,11 +366,6 @@ def _bad_step(request: AuthenticatedHttpRequest, session: Session, form: StepFor
     context = _panel_context(request, session)
     context["step_error"] = form.errors["position"][0]
     return TemplateResponse(request, page_or_partial(request, RUNNER, PANEL), context, status=INVALID)
-
-
-def from_outbox(request: AuthenticatedHttpRequest) -> bool:
-    """Whether the post comes from the phone's outbox (static/js/outbox.js), which wants a JSON answer."""
-    return request.headers.get(OUTBOX_HEADER) == "1"
 
 
 def outbox_answer(stored: str, status: int = 200, **extra: object) -> JsonResponse:

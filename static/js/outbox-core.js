@@ -28,9 +28,14 @@
     });
   }
 
-  /** The entries `user` may send now, in order: waiting ones saved under the same sign-in. */
+  /**
+   * The entries `user` may send now, in order: waiting ones saved under the same sign-in, and refused ones the
+   * server said to send again once a step is done (`retry`: the safety notice, a red flag's follow-up question).
+   */
   function toSend(entries, user) {
-    return inOrder(entries.filter(function (e) { return e.status === "waiting" && e.user === user; }));
+    return inOrder(entries.filter(function (e) {
+      return e.user === user && (e.status === "waiting" || (e.status === "rejected" && e.retry === true));
+    }));
   }
 
   /**

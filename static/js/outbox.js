@@ -195,7 +195,8 @@
             }
             if (result.outcome === "rejected") {
               var error = result.answer.error || "the server refused it";
-              return update(entry.id, { status: "rejected", error: error }).then(function () {
+              var retry = result.answer.retry === true; // a gate the user passes first, then it goes again
+              return update(entry.id, { status: "rejected", error: error, retry: retry }).then(function () {
                 changed();
                 return false;
               });

@@ -60,6 +60,15 @@ test("another person's entries on a shared phone are never counted, listed or se
   assert.deepEqual(O.toSend(mixed, "bob").map((e) => e.id), ["b"]);
 });
 
+test("an entry held back by a gate (the safety notice, a red flag's question) is no sign-in problem and goes again", () => {
+  assert.equal(O.classify(409, "basic"), "rejected");
+  const held = entry("q", 1, { status: "rejected", error: "Please answer the question first.", retry: true });
+  const refused = entry("r", 2, { status: "rejected", error: "This session has ended." });
+  assert.deepEqual(O.toSend([held, refused], "u1").map((e) => e.id), ["q"]);
+  assert.equal(O.summary([held], "u1", null).text, "");
+  assert.equal(O.stateText(held), "not saved: Please answer the question first.");
+});
+
 test("each entry says where it stands", () => {
   assert.equal(O.stateText(entry("a", 1)), "saved on this phone, will sync");
   assert.equal(O.stateText(entry("a", 1, { status: "saved" })), "saved");
