@@ -58,6 +58,16 @@ RESTART_WINDOW = timedelta(minutes=10)
 QUICK_LOG_NAME = "Quick log"
 
 
+def plausible_phone_time(at: datetime | None, now: datetime, earliest: datetime) -> datetime:
+    """When something saved on the phone (offline, sent later by the outbox) really happened: the phone's clock `at`,
+    if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before `earliest`: the session's start, or the
+    account's for a quick log); else the server's `now`. A wrong phone clock never drops the entry, it only loses
+    its own timestamp."""
+    if at is None or at > now + PHONE_CLOCK_SKEW or at < earliest:
+        return now
+    return min(at, now)
+
+
 class SessionClosed(Exception):
     """Raised when something tries to change a session that is no longer in progress."""
 
@@ -184,6 +194,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         side: str,
         held_seconds: int | None,
         red_flags: Iterable[str] = (),
+        at: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Session", bool]:
         """One release done away from the timer ("I did this at the gym"): a completed one-step session, held for
@@ -192,9 +203,11 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         `key` is the one-time key of the form the user filled in: a double tap, a replayed request or a second tab
         posting the same form finds the session made the first time (the unique key refuses a second row).
         `red_flags`: the RedFlag codes reported in the form's check; any makes the session a stopped, red-flagged one.
+        `at`: the phone's clock when the user saved it (the outbox), kept when plausible (`plausible_phone_time`,
+        not before the account was made): a quick log saved at 23:55 and sent the next morning stays on its day.
         Returns (session, created).
         """
-        now = timezone.now()
+        now = plausible_phone_time(at, timezone.now(), user.date_joined)
         held_seconds = held_seconds or point.default_hold_seconds
         try:
             with transaction.atomic():
@@ -490,12 +503,13 @@ class Session(models.Model):
         self.save(update_fields=list(fields))
         return True
 
-    def _end(self, status: str, **fields: Any) -> None:
-        """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""
+    def _end(self, status: str, at: datetime | None = None, **fields: Any) -> None:
+        """Closes the session with `status`, saving `fields` with it; any hold still running is cleared. `at`: the
+        phone's clock when the user ended it offline (`plausible_phone_time`), else now."""
         now = timezone.now()
         fields |= {
             "status": status,
-            "finished_at": now,
+            "finished_at": self.plausible_phone_time(at, now),
             "last_activity_at": now,
             "current_hold_position": None,
             "current_hold_started_at": None,
@@ -551,9 +565,7 @@ class Session(models.Model):
         """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock
         `at`, if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before this session started); else the
         server's `now`. A wrong phone clock never drops the log, it only loses its own timestamp."""
-        if at is None or at > now + PHONE_CLOCK_SKEW or at < self.started_at:
-            return now
-        return min(at, now)
+        return plausible_phone_time(at, now, self.started_at)
 
     def log_release(
         self,
@@ -615,9 +627,17 @@ class Session(models.Model):
     def skip(self, position: int) -> tuple["Release", bool]:
         return self.log_release(position, skipped=True)
 
-    def finish(self, pain_after: int | None = None, notes: str = "", back_pain_after: int | None = None) -> None:
+    def finish(
+        self,
+        pain_after: int | None = None,
+        notes: str = "",
+        back_pain_after: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Ends the session with its answers; `at`: the phone's clock when the user finished it (an outbox entry),
+        kept when plausible, so a session run offline and synced later does not last until the sync."""
         self._require_open()
-        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
+        self._end(SessionStatus.COMPLETED, at, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
 
     def finished_with(self, pain_after: int | None, notes: str) -> bool:
         """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost

@@ -260,3 +260,49 @@ def test_a_quick_log_before_the_safety_notice_gets_409_with_the_reason(owner, ow
     assert not Session.objects.exists()
     plain = owner_client.post(QUICK_LOG_URL, body)  # without the outbox: the notice, as before
     assert plain.status_code == 302 and "/safety" in plain["Location"]
+
+
+def test_a_finish_sent_later_keeps_the_phones_time(ready, owner_client):
+    session = run_long_ago(make_running_session(ready, steps=1), hours=3)
+    done_on_phone = session.started_at + timedelta(minutes=12)
+    body = {"pain_after": "2", "notes": "", "phone_time": ms(done_on_phone)}
+    assert send(owner_client, "session_finish", session, body).status_code == 201
+    session.refresh_from_db()
+    assert abs(session.finished_at - done_on_phone) < timedelta(milliseconds=2)  # not a 3-hour session
+
+
+@pytest.mark.parametrize(
+    "phone_offset", [PHONE_CLOCK_SKEW + timedelta(minutes=1), -timedelta(hours=1)], ids=["future", "before-start"]
+)
+def test_a_finish_whose_phone_time_makes_no_sense_takes_the_servers(ready, owner_client, phone_offset):
+    session = make_running_session(ready, steps=1)
+    before = timezone.now()
+    body = {"pain_after": "2", "notes": "", "phone_time": ms(timezone.now() + phone_offset)}
+    assert send(owner_client, "session_finish", session, body).status_code == 201
+    session.refresh_from_db()
+    assert before <= session.finished_at <= timezone.now()
+
+
+def test_a_quick_log_saved_at_23_55_and_sent_the_next_day_stays_on_its_day(ready, owner_client):
+    ready.date_joined = timezone.now() - timedelta(days=30)
+    ready.save(update_fields=["date_joined"])
+    yesterday = ready.profile.local_date() - timedelta(days=1)
+    saved_on_phone = timezone.make_aware(
+        timezone.datetime.combine(yesterday, timezone.datetime.min.time()).replace(hour=23, minute=55),
+        ready.profile.zone,
+    )
+    body = {**quick_data(Point.objects.builtin().first()), "phone_time": ms(saved_on_phone)}
+    assert owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX).status_code == 201
+    session = Session.objects.get(user=ready)
+    release = session.releases.get()
+    assert session.local_date == yesterday and release.local_date == yesterday
+    assert abs(release.ended_at - saved_on_phone) < timedelta(milliseconds=2)
+    assert abs(session.finished_at - saved_on_phone) < timedelta(milliseconds=2)
+
+
+@pytest.mark.parametrize("phone_offset", [PHONE_CLOCK_SKEW + timedelta(minutes=1), -timedelta(days=400)])
+def test_a_quick_log_whose_phone_time_makes_no_sense_takes_the_servers(ready, owner_client, phone_offset):
+    before = timezone.now()
+    body = {**quick_data(Point.objects.builtin().first()), "phone_time": ms(timezone.now() + phone_offset)}
+    assert owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX).status_code == 201
+    assert before <= Session.objects.get(user=ready).releases.get().ended_at <= timezone.now()

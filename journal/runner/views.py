@@ -462,7 +462,7 @@ def _outbox_finish(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
         return outbox_refusal("This session had ended already, so these answers were not saved.", 409)
     if session.needs_safety_check:
         return outbox_refusal("Answer the questions before the first step, then send this again.", 409)
-    session.finish(data["pain_after"], data["notes"], data.get("back_pain_after"))
+    session.finish(data["pain_after"], data["notes"], data.get("back_pain_after"), at=phone_time_of(request))
     return outbox_answer("created", 201, summary=reverse("journal:session_summary", args=[session.pk]))
 
 
@@ -524,6 +524,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             data["side"],
             data["held_seconds"],
             red_flags=form.reported_red_flags,
+            at=phone_time_of(request) if outbox else None,
             **form.release_answers(),
         )
         if created and (notice := adverse_response_message(session.releases.get())):
