@@ -591,6 +591,12 @@ class Session(models.Model):
         else:
             # The time elapsed until the server received it bounds what was held (never below the real hold).
             held, started = self.held_seconds_for(position, held_seconds, received)
+            if started is not None and now < started:
+                # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
+                now = received
+            if now != received:
+                # Logged offline: nor can more be held than the phone's time from the session's start to the log.
+                held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
         existing = Release.objects.filter(session=self, position=position).first()
         if existing is not None:
             return existing, False

@@ -306,3 +306,22 @@ def test_a_quick_log_whose_phone_time_makes_no_sense_takes_the_servers(ready, ow
     body = {**quick_data(Point.objects.builtin().first()), "phone_time": ms(timezone.now() + phone_offset)}
     assert owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX).status_code == 201
     assert before <= Session.objects.get(user=ready).releases.get().ended_at <= timezone.now()
+
+
+def test_offline_held_seconds_are_bounded_by_the_time_since_the_session_started(ready, owner_client):
+    session = run_long_ago(make_running_session(ready, steps=2, hold_seconds=30), hours=1)
+    ten_seconds_in = session.started_at + timedelta(seconds=10)
+    body = answers(1, held_seconds="40", phone_time=ms(ten_seconds_in))
+    assert send(owner_client, "release_log", session, body).status_code == 201
+    release = Release.objects.get()
+    assert release.held_seconds == 10  # not 30 + margin: the session was 10 seconds old on the phone's clock
+
+
+def test_a_release_never_ends_before_its_hold_started(ready, owner_client):
+    session = run_long_ago(make_running_session(ready, steps=2, hold_seconds=30), hours=1)
+    session.start_hold(1)  # the server saw the hold start now; the phone's clock says it ended 5 minutes ago
+    body = answers(1, phone_time=ms(timezone.now() - timedelta(minutes=5)))
+    assert send(owner_client, "release_log", session, body).status_code == 201
+    release = Release.objects.get()
+    assert release.started_at is not None and release.ended_at >= release.started_at
+    assert release.logged_at >= release.started_at
