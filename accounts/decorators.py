@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import reverse
 
-from config.http import AuthenticatedHttpRequest
+from config.http import AuthenticatedHttpRequest, from_outbox, outbox_gate
 from config.rendering import go_to
+
+SAFETY_FIRST = "Please read the safety notice first (open the app and follow it); this entry is kept and sent after."
 
 
 def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -24,6 +26,8 @@ def safety_acknowledged(view: Callable[..., HttpResponse]) -> Callable[..., Http
     def wrapper(request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.profile.has_acknowledged_safety:
             return view(request, *args, **kwargs)
+        if from_outbox(request):
+            return outbox_gate(SAFETY_FIRST, reverse("safety"))
         if request.method == "GET":
             query = {"next": request.get_full_path()}
         else:

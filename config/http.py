@@ -6,7 +6,7 @@ authentication middleware sets `user`).
 """
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
@@ -31,3 +31,19 @@ def next_path(request: HttpRequest) -> str:
     if not target.startswith("/") or target.startswith(("//", "/\\")):
         return ""
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()) else ""
+
+
+# The header the phone's outbox (static/js/outbox.js) sends with every entry; its answers are JSON.
+OUTBOX_HEADER = "X-Outbox"
+
+
+def from_outbox(request: HttpRequest) -> bool:
+    """Whether the post comes from the phone's outbox, which wants a JSON answer, never a page or a redirect."""
+    return request.method == "POST" and request.headers.get(OUTBOX_HEADER) == "1"
+
+
+def outbox_gate(error: str, then: str) -> JsonResponse:
+    """A gate before a view (the safety notice, a red flag's follow-up question) answering the outbox: 409 with the
+    reason and the page to open (`then`), so the phone keeps the entry and says what to do, not "sign in"; the
+    entry is sent again once the gate is passed (`retry`)."""
+    return JsonResponse({"error": error, "then": then, "retry": True}, status=409)

@@ -34,9 +34,12 @@ PRECACHED_STATIC = (
     "django_htmx/htmx-2.min.js",
     "img/favicon.svg",
     "js/sw-register.js",
+    "js/outbox-core.js",
+    "js/outbox.js",
     "js/retry.js",
     "js/timer-state.js",
     "js/timer.js",
+    "js/quick-log.js",
 )
 
 # The pages the phone may keep for use without a connection (URL names): the home page, routines and the points'
@@ -44,6 +47,9 @@ PRECACHED_STATIC = (
 # How to press, offline: the routines and the points. Never a page with pain scores or a red flag (the dashboard,
 # the runner), and never a form whose one-time key a cached copy would hand out twice (the quick log): without a
 # connection the phone cannot tell whether the person who signed in is still the one holding it.
+# One page is kept besides, by its view's own word (`response.offline_page`): the runner of a session whose red-flag
+# check is answered (journal.runner.views.session_run), so that the session can be run to its end offline. It holds
+# the steps and the answers logged so far in that session, never the red-flag answers; it is dropped at sign-out.
 OFFLINE_PAGES = frozenset(
     {
         "routines:routine_list",
@@ -66,13 +72,21 @@ def offline_key(user: AbstractBaseUser | AnonymousUser) -> str:
     return salted_hmac("tenderspot.offline-cache", str(user.pk), algorithm="sha256").hexdigest()[:32]
 
 
+def offline_user(request: HttpRequest) -> dict[str, str]:
+    """Template context: `offline_user`, the signed-in user's offline key (or "anonymous"). The outbox
+    (static/js/outbox.js) saves it with each entry and sends an entry only under the same sign-in."""
+    user = getattr(request, "user", None)
+    return {"offline_user": offline_key(user) if user is not None else ANONYMOUS}
+
+
 def is_offline_page(request: HttpRequest, response: HttpResponse) -> bool:
-    """Whether the service worker may keep this response: a whole page (not an htmx partial) of `OFFLINE_PAGES`,
-    answered 200 to a signed-in GET."""
+    """Whether the service worker may keep this response: a whole page (not an htmx partial) of `OFFLINE_PAGES`, or
+    one its view marked `response.offline_page = True` (the runner of a started session), answered 200 to a
+    signed-in GET."""
     match = getattr(request, "resolver_match", None)
     return (
         match is not None
-        and match.view_name in OFFLINE_PAGES
+        and (match.view_name in OFFLINE_PAGES or getattr(response, "offline_page", False) is True)
         and request.method == "GET"
         and response.status_code == 200
         and request.user.is_authenticated

@@ -51,9 +51,21 @@ class SafetyAnswer(models.TextChoices):
 
 # A hold may run this much past its prescribed time and still count in full (the client's figure is clamped to it).
 HOLD_MARGIN_SECONDS = 15
+# How far ahead of the server's clock a phone's clock may run and its time still be taken for an offline log.
+PHONE_CLOCK_SKEW = timedelta(minutes=2)
 # Pressing "Start" twice within this window reuses the session not yet begun.
 RESTART_WINDOW = timedelta(minutes=10)
 QUICK_LOG_NAME = "Quick log"
+
+
+def plausible_phone_time(at: datetime | None, now: datetime, earliest: datetime) -> datetime:
+    """When something saved on the phone (offline, sent later by the outbox) really happened: the phone's clock `at`,
+    if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before `earliest`: the session's start, or the
+    account's for a quick log); else the server's `now`. A wrong phone clock never drops the entry, it only loses
+    its own timestamp."""
+    if at is None or at > now + PHONE_CLOCK_SKEW or at < earliest:
+        return now
+    return min(at, now)
 
 
 class SessionClosed(Exception):
@@ -182,6 +194,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         side: str,
         held_seconds: int | None,
         red_flags: Iterable[str] = (),
+        at: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Session", bool]:
         """One release done away from the timer ("I did this at the gym"): a completed one-step session, held for
@@ -190,9 +203,11 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         `key` is the one-time key of the form the user filled in: a double tap, a replayed request or a second tab
         posting the same form finds the session made the first time (the unique key refuses a second row).
         `red_flags`: the RedFlag codes reported in the form's check; any makes the session a stopped, red-flagged one.
+        `at`: the phone's clock when the user saved it (the outbox), kept when plausible (`plausible_phone_time`,
+        not before the account was made): a quick log saved at 23:55 and sent the next morning stays on its day.
         Returns (session, created).
         """
-        now = timezone.now()
+        now = plausible_phone_time(at, timezone.now(), user.date_joined)
         held_seconds = held_seconds or point.default_hold_seconds
         try:
             with transaction.atomic():
@@ -488,12 +503,13 @@ class Session(models.Model):
         self.save(update_fields=list(fields))
         return True
 
-    def _end(self, status: str, **fields: Any) -> None:
-        """Closes the session with `status`, saving `fields` with it; any hold still running is cleared."""
+    def _end(self, status: str, at: datetime | None = None, **fields: Any) -> None:
+        """Closes the session with `status`, saving `fields` with it; any hold still running is cleared. `at`: the
+        phone's clock when the user ended it offline (`plausible_phone_time`), else now."""
         now = timezone.now()
         fields |= {
             "status": status,
-            "finished_at": now,
+            "finished_at": self.plausible_phone_time(at, now),
             "last_activity_at": now,
             "current_hold_position": None,
             "current_hold_started_at": None,
@@ -524,25 +540,63 @@ class Session(models.Model):
             held = min(held, math.ceil((now - started).total_seconds()))
         return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
 
+    def reopen_for_phone_entry(self, at: datetime | None, now: datetime | None = None) -> bool:
+        """Takes back an entry the phone's outbox logged at `at` (the phone's clock) while this session was still
+        running, but sent only after the session was left too long (TENDERSPOT_ABANDON_AFTER since its last activity
+        the server saw): such a session, abandoned or about to be, is set in progress again, so the entry is stored
+        rather than refused. `at` must lie in the session's life: not before it started, not after it would have been
+        abandoned, and not in the future (PHONE_CLOCK_SKEW). Returns whether it reopened the session; a session
+        still running, ended, stopped for a red flag, or an entry outside its life changes nothing."""
+        now = now or timezone.now()
+        if at is None or self.status not in (SessionStatus.IN_PROGRESS, SessionStatus.ABANDONED):
+            return False
+        left_at = self.last_activity_at + settings.TENDERSPOT_ABANDON_AFTER
+        if self.status == SessionStatus.IN_PROGRESS and left_at >= now:
+            return False  # still running: nothing to take back
+        if not self.started_at <= at <= min(left_at, now + PHONE_CLOCK_SKEW):
+            return False
+        fields = {"status": SessionStatus.IN_PROGRESS, "last_activity_at": now}
+        Session.objects.filter(pk=self.pk, status=self.status).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return True
+
+    def plausible_phone_time(self, at: datetime | None, now: datetime) -> datetime:
+        """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock
+        `at`, if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before this session started); else the
+        server's `now`. A wrong phone clock never drops the log, it only loses its own timestamp."""
+        return plausible_phone_time(at, now, self.started_at)
+
     def log_release(
         self,
         position: int,
         *,
         skipped: bool = False,
         held_seconds: int | None = None,
+        at: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Release", bool]:
         """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
-        finds the row already there and changes nothing."""
+        finds the row already there and changes nothing. `at`: the phone's clock when the user logged it (an entry
+        of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`);
+        the held seconds are still clamped by the server's own clock."""
         self._require_open()
         step = self.plan[position - 1]
-        now = timezone.now()
+        received = timezone.now()
+        now = self.plausible_phone_time(at, received)
         started: datetime | None
         if skipped:
             held, started = 0, None
             answers = {}
         else:
-            held, started = self.held_seconds_for(position, held_seconds, now)
+            # The time elapsed until the server received it bounds what was held (never below the real hold).
+            held, started = self.held_seconds_for(position, held_seconds, received)
+            if started is not None and now < started:
+                # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
+                now = received
+            if now != received:
+                # Logged offline: nor can more be held than the phone's time from the session's start to the log.
+                held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
         existing = Release.objects.filter(session=self, position=position).first()
         if existing is not None:
             return existing, False
@@ -566,7 +620,7 @@ class Session(models.Model):
                 )
         except IntegrityError:
             return Release.objects.get(session=self, position=position), False
-        fields: dict[str, Any] = {"last_activity_at": now}
+        fields: dict[str, Any] = {"last_activity_at": received}
         if self.current_hold_position == position:
             fields.update(current_hold_position=None, current_hold_started_at=None)
         Session.objects.filter(pk=self.pk).update(**fields)
@@ -579,9 +633,17 @@ class Session(models.Model):
     def skip(self, position: int) -> tuple["Release", bool]:
         return self.log_release(position, skipped=True)
 
-    def finish(self, pain_after: int | None = None, notes: str = "", back_pain_after: int | None = None) -> None:
+    def finish(
+        self,
+        pain_after: int | None = None,
+        notes: str = "",
+        back_pain_after: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Ends the session with its answers; `at`: the phone's clock when the user finished it (an outbox entry),
+        kept when plausible, so a session run offline and synced later does not last until the sync."""
         self._require_open()
-        self._end(SessionStatus.COMPLETED, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
+        self._end(SessionStatus.COMPLETED, at, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
 
     def finished_with(self, pain_after: int | None, notes: str) -> bool:
         """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost

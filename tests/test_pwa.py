@@ -92,6 +92,9 @@ def test_offline_page_says_it_needs_a_connection_and_holds_nothing_personal(owne
     assert response.status_code == 200
     html = response.content.decode()
     assert "needs a connection" in html
+    # The outbox keeps offline logs now: the page must not say that they are lost.
+    assert "not saved yet" not in html
+    assert "saved on this phone and sent to your server once the connection is back" in " ".join(html.split())
     assert owner.username not in html
     assert "csrf" not in html.lower()
 

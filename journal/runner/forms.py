@@ -1,6 +1,7 @@
 """Forms of the session runner. The 0-10 scales render as rows of large radio buttons (runner_scale.html)."""
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from django import forms
@@ -225,8 +226,20 @@ class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
     )
     stopped_early = forms.BooleanField(label="I stopped early because it hurt", required=False)
     notes = notes_field()
+    # Set by the outbox (static/js/outbox.js): the phone's clock, in ms since 1970, when the user logged the step.
+    phone_time = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**53)
 
     answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
+
+    def logged_at(self) -> datetime | None:
+        """The phone's time of the log as an aware datetime (None when the post carries none)."""
+        ms = self.cleaned_data.get("phone_time")
+        if ms is None:
+            return None
+        try:
+            return datetime.fromtimestamp(ms / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
 
 
 class FinishForm(PlainTextForm, forms.Form):

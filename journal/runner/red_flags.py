@@ -17,12 +17,16 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from config.http import AuthenticatedHttpRequest, HtmxHttpRequest, next_path
+from config.http import AuthenticatedHttpRequest, HtmxHttpRequest, from_outbox, next_path, outbox_gate
 from config.rendering import go_to, render_form_page
 from journal.models import Session
 from journal.runner.forms import ButtonRadios
 
 FOLLOW_UP = "journal/red_flag_follow_up.html"
+FOLLOW_UP_FIRST = (
+    "You reported a warning sign earlier: please answer the question about it first (open the app). This entry is "
+    "kept and sent after."
+)
 
 
 def has_open_red_flag(user: User) -> bool:
@@ -46,6 +50,8 @@ def red_flag_followed_up(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     @wraps(view)
     def wrapper(request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if has_open_red_flag(request.user):
+            if from_outbox(request):
+                return outbox_gate(FOLLOW_UP_FIRST, reverse("journal:red_flag_follow_up"))
             return follow_up_redirect(request)
         return view(request, *args, **kwargs)
 

@@ -4,13 +4,13 @@ Every view works as plain pages and form posts; an htmx request gets only the ru
 user's stale sessions first (lazy abandonment), so a session left for TENDERSPOT_ABANDON_AFTER is closed on sight.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
-from config.http import AuthenticatedHttpRequest
+from config.http import AuthenticatedHttpRequest, from_outbox
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.models import Session, SessionStatus, adverse_response_message, count_adverse
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
@@ -40,6 +40,26 @@ def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
     """The signed-in user's session (another user's: 404), after closing the user's stale ones."""
     Session.objects.abandon_stale_for(request.user)
     return get_object_or_404(Session, pk=pk, user=request.user)
+
+
+def _outbox_session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
+    """As `_session_for`, for an entry of the phone's outbox: an entry logged on the phone while the session ran
+    (its `phone_time`) is taken even when it reaches the server after the session would have been abandoned
+    (`Session.reopen_for_phone_entry`); otherwise stale sessions are abandoned first, as for any page."""
+    session = get_object_or_404(Session, pk=pk, user=request.user)
+    if not session.reopen_for_phone_entry(phone_time_of(request)) and Session.objects.abandon_stale_for(request.user):
+        session.refresh_from_db()
+    return session
+
+
+def phone_time_of(request: AuthenticatedHttpRequest) -> datetime | None:
+    """The phone's clock (`phone_time`, ms since 1970, set by static/js/outbox.js) when the user saved the entry, as
+    an aware datetime; None when the post carries none or it is not a time."""
+    try:
+        ms = int(request.POST.get("phone_time", ""))
+        return datetime.fromtimestamp(ms / 1000, tz=UTC) if 0 <= ms <= 2**53 else None
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _refuse_closed(request: AuthenticatedHttpRequest, session: Session) -> HttpResponse:
@@ -100,13 +120,47 @@ def _panel_context(
         context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
         # The light-pressure rule replaces the general advice ("moderate, about 5"), never sits beside it.
         context["light_pressure_only"] = precautions.light_pressure_only
+        context["seconds_left"] = session.seconds_left
+        context["upcoming"] = _upcoming_steps(session, position, precautions)
+        context["finish_form"] = FinishForm(auto_id="finish_%s")
     return context
 
 
-def _fresh_release_form(session: Session, position: int, hold_seconds: int) -> ReleaseForm:
+def _upcoming_steps(session: Session, position: int, precautions: PrecautionProfile) -> list[dict[str, Any]]:
+    """The steps after `position` not logged yet, each with what its panel shows, for the phone to run without a
+    request (static/js/timer.js swaps them in from <template>s). Their fields' ids carry a prefix ("s3_") that the
+    script turns back into the usual "id_" when the step is shown. Two queries whatever the number of steps."""
+    logged = session.logged_positions()
+    later = [(n, session.plan[n - 1]) for n in range(position + 1, session.step_count + 1) if n not in logged]
+    points = Point.objects.in_bulk([step["point_id"] for _n, step in later])
+    left = session.seconds_left - session.plan[position - 1]["hold_seconds"]
+    completed = len(logged) + 1
+    upcoming = []
+    for n, step in later:
+        point = points.get(step["point_id"])
+        form = _fresh_release_form(session, n, step["hold_seconds"], auto_id=f"s{n}_%s")
+        upcoming.append(
+            {
+                "position": n,
+                "step": step,
+                "point": point,
+                "map_points": [point] if point is not None else [],
+                "form": form,
+                "step_label": f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
+                "precaution_notes": precautions.notes_for_point(point) if point else precautions.notes(),
+                "seconds_left": left,
+                "completed": completed,
+            }
+        )
+        left -= step["hold_seconds"]
+        completed += 1
+    return upcoming
+
+
+def _fresh_release_form(session: Session, position: int, hold_seconds: int, auto_id: str = "id_%s") -> ReleaseForm:
     """The log form before any answer. "Seconds held" starts empty: the timer fills in what was really held, and
     logging without it must not claim the full hold; left empty, the server counts the prescribed hold (said so)."""
-    form = ReleaseForm(session=session, initial={"position": position})
+    form = ReleaseForm(session=session, initial={"position": position}, auto_id=auto_id)
     form.fields["held_seconds"].help_text = f"Leave it empty if you held for the full {hold_seconds} seconds."
     return form
 
@@ -204,7 +258,12 @@ def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     if not session.is_open:
         return redirect("journal:session_summary", pk=session.pk)
-    return _panel(request, session)
+    context = _panel_context(request, session)
+    response = render_form_page(request, RUNNER, PANEL, context)
+    # The phone may keep this page to run the session offline (config.pwa): the steps and the log forms, never the
+    # red-flag check (its answers).
+    response.offline_page = context["mode"] in ("step", "finish")  # type: ignore[attr-defined]
+    return response
 
 
 @safety_acknowledged
@@ -281,7 +340,10 @@ def hold_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Stores one step's release at once and shows the next step. A replay finds the row there and moves on."""
+    """Stores one step's release at once and shows the next step. A replay finds the row there and moves on.
+    The phone's outbox (`X-Outbox: 1`) gets a JSON answer instead (`_outbox_release`)."""
+    if from_outbox(request):
+        return _outbox_release(request, pk, skipped=False)
     session, refused = _open_session_for_step(request, pk)
     if refused:
         return refused
@@ -291,7 +353,10 @@ def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return _bad_step(request, session, form)
         return _panel(request, session, form, mode="step")
     release, _created = session.log_release(
-        form.cleaned_data["position"], held_seconds=form.cleaned_data["held_seconds"], **form.release_answers()
+        form.cleaned_data["position"],
+        held_seconds=form.cleaned_data["held_seconds"],
+        at=form.logged_at(),
+        **form.release_answers(),
     )
     return _after_post(request, session, notice=adverse_response_message(release))
 
@@ -303,9 +368,52 @@ def _bad_step(request: AuthenticatedHttpRequest, session: Session, form: StepFor
     return TemplateResponse(request, page_or_partial(request, RUNNER, PANEL), context, status=INVALID)
 
 
+def outbox_answer(stored: str, status: int = 200, **extra: object) -> JsonResponse:
+    """The outbox's answer for an entry the server holds now: `stored` is "created" (201) or "replay" (200, the
+    row was there already). Either way the outbox may drop its copy."""
+    return JsonResponse({"stored": stored, **extra}, status=status)
+
+
+def outbox_refusal(error: str, status: int) -> JsonResponse:
+    """An entry the server will not store (422 invalid, 409 the session no longer takes it): the outbox keeps it and
+    shows the reason, never dropping it silently."""
+    return JsonResponse({"error": error}, status=status)
+
+
+def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool) -> JsonResponse:
+    """One release (or skip) sent by the outbox. A step already stored answers 200 "replay" whatever the session's
+    state now (a replayed sync, a second tab, a sync cut off after the server stored it), so the phone drops it."""
+    session = _outbox_session_for(request, pk)
+    form = (StepForm if skipped else ReleaseForm)(request.POST, session=session)
+    valid = form.is_valid()
+    if "position" in form.errors:
+        return outbox_refusal(str(form.errors["position"][0]), INVALID)
+    position = int(form.cleaned_data["position"])
+    if session.releases.filter(position=position).exists():
+        return outbox_answer("replay", position=position)
+    if not session.is_open:
+        return outbox_refusal("This session has ended, so this step was not saved.", 409)
+    if session.needs_safety_check:
+        return outbox_refusal("Answer the questions before the first step, then send this again.", 409)
+    if not valid:
+        return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
+    if skipped:
+        release, created = session.skip(position)
+    else:
+        assert isinstance(form, ReleaseForm)
+        release, created = session.log_release(
+            position, held_seconds=form.cleaned_data["held_seconds"], at=form.logged_at(), **form.release_answers()
+        )
+    if not created:
+        return outbox_answer("replay", position=position)
+    return outbox_answer("created", 201, position=position, notice=adverse_response_message(release))
+
+
 @login_required
 @require_POST
 def step_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if from_outbox(request):
+        return _outbox_release(request, pk, skipped=True)
     session, refused = _open_session_for_step(request, pk)
     if refused:
         return refused
@@ -320,6 +428,8 @@ def step_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Leg pain at the end of the session and notes; possible at any point (steps not logged stay unlogged)."""
+    if request.method == "POST" and from_outbox(request):
+        return _outbox_finish(request, pk)
     session = _session_for(request, pk)
     if not session.is_open:
         if request.method == "POST":
@@ -337,6 +447,23 @@ def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         return go_to(request, "journal:session_summary", session.pk)
     return _panel(request, session, form if form.is_bound else None, mode="finish")
+
+
+def _outbox_finish(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
+    """The end of a session run offline, sent by the outbox after its steps. The same finish again: "replay"."""
+    session = _outbox_session_for(request, pk)
+    form = FinishForm(request.POST)
+    if not form.is_valid():
+        return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
+    data = form.cleaned_data
+    if not session.is_open:
+        if session.finished_with(data["pain_after"], data["notes"]):
+            return outbox_answer("replay")
+        return outbox_refusal("This session had ended already, so these answers were not saved.", 409)
+    if session.needs_safety_check:
+        return outbox_refusal("Answer the questions before the first step, then send this again.", 409)
+    session.finish(data["pain_after"], data["notes"], data.get("back_pain_after"), at=phone_time_of(request))
+    return outbox_answer("created", 201, summary=reverse("journal:session_summary", args=[session.pk]))
 
 
 @login_required
@@ -374,16 +501,20 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     The form carries a one-time key: a double tap, a replayed request or a second tab posting the same form lands on
     the session the first post made, and never makes a second one.
     """
+    outbox = request.method == "POST" and from_outbox(request)
     if request.method == "POST":
         key = QuickLogForm.posted_key(request.POST)
         done = Session.objects.for_user(request.user).filter(idempotency_key=key).first() if key else None
         if done is not None:
             # The same form again: nothing is logged twice, but warning signs it now reports are never dropped.
             check = QuickLogForm(request.POST, user=request.user)
-            if check.is_valid() and done.report_late_red_flag(check.reported_red_flags):
-                return _quick_log_done(request, done, created=True)
-            return _quick_log_done(request, done, created=False)
+            late = check.is_valid() and done.report_late_red_flag(check.reported_red_flags)
+            if outbox:
+                return outbox_answer("replay", summary=reverse("journal:session_summary", args=[done.pk]))
+            return _quick_log_done(request, done, created=late)
     form = QuickLogForm(request.POST if request.method == "POST" else None, user=request.user)
+    if outbox and not form.is_valid():
+        return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         session, created = Session.objects.quick_log(
@@ -393,10 +524,15 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             data["side"],
             data["held_seconds"],
             red_flags=form.reported_red_flags,
+            at=phone_time_of(request) if outbox else None,
             **form.release_answers(),
         )
         if created and (notice := adverse_response_message(session.releases.get())):
             messages.warning(request, notice)
+        if outbox:  # the answers (advice, notices) are on the summary, which the phone opens next when online
+            _quick_log_messages(request, session, created)
+            summary = reverse("journal:session_summary", args=[session.pk])
+            return outbox_answer("created" if created else "replay", 201 if created else 200, summary=summary)
         return _quick_log_done(request, session, created)
     if form.is_bound:
         form.renew_stale_key()
@@ -404,10 +540,14 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _quick_log_done(request: AuthenticatedHttpRequest, session: Session, created: bool) -> HttpResponse:
+    _quick_log_messages(request, session, created)
+    return go_to(request, "journal:session_summary", session.pk)
+
+
+def _quick_log_messages(request: AuthenticatedHttpRequest, session: Session, created: bool) -> None:
     if created and session.red_flag:
         messages.warning(request, "Your release is logged. Please read the advice below before anything else.")
     elif created:
         messages.success(request, "Logged. Thank you for keeping your journal up to date.")
     else:
         messages.info(request, "This release was already saved, so it was not logged twice.")
-    return go_to(request, "journal:session_summary", session.pk)

@@ -392,6 +392,7 @@
 
   // Hands-free: after a release is logged, the next step's lead-in begins by itself (a setting, off by default).
   var justLogged = false;
+  var loggedThroughOutbox = false; // set when the outbox stored a log and the server's next panel is on its way
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;
     justLogged = !!(elt && elt.matches && elt.matches("[data-log-form]"));
@@ -403,8 +404,9 @@
     if (!panel || panel.dataset.seen === "1") { return; }
     panel.dataset.seen = "1";
     setup(panel);
-    var logged = justLogged;
+    var logged = justLogged || loggedThroughOutbox;
     justLogged = false;
+    loggedThroughOutbox = false;
     if (logged && current && current.autoStart && document.body.contains(current.el) && current.phase === "idle" &&
         !current.el.hidden) {
       current.start();
@@ -420,10 +422,160 @@
   });
 
   document.addEventListener("htmx:load", function (event) { setup(event.detail && event.detail.elt); });
+
+  // Offline-first: the log, skip and finish forms go through the outbox (static/js/outbox.js), which saves them on
+  // the phone and sends them. Once the server has a step, the runner shows the server's next panel (as htmx did);
+  // without a connection it shows the next step the page carries in its <template>s, with no request at all.
+  var OB = window.TenderspotOutbox;
+  var Core = window.OutboxCore;
+
+  function focusHeading(panel) {
+    var heading = panel.querySelector("#runner-heading");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
+
+  /** The later step's fields carry a prefix in their <template> ("s3_", "finish_"): the usual "id_" once shown. */
+  function renameIds(root, prefix) {
+    function fix(value) {
+      return value.split(" ").map(function (token) {
+        return token.indexOf(prefix) === 0 ? "id_" + token.slice(prefix.length) : token;
+      }).join(" ");
+    }
+    var attributes = ["id", "for", "aria-describedby", "aria-labelledby"];
+    [root].concat(Array.prototype.slice.call(root.querySelectorAll("*"))).forEach(function (el) {
+      attributes.forEach(function (name) {
+        var value = el.getAttribute(name);
+        if (value && value.indexOf(prefix) >= 0) { el.setAttribute(name, fix(value)); }
+      });
+    });
+  }
+
+  function showFinished(panel, entry) {
+    var old = panel.querySelector("[data-step-body]");
+    var body = document.createElement("div");
+    body.dataset.stepBody = "";
+    body.dataset.finished = "";
+    var heading = document.createElement("h2");
+    heading.id = "runner-heading";
+    heading.className = "h4";
+    heading.textContent = "Session finished";
+    var text = document.createElement("p");
+    text.textContent = entry.status === "saved"
+      ? "Your session is saved."
+      : "Your session is finished and saved on this phone. It will be sent when you are back online.";
+    var home = document.createElement("a");
+    home.className = "btn btn-outline-secondary";
+    home.href = "/";
+    home.textContent = "Back to your dashboard";
+    body.append(heading, text, home);
+    if (old) { old.replaceWith(body); } else { panel.prepend(body); }
+    panel.dataset.runnerMode = "finished";
+    focusHeading(panel);
+  }
+
+  /** Shows the step after `from` not logged on the phone or the server, from the page's <template>s (or the end). */
+  function advance(panel, from, logged) {
+    return OB.forSession(panel.dataset.session).then(function (entries) {
+      var done = new Set();
+      var finish = null;
+      entries.forEach(function (e) {
+        if (e.status === "rejected") { return; }
+        if (e.kind === "finish") { finish = e; } else if (e.position !== null) { done.add(e.position); }
+      });
+      if (finish) { showFinished(panel, finish); return; }
+      var templates = Array.prototype.slice.call(panel.querySelectorAll("template[data-offline-step]"));
+      var available = templates.map(function (t) { return parseInt(t.dataset.offlineStep, 10); });
+      var next = Core.nextPosition(available, done, from);
+      var template = next === null
+        ? panel.querySelector("template[data-offline-finish]")
+        : panel.querySelector('template[data-offline-step="' + next + '"]');
+      var old = panel.querySelector("[data-step-body]");
+      if (!template || !old) { return; }
+      var body = template.content.querySelector("[data-step-body]").cloneNode(true);
+      renameIds(body, next === null ? "finish_" : "s" + next + "_");
+      if (current) { current.stopTicking(); }
+      old.replaceWith(body);
+      panel.dataset.runnerMode = next === null ? "finish" : "step";
+      panel.dataset.arrivedAt = String(performance.now()); // the double-tap guard: a new panel is here
+      if (window.htmx) { window.htmx.process(body); }
+      setup(body);
+      if (logged && next !== null && current && current.autoStart && current.phase === "idle") {
+        current.start();
+        return;
+      }
+      focusHeading(panel);
+    });
+  }
+
+  function fromServer(panel, form, entry) {
+    loggedThroughOutbox = entry.kind === "release";
+    return window.htmx.ajax("GET", panel.dataset.runUrl, { target: "#runner-panel", swap: "outerHTML" })
+      .then(function () {
+        if (document.body.contains(form)) { return advance(panel, entry.position, entry.kind === "release"); }
+        var notice = entry.answer && entry.answer.notice;
+        var fresh = document.getElementById("runner-panel");
+        if (notice && fresh) {
+          var alert = document.createElement("div");
+          alert.className = "alert alert-warning";
+          alert.setAttribute("role", "alert");
+          alert.dataset.adverseResponse = "";
+          alert.textContent = notice;
+          fresh.prepend(alert);
+        }
+      });
+  }
+
+  function afterQueued(event) {
+    var form = event.detail.form;
+    var entry = event.detail.entry;
+    var panel = document.getElementById("runner-panel");
+    if (!OB || !panel || !panel.contains(form)) { return; }
+    if (current && entry.kind !== "finish") { current.stopTicking(); }
+    OB.sync().then(function () { return OB.get(entry.id); }).then(function (kept) {
+      if (!document.body.contains(form)) { return; } // another path moved on already
+      if (kept && kept.status === "rejected") {
+        // The server's own answer (its errors, or the closed session's page) is what the user needs here.
+        return OB.remove(entry.id).then(function () {
+          form.dataset.outboxBypass = "1";
+          form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+          if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+        });
+      }
+      if (entry.kind === "finish") {
+        if (kept && kept.status === "saved" && kept.answer && kept.answer.summary) {
+          window.location.assign(kept.answer.summary);
+          return;
+        }
+        showFinished(panel, kept || entry);
+        return;
+      }
+      if (kept && kept.status === "saved" && window.htmx) { return fromServer(panel, form, kept); }
+      return advance(panel, entry.position, entry.kind === "release");
+    }).catch(function () { advance(panel, entry.position, entry.kind === "release"); });
+  }
+  document.addEventListener("outbox:queued", afterQueued);
+
+  /** A page kept for offline use may be older than the phone's log: go on to the first step not logged yet. */
+  function catchUp(panel) {
+    var live = panel.querySelector("[data-step-body]");
+    if (!OB || !live || !panel.dataset.session) { return; }
+    OB.forSession(panel.dataset.session).then(function (entries) {
+      var position = parseInt(live.dataset.position, 10);
+      var here = entries.some(function (e) {
+        return e.status !== "rejected" && (e.kind === "finish" || e.position === position);
+      });
+      if (here) { advance(panel, position, false); }
+    }).catch(function () {});
+  }
+
   function firstSetup() {
     var panel = document.getElementById("runner-panel");
     if (panel) { panel.dataset.seen = "1"; }
     setup(document);
+    if (panel) { catchUp(panel); }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", firstSetup);

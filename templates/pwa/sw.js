@@ -123,6 +123,16 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/* Background Sync (Chromium): when the connection returns, the open pages send their outbox (static/js/outbox.js).
+ * Never relied on: the pages also sync when they open, on "online" and on the user's tap. */
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window" })
+      .then((clients) => clients.forEach((client) => client.postMessage("outbox-sync"))),
+  );
+});
+
 self.addEventListener("message", (event) => {
   if (event.data === "forget-everyone") event.waitUntil(forgetEveryone());
 });

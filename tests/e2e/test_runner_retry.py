@@ -1,7 +1,8 @@
-"""A post whose answer never arrives (the server did the work, then the network dropped) keeps the screen as it was
-with "Try again", and the retry lands where the first post did: start, safety check, skip, finish and the quick log
-never duplicate or skip twice. Then: a reload resumes at the first unlogged step after a skip with JavaScript and a
-release logged without it."""
+"""A post whose answer never arrives (the server did the work, then the network dropped): start and the safety
+check keep the screen as it was with "Try again", and the retry lands where the first post did; a skip, a finish and
+the quick log go through the outbox (static/js/outbox.js), which keeps the entry on the phone and replays it, and
+the server answers the replay as stored: nothing is duplicated, skipped twice or lost. Then: a reload resumes at the
+first unlogged step after a skip with JavaScript and a release logged without it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -31,6 +32,16 @@ def lose_the_answer(page, pattern: str) -> list[int]:
 
     page.route(pattern, handler)
     return done
+
+
+def wait_for(page, condition, timeout_ms: int = 15_000) -> None:
+    """Waits (letting Playwright run its route handlers) until `condition()` holds: the outbox shows an entry as saved
+    on the phone before it sends it, so the server's answer comes some time after the screen says so."""
+    waited = 0
+    while not condition():
+        assert waited < timeout_ms, "timed out"
+        page.wait_for_timeout(50)
+        waited += 50
 
 
 def retry(page):
@@ -77,23 +88,32 @@ def test_safety_check_whose_answer_was_lost_keeps_the_answers_and_retries(signed
     assert only_expected_errors(page), page.console_errors
 
 
+def sync_now(page) -> None:
+    """The user's "Sync now"; waits until the outbox has nothing waiting."""
+    status = page.locator("[data-outbox-status]")
+    status.get_by_role("button", name="Sync now").click()
+    expect(status.locator('[data-outbox-state="waiting"]')).to_have_count(0)
+    expect(status.locator('[data-outbox-state="saved"]')).not_to_have_count(0)
+
+
 def test_skip_whose_answer_was_lost_skips_one_step_only(signed_in_page, ready):
     session = Session.objects.start(ready, make_routine(ready, steps=3))
     session.answer_safety_check([])
     page = signed_in_page
     page.goto(f"/journal/sessions/{session.pk}/run/")
     page.get_by_text("Step 1 of 3").wait_for()
-    lose_the_answer(page, "**/skip/")
+    served = lose_the_answer(page, "**/skip/")
     page.get_by_role("button", name="Skip this step").click()
-    expect(page.get_by_text("The step has not been skipped yet")).to_be_visible()
-    assert page.get_by_text("Step 1 of 3").is_visible()  # still on the step it was
-    retry(page)
-    page.get_by_text("Step 2 of 3").wait_for()
+    page.get_by_text("Step 2 of 3").wait_for()  # the phone goes on; the skip waits in the outbox
+    expect(page.locator("[data-outbox-status]")).to_contain_text("1 entry saved on this phone, will sync")
+    sync_now(page)
+    assert served == [201]
     assert list(Release.objects.filter(session=session).values_list("position", "skipped")) == [(1, True)]
+    assert page.get_by_text("Step 2 of 3").is_visible()
     assert only_expected_errors(page), page.console_errors
 
 
-def test_finish_whose_answer_was_lost_retries_into_the_summary(signed_in_page, ready):
+def test_finish_whose_answer_was_lost_is_replayed_once(signed_in_page, ready):
     session = Session.objects.start(ready, make_routine(ready, steps=1))
     session.answer_safety_check([], 6)
     session.skip(1)
@@ -104,13 +124,10 @@ def test_finish_whose_answer_was_lost_retries_into_the_summary(signed_in_page, r
     page.get_by_label("Notes").fill("Calmer.")
     served = lose_the_answer(page, "**/finish/")
     page.get_by_role("button", name="Finish and see the summary").click()
-    expect(page.get_by_role("button", name="Try again")).to_be_visible()
-    assert page.get_by_label("Notes").input_value() == "Calmer."
-    assert page.locator("#id_pain_after_4").is_checked()
-    retry(page)
-    page.get_by_role("heading", name="Each release").wait_for()
-    assert served == [200]  # the first post had finished the session already
-    assert "nothing was changed" not in page.content()
+    page.get_by_role("heading", name="Session finished").wait_for()
+    expect(page.get_by_text("saved on this phone", exact=False).first).to_be_visible()
+    sync_now(page)
+    assert served == [201]  # the first post had finished the session already; the replay found it so
     session.refresh_from_db()
     assert (session.status, session.pain_after, session.notes) == (SessionStatus.COMPLETED, 4, "Calmer.")
     assert only_expected_errors(page), page.console_errors
@@ -128,14 +145,13 @@ def test_quick_log_whose_answer_was_lost_logs_once(signed_in_page, ready):
     page.locator("label[for=id_none_apply]").click()
     served = lose_the_answer(page, "**/journal/log/")
     page.get_by_role("button", name="Save to my journal").click()
-    expect(page.get_by_role("button", name="Try again")).to_be_visible()
-    assert page.get_by_label("Notes").input_value() == "At the gym."
+    expect(page.get_by_text("Saved on this phone, will sync.", exact=False)).to_be_visible()
+    wait_for(page, lambda: served)  # the post reached the server; its answer was then lost
+    assert served == [201]
     assert Session.objects.filter(user=ready).count() == 1  # the server had saved it
-    retry(page)
-    expect(page.get_by_text("This release was already saved, so it was not logged twice.")).to_be_visible()
-    assert served == [200]
+    sync_now(page)
+    assert served == [201]
     session = Session.objects.get(user=ready)
-    assert page.url.endswith(f"/journal/sessions/{session.pk}/summary/")
     assert session.releases.get().notes == "At the gym."
     assert only_expected_errors(page), page.console_errors
 

@@ -1,0 +1,412 @@
+/* The outbox: every runner log (release, skip, finish) and every quick log goes through here, online or offline.
+ *
+ * A form marked `data-outbox-form` is not posted directly: its answers are saved on the phone (IndexedDB) at once,
+ * then sent in order by `sync()`, which runs when the page opens, when the network returns ("online"), on the
+ * user's "Sync now", and on the service worker's Background Sync message where the browser has it (Chromium; never
+ * relied on). Each entry's id is its idempotency key (static/js/outbox-core.js), so a replay, a second tab or a sync
+ * cut off halfway never stores a row twice: the server answers a replay of a stored entry with success. An entry
+ * is dropped from the waiting list only on that success; an expired sign-in or a stale CSRF token stops the sync
+ * and keeps everything until the user signs in again. A form whose answers are incomplete goes to the server as
+ * before (htmx or a plain post), which answers with its errors.
+ *
+ * window.TenderspotOutbox: queue(form) -> entry, sync(), all(), forSession(pk), get(id), remove(id), clear(),
+ * on(listener). Events on document: "outbox:queued" {entry, form}, "outbox:changed".
+ */
+(function () {
+  "use strict";
+
+  var Core = window.OutboxCore;
+  var DB_NAME = "tenderspot-outbox";
+  var STORE = "entries";
+  var LOCK = "tenderspot-outbox-sync";
+  var problem = null; // how the last sync ended: null, "offline", "signin", "retry"
+  var counter = 0;
+  var dbPromise = null;
+
+  function currentUser() {
+    return document.body.dataset.offlineUser || "anonymous";
+  }
+
+  function open() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "id" }); };
+        request.onsuccess = function () {
+          var db = request.result;
+          // Log-out (Clear-Site-Data) or another tab deleting the database: let it go.
+          db.onversionchange = function () { db.close(); dbPromise = null; };
+          resolve(db);
+        };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return dbPromise;
+  }
+
+  function tx(mode, work) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction(STORE, mode);
+        var result = work(t.objectStore(STORE));
+        t.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        t.onerror = function () { reject(t.error); };
+        t.onabort = function () { reject(t.error); };
+      });
+    });
+  }
+
+  // Every entry on the phone, whoever saved it: only the sync's housekeeping reads them all.
+  function everything() { return tx("readonly", function (store) { return store.getAll(); }); }
+  /** The signed-in user's entries: another person's on a shared phone are never shown, sent or discarded here. */
+  function all() {
+    return everything().then(function (entries) { return Core.ownedBy(entries, currentUser()); });
+  }
+  function get(id) {
+    return tx("readonly", function (store) { return store.get(id); }).then(function (entry) {
+      return entry && entry.user === currentUser() ? entry : undefined;
+    });
+  }
+  function remove(id) {
+    return get(id).then(function (entry) {
+      if (!entry) { return null; }
+      return tx("readwrite", function (store) { store.delete(id); });
+    }).then(changed);
+  }
+  /** Deletes the signed-in user's entries (sign-out); another person's stay for their own sign-in. */
+  function clear() {
+    return all().then(function (mine) {
+      return tx("readwrite", function (store) { mine.forEach(function (e) { store.delete(e.id); }); });
+    }).then(function () {
+      rememberUnsent([]);
+      changed();
+    });
+  }
+
+  /** Saves `entry` unless an entry with its id is there (the first log of a step wins, as on the server). */
+  function addFirst(entry) {
+    return tx("readwrite", function (store) {
+      var found = store.get(entry.id);
+      found.onsuccess = function () { if (!found.result) { store.add(entry); } };
+    });
+  }
+
+  function update(id, fields) {
+    return tx("readwrite", function (store) {
+      var found = store.get(id);
+      found.onsuccess = function () {
+        if (found.result) { store.put(Object.assign(found.result, fields)); }
+      };
+    });
+  }
+
+  function forSession(pk) {
+    return all().then(function (entries) {
+      return entries.filter(function (e) { return String(e.session) === String(pk); });
+    });
+  }
+
+  function changed() {
+    document.dispatchEvent(new CustomEvent("outbox:changed"));
+    render();
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) { return decodeURIComponent(match[1]); }
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  /** The entry a form's answers make, read now. */
+  function entryOf(form) {
+    var kind = form.dataset.outboxForm;
+    var data = new URLSearchParams(new FormData(form));
+    data.delete("csrfmiddlewaretoken"); // the token is read when the entry is sent: a new sign-in has a new one
+    var now = Date.now();
+    data.set("phone_time", String(now)); // when it was done, whenever it reaches the server
+    var id = form.dataset.outboxId || (kind + ":" + (data.get("key") || now));
+    var panel = form.closest("[data-session]");
+    return {
+      id: id,
+      kind: kind,
+      url: form.getAttribute("action"),
+      body: data.toString(),
+      label: form.dataset.outboxLabel || "Your entry",
+      user: currentUser(),
+      session: panel ? panel.dataset.session : null,
+      position: data.has("position") ? parseInt(data.get("position"), 10) : null,
+      createdAt: now,
+      order: counter++,
+      status: "waiting",
+      error: "",
+      savedAt: null
+    };
+  }
+
+  function queue(form) {
+    var entry = entryOf(form);
+    return addFirst(entry).then(function () {
+      changed();
+      document.dispatchEvent(new CustomEvent("outbox:queued", { detail: { entry: entry, form: form } }));
+      return entry;
+    });
+  }
+
+  function send(entry) {
+    return fetch(entry.url, {
+      method: "POST",
+      body: entry.body,
+      credentials: "same-origin",
+      redirect: "manual", // a redirect is the log-in page: the sign-in expired
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Outbox": "1",
+        "X-CSRFToken": csrfToken()
+      }
+    }).then(function (response) {
+      var outcome = Core.classify(response.status, response.type);
+      if (outcome !== "stored" && outcome !== "rejected") { return { outcome: outcome, answer: {} }; }
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        return { outcome: outcome, answer: answer };
+      });
+    }, function () {
+      return { outcome: "offline", answer: {} };
+    });
+  }
+
+  /** Sends the signed-in user's waiting entries in order, one at a time; stops at the first that cannot go. */
+  function runOnce() {
+    return everything().then(function (entries) {
+      var user = currentUser();
+      var queueNow = user === "anonymous" ? [] : Core.toSend(entries, user);
+      var stale = Core.expired(entries, Date.now());
+      problem = null;
+      var chain = Promise.resolve(false);
+      queueNow.forEach(function (entry) {
+        chain = chain.then(function (stop) {
+          if (stop) { return true; }
+          return send(entry).then(function (result) {
+            if (result.outcome === "stored") {
+              return update(entry.id, { status: "saved", savedAt: Date.now(), answer: result.answer }).then(function () {
+                changed();
+                return false;
+              });
+            }
+            if (result.outcome === "rejected") {
+              var error = result.answer.error || "the server refused it";
+              var retry = result.answer.retry === true; // a gate the user passes first, then it goes again
+              return update(entry.id, { status: "rejected", error: error, retry: retry }).then(function () {
+                changed();
+                return false;
+              });
+            }
+            problem = result.outcome;
+            return true;
+          });
+        });
+      });
+      return chain.then(function () {
+        return Promise.all(stale.map(function (id) {
+          return tx("readwrite", function (store) { store.delete(id); });
+        }));
+      });
+    });
+  }
+
+  var running = null;
+  var again = false;
+
+  /** Runs a sync (one tab at a time where the browser has Web Locks); resolves when nothing more is to be sent now. */
+  function sync() {
+    if (running) {
+      again = true;
+      return running;
+    }
+    var locked = navigator.locks && navigator.locks.request
+      ? function (work) { return navigator.locks.request(LOCK, work); }
+      : function (work) { return work(); };
+    function loop() {
+      again = false;
+      return locked(runOnce).then(function () { return again && !problem ? loop() : null; });
+    }
+    running = loop().catch(function () { problem = "retry"; }).then(function () {
+      running = null;
+      render();
+    });
+    return running;
+  }
+
+  // What the phone shows: a count of waiting entries, each entry's state, "Sync now".
+  function render() {
+    var box = document.querySelector("[data-outbox-status]");
+    if (!box) { return; }
+    everything().then(function (entries) {
+      var user = currentUser() === "anonymous" ? null : currentUser();
+      var mine = Core.ownedBy(entries, user);
+      rememberUnsent(mine);
+      // Signed out, only a count asks for a sign-in; signed in, only the user's own entries are listed.
+      var said = Core.summary(entries, user, problem);
+      var shown = Core.inOrder(mine.filter(function (e) {
+        return e.status !== "saved" || Date.now() - (e.savedAt || 0) < 10 * 60 * 1000;
+      }));
+      box.textContent = "";
+      if (!shown.length && !said.text) {
+        box.hidden = true;
+        return;
+      }
+      box.hidden = false;
+      if (said.text) {
+        var p = document.createElement("p");
+        p.className = "mb-1 fw-semibold";
+        p.dataset.outboxCount = String(said.waiting);
+        p.textContent = said.text;
+        box.appendChild(p);
+      }
+      var list = document.createElement("ul");
+      list.className = "list-unstyled mb-2";
+      shown.slice(-8).forEach(function (e) {
+        var item = document.createElement("li");
+        item.dataset.outboxEntry = e.id;
+        item.dataset.outboxState = e.status;
+        item.textContent = e.label + ": " + Core.stateText(e);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+      if (said.waiting) {
+        if (said.text.indexOf("sign in") >= 0) {
+          var link = document.createElement("a");
+          link.className = "btn btn-outline-secondary btn-sm me-2";
+          link.href = box.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname);
+          link.textContent = "Sign in";
+          box.appendChild(link);
+        }
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-outline-secondary btn-sm";
+        button.textContent = "Sync now";
+        button.addEventListener("click", function () { sync(); });
+        box.appendChild(button);
+      }
+    }).catch(function () { box.hidden = true; });
+  }
+
+  // Forms go through the outbox when their answers are complete; otherwise the server's errors are wanted.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-outbox-form]") || form.dataset.outboxBypass === "1") { return; }
+    if (!window.indexedDB || !form.checkValidity()) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation(); // htmx's own handler is on the form: it must not post it as well
+    var buttons = form.querySelectorAll("button[type=submit]");
+    buttons.forEach(function (b) { b.disabled = true; });
+    queue(form).then(function () { return sync(); }).catch(function () {
+      // No IndexedDB here after all (a private window): post it the usual way.
+      buttons.forEach(function (b) { b.disabled = false; });
+      form.dataset.outboxBypass = "1";
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    });
+  }, true);
+
+  // How many entries are not yet on the server, kept where the sign-out button can read it at once (a sign-out
+  // with nothing to ask about goes ahead as a plain post, with no wait).
+  var UNSENT_KEY = "tenderspot-outbox-unsent";
+  function rememberUnsent(entries) {
+    var n = entries.filter(function (e) { return e.status !== "saved"; }).length;
+    try { window.localStorage.setItem(UNSENT_KEY, String(n)); } catch (e) { /* private mode: asked every time */ }
+  }
+  function knownUnsent() {
+    try {
+      var kept = window.localStorage.getItem(UNSENT_KEY);
+      return kept === null ? null : parseInt(kept, 10);
+    } catch (e) { return null; }
+  }
+
+  // Sign-out: entries not yet sent are asked about first, in the page, because the server's Clear-Site-Data
+  // deletes this database. Without JavaScript the form simply signs out.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-logout]") || form.dataset.outboxAsked === "1") { return; }
+    if (knownUnsent() === 0 || !window.indexedDB) { return; } // nothing to ask: the server clears the rest
+    event.preventDefault();
+    all().then(function (entries) {
+      var unsent = entries.filter(function (e) { return e.status !== "saved"; });
+      if (!unsent.length) { return clear().then(function () { signOut(form); }); }
+      askBeforeSignOut(form, unsent.length);
+    }).catch(function () { signOut(form); });
+  }, true);
+
+  function signOut(form) {
+    form.dataset.outboxAsked = "1";
+    form.submit();
+  }
+
+  function askBeforeSignOut(form, count) {
+    var noun = count === 1 ? "1 entry is" : count + " entries are";
+    var dialog = document.createElement("dialog");
+    dialog.className = "outbox-dialog";
+    dialog.setAttribute("aria-labelledby", "outbox-dialog-title");
+    var title = document.createElement("h2");
+    title.id = "outbox-dialog-title";
+    title.className = "h5";
+    title.textContent = "Send your entries before you sign out?";
+    var text = document.createElement("p");
+    text.textContent = noun + " saved only on this phone. Signing out deletes them from this phone.";
+    var status = document.createElement("p");
+    status.setAttribute("role", "status");
+    function button(label, cls, action) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "btn " + cls + " me-2 mb-2";
+      b.textContent = label;
+      b.addEventListener("click", action);
+      return b;
+    }
+    var sendNow = button("Send them now, then sign out", "btn-accent", function () {
+      status.textContent = "Sending…";
+      sync().then(all).then(function (entries) {
+        var left = entries.filter(function (e) { return e.status !== "saved"; }).length;
+        if (!left) {
+          clear().then(function () { signOut(form); });
+        } else {
+          status.textContent = left + (left === 1 ? " entry" : " entries") +
+            " could not be sent now (no connection, or the sign-in expired). Stay signed in and try again later.";
+        }
+      });
+    });
+    var discard = button("Sign out and discard them", "btn-outline-danger", function () {
+      if (window.confirm("Discard " + count + (count === 1 ? " entry" : " entries") + " for good? They were never sent.")) {
+        clear().then(function () { signOut(form); });
+      }
+    });
+    var stay = button("Stay signed in", "btn-outline-secondary", function () { dialog.close(); dialog.remove(); });
+    dialog.append(title, text, sendNow, discard, stay, status);
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    sendNow.focus();
+  }
+
+  window.TenderspotOutbox = {
+    queue: queue, sync: sync, all: all, get: get, remove: remove, clear: clear, forSession: forSession,
+    render: render, problem: function () { return problem; }
+  };
+
+  window.addEventListener("online", function () { sync(); });
+  // Another tab saved or sent an entry: this tab's count follows.
+  window.addEventListener("storage", function (event) { if (event.key === UNSENT_KEY) { render(); } });
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data === "outbox-sync") { sync(); }
+    });
+    // Background Sync where the browser has it: the worker wakes this page's sync when the connection returns.
+    document.addEventListener("outbox:queued", function () {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.sync && reg.sync.register) { return reg.sync.register("outbox"); }
+      }).catch(function () {});
+    });
+  }
+  if (window.indexedDB) {
+    render();
+    sync();
+  }
+})();

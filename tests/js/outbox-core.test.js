@@ -1,0 +1,95 @@
+// The outbox's decisions (static/js/outbox-core.js): order, answers, what the user is told. Run: node --test tests/js/
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const O = require("../../static/js/outbox-core.js");
+
+function entry(id, createdAt, extra) {
+  return Object.assign({ id: id, createdAt: createdAt, order: 0, status: "waiting", user: "u1" }, extra || {});
+}
+
+test("entries go in the order they were saved, whatever the order they are read", () => {
+  const entries = [entry("release:1:3", 30), entry("release:1:1", 10), entry("release:1:2", 10, { order: 1 })];
+  assert.deepEqual(O.inOrder(entries).map((e) => e.id), ["release:1:1", "release:1:2", "release:1:3"]);
+});
+
+test("only the signed-in user's waiting entries are sent", () => {
+  const entries = [
+    entry("a", 1),
+    entry("b", 2, { status: "saved" }),
+    entry("c", 3, { status: "rejected" }),
+    entry("d", 4, { user: "someone-else" }),
+    entry("e", 5),
+  ];
+  assert.deepEqual(O.toSend(entries, "u1").map((e) => e.id), ["a", "e"]);
+  assert.deepEqual(O.toSend(entries, "anonymous"), []);
+});
+
+test("a replay of a stored entry is a success; an expired sign-in keeps everything", () => {
+  assert.equal(O.classify(201, "basic"), "stored");
+  assert.equal(O.classify(200, "basic"), "stored");
+  assert.equal(O.classify(0, "opaqueredirect"), "signin");
+  assert.equal(O.classify(403, "basic"), "signin");
+  assert.equal(O.classify(422, "basic"), "rejected");
+  assert.equal(O.classify(409, "basic"), "rejected");
+  assert.equal(O.classify(404, "basic"), "rejected");
+  assert.equal(O.classify(500, "basic"), "retry");
+  assert.equal(O.classify(503, "basic"), "retry");
+});
+
+test("the user is told how many entries wait, and to sign in when that is what they need", () => {
+  const two = [entry("a", 1), entry("b", 2), entry("c", 3, { status: "saved" })];
+  assert.equal(O.summary(two, "u1", null).text, "2 entries saved on this phone, will sync.");
+  assert.equal(O.summary(two, "u1", "offline").text, "2 entries saved on this phone, will sync when you are back online.");
+  assert.equal(O.summary(two, "u1", "signin").text, "2 entries waiting — sign in to send them.");
+  assert.equal(O.summary(two, "anonymous", null).text, "2 entries waiting — sign in to send them.");
+  assert.equal(O.summary([entry("a", 1)], null, null).text, "1 entry waiting — sign in to send them.");
+  assert.equal(O.summary([entry("c", 3, { status: "saved" })], "u1", null).text, "");
+  assert.equal(O.summary(two, "u1", null).waiting, 2);
+});
+
+test("another person's entries on a shared phone are never counted, listed or sent for this one", () => {
+  const mixed = [entry("a", 1, { user: "alice" }), entry("b", 2, { user: "bob" }), entry("c", 3, { user: "alice" })];
+  assert.deepEqual(O.ownedBy(mixed, "bob").map((e) => e.id), ["b"]);
+  assert.deepEqual(O.ownedBy(mixed, "anonymous"), []);
+  assert.deepEqual(O.ownedBy(mixed, null), []);
+  assert.equal(O.summary(mixed, "bob", null).text, "1 entry saved on this phone, will sync.");
+  assert.equal(O.summary(mixed, "bob", null).waiting, 1);
+  assert.equal(O.summary([entry("a", 1, { user: "alice" })], "bob", null).text, "");
+  assert.equal(O.summary([entry("a", 1, { user: "alice" })], "bob", "signin").text, "");
+  assert.deepEqual(O.toSend(mixed, "bob").map((e) => e.id), ["b"]);
+});
+
+test("an entry held back by a gate (the safety notice, a red flag's question) is no sign-in problem and goes again", () => {
+  assert.equal(O.classify(409, "basic"), "rejected");
+  const held = entry("q", 1, { status: "rejected", error: "Please answer the question first.", retry: true });
+  const refused = entry("r", 2, { status: "rejected", error: "This session has ended." });
+  assert.deepEqual(O.toSend([held, refused], "u1").map((e) => e.id), ["q"]);
+  assert.equal(O.summary([held], "u1", null).text, "");
+  assert.equal(O.stateText(held), "not saved: Please answer the question first.");
+});
+
+test("each entry says where it stands", () => {
+  assert.equal(O.stateText(entry("a", 1)), "saved on this phone, will sync");
+  assert.equal(O.stateText(entry("a", 1, { status: "saved" })), "saved");
+  assert.equal(O.stateText(entry("a", 1, { status: "rejected", error: "This session has ended." })),
+    "not saved: This session has ended.");
+});
+
+test("the runner goes on to the first step not logged yet, then to the end", () => {
+  const available = [2, 3, 4];
+  assert.equal(O.nextPosition(available, new Set([1]), 1), 2);
+  assert.equal(O.nextPosition(available, new Set([1, 2, 3]), 1), 4);
+  assert.equal(O.nextPosition(available, new Set([1, 2, 3, 4]), 1), null);
+  assert.equal(O.nextPosition(available, new Set(), 4), null);
+});
+
+test("saved entries are forgotten after a day, waiting ones never", () => {
+  const now = 10 * O.KEEP_SAVED_MS;
+  const entries = [
+    entry("old", 0, { status: "saved", savedAt: now - O.KEEP_SAVED_MS - 1 }),
+    entry("new", 0, { status: "saved", savedAt: now - 1000 }),
+    entry("waiting", 0),
+  ];
+  assert.deepEqual(O.expired(entries, now), ["old"]);
+});

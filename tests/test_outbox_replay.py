@@ -1,0 +1,327 @@
+"""What the server answers the phone's outbox (static/js/outbox.js, `X-Outbox: 1`): JSON, and a replay of an entry
+it holds already is a success ("replay"), never an error, so the phone drops its copy; nothing is stored twice and
+nothing the server refuses is answered as stored. Offline logs carry the phone's clock, checked for sense."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import HOLD_MARGIN_SECONDS, PHONE_CLOCK_SKEW, Release, Session, SessionStatus
+from routines.models import Point
+from tests.factories import ensure_catalogue, make_running_session, make_session, session_url
+from tests.test_never_twice import at_once
+from tests.test_quick_log import URL as QUICK_LOG_URL
+from tests.test_quick_log import data as quick_data
+from tests.test_runner import answers
+
+pytestmark = pytest.mark.django_db
+OUTBOX = {"X-Outbox": "1"}
+
+
+def send(client, name: str, session: Session, body: dict):
+    return client.post(session_url(name, session), body, headers=OUTBOX)
+
+
+def ms(moment) -> str:
+    return str(int(moment.timestamp() * 1000))
+
+
+def test_it_stores_a_release_and_answers_a_replay_with_success(ready, owner_client):
+    session = make_running_session(ready, steps=3)
+    first = send(owner_client, "release_log", session, answers(1))
+    assert first.status_code == 201
+    assert first.json() == {"stored": "created", "position": 1, "notice": ""}
+    again = send(owner_client, "release_log", session, answers(1, pain_now="9"))
+    assert again.status_code == 200
+    assert again.json() == {"stored": "replay", "position": 1}
+    release = Release.objects.get(session=session)
+    assert release.pain_now == 4  # the first log of a step wins; the replay changed nothing
+
+
+def test_it_answers_a_replay_with_success_after_the_session_ended(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    assert send(owner_client, "release_log", session, answers(1)).status_code == 201
+    session.finish(pain_after=3)
+    again = send(owner_client, "release_log", session, answers(1))
+    assert again.status_code == 200 and again.json()["stored"] == "replay"
+    refused = send(owner_client, "release_log", session, answers(2))
+    assert refused.status_code == 409
+    assert "ended" in refused.json()["error"]
+    assert Release.objects.filter(session=session).count() == 1
+
+
+def test_it_refuses_bad_input_with_422_and_saves_nothing(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    response = send(owner_client, "release_log", session, answers(1, pain_now="11"))
+    assert response.status_code == 422
+    assert response.json()["error"]
+    unknown = send(owner_client, "release_log", session, answers(7))
+    assert unknown.status_code == 422 and "not part of this session" in unknown.json()["error"]
+    assert not Release.objects.exists()
+
+
+def test_it_checks_ownership(ready, other_client, anonymous_client):
+    session = make_running_session(ready, steps=2)
+    assert send(other_client, "release_log", session, answers(1)).status_code == 404
+    anonymous = send(anonymous_client, "release_log", session, answers(1))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert not Release.objects.exists()
+
+
+def test_a_session_before_its_safety_check_keeps_the_entry_refused(ready, owner_client):
+    session = make_session(ready)
+    response = send(owner_client, "release_log", session, answers(1))
+    assert response.status_code == 409
+    assert not Release.objects.exists()
+
+
+def test_the_phones_clock_is_kept_when_it_makes_sense(ready, owner_client):
+    session = make_running_session(ready, steps=3, hold_seconds=30)
+    session.started_at = timezone.now() - timedelta(minutes=20)
+    session.save(update_fields=["started_at"])
+    logged_on_phone = timezone.now() - timedelta(minutes=10)
+    send(owner_client, "release_log", session, answers(1, phone_time=ms(logged_on_phone)))
+    release = Release.objects.get(position=1)
+    assert abs(release.logged_at - logged_on_phone) < timedelta(milliseconds=2)
+    assert abs(release.ended_at - logged_on_phone) < timedelta(milliseconds=2)
+
+
+@pytest.mark.parametrize(
+    "phone_offset", [PHONE_CLOCK_SKEW + timedelta(minutes=1), -timedelta(hours=1)], ids=["future", "before-start"]
+)
+def test_a_phone_time_without_sense_gives_way_to_the_servers(ready, owner_client, phone_offset):
+    session = make_running_session(ready, steps=2)
+    session.started_at = timezone.now() - timedelta(minutes=5)
+    session.save(update_fields=["started_at"])
+    before = timezone.now()
+    response = send(owner_client, "release_log", session, answers(1, phone_time=ms(timezone.now() + phone_offset)))
+    assert response.status_code == 201  # the log is kept; only its timestamp is the server's
+    release = Release.objects.get()
+    assert before <= release.logged_at <= timezone.now()
+
+
+def test_held_seconds_are_still_clamped(ready, owner_client):
+    session = make_running_session(ready, steps=2, hold_seconds=30)
+    send(owner_client, "release_log", session, answers(1, held_seconds="600"))
+    assert Release.objects.get().held_seconds == 30 + HOLD_MARGIN_SECONDS
+    session.start_hold(2)
+    send(owner_client, "release_log", session, answers(2, held_seconds="40"))
+    assert Release.objects.get(position=2).held_seconds <= 1  # the server saw the hold start a moment ago
+
+
+def test_a_skip_and_a_finish_from_the_outbox_answer_replays_with_success(ready, owner_client):
+    session = make_running_session(ready, steps=1)
+    assert send(owner_client, "step_skip", session, {"position": 1}).status_code == 201
+    assert send(owner_client, "step_skip", session, {"position": 1}).json()["stored"] == "replay"
+    finished = send(owner_client, "session_finish", session, {"pain_after": "3", "notes": "ok"})
+    assert finished.status_code == 201
+    assert finished.json()["summary"] == session_url("session_summary", session)
+    again = send(owner_client, "session_finish", session, {"pain_after": "3", "notes": "ok"})
+    assert again.status_code == 200 and again.json() == {"stored": "replay"}
+    other = send(owner_client, "session_finish", session, {"pain_after": "8", "notes": ""})
+    assert other.status_code == 409
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and session.pain_after == 3
+    assert Release.objects.get().skipped
+
+
+def test_a_quick_log_replayed_by_the_outbox_makes_one_row(owner, owner_client):
+    owner.profile.acknowledge_safety()
+    body = quick_data(Point.objects.builtin().first())
+    first = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert first.status_code == 201 and first.json()["stored"] == "created"
+    again = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert again.status_code == 200 and again.json()["stored"] == "replay"
+    assert again.json()["summary"] == first.json()["summary"]
+    assert Session.objects.count() == 1 and Release.objects.count() == 1
+    bad = owner_client.post(QUICK_LOG_URL, {**body, "key": str(uuid.uuid4()), "pain_now": ""}, headers=OUTBOX)
+    assert bad.status_code == 422 and bad.json()["error"]
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_sending_the_same_step_at_once_make_one_row(ready):
+    """Two tabs (or a sync and its replay) send the same step at the same moment: one row, both told it is stored."""
+    ensure_catalogue()  # a transactional test run before this one flushed the built-in points the routine uses
+    session = make_running_session(ready, steps=2)
+
+    def sync(i: int) -> tuple[int, str]:
+        client = Client()
+        client.force_login(ready, backend="django.contrib.auth.backends.ModelBackend")
+        response = send(client, "release_log", session, answers(1, pain_now=str(i)))
+        return response.status_code, response.json()["stored"]
+
+    results = at_once(sync)
+    assert Release.objects.filter(session=session).count() == 1
+    assert sorted(stored for _status, stored in results).count("created") == 1
+    assert all(status in (200, 201) for status, _stored in results)
+
+
+def test_the_runner_of_a_started_session_may_be_kept_offline_but_never_its_red_flag_check(ready, owner_client):
+    """The phone keeps the runner once the steps are on (every step's how-to and log form, in <template>s), never
+    the page that asks the red-flag questions, nor an htmx panel, nor another session's summary."""
+    session = make_session(ready)
+    check = owner_client.get(session_url("session_run", session))
+    assert 'name="rf_' in check.content.decode()
+    assert "X-Offline-Page" not in check
+    session.answer_safety_check([], 6)
+    running = owner_client.get(session_url("session_run", session))
+    html = running.content.decode()
+    assert running["X-Offline-Page"] == "1"
+    assert 'name="rf_' not in html and "red flag" not in html.lower()
+    steps = session.step_count
+    assert html.count("<template data-offline-step=") == steps - 1
+    assert "<template data-offline-finish>" in html
+    for position in range(2, steps + 1):
+        assert f'data-outbox-id="release:{session.pk}:{position}"' in html
+    partial = owner_client.get(session_url("session_run", session), headers={"HX-Request": "true"})
+    assert "X-Offline-Page" not in partial
+    session.finish(pain_after=2)
+    assert "X-Offline-Page" not in owner_client.get(session_url("session_summary", session))
+
+
+def run_long_ago(session: Session, hours: int = 14) -> Session:
+    """A session whose last activity the server saw `hours` ago: run offline since, it is stale now."""
+    long_ago = timezone.now() - timedelta(hours=hours)
+    Session.objects.filter(pk=session.pk).update(started_at=long_ago, last_activity_at=long_ago)
+    session.refresh_from_db()
+    return session
+
+
+@pytest.mark.parametrize("abandoned_first", [False, True], ids=["stale", "abandoned-by-a-page"])
+def test_a_session_run_offline_and_synced_after_the_abandon_delay_is_stored(ready, owner_client, abandoned_first):
+    """The phone ran the session offline and syncs the next day: its steps and finish were done while the session
+    was alive (phone time), so they are stored, even when a page load abandoned the session before the sync."""
+    session = run_long_ago(make_running_session(ready, steps=2))
+    if abandoned_first:
+        owner_client.get("/")
+        session.refresh_from_db()
+        assert session.status == SessionStatus.ABANDONED
+    step_1 = session.started_at + timedelta(minutes=2)
+    first = send(owner_client, "release_log", session, answers(1, phone_time=ms(step_1)))
+    assert first.status_code == 201, first.content
+    skip = send(owner_client, "step_skip", session, {"position": 2, "phone_time": ms(step_1 + timedelta(minutes=1))})
+    assert skip.status_code == 201, skip.content
+    finish = {"pain_after": "3", "notes": "", "phone_time": ms(step_1 + timedelta(minutes=2))}
+    assert send(owner_client, "session_finish", session, finish).status_code == 201
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and session.pain_after == 3
+    assert Release.objects.filter(session=session).count() == 2
+    assert abs(Release.objects.get(position=1).logged_at - step_1) < timedelta(milliseconds=2)
+
+
+@pytest.mark.parametrize("late", [True, False], ids=["after-it-was-left", "no-phone-time"])
+def test_an_entry_done_after_the_session_was_left_is_still_refused(ready, owner_client, settings, late):
+    session = run_long_ago(make_running_session(ready, steps=2))
+    body = answers(1)
+    if late:  # logged on the phone 13 hours after the server last saw the session: it had been left by then
+        body = answers(
+            1, phone_time=ms(session.last_activity_at + settings.TENDERSPOT_ABANDON_AFTER + timedelta(hours=1))
+        )
+    response = send(owner_client, "release_log", session, body)
+    assert response.status_code == 409 and "ended" in response.json()["error"]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ABANDONED
+    assert not Release.objects.exists()
+
+
+def test_a_completed_session_is_never_reopened_by_a_phone_entry(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    session.finish(pain_after=2)
+    response = send(owner_client, "release_log", session, answers(1, phone_time=ms(timezone.now())))
+    assert response.status_code == 409
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and not Release.objects.exists()
+
+
+def test_a_quick_log_held_back_by_an_open_red_flag_gets_409_with_the_reason(ready, owner_client):
+    """The outbox reads a redirect as an expired sign-in; a gate answers it in JSON instead, to send again later."""
+    from tests.test_red_flag_follow_up import report
+
+    report(ready)
+    body = quick_data(Point.objects.builtin().first())
+    response = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert response.status_code == 409
+    answer = response.json()
+    assert "warning sign" in answer["error"] and answer["retry"] is True
+    assert answer["then"] == reverse("journal:red_flag_follow_up")
+    assert Session.objects.filter(user=ready, idempotency_key=body["key"]).count() == 0
+
+
+def test_a_quick_log_before_the_safety_notice_gets_409_with_the_reason(owner, owner_client):
+    body = quick_data(Point.objects.builtin().first())
+    response = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert response.status_code == 409
+    assert "safety notice" in response.json()["error"] and response.json()["retry"] is True
+    assert not Session.objects.exists()
+    plain = owner_client.post(QUICK_LOG_URL, body)  # without the outbox: the notice, as before
+    assert plain.status_code == 302 and "/safety" in plain["Location"]
+
+
+def test_a_finish_sent_later_keeps_the_phones_time(ready, owner_client):
+    session = run_long_ago(make_running_session(ready, steps=1), hours=3)
+    done_on_phone = session.started_at + timedelta(minutes=12)
+    body = {"pain_after": "2", "notes": "", "phone_time": ms(done_on_phone)}
+    assert send(owner_client, "session_finish", session, body).status_code == 201
+    session.refresh_from_db()
+    assert abs(session.finished_at - done_on_phone) < timedelta(milliseconds=2)  # not a 3-hour session
+
+
+@pytest.mark.parametrize(
+    "phone_offset", [PHONE_CLOCK_SKEW + timedelta(minutes=1), -timedelta(hours=1)], ids=["future", "before-start"]
+)
+def test_a_finish_whose_phone_time_makes_no_sense_takes_the_servers(ready, owner_client, phone_offset):
+    session = make_running_session(ready, steps=1)
+    before = timezone.now()
+    body = {"pain_after": "2", "notes": "", "phone_time": ms(timezone.now() + phone_offset)}
+    assert send(owner_client, "session_finish", session, body).status_code == 201
+    session.refresh_from_db()
+    assert before <= session.finished_at <= timezone.now()
+
+
+def test_a_quick_log_saved_at_23_55_and_sent_the_next_day_stays_on_its_day(ready, owner_client):
+    ready.date_joined = timezone.now() - timedelta(days=30)
+    ready.save(update_fields=["date_joined"])
+    yesterday = ready.profile.local_date() - timedelta(days=1)
+    saved_on_phone = timezone.make_aware(
+        timezone.datetime.combine(yesterday, timezone.datetime.min.time()).replace(hour=23, minute=55),
+        ready.profile.zone,
+    )
+    body = {**quick_data(Point.objects.builtin().first()), "phone_time": ms(saved_on_phone)}
+    assert owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX).status_code == 201
+    session = Session.objects.get(user=ready)
+    release = session.releases.get()
+    assert session.local_date == yesterday and release.local_date == yesterday
+    assert abs(release.ended_at - saved_on_phone) < timedelta(milliseconds=2)
+    assert abs(session.finished_at - saved_on_phone) < timedelta(milliseconds=2)
+
+
+@pytest.mark.parametrize("phone_offset", [PHONE_CLOCK_SKEW + timedelta(minutes=1), -timedelta(days=400)])
+def test_a_quick_log_whose_phone_time_makes_no_sense_takes_the_servers(ready, owner_client, phone_offset):
+    before = timezone.now()
+    body = {**quick_data(Point.objects.builtin().first()), "phone_time": ms(timezone.now() + phone_offset)}
+    assert owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX).status_code == 201
+    assert before <= Session.objects.get(user=ready).releases.get().ended_at <= timezone.now()
+
+
+def test_offline_held_seconds_are_bounded_by_the_time_since_the_session_started(ready, owner_client):
+    session = run_long_ago(make_running_session(ready, steps=2, hold_seconds=30), hours=1)
+    ten_seconds_in = session.started_at + timedelta(seconds=10)
+    body = answers(1, held_seconds="40", phone_time=ms(ten_seconds_in))
+    assert send(owner_client, "release_log", session, body).status_code == 201
+    release = Release.objects.get()
+    assert release.held_seconds == 10  # not 30 + margin: the session was 10 seconds old on the phone's clock
+
+
+def test_a_release_never_ends_before_its_hold_started(ready, owner_client):
+    session = run_long_ago(make_running_session(ready, steps=2, hold_seconds=30), hours=1)
+    session.start_hold(1)  # the server saw the hold start now; the phone's clock says it ended 5 minutes ago
+    body = answers(1, phone_time=ms(timezone.now() - timedelta(minutes=5)))
+    assert send(owner_client, "release_log", session, body).status_code == 201
+    release = Release.objects.get()
+    assert release.started_at is not None and release.ended_at >= release.started_at
+    assert release.logged_at >= release.started_at
