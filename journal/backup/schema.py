@@ -264,6 +264,9 @@ class ProfileData(Strict):
     care_region: choice(Profile, "care_region", blank=True) = ""
     auto_start_next: flag(Profile, "auto_start_next") = False
     spoken_cues: flag(Profile, "spoken_cues") = False
+    # The practitioner report's name and questions: files from before them have none, and the account's stay.
+    report_name: text(Profile, "report_name") = ""
+    report_questions: text(Profile, "report_questions") = ""
 
 
 class PrecautionData(Strict):
