@@ -179,7 +179,7 @@ WALL_POSITION = (
 
 
 class PrecautionProfile(models.Model):
-    """Optional, private answers that change what the app shows (issue 11, section 2). Every answer may stay empty.
+    """Optional, private answers that change what the app shows (cautions, hidden points). Every answer may stay empty.
 
     Kept apart from `Profile` (settings) so that health answers have their own form, their own review date and
     never travel with the settings. Only the leg pain context (`report_context`) is meant for a practitioner.
