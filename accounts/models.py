@@ -62,7 +62,8 @@ class Profile(models.Model):
         "Where you live (for emergency numbers)", max_length=5, choices=CareRegion.choices, blank=True, default=""
     )
     # For the practitioner report only (the PDF and the share page): the name the person wants on it, and their
-    # questions for the practitioner. Both optional; no other page, export or backup carries them.
+    # questions for the practitioner. Both optional; no other page or export carries them, but the JSON backup
+    # does (they are the person's own words, and a move must not lose them).
     report_name = models.CharField("Name on your report", max_length=REPORT_NAME_MAX_LENGTH, blank=True, default="")
     report_questions = models.TextField(
         "Questions for your practitioner",
@@ -178,7 +179,7 @@ WALL_POSITION = (
 
 
 class PrecautionProfile(models.Model):
-    """Optional, private answers that change what the app shows (issue 11, section 2). Every answer may stay empty.
+    """Optional, private answers that change what the app shows (cautions, hidden points). Every answer may stay empty.
 
     Kept apart from `Profile` (settings) so that health answers have their own form, their own review date and
     never travel with the settings. Only the leg pain context (`report_context`) is meant for a practitioner.

@@ -15,16 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import ThrottleHit
+from config.http import client_address
 
 logger = logging.getLogger(__name__)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as django-axes sees it (behind DJANGO_PROXY_COUNT trusted proxies, the address they
-    saw), so that the throttles and the lockout count the same clients."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or ""
 
 
 def login_failure_limit(request: HttpRequest, credentials: dict[str, object] | None) -> int:

@@ -130,7 +130,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Only failed attempts are kept (for the lockout); successful log-ins are not recorded.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+# Reverse proxies in front (each appends to X-Forwarded-For); config.http.client_address reads the client's address
+# for the lockout, the throttles and the share-link miss limiter alike (django-ipware is not used).
+TENDERSPOT_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.http.client_address"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30

@@ -655,8 +655,9 @@ class Session(models.Model):
 PRESSURE_CEILING = 7
 ADVERSE_RELEASE = Q(pressure__gt=PRESSURE_CEILING) | Q(stopped_early=True)
 ADVERSE_PRESSURE_MESSAGE = (
-    "You logged a pressure above 7. Please ease off next time: 7 is a ceiling, not a target. More pressure adds risk, "
-    "not benefit: it can bruise the tissue or irritate a nerve nearby. Moderate pressure is usually enough."
+    f"You logged a pressure above {PRESSURE_CEILING}. Please ease off next time: {PRESSURE_CEILING} is a ceiling, "
+    "not a target. More pressure adds risk, not benefit: it can bruise the tissue or irritate a nerve nearby. "
+    "Moderate pressure is usually enough."
 )
 ADVERSE_STOPPED_MESSAGE = (
     "You stopped because it hurt, and that was the right thing to do. Next time, start lighter or leave that spot "

@@ -40,6 +40,18 @@ CUSTOM_CONTRAINDICATIONS = WORDING.CUSTOM_CONTRAINDICATIONS
 ARTICLE_HOLD_HELP = f"The article suggests {ARTICLE_HOLD_RANGE[0]}-{ARTICLE_HOLD_RANGE[1]} seconds."
 
 
+class SidesMixin:
+    """For a form with a `side` field of SIDE_CHOICES: `sides`, the sides its answer stands for ("both" is left
+    then right)."""
+
+    cleaned_data: dict[str, Any]
+
+    @property
+    def sides(self) -> list[str]:
+        side = self.cleaned_data["side"]
+        return [Side.LEFT.value, Side.RIGHT.value] if side == BOTH else [side]
+
+
 def min_hold_seconds() -> int:
     return settings.TENDERSPOT_MIN_HOLD_SECONDS
 
@@ -79,7 +91,7 @@ class PointChoiceField(forms.ModelChoiceField):
         return f"{area}: {point.name}" + ("" if point.is_builtin else " (your point)")
 
 
-class StepAddForm(forms.Form):
+class StepAddForm(SidesMixin, forms.Form):
     """Adds one step (or two, for both sides) to a routine. A blank hold uses the point's own default."""
 
     point = PointChoiceField(
@@ -113,13 +125,8 @@ class StepAddForm(forms.Form):
             data["hold_seconds"] = self.default_hold
         return data
 
-    @property
-    def sides(self) -> list[str]:
-        side = self.cleaned_data["side"]
-        return [Side.LEFT.value, Side.RIGHT.value] if side == BOTH else [side]
 
-
-class AddToRoutineForm(forms.Form):
+class AddToRoutineForm(SidesMixin, forms.Form):
     """From a point's page: add it to one of the user's routines, or start a new routine with it."""
 
     routine = forms.ModelChoiceField(
@@ -144,11 +151,6 @@ class AddToRoutineForm(forms.Form):
         cast("forms.ModelChoiceField[Routine]", self.fields["routine"]).queryset = (
             Routine.objects.owned_by(user).active().order_by("name", "pk")
         )
-
-    @property
-    def sides(self) -> list[str]:
-        side = self.cleaned_data["side"]
-        return [Side.LEFT.value, Side.RIGHT.value] if side == BOTH else [side]
 
 
 class StepChangeForm(forms.Form):

@@ -173,8 +173,12 @@ class Point(OwnedByUser, models.Model):
     map_view = models.CharField(max_length=10, choices=MapView.choices, default=MapView.SOLES)
     # Position of the left-side mark in the map's coordinate system (percent of the view's width/height);
     # the right-side mark is mirrored.
-    map_x = models.DecimalField(max_digits=5, decimal_places=2, default=50)
-    map_y = models.DecimalField(max_digits=5, decimal_places=2, default=50)
+    map_x = models.DecimalField(
+        max_digits=5, decimal_places=2, default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    map_y = models.DecimalField(
+        max_digits=5, decimal_places=2, default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     snomed_code = models.CharField("Verified SNOMED CT body-site code", max_length=20, blank=True)
     snomed_display = models.CharField(max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(default=0)

@@ -68,6 +68,10 @@ BAD_VALUES = [
     (("points", 0, "map_x"), "1e999999", "points[1].map_x: must be between 0 and 100"),
     (("sessions", 0, "plan", 0, "hold_seconds"), 0, "sessions[1].plan[1].hold_seconds: must be between 1 and 600"),
     (("profile", "time_zone"), "\u0000", "profile.time_zone: unknown time zone"),
+    (("sessions", 0, "routine"), "routine:1\u0007", "sessions[1].routine: contains a control character"),
+    (("reminders", 0, "routine"), "\u001b[2J", "reminders[1].routine: contains a control character"),
+    (("points", 0, "area"), "calf\u0008", "points[1].area: contains a control character"),
+    (("points", 0, "also_listed_in"), ["calf\u007f"], "points[1].also_listed_in: contains a control character"),
 ]
 
 
@@ -169,3 +173,29 @@ def test_limits_come_from_the_model_fields():
     assert schema._max_length(Session._meta.get_field("notes")) == NOTES_MAX_LENGTH
     assert schema._max_length(Point._meta.get_field("technique")) == LONG_TEXT_MAX_LENGTH
     assert schema._max_length(Point._meta.get_field("tool")) == Point._meta.get_field("tool").max_length
+
+
+def test_reference_and_area_limits_come_from_the_slugs():
+    from routines.models import Area, Point, Routine
+
+    slug_max = max(Point._meta.get_field("slug").max_length, Routine._meta.get_field("slug").max_length)
+    assert len("builtin:") + slug_max == schema.REF_MAX_LENGTH
+    assert Area._meta.get_field("slug").max_length == schema.AREA_SLUG_MAX_LENGTH
+
+
+def test_a_long_area_slug_and_a_long_built_in_reference_round_trip(owner, other_user):
+    from routines.models import Area, Point, Routine, RoutineStep
+    from tests.factories import make_point
+
+    area = Area.objects.create(slug="a" * 45, name="A long-named area", region="hip")
+    also = Area.objects.create(slug="b" * 50, name="Another", region="hip")
+    point = make_point(owner=owner, name="Mine", area=area)
+    point.also_listed_in.add(also)
+    builtin = make_point(name="Built in", slug="c" * 80)
+    routine = Routine.objects.create(owner=owner, name="Both")
+    RoutineStep.objects.create(routine=routine, position=1, point=builtin, side="left", hold_seconds=30)
+    import_account(other_user, json.dumps(export_account(owner)).encode())
+    copy = Point.objects.get(owner=other_user, name="Mine")
+    assert copy.area == area
+    assert list(copy.also_listed_in.all()) == [also]
+    assert Routine.objects.get(owner=other_user, name="Both").steps.get().point == builtin

@@ -353,6 +353,31 @@ def test_the_precaution_profile_round_trips(owner, other_user):
 
 
 @pytest.mark.django_db
+def test_the_report_name_and_questions_round_trip(owner, other_user):
+    from journal.backup.export import export_stream
+
+    owner.profile.report_name = "A. Walker"
+    owner.profile.report_questions = "Is the left calf worth a scan?\nShould I hold longer?"
+    owner.profile.save()
+    import_account(other_user, b"".join(export_stream(owner)))
+    other_user.profile.refresh_from_db()
+    assert other_user.profile.report_name == "A. Walker"
+    assert other_user.profile.report_questions == "Is the left calf worth a scan?\nShould I hold longer?"
+
+
+@pytest.mark.django_db
+def test_a_backup_without_the_report_fields_keeps_the_accounts(owner, other_user):
+    other_user.profile.report_name = "Kept"
+    other_user.profile.save()
+    data = export_account(owner)
+    for key in ("report_name", "report_questions"):
+        data["profile"].pop(key)
+    import_account(other_user, json.dumps(data).encode())
+    other_user.profile.refresh_from_db()
+    assert other_user.profile.report_name == "Kept"
+
+
+@pytest.mark.django_db
 def test_a_backup_without_precautions_leaves_them_alone(owner, other_user):
     from accounts.models import PrecautionProfile
     from journal.backup.export import export_stream

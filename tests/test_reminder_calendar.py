@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from journal.lib.tokens import hash_token
 from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
+from journal.reminders.ics import ALARM_LEAD_MINUTES
 from routines.models import Routine
 from tests.factories import form_key, make_routine
 
@@ -76,7 +77,7 @@ def test_feed_parses_with_weekly_rule_alarm_and_zone(owner, owner_client, anonym
     assert "TZID=Europe/London" in feed.content.decode()
     assert start.weekday() in (0, 2, 4)
     alarm = event.walk("VALARM")[0]
-    assert alarm["ACTION"] == "DISPLAY" and alarm.decoded("TRIGGER") == timedelta(minutes=-5)
+    assert alarm["ACTION"] == "DISPLAY" and alarm.decoded("TRIGGER") == timedelta(minutes=-ALARM_LEAD_MINUTES)
     assert event.decoded("DURATION") == timedelta(minutes=15)
     assert "Glutes only" in str(event["SUMMARY"])
 
@@ -95,6 +96,16 @@ def test_local_time_holds_across_daylight_saving(owner, owner_client, anonymous_
     assert offsets == {timedelta(hours=-5), timedelta(hours=-4)}  # both sides of the March change
     assert {o.astimezone(ZoneInfo("America/New_York")).time() for o in occurrences} == {time(8, 0)}
     assert {o.astimezone(UTC).hour for o in occurrences} == {12, 13}
+
+
+@pytest.mark.django_db
+def test_the_page_states_the_feeds_alarm_lead(owner, owner_client, anonymous_client, monkeypatch):
+    monkeypatch.setattr("journal.reminders.ics.ALARM_LEAD_MINUTES", 10)
+    monkeypatch.setattr("journal.reminders.views.ALARM_LEAD_MINUTES", 10)
+    response = create(owner_client)
+    assert "it reminds you 10 minutes before" in response.content.decode()
+    event = Calendar.from_ical(anonymous_client.get(feed_url_of(response)).content).walk("VEVENT")[0]
+    assert event.walk("VALARM")[0].decoded("TRIGGER") == timedelta(minutes=-10)
 
 
 @pytest.mark.django_db

@@ -253,6 +253,20 @@ def test_callout_states_numbers_first_then_the_caveat_as_plainly(owner):
     assert "your first days with a score" in text
 
 
+def test_the_callout_reads_its_windows_and_thresholds_from_the_rules(owner, monkeypatch):
+    monkeypatch.setattr(meaningful, "IMMPACT_MODERATE", Decimal("35"))
+    monkeypatch.setattr(meaningful, "MEANINGFUL_POINTS", Decimal("3"))
+    pain_days(owner, {n: 6 for n in range(1, 8)})
+    pain_days(owner, {n: 3 for n in range(8, 15)})
+    change = meaningful.meaningful_change(owner, today=day(15))
+    html = render_to_string("journal/_change_callout.html", {"change": change})
+    text = " ".join(strip_tags(html).split())
+    assert "35% or more moderate" in text and "about 3 points or 30%" in text
+    monkeypatch.setattr(meaningful, "WINDOW_DAYS", 10)
+    empty = render_to_string("journal/_change_callout.html", {"change": meaningful.Change()})
+    assert "your last 10 days with a pain score" in empty
+
+
 def test_first_days_are_only_called_so_when_they_are(owner):
     pain_days(owner, {n: 6 for n in range(1, 15)})
     pain_days(owner, {n: 3 for n in range(15, 25)})

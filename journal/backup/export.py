@@ -210,6 +210,8 @@ def export_stream(user: User, date_range: DateRange | None = None) -> Iterator[b
             "care_region": profile.care_region,
             "auto_start_next": profile.auto_start_next,
             "spoken_cues": profile.spoken_cues,
+            "report_name": profile.report_name,
+            "report_questions": profile.report_questions,
         },
     }
     precautions = PrecautionProfile.objects.filter(user=user).first()

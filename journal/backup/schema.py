@@ -12,7 +12,7 @@ shared catalogue, "custom:<n>" / "routine:<n>" for the user's own).
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -27,13 +27,21 @@ from config.text import CONTROL_CHARACTER
 from journal.models import Release, Reminder, SafetyAnswer, Session, ShareLink
 from journal.redflags import RedFlag
 from journal.storable import OUT_OF_RANGE, year_in_range
-from routines.models import Point, Routine, RoutineStep
+from routines.models import Area, Point, Routine, RoutineStep
+
+_Point_slug = Point._meta.get_field("slug")
+_Routine_slug = Routine._meta.get_field("slug")
+_Area_slug = Area._meta.get_field("slug")
 
 FORMAT_NAME = "tenderspot-journal"
 FORMAT_VERSION = 1
 POSITION_MAX = 10_000  # steps of one routine or session
-REF_MAX_LENGTH = 40
-AREAS_MAX = 50  # areas one point is also listed in
+BUILTIN_PREFIX = "builtin:"
+# The longest reference: a built-in point's or routine's slug after its prefix ("custom:<n>" and "routine:<n>" are
+# shorter).
+REF_MAX_LENGTH = len(BUILTIN_PREFIX) + max(_f.max_length or 0 for _f in (_Point_slug, _Routine_slug))
+AREA_SLUG_MAX_LENGTH = _Area_slug.max_length
+AREAS_MAX = 50  # areas one point is also listed in (a bound by shape: the catalogue has a dozen)
 
 __all__ = ["SchemaError", "first_error"]
 
@@ -72,6 +80,10 @@ def text(model: type[models.Model], name: str, *, blank: bool | None = None) -> 
 
 
 def _text(limit: int | None, allow_blank: bool) -> Any:
+    return Annotated[str, PlainValidator(_text_check(limit, allow_blank))]
+
+
+def _text_check(limit: int | None, allow_blank: bool) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             _fail("text_type", "expected text")
@@ -91,7 +103,7 @@ def _text(limit: int | None, allow_blank: bool) -> Any:
             _fail("text_blank", "must not be empty")
         return value
 
-    return Annotated[str, PlainValidator(check)]
+    return check
 
 
 def integer_range(field: "models.Field[Any, Any]") -> tuple[int, int]:
@@ -187,17 +199,31 @@ def _time_of_day(value: Any) -> time:
     return parsed
 
 
-def _percent(value: Any) -> Decimal:
-    """A map coordinate: 0 to 100 (per cent of the body map), stored with the field's two decimal places."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        _fail("percent_type", "expected a number")
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, ValueError):
-        _fail("percent_type", "expected a number")
-    if not number.is_finite() or not 0 <= number <= 100:
-        _fail("percent_range", "must be between 0 and 100")
-    return number.quantize(Decimal("0.01"))
+def decimal(model: type[models.Model], name: str) -> Any:
+    """A number for the DecimalField `model.name` (text, a whole number or a Decimal; never a float or a bool):
+    inside its Min/MaxValueValidators, rounded to its decimal places, and no more digits than it holds."""
+    field = _field(model, name)
+    places = Decimal(1).scaleb(-(field.decimal_places or 0))  # type: ignore[attr-defined]
+    highest = Decimal(10) ** ((field.max_digits or 0) - (field.decimal_places or 0)) - places  # type: ignore[attr-defined]
+    low, high = -highest, highest
+    for validator in field._validators:  # type: ignore[attr-defined]
+        if isinstance(validator, MinValueValidator):
+            low = max(low, Decimal(validator.limit_value))
+        elif isinstance(validator, MaxValueValidator):
+            high = min(high, Decimal(validator.limit_value))
+
+    def check(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+            _fail("decimal_type", "expected a number")
+        try:
+            number = Decimal(value)
+        except (InvalidOperation, ValueError):
+            _fail("decimal_type", "expected a number")
+        if not number.is_finite() or not low <= number <= high:
+            _fail("decimal_range", "must be between {low} and {high}", low=low, high=high)
+        return number.quantize(places)
+
+    return Annotated[Decimal, PlainValidator(check)]
 
 
 def _time_zone(value: Any) -> str:
@@ -237,18 +263,12 @@ Moment = Annotated[datetime, PlainValidator(_moment)]
 MaybeMoment = Annotated[datetime | None, _checked(_moment, True)]
 Day = Annotated[date, PlainValidator(_day)]
 MaybeDay = Annotated[date | None, _checked(_day, True)]
-if TYPE_CHECKING:
-    Ref = str
-else:
-    Ref = _text(REF_MAX_LENGTH, allow_blank=False)
-MaybeRef = Annotated[str | None, _checked(lambda v: _text_check(v, REF_MAX_LENGTH), True)]
-Percent = Annotated[Decimal, PlainValidator(_percent)]
-
-
-def _text_check(value: Any, limit: int) -> str:
-    if not isinstance(value, str) or not value or len(value) > limit or "\x00" in value:
-        _fail("ref", "expected a reference such as 'custom:1' or 'builtin:<name>'")
-    return value
+_ref = _text_check(REF_MAX_LENGTH, allow_blank=False)
+_area_slug = _text_check(AREA_SLUG_MAX_LENGTH, allow_blank=False)
+Ref = Annotated[str, PlainValidator(_ref)]
+MaybeRef = Annotated[str | None, _checked(_ref, True)]
+MaybeAreaSlug = Annotated[str | None, _checked(_area_slug, True)]
+AreaSlugs = Annotated[list[str], PlainValidator(_list_of(_area_slug, AREAS_MAX))]
 
 
 class Strict(BaseModel):
@@ -266,6 +286,9 @@ class ProfileData(Strict):
     care_region: choice(Profile, "care_region", blank=True) = ""
     auto_start_next: flag(Profile, "auto_start_next") = False
     spoken_cues: flag(Profile, "spoken_cues") = False
+    # The practitioner report's name and questions: files from before them have none, and the account's stay.
+    report_name: text(Profile, "report_name") = ""
+    report_questions: text(Profile, "report_questions") = ""
 
 
 class PrecautionData(Strict):
@@ -297,8 +320,8 @@ class RangeData(Strict):
 class PointData(Strict):
     ref: Ref
     name: text(Point, "name")
-    area: MaybeRef = None
-    also_listed_in: Annotated[list[str], PlainValidator(_list_of(lambda v: _text_check(v, 50), AREAS_MAX))] = []
+    area: MaybeAreaSlug = None
+    also_listed_in: AreaSlugs = []
     location: text(Point, "location") = ""
     how_to_find: text(Point, "how_to_find") = ""
     technique: text(Point, "technique") = ""
@@ -310,8 +333,8 @@ class PointData(Strict):
     evidence_note: text(Point, "evidence_note") = ""
     contraindications: text(Point, "contraindications") = ""
     map_view: choice(Point, "map_view")
-    map_x: Percent
-    map_y: Percent
+    map_x: decimal(Point, "map_x")
+    map_y: decimal(Point, "map_y")
     order: whole(Point, "order")
     created_at: Moment
 

@@ -3,8 +3,9 @@
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from config.http import client_address
 
 
 def new_token() -> tuple[str, str]:
@@ -18,12 +19,5 @@ def hash_token(token: str) -> str:
 
 
 def client_address_hash(request: HttpRequest) -> str:
-    """SHA-256 of the client's address. Behind DJANGO_PROXY_COUNT trusted proxies, the address they saw."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            address = hops[-proxies]
-    return hashlib.sha256(address.encode()).hexdigest()
+    """SHA-256 (hex) of the client's address as `config.http.client_address` reads it."""
+    return hashlib.sha256(client_address(request).encode()).hexdigest()

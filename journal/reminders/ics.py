@@ -9,6 +9,7 @@ from journal.models import Reminder
 from journal.reminders.vtimezone import vtimezone
 
 BYDAY = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+ALARM_LEAD_MINUTES = 5  # the calendar's alert comes this long before the session: time to fetch the ball
 
 
 def first_occurrence(reminder: Reminder, today: date) -> date:
@@ -49,7 +50,7 @@ def reminder_calendar(reminder: Reminder, now: datetime | None = None) -> bytes:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", f"Tenderspot: {name}")
-    alarm.add("trigger", timedelta(minutes=-5))
+    alarm.add("trigger", timedelta(minutes=-ALARM_LEAD_MINUTES))
     event.add_component(alarm)
     # Our own VTIMEZONE, not icalendar's add_missing_timezones(): see journal/reminders/vtimezone.py.
     cal.add_component(vtimezone(zone.key, start, now))

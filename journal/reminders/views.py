@@ -11,7 +11,7 @@ from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from journal.lib.secret_links import issue, panel, secret_url, token_view
 from journal.models import Reminder
 from journal.reminders.forms import ReminderForm
-from journal.reminders.ics import reminder_calendar
+from journal.reminders.ics import ALARM_LEAD_MINUTES, reminder_calendar
 
 TEMPLATE = "journal/reminder_list.html"
 
@@ -28,6 +28,7 @@ def _context(
         "new_url": new_url,
         "subscribe_url": subscribe_url,
         "again": again,
+        "alarm_lead_minutes": ALARM_LEAD_MINUTES,
     }
 
 

@@ -37,8 +37,9 @@ PANEL = "panel"
 
 
 def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
-    """The signed-in user's session (another user's: 404), after closing the user's stale ones."""
-    Session.objects.abandon_stale_for(request.user)
+    """The signed-in user's session (another user's: 404). Every view calls
+    `Session.objects.abandon_stale_for(request.user)` first, so that a session left running for hours reads, and
+    refuses posts, as abandoned."""
     return get_object_or_404(Session, pk=pk, user=request.user)
 
 
@@ -255,6 +256,8 @@ def _resume_notice(request: AuthenticatedHttpRequest, session: Session) -> str:
 @require_GET
 def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The runner page; a reload resumes at the first step not yet logged."""
+    # The one write of this read: sessions left running for hours are closed (skipped when the database is busy).
+    Session.objects.abandon_stale_for(request.user)
     session = _session_for(request, pk)
     if not session.is_open:
         return redirect("journal:session_summary", pk=session.pk)
@@ -271,6 +274,7 @@ def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def safety_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The red-flag check. Any sign reported stops the session with advice for its urgency; a report still open
     (this session's or another's) sends any other answer to the follow-up question instead."""
+    Session.objects.abandon_stale_for(request.user)
     session = _session_for(request, pk)
     form = SafetyCheckForm(request.POST)
     if not session.needs_safety_check and form.is_valid() and form.reported_red_flags:
@@ -315,6 +319,7 @@ def _after_post(request: AuthenticatedHttpRequest, session: Session, notice: str
 
 
 def _open_session_for_step(request: AuthenticatedHttpRequest, pk: int) -> tuple[Session, HttpResponse | None]:
+    Session.objects.abandon_stale_for(request.user)
     session = _session_for(request, pk)
     if not session.is_open:
         return session, _refuse_closed(request, session)
@@ -430,6 +435,7 @@ def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Leg pain at the end of the session and notes; possible at any point (steps not logged stay unlogged)."""
     if request.method == "POST" and from_outbox(request):
         return _outbox_finish(request, pk)
+    Session.objects.abandon_stale_for(request.user)
     session = _session_for(request, pk)
     if not session.is_open:
         if request.method == "POST":
@@ -469,6 +475,8 @@ def _outbox_finish(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_GET
 def session_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # The one write of this read: sessions left running for hours are closed (skipped when the database is busy).
+    Session.objects.abandon_stale_for(request.user)
     session = _session_for(request, pk)
     if session.is_open:
         return redirect("journal:session_run", pk=session.pk)

@@ -412,7 +412,8 @@ _DAY_NUMBER = {
 
 def streaks_in_sql(user: User, today: date) -> tuple[int, int]:
     """(current, longest) as `streaks` computes them, but in the database: one row comes back, however long the
-    history (a ten-year journal fetched ~2,600 day rows per page for the two numbers before)."""
+    history, so the dashboard's cost does not grow with the years of a journal (counting in Python needs every active
+    day's row)."""
     day = _DAY_NUMBER.get(connection.vendor)
     if day is None:  # another database: the plain way
         dates = Session.objects.for_user(user).filter(status__in=ADHERENCE_STATUSES).order_by()

@@ -32,6 +32,18 @@ LABEL_MIN_POINTS = Decimal("1.0")
 REVIEW_AFTER_DAYS = 42
 IMMPACT_MODERATE = Decimal("30")
 IMMPACT_SUBSTANTIAL = Decimal("50")
+IMMPACT_MINIMAL_TOP = Decimal("20")  # the top of IMMPACT's "minimally important" range, as it words it
+
+# The callout's fixed sentences (templates/journal/_change_callout.html lays them out around the figures).
+CALLOUT_HEADING = "Your leg pain, then and now"
+RED_FLAG_NOTE = "You reported a red-flag symptom recently, so Tenderspot is not showing a pain comparison."
+CAVEAT = (
+    "This comparison cannot show that pressing helped. Sciatica often settles by itself within a few weeks. People "
+    "tend to start tracking when pain is at its worst, so later weeks usually look better whatever they do "
+    "(researchers call this regression to the mean). Anything else in the same weeks, such as exercise, medicines "
+    "or physiotherapy, counts too."
+)
+RISING_ADVICE = "Pain that rises is a reason to ease off and ask a physiotherapist or doctor."
 
 
 # Meaningful change -----------------------------------------------------------------------------------------------
@@ -69,6 +81,12 @@ class Change:
     range_start: date | None = None
     first_scored: date | None = None
     as_of: date | None = None
+
+    # The fixed sentences, for the template (plain class attributes: not fields).
+    heading = CALLOUT_HEADING
+    red_flag_note = RED_FLAG_NOTE
+    caveat = CAVEAT
+    rising_advice = RISING_ADVICE
 
     @property
     def enough_data(self) -> bool:
@@ -186,8 +204,36 @@ class Change:
         if not (self.labelled and self.meaningful_drop):
             return ""
         return (
-            "A drop of about 2 points or 30% is the size that people in drug trials called \u201cmuch improved\u201d "
-            "(Farrar and colleagues, 2001)."
+            f"A drop of about {MEANINGFUL_POINTS:.0f} points or {MEANINGFUL_PERCENT}% is the size that people in drug "
+            "trials called \u201cmuch improved\u201d (Farrar and colleagues, 2001)."
+        )
+
+    @property
+    def immpact_note(self) -> str:
+        """IMMPACT's bands, for a labelled drop ("" otherwise)."""
+        if not (self.labelled and self.direction == "lower"):
+            return ""
+        return (
+            f"IMMPACT, an expert group on pain trials, calls a drop of {IMMPACT_MINIMAL}-{IMMPACT_MINIMAL_TOP}% "
+            f"minimally important, {IMMPACT_MODERATE}% or more moderate and {IMMPACT_SUBSTANTIAL}% or more "
+            "substantial."
+        )
+
+    @property
+    def baseline_described(self) -> str:
+        """Which days the baseline is, after the dates: "your first days with a score", and so on."""
+        if self.baseline_is_first_days:
+            return "your first days with a score"
+        if not self.baseline_chosen:
+            return "the first days with a score in this period"
+        return "the period you chose"
+
+    @property
+    def how_compared(self) -> str:
+        """What is compared, for the callout without a comparison yet."""
+        return (
+            f"Tenderspot compares the average of your last {WINDOW_DAYS} days with a pain score against a baseline, "
+            "so single sessions are never judged."
         )
 
     @property
@@ -220,7 +266,7 @@ def meaningful_change(
     daily: list[DailyPain] | None = None,
     strict: bool = False,
 ) -> Change:
-    """Compares the mean of the last 7 days with data (up to `end`) against a baseline.
+    """Compares the mean of the last WINDOW_DAYS (7) days with data (up to `end`) against a baseline.
 
     The baseline is the user's period `baseline=(from, to)` (every day with data in it) or, by default, the first
     7 days with data on or after `start`. The recent window is the last 7 days with data after the baseline ends,

@@ -1,6 +1,6 @@
 /* The outbox's decisions, with no DOM, no IndexedDB and no network: which entries go next and in what order, what a
  * server answer means for an entry, what the phone tells the user, which step a runner shows next. The storage and
- * the sending are static/js/outbox.js; unit tests: tests/js/outbox-core.test.js (`node --test tests/js/`).
+ * the sending are static/js/outbox.js; unit tests: tests/js/outbox-core.test.js (`node --test tests/js/*.test.js`).
  *
  * An entry: { id, kind ("release" | "skip" | "finish" | "quick"), url, body (form-encoded), label, user (the opaque
  * key of who saved it), session, position, createdAt (ms, the phone's clock), order (a tiebreak), status

@@ -1,7 +1,7 @@
 /* The hold timer's state machine, with no DOM and no clock of its own: every function takes the state and the time
  * now (milliseconds, from any monotonic clock) and returns the next state, plus the events it caused. The DOM layer
  * (static/js/timer.js) reads the time, calls these, and acts on the events (announce, tone, show the log form).
- * Unit tests: tests/js/timer-state.test.js (`node --test tests/js/`).
+ * Unit tests: tests/js/timer-state.test.js (`node --test tests/js/*.test.js`).
  *
  * Phases: idle -> lead (the lead-in, "Get into position") -> hold -> ended; lead and hold can be paused and
  * resumed; done() ends early from lead, hold or paused. Events: "lead" (lead-in began), "hold" (hold began),

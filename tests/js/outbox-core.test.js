@@ -1,4 +1,4 @@
-// The outbox's decisions (static/js/outbox-core.js): order, answers, what the user is told. Run: node --test tests/js/
+// The outbox's decisions (static/js/outbox-core.js): order, answers, what the user is told. Run: node --test tests/js/*.test.js
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");

@@ -1,4 +1,4 @@
-// The hold timer's state machine (static/js/timer-state.js): time in, state out. Run: node --test tests/js/
+// The hold timer's state machine (static/js/timer-state.js): time in, state out. Run: node --test tests/js/*.test.js
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
