@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import ThrottleHit
+from accounts.signals import private_links_revoked
 from config.http import client_address
 
 logger = logging.getLogger(__name__)
@@ -148,11 +149,10 @@ def wait_for_deliveries(timeout: float = 10) -> None:
 
 
 def revoke_private_links(user: User) -> int:
-    """Revokes every share link and calendar feed of `user` (someone who had the password may have made them).
+    """Revokes every secret address of `user` (share links and calendar feeds: someone who had the password may have
+    made them), through the apps that own them (`private_links_revoked` receivers; accounts imports no app).
     Returns how many were revoked."""
-    from journal.models import Reminder, ShareLink
-
-    now = timezone.now()
-    links = ShareLink.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    feeds = Reminder.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-    return links + feeds
+    revoked = 0
+    for _, count in private_links_revoked.send(sender=User, user=user):
+        revoked += count if isinstance(count, int) else 0
+    return revoked

@@ -14,9 +14,9 @@ from django.utils import timezone
 from accounts.models import lock_account
 from config.busy import write_unless_busy
 from journal import redflags
-from journal.lib.tokens import new_token
 from journal.redflags import RedFlagTier
 from journal.storable import STORABLE_DATE
+from journal.tokens import new_token
 from routines.models import PlanStep, Point, Routine, Side, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]

@@ -9,7 +9,7 @@ from axes.helpers import get_client_ip_address
 from django.test import Client, RequestFactory
 
 from config.http import client_address
-from journal.lib.tokens import client_address_hash
+from journal.tokens import client_address_hash
 from tests.factories import PASSWORD
 
 LOGIN = "/accounts/login/"

@@ -157,7 +157,7 @@ def test_four_simultaneous_posts_of_one_form_make_one_link(ready, kind):
     answer shows an address (the repeats give that row a new one; the last one given is the one that works)."""
     import re
 
-    from journal.lib.tokens import hash_token
+    from journal.tokens import hash_token
     from journal.models import Reminder, ShareLink
     from routines.models import Routine
     from tests.factories import form_key

@@ -12,7 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from journal.backup.export import export_stream
 from journal.backup.importer import ImportFileError, import_account
-from journal.lib.tokens import new_token
+from journal.tokens import new_token
 from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import FOR_CLINICIAN, RedFlag, RedFlagTier
 from tests.factories import make_log, make_session

@@ -9,7 +9,7 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from icalendar import Calendar
 
-from journal.lib.tokens import hash_token
+from journal.tokens import hash_token
 from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
 from journal.reminders.ics import ALARM_LEAD_MINUTES
 from routines.models import Routine

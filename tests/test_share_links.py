@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.lib.tokens import hash_token, new_token
+from journal.tokens import hash_token, new_token
 from journal.models import AccessMiss, ShareLink
 from tests.factories import form_key, make_log, make_release, make_session
 

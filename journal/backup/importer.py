@@ -35,9 +35,9 @@ from accounts.models import PrecautionProfile, lock_account
 from journal import redflags
 from journal.backup import schema
 from journal.backup.reader import ImportFileError, open_json, walk
-from journal.lib.tokens import new_token
 from journal.models import Release, Reminder, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
+from journal.tokens import new_token
 from routines.models import Area, Point, Routine, RoutineStep
 
 # Items per transaction at most: sessions, and points, routines, share links or reminders (each a few queries).

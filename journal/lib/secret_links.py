@@ -1,12 +1,14 @@
 """What share links and reminder calendars have in common: a secret address shown once to its owner, and pages
 reached by that address alone, which tell a stranger nothing."""
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -16,12 +18,21 @@ from django.urls import reverse
 
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import INVALID, page_or_partial
-from journal.lib.tokens import client_address_hash, hash_token, new_token
 from journal.models import AccessMiss, Revocable
+from journal.tokens import client_address_hash, hash_token, new_token
 
-if TYPE_CHECKING:
-    from journal.reminders.forms import ReminderForm
-    from journal.sharing.forms import ShareLinkForm
+
+class SecretAddressForm(Protocol):
+    """What `issue` needs of a form making a row with a secret address (a share link, a reminder's feed): a model form
+    with a one-time key (journal.lib.keys.OneTimeKey) that saves its row for a user with the token's hash."""
+
+    instance: Any
+
+    def posted_key(self, data: Mapping[str, Any]) -> uuid.UUID | None: ...
+    def is_valid(self) -> bool: ...
+    def renew_stale_key(self) -> None: ...
+    def save_for(self, user: User, token_hash: str) -> Revocable: ...
+
 
 PRIVATE_HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -92,7 +103,7 @@ class Issued:
     again: bool = False
 
 
-def issue(request: AuthenticatedHttpRequest, form: "ShareLinkForm | ReminderForm", url_name: str) -> Issued:
+def issue(request: AuthenticatedHttpRequest, form: SecretAddressForm, url_name: str) -> Issued:
     """For a posted, valid `form`: saves it for the user with a new token's hash and returns the token's address
     and 201. The address is shown once, in this response: it is never stored, nor carried across a redirect.
 
@@ -102,7 +113,7 @@ def issue(request: AuthenticatedHttpRequest, form: "ShareLinkForm | ReminderForm
     revoked since keeps its old, dead address. Otherwise no address: 200 for a GET and 422 for invalid input."""
     if request.method != "POST":
         return Issued(None, 200)
-    model = form._meta.model
+    model = type(form.instance)
     key = form.posted_key(request.POST)
     if key is not None and (made := model.objects.filter(user=request.user, idempotency_key=key).first()):
         return _issued_again(request, made, url_name)

@@ -127,7 +127,7 @@ def _share_link(owner):
 
     from django.utils import timezone
 
-    from journal.lib.tokens import new_token
+    from journal.tokens import new_token
     from journal.models import ShareLink
 
     token, token_hash = new_token()
@@ -142,7 +142,7 @@ def _share_token(owner) -> dict:
 
 
 def _bad_token(owner) -> dict:
-    from journal.lib.tokens import new_token
+    from journal.tokens import new_token
 
     return {"token": new_token()[0]}
 
@@ -150,7 +150,7 @@ def _bad_token(owner) -> dict:
 def _reminder(owner):
     from datetime import time
 
-    from journal.lib.tokens import new_token
+    from journal.tokens import new_token
     from journal.models import Reminder
 
     token, token_hash = new_token()

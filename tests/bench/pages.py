@@ -51,7 +51,7 @@ def share_page_url(user, days: int | None) -> str:
 
     from django.utils import timezone
 
-    from journal.lib.tokens import new_token
+    from journal.tokens import new_token
     from journal.models import ShareLink
 
     token, token_hash = new_token()

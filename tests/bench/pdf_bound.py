@@ -37,7 +37,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.contrib.auth import get_user_model
 from journal.models import Session, Release, ShareLink, SessionStatus, SafetyAnswer
-from journal.lib.tokens import hash_token
+from journal.tokens import hash_token
 from routines.catalogue import ensure_builtin_catalogue
 from routines.models import Point
 ensure_builtin_catalogue()

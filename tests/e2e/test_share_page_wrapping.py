@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from journal.lib.tokens import new_token
+from journal.tokens import new_token
 from journal.models import ShareLink
 from tests.clients.longest import LONGEST_LABEL, make_longest_log
 from tests.e2e.test_page_width import PAST_THE_EDGE
