@@ -503,20 +503,33 @@ class Session(models.Model):
         self.save(update_fields=list(fields))
         return True
 
-    def _end(self, status: str, at: datetime | None = None, **fields: Any) -> None:
+    def _end(self, status: str, at: datetime | None = None, *, only_if_open: bool = False, **fields: Any) -> bool:
         """Closes the session with `status`, saving `fields` with it; any hold still running is cleared. `at`: the
-        phone's clock when the user ended it offline (`plausible_phone_time`), else now."""
+        phone's clock when the user ended it offline (`plausible_phone_time`), else now; never before its last
+        release was logged. With `only_if_open`, a session another request closed first is left as that request
+        left it (one conditional UPDATE: of two finishes at once, one wins) and False comes back, with this object
+        read again."""
         now = timezone.now()
+        finished_at = self.plausible_phone_time(at, now)
+        last_logged = self.releases.aggregate(last=models.Max("logged_at"))["last"]
+        if last_logged is not None and finished_at < last_logged:
+            finished_at = min(last_logged, now)
         fields |= {
             "status": status,
-            "finished_at": self.plausible_phone_time(at, now),
+            "finished_at": finished_at,
             "last_activity_at": now,
             "current_hold_position": None,
             "current_hold_started_at": None,
         }
+        rows = Session.objects.filter(pk=self.pk)
+        if only_if_open:
+            rows = rows.filter(status=SessionStatus.IN_PROGRESS)
+        if not rows.update(**fields):
+            self.refresh_from_db()
+            return False
         for name, value in fields.items():
             setattr(self, name, value)
-        self.save(update_fields=list(fields))
+        return True
 
     def start_hold(self, position: int) -> None:
         """The server's record of when the hold of step `position` started."""
@@ -561,6 +574,12 @@ class Session(models.Model):
             setattr(self, name, value)
         return True
 
+    def leave_again(self) -> None:
+        """A session reopened for one phone entry (`reopen_for_phone_entry`) goes back to abandoned once the entry
+        is stored: a late sync fills in what was done then, it never leaves an old session running."""
+        Session.objects.filter(pk=self.pk, status=SessionStatus.IN_PROGRESS).update(status=SessionStatus.ABANDONED)
+        self.status = SessionStatus.ABANDONED
+
     def plausible_phone_time(self, at: datetime | None, now: datetime) -> datetime:
         """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock
         `at`, if it is sane (no later than `now` + PHONE_CLOCK_SKEW, not before this session started); else the
@@ -594,9 +613,9 @@ class Session(models.Model):
             if started is not None and now < started:
                 # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
                 now = received
-            if now != received:
-                # Logged offline: nor can more be held than the phone's time from the session's start to the log.
-                held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
+            # Nor can more be held than the time from the session's start to the log (the phone's clock when it is
+            # plausible, else the server's): the bound when the server never saw the hold start (offline, no timer).
+            held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
         existing = Release.objects.filter(session=self, position=position).first()
         if existing is not None:
             return existing, False
@@ -639,11 +658,20 @@ class Session(models.Model):
         notes: str = "",
         back_pain_after: int | None = None,
         at: datetime | None = None,
-    ) -> None:
+    ) -> bool:
         """Ends the session with its answers; `at`: the phone's clock when the user finished it (an outbox entry),
-        kept when plausible, so a session run offline and synced later does not last until the sync."""
+        kept when plausible, so a session run offline and synced later does not last until the sync. Returns False
+        (and changes nothing) when another request ended the session first; raises SessionClosed when it had ended
+        before."""
         self._require_open()
-        self._end(SessionStatus.COMPLETED, at, pain_after=pain_after, notes=notes, back_pain_after=back_pain_after)
+        return self._end(
+            SessionStatus.COMPLETED,
+            at,
+            only_if_open=True,
+            pain_after=pain_after,
+            notes=notes,
+            back_pain_after=back_pain_after,
+        )
 
     def finished_with(self, pain_after: int | None, notes: str) -> bool:
         """Whether this session was finished with exactly these answers: a finish sent again (a retry after a lost

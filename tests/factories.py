@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,7 +93,20 @@ def make_running_session(user, steps: int = 3, hold_seconds: int = 30, **fields)
     """A session of a new routine of `user` past the safety check (answered "no", pain before 6): on its steps."""
     fields.setdefault("safety_check", SafetyAnswer.NO)
     fields.setdefault("pain_before", 6)
+    # Begun two minutes ago: a step's held seconds are bounded by the time since the session began.
+    fields.setdefault("started_at", timezone.now() - RUNNING_FOR)
     return make_session(user, make_routine(user, steps=steps, hold_seconds=hold_seconds), **fields)
+
+
+RUNNING_FOR = timedelta(minutes=2)
+
+
+def begun_a_while_ago(session: Session) -> Session:
+    """`session` (started just now through the views) as if begun RUNNING_FOR ago, so that its steps can be logged
+    with their full holds at once (held seconds are bounded by the time since the session began)."""
+    Session.objects.filter(pk=session.pk).update(started_at=F("started_at") - RUNNING_FOR)
+    session.refresh_from_db()
+    return session
 
 
 def session_url(name: str, session: Session) -> str:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from journal.backup.export import export_account
 from journal.backup.importer import ImportFileError, import_account
 from journal.backup.schema import FORMAT_NAME, FORMAT_VERSION
-from journal.tokens import new_token
 from journal.models import REMINDER_MAX_MINUTES, Release, Reminder, Session, ShareLink
+from journal.tokens import new_token
 from routines.models import Point, Routine, RoutineStep
 from tests.factories import make_log, make_point, make_release, make_routine, make_session, make_user
 

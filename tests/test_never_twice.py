@@ -157,8 +157,8 @@ def test_four_simultaneous_posts_of_one_form_make_one_link(ready, kind):
     answer shows an address (the repeats give that row a new one; the last one given is the one that works)."""
     import re
 
-    from journal.tokens import hash_token
     from journal.models import Reminder, ShareLink
+    from journal.tokens import hash_token
     from routines.models import Routine
     from tests.factories import form_key
 

@@ -12,9 +12,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 from journal.backup.export import export_stream
 from journal.backup.importer import ImportFileError, import_account
-from journal.tokens import new_token
 from journal.models import Release, SafetyAnswer, Session, SessionStatus, ShareLink
 from journal.redflags import FOR_CLINICIAN, RedFlag, RedFlagTier
+from journal.tokens import new_token
 from tests.factories import make_log, make_session
 from tests.test_pdf_report import pdf_of, text_of
 

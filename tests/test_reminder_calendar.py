@@ -9,9 +9,9 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from icalendar import Calendar
 
-from journal.tokens import hash_token
 from journal.models import REMINDER_MAX_MINUTES, AccessMiss, Reminder
 from journal.reminders.ics import ALARM_LEAD_MINUTES
+from journal.tokens import hash_token
 from routines.models import Routine
 from tests.factories import form_key, make_routine
 

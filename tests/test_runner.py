@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.models import Release, SafetyAnswer, Session, SessionStatus
-from tests.factories import make_release, make_routine, make_running_session, make_session, session_url
+from tests.factories import (
+    begun_a_while_ago,
+    make_release,
+    make_routine,
+    make_running_session,
+    make_session,
+    session_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +35,7 @@ def answers(position, **extra):
 def test_whole_flow_plain_posts(ready, owner_client):
     routine = make_routine(ready, steps=3, hold_seconds=30)
     response = owner_client.post(reverse("journal:session_start", args=[routine.pk]), follow=True)
-    session = Session.objects.get(user=ready)
+    session = begun_a_while_ago(Session.objects.get(user=ready))
     assert "Before you start" in response.content.decode()
     response = owner_client.post(
         session_url("session_check", session), {"pain_before": "6", "none_apply": "on"}, follow=True

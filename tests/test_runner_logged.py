@@ -5,14 +5,14 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Session
-from tests.factories import make_routine
+from tests.factories import begun_a_while_ago, make_routine
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def running(ready):
-    session = Session.objects.start(ready, make_routine(ready, steps=3, hold_seconds=45))
+    session = begun_a_while_ago(Session.objects.start(ready, make_routine(ready, steps=3, hold_seconds=45)))
     session.answer_safety_check(False, 5)
     session.log_release(1, held_seconds=40, tender=True, pressure=5, pain_now=4)
     session.skip(2)

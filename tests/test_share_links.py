@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.tokens import hash_token, new_token
 from journal.models import AccessMiss, ShareLink
+from journal.tokens import hash_token, new_token
 from tests.factories import form_key, make_log, make_release, make_session
 
 LIST_URL = reverse("journal:share_list")

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -21,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
-from config.http import AuthenticatedHttpRequest, from_outbox
+from config.http import AuthenticatedHttpRequest, from_outbox, outbox_gate
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.models import Session, SessionStatus, adverse_response_message, count_adverse
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
-from journal.runner.red_flags import follow_up_redirect, has_open_red_flag, red_flag_followed_up
+from journal.runner.red_flags import FOLLOW_UP_FIRST, follow_up_redirect, has_open_red_flag, red_flag_followed_up
 from routines.models import Point, Routine, Side
 
 RUNNER = "journal/runner.html"
@@ -44,13 +45,20 @@ def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
 
 
 def _outbox_session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
-    """As `_session_for`, for an entry of the phone's outbox: an entry logged on the phone while the session ran
-    (its `phone_time`) is taken even when it reaches the server after the session would have been abandoned
-    (`Session.reopen_for_phone_entry`); otherwise stale sessions are abandoned first, as for any page."""
+    """The signed-in user's session for an outbox entry, stale sessions abandoned first as for any page (an entry
+    logged while it ran may still reopen it: `Session.reopen_for_phone_entry`)."""
     session = get_object_or_404(Session, pk=pk, user=request.user)
-    if not session.reopen_for_phone_entry(phone_time_of(request)) and Session.objects.abandon_stale_for(request.user):
+    if Session.objects.abandon_stale_for(request.user):
         session.refresh_from_db()
     return session
+
+
+def _phone_entry_gate(request: AuthenticatedHttpRequest) -> JsonResponse | None:
+    """No outbox entry is stored while a red-flag report awaits its follow-up answer, whatever session it names or
+    time it carries: 409, kept on the phone and sent again once the question is answered."""
+    if has_open_red_flag(request.user):
+        return outbox_gate(FOLLOW_UP_FIRST, reverse("journal:red_flag_follow_up"))
+    return None
 
 
 def phone_time_of(request: AuthenticatedHttpRequest) -> datetime | None:
@@ -396,6 +404,20 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
     position = int(form.cleaned_data["position"])
     if session.releases.filter(position=position).exists():
         return outbox_answer("replay", position=position)
+    if gate := _phone_entry_gate(request):
+        return gate
+    with transaction.atomic():
+        # Logged on the phone while the session ran, sent after it was left: taken for this entry only.
+        reopened = session.reopen_for_phone_entry(phone_time_of(request))
+        answer = _store_outbox_release(session, form, valid, position, skipped)
+        if answer.status_code >= 400:
+            transaction.set_rollback(True)  # a refused entry reopens nothing
+        elif reopened:
+            session.leave_again()
+    return answer
+
+
+def _store_outbox_release(session: Session, form: StepForm, valid: bool, position: int, skipped: bool) -> JsonResponse:
     if not session.is_open:
         return outbox_refusal("This session has ended, so this step was not saved.", 409)
     if session.needs_safety_check:
@@ -448,9 +470,10 @@ def session_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return go_to(request, "journal:session_run", session.pk)
     form = FinishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        session.finish(
-            form.cleaned_data["pain_after"], form.cleaned_data["notes"], form.cleaned_data.get("back_pain_after")
-        )
+        data = form.cleaned_data
+        finished = session.finish(data["pain_after"], data["notes"], data.get("back_pain_after"))
+        if not finished and not session.finished_with(data["pain_after"], data["notes"]):
+            return _refuse_closed(request, session)  # another request ended it first, with other answers
         return go_to(request, "journal:session_summary", session.pk)
     return _panel(request, session, form if form.is_bound else None, mode="finish")
 
@@ -462,13 +485,29 @@ def _outbox_finish(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     if not form.is_valid():
         return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
     data = form.cleaned_data
+    if not session.is_open and session.finished_with(data["pain_after"], data["notes"]):
+        return outbox_answer("replay")
+    if gate := _phone_entry_gate(request):
+        return gate
+    with transaction.atomic():
+        session.reopen_for_phone_entry(phone_time_of(request))  # the finish ends it for good
+        answer = _store_outbox_finish(request, session, data)
+        if answer.status_code >= 400:
+            transaction.set_rollback(True)  # a refused finish reopens nothing
+    return answer
+
+
+def _store_outbox_finish(request: AuthenticatedHttpRequest, session: Session, data: dict[str, Any]) -> JsonResponse:
+    ended = "This session had ended already, so these answers were not saved."
     if not session.is_open:
-        if session.finished_with(data["pain_after"], data["notes"]):
-            return outbox_answer("replay")
-        return outbox_refusal("This session had ended already, so these answers were not saved.", 409)
+        return outbox_refusal(ended, 409)
     if session.needs_safety_check:
         return outbox_refusal("Answer the questions before the first step, then send this again.", 409)
-    session.finish(data["pain_after"], data["notes"], data.get("back_pain_after"), at=phone_time_of(request))
+    pain_after, notes = data["pain_after"], data["notes"]
+    if not session.finish(pain_after, notes, data.get("back_pain_after"), at=phone_time_of(request)):
+        # Another request (a second tab, a replay at the same moment) finished it first: the same answers are a
+        # replay, other answers are refused; they never overwrite the first.
+        return outbox_answer("replay") if session.finished_with(pain_after, notes) else outbox_refusal(ended, 409)
     return outbox_answer("created", 201, summary=reverse("journal:session_summary", args=[session.pk]))
 
 

@@ -127,8 +127,8 @@ def _share_link(owner):
 
     from django.utils import timezone
 
-    from journal.tokens import new_token
     from journal.models import ShareLink
+    from journal.tokens import new_token
 
     token, token_hash = new_token()
     link = ShareLink.objects.create(
@@ -150,8 +150,8 @@ def _bad_token(owner) -> dict:
 def _reminder(owner):
     from datetime import time
 
-    from journal.tokens import new_token
     from journal.models import Reminder
+    from journal.tokens import new_token
 
     token, token_hash = new_token()
     return Reminder.objects.create(user=owner, weekdays=[0, 3], time_of_day=time(7, 30), token_hash=token_hash), token

@@ -51,8 +51,8 @@ def share_page_url(user, days: int | None) -> str:
 
     from django.utils import timezone
 
-    from journal.tokens import new_token
     from journal.models import ShareLink
+    from journal.tokens import new_token
 
     token, token_hash = new_token()
     today = user.profile.local_date(timezone.now())

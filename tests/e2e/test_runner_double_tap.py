@@ -48,18 +48,22 @@ SECOND_TAP = """([selector, x, y]) => {
 }"""
 
 
-SECOND_TAP_ON_ARRIVAL = """([selector, x, y]) => {
+SECOND_TAP_ON_ARRIVAL = (
+    """([selector, x, y]) => {
   const observer = new MutationObserver(() => {
     const panel = document.getElementById("runner-panel");
     if (!panel || !panel.dataset.arrivedAt || !panel.textContent.includes("Step 2 of 2")) { return; }
     observer.disconnect();
     setTimeout(() => {
-      (""" + SECOND_TAP + """)([selector, x, y]);
+      ("""
+    + SECOND_TAP
+    + """)([selector, x, y]);
       window.secondTapSent = true;
     }, 30);
   });
   observer.observe(document.body, {childList: true, subtree: true, attributes: true});
 }"""
+)
 
 
 @pytest.mark.parametrize("control", ["[data-action=log-now]", "[data-action=start]"])

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from journal.tokens import new_token
 from journal.models import ShareLink
+from journal.tokens import new_token
 from tests.clients.longest import LONGEST_LABEL, make_longest_log
 from tests.e2e.test_page_width import PAST_THE_EDGE
 
