@@ -463,18 +463,46 @@
     heading.className = "h4";
     heading.textContent = "Session finished";
     var text = document.createElement("p");
-    text.textContent = entry.status === "saved"
-      ? "Your session is saved."
-      : "Your session is finished and saved on this phone. It will be sent when you are back online.";
+    text.dataset.finishedText = "";
+    text.textContent = "Your session is finished and saved on this phone. It will be sent when you are back online.";
+    var links = document.createElement("p");
+    links.className = "d-flex flex-wrap gap-2";
     var home = document.createElement("a");
     home.className = "btn btn-outline-secondary";
     home.href = "/";
     home.textContent = "Back to your dashboard";
-    body.append(heading, text, home);
+    links.append(home);
+    body.append(heading, text, links);
     if (old) { old.replaceWith(body); } else { panel.prepend(body); }
     panel.dataset.runnerMode = "finished";
+    if (entry.status === "saved") { finishedSaved(panel, entry); }
     focusHeading(panel);
   }
+
+  /** The finished session reached the server (now, or when the connection came back): say so, link its summary. */
+  function finishedSaved(panel, entry) {
+    var text = panel.querySelector("[data-finished-text]");
+    if (!text || text.dataset.saved === "1") { return; }
+    text.dataset.saved = "1";
+    text.textContent = "Your session is saved in your journal.";
+    var summary = entry.answer && entry.answer.summary;
+    if (summary) {
+      var link = document.createElement("a");
+      link.className = "btn btn-accent";
+      link.href = summary;
+      link.textContent = "See the summary";
+      text.nextElementSibling.prepend(link);
+    }
+  }
+
+  // Back online, the outbox sends the finish: the "will be sent" words must not stay on the screen.
+  document.addEventListener("outbox:changed", function () {
+    var panel = document.getElementById("runner-panel");
+    if (!OB || !panel || panel.dataset.runnerMode !== "finished") { return; }
+    OB.get("finish:" + panel.dataset.session).then(function (entry) {
+      if (entry && entry.status === "saved") { finishedSaved(panel, entry); }
+    }).catch(function () {});
+  });
 
   /** Shows the step after `from` not logged on the phone or the server, from the page's <template>s (or the end). */
   function advance(panel, from, logged) {
