@@ -611,14 +611,18 @@ class Session(models.Model):
         server's `now`. A wrong phone clock never drops the log, it only loses its own timestamp."""
         return plausible_phone_time(at, now, self.started_at)
 
-    def phone_hold_start(self, at: datetime | None, end: datetime, now: datetime) -> datetime | None:
-        """When a hold run offline started by the phone's clock, `at`, if it is sane as `plausible_phone_time`
-        judges the log's own time: not later than the server's `now` + PHONE_CLOCK_SKEW, not before the session
-        started, and not after the release's `end` (the phone's log time, itself already judged sane). None
-        otherwise: a wrong clock loses only the start, never the release."""
-        if at is None or at > now + PHONE_CLOCK_SKEW or at < self.started_at or at > end:
+    def phone_hold_start(
+        self, at: datetime | None, logged: datetime | None, end: datetime, now: datetime
+    ) -> datetime | None:
+        """When a hold run offline (its start never reached the server) started, from the phone's clock at the
+        hold's start `at` and at the log `logged`: the release's stored `end` less the phone's own span, so that a
+        phone clock a little off shifts nothing. None unless it is sane as `plausible_phone_time` judges the log's
+        time: both phone times given, the start not later than the server's `now` + PHONE_CLOCK_SKEW nor after
+        the log, and not before the session started. A wrong clock loses only the start, never the release."""
+        if at is None or logged is None or at > now + PHONE_CLOCK_SKEW or at > logged:
             return None
-        return at
+        started = end - (logged - at)
+        return started if started >= self.started_at else None
 
     def log_release(
         self,
@@ -653,9 +657,10 @@ class Session(models.Model):
             if now != received:
                 # Logged offline: nor can more be held than the phone's time from the session's start to the log.
                 held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
-            if started is None and now != received:
+            phone_clock_sane = at is not None and self.started_at <= at <= received + PHONE_CLOCK_SKEW
+            if started is None and phone_clock_sane:
                 # The server never saw this hold start (offline): the phone's start, if sane, is the release's start.
-                started = self.phone_hold_start(hold_started_at, now, received)
+                started = self.phone_hold_start(hold_started_at, at, now, received)
                 if started is not None:
                     held = min(held, max(0, math.ceil((now - started).total_seconds())))
         existing = Release.objects.filter(session=self, position=position).first()

@@ -176,3 +176,17 @@ def test_a_hold_start_that_is_not_a_time_is_refused_with_422(ready, owner_client
     )
     assert response.status_code == 422
     assert not Release.objects.exists()
+
+
+def test_a_phone_clock_a_little_ahead_keeps_the_holds_length(ready, owner_client):
+    """The phone's clock runs 60 s ahead (within PHONE_CLOCK_SKEW): the log time is the server's, and the start
+    stands the phone's own span before it, never after the end."""
+    session = offline_session(ready)
+    ahead = timedelta(seconds=60)
+    logged = timezone.now() + ahead
+    body = answers(1, held_seconds="60", phone_time=ms(logged), hold_started_time=ms(logged - timedelta(seconds=30)))
+    assert send(owner_client, "release_log", session, body).status_code == 201
+    release = Release.objects.get()
+    assert release.started_at is not None
+    assert abs((release.ended_at - release.started_at).total_seconds() - 30) < 0.01
+    assert release.held_seconds == 30

@@ -159,6 +159,11 @@ def test_a_session_run_offline_syncs_four_releases_in_order_when_back_online(app
     page.context.set_offline(False)  # the "online" event sends them
     until(page, ALL_SAVED)
     assert rows(session) == EXPECTED
+    # The server never saw these holds start: the phone's own start came with each log and was kept.
+    spans = list(Release.objects.filter(session=session).order_by("position").values_list("started_at", "ended_at"))
+    for started, ended in spans[:3]:
+        assert started is not None and HOLD <= (ended - started).total_seconds() <= HOLD + 5, (started, ended)
+    assert spans[3][0] is None  # logged without the timer: no hold start to tell
     expect(page.locator("[data-outbox-status] [data-outbox-saved]")).to_have_text("4 entries saved in your journal.")
     expect(page.locator("[data-outbox-status] [data-outbox-count]")).to_have_count(0)
 
