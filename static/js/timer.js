@@ -295,7 +295,8 @@
 
   function unlockAudio(wanted) {
     var Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!wanted || !Ctx || !hasGesture()) { return audio; }
+    if (!wanted || !Ctx) { return null; }
+    if (!hasGesture()) { return audio; } // none yet: made on the first tap
     if (!audio) {
       try { audio = new Ctx(); } catch (e) { return null; }
     }
