@@ -53,6 +53,8 @@ class SafetyAnswer(models.TextChoices):
 HOLD_MARGIN_SECONDS = 15
 # How far ahead of the server's clock a phone's clock may run and its time still be taken for an offline log.
 PHONE_CLOCK_SKEW = timedelta(minutes=2)
+# The fields of the server's record of the hold now running (Session.start_hold, stop_hold, resume_hold).
+HOLD_FIELDS = ["current_hold_position", "current_hold_started_at", "current_hold_stopped_at"]
 # Pressing "Start" twice within this window reuses the session not yet begun.
 RESTART_WINDOW = timedelta(minutes=10)
 QUICK_LOG_NAME = "Quick log"
@@ -313,6 +315,10 @@ class Session(models.Model):
     # The hold now running, recorded by the server when the user presses start.
     current_hold_position = models.PositiveIntegerField(null=True, blank=True)
     current_hold_started_at = models.DateTimeField(null=True, blank=True)
+    # When that hold was paused or ended early (the timer posts it; null while it runs): what a release logs without
+    # the tab's own figure (a lost tab, a reload after an error) is bounded by it, not by the time until the log. A
+    # resume moves the start on by the pause, so that started..stopped (or now) is always the time really held.
+    current_hold_stopped_at = models.DateTimeField(null=True, blank=True)
     # The one-time key of the form that made this session (the quick log): a replay finds the session by it.
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -520,6 +526,7 @@ class Session(models.Model):
             "last_activity_at": now,
             "current_hold_position": None,
             "current_hold_started_at": None,
+            "current_hold_stopped_at": None,
         }
         rows = Session.objects.filter(pk=self.pk)
         if only_if_open:
@@ -537,20 +544,57 @@ class Session(models.Model):
         now = timezone.now()
         self.current_hold_position = position
         self.current_hold_started_at = now
+        self.current_hold_stopped_at = None
         self.last_activity_at = now
-        self.save(update_fields=["current_hold_position", "current_hold_started_at", "last_activity_at"])
+        self.save(update_fields=[*HOLD_FIELDS, "last_activity_at"])
+
+    def stop_hold(self, position: int) -> bool:
+        """The server's record that the hold of step `position` was paused or ended early, now. Returns whether it
+        changed anything: a hold the server did not see start, or one stopped already, keeps its record."""
+        self._require_open()
+        if self.current_hold_position != position or self.current_hold_stopped_at is not None:
+            return False
+        now = timezone.now()
+        self.current_hold_stopped_at = now
+        self.last_activity_at = now
+        self.save(update_fields=[*HOLD_FIELDS, "last_activity_at"])
+        return True
+
+    def resume_hold(self, position: int) -> bool:
+        """The hold of step `position` runs again after a pause: its recorded start moves on by the pause, so the
+        time held stays started..stopped (or now). Returns whether it changed anything."""
+        self._require_open()
+        stopped = self.current_hold_stopped_at
+        if self.current_hold_position != position or stopped is None or self.current_hold_started_at is None:
+            return False
+        now = timezone.now()
+        self.current_hold_started_at += now - stopped
+        self.current_hold_stopped_at = None
+        self.last_activity_at = now
+        self.save(update_fields=[*HOLD_FIELDS, "last_activity_at"])
+        return True
+
+    def hold_record(self, position: int, now: datetime | None = None) -> tuple[float, bool] | None:
+        """What the server knows of step `position`'s hold: (seconds since its start, as held until now or until it
+        was stopped; whether it is stopped), or None when the server saw no start of this step's hold."""
+        started = self.current_hold_started_at if self.current_hold_position == position else None
+        if started is None:
+            return None
+        end = self.current_hold_stopped_at or now or timezone.now()
+        return max(0.0, (end - started).total_seconds()), self.current_hold_stopped_at is not None
 
     def held_seconds_for(
         self, position: int, claimed: int | None, now: datetime | None = None
     ) -> tuple[int, datetime | None]:
         """(held seconds, hold start) for step `position`: the client's figure (the prescribed hold when it sent
-        none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the time elapsed."""
-        now = now or timezone.now()
+        none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the time elapsed from
+        that start until the hold was paused or ended (`stop_hold`), or until `now` while it runs."""
         prescribed = self.plan[position - 1]["hold_seconds"]
         held = prescribed if claimed is None else claimed
         started = self.current_hold_started_at if self.current_hold_position == position else None
-        if started is not None:
-            held = min(held, math.ceil((now - started).total_seconds()))
+        record = self.hold_record(position, now)
+        if record is not None:
+            held = min(held, math.ceil(record[0]))
         return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
 
     def reopen_for_phone_entry(self, at: datetime | None, now: datetime | None = None) -> bool:
@@ -586,6 +630,19 @@ class Session(models.Model):
         server's `now`. A wrong phone clock never drops the log, it only loses its own timestamp."""
         return plausible_phone_time(at, now, self.started_at)
 
+    def phone_hold_start(
+        self, at: datetime | None, logged: datetime | None, end: datetime, now: datetime
+    ) -> datetime | None:
+        """When a hold run offline (its start never reached the server) started, from the phone's clock at the
+        hold's start `at` and at the log `logged`: the release's stored `end` less the phone's own span, so that a
+        phone clock a little off shifts nothing. None unless it is sane as `plausible_phone_time` judges the log's
+        time: both phone times given, the start not later than the server's `now` + PHONE_CLOCK_SKEW nor after
+        the log, and not before the session started. A wrong clock loses only the start, never the release."""
+        if at is None or logged is None or at > now + PHONE_CLOCK_SKEW or at > logged:
+            return None
+        started = end - (logged - at)
+        return started if started >= self.started_at else None
+
     def log_release(
         self,
         position: int,
@@ -593,12 +650,15 @@ class Session(models.Model):
         skipped: bool = False,
         held_seconds: int | None = None,
         at: datetime | None = None,
+        hold_started_at: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Release", bool]:
         """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
         finds the row already there and changes nothing. `at`: the phone's clock when the user logged it (an entry
         of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`);
-        the held seconds are still clamped by the server's own clock."""
+        the held seconds are still clamped by the server's own clock. `hold_started_at`: the phone's clock when the
+        hold started (an offline hold, whose start the server never saw), kept as the release's start when it is
+        sane (`phone_hold_start`), and then bounding the held seconds too."""
         self._require_open()
         step = self.plan[position - 1]
         received = timezone.now()
@@ -616,6 +676,12 @@ class Session(models.Model):
             # Nor can more be held than the time from the session's start to the log (the phone's clock when it is
             # plausible, else the server's): the bound when the server never saw the hold start (offline, no timer).
             held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
+            phone_clock_sane = at is not None and self.started_at <= at <= received + PHONE_CLOCK_SKEW
+            if started is None and phone_clock_sane:
+                # The server never saw this hold start (offline): the phone's start, if sane, is the release's start.
+                started = self.phone_hold_start(hold_started_at, at, now, received)
+                if started is not None:
+                    held = min(held, max(0, math.ceil((now - started).total_seconds())))
         existing = Release.objects.filter(session=self, position=position).first()
         if existing is not None:
             return existing, False
@@ -641,7 +707,7 @@ class Session(models.Model):
             return Release.objects.get(session=self, position=position), False
         fields: dict[str, Any] = {"last_activity_at": received}
         if self.current_hold_position == position:
-            fields.update(current_hold_position=None, current_hold_started_at=None)
+            fields.update(dict.fromkeys(HOLD_FIELDS))
         Session.objects.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)

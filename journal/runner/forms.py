@@ -229,17 +229,27 @@ class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
     # Set by the outbox (static/js/outbox.js): the phone's clock, in ms since 1970, when the user logged the step.
     phone_time = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**53)
 
+    # Set by the timer (static/js/timer.js): the phone's clock, in ms since 1970, when this step's hold started.
+    hold_started_time = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**53)
+
     answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
 
-    def logged_at(self) -> datetime | None:
-        """The phone's time of the log as an aware datetime (None when the post carries none)."""
-        ms = self.cleaned_data.get("phone_time")
+    def _phone_clock(self, name: str) -> datetime | None:
+        ms = self.cleaned_data.get(name)
         if ms is None:
             return None
         try:
             return datetime.fromtimestamp(ms / 1000, tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
+
+    def logged_at(self) -> datetime | None:
+        """The phone's time of the log as an aware datetime (None when the post carries none)."""
+        return self._phone_clock("phone_time")
+
+    def hold_started_at(self) -> datetime | None:
+        """The phone's time of the hold's start as an aware datetime (None when the post carries none)."""
+        return self._phone_clock("hold_started_time")
 
 
 class FinishForm(PlainTextForm, forms.Form):

@@ -123,6 +123,7 @@ def _panel_context(
             form=form or _fresh_release_form(session, position, step["hold_seconds"]),
             log_open=form is not None,
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
+            hold_stopped_ms=_hold_stopped_ms(session, position),
             step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
         )
         precautions = PrecautionProfile.for_user(request.user)
@@ -180,6 +181,15 @@ def _hold_started_ms_ago(session: Session, position: int) -> int | None:
     if session.current_hold_position != position or session.current_hold_started_at is None:
         return None
     return max(0, int((timezone.now() - session.current_hold_started_at).total_seconds() * 1000))
+
+
+def _hold_stopped_ms(session: Session, position: int) -> int | None:
+    """How long (ms) this step's hold had run when it was paused or ended early, if the server recorded that: a
+    reload (a lost tab, an error) shows it paused there instead of running on from its start."""
+    record = session.hold_record(position)
+    if record is None or not record[1]:
+        return None
+    return int(record[0] * 1000)
 
 
 def _panel(
@@ -339,14 +349,20 @@ def _open_session_for_step(request: AuthenticatedHttpRequest, pk: int) -> tuple[
 @login_required
 @require_POST
 def hold_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Records on the server when a hold started (the timer posts it; 204, nothing to swap)."""
+    """Records on the server when a hold started, and when it was paused ("stop", also Done before its end) or went
+    on ("resume"): the timer posts `position` and `action` ("start" when absent); 204, nothing to swap. An unknown
+    action or step: 422 with the reason as plain text, nothing recorded."""
     session, refused = _open_session_for_step(request, pk)
     if refused:
         return refused
     form = StepForm(request.POST, session=session)
     if not form.is_valid():
         return HttpResponse(form.errors["position"][0], status=INVALID, content_type="text/plain")
-    session.start_hold(form.cleaned_data["position"])
+    action = request.POST.get("action", "start")
+    record = {"start": session.start_hold, "stop": session.stop_hold, "resume": session.resume_hold}.get(action)
+    if record is None:
+        return HttpResponse("Unknown action: use start, stop or resume.", status=INVALID, content_type="text/plain")
+    record(form.cleaned_data["position"])
     return HttpResponse(status=204)
 
 
@@ -369,6 +385,7 @@ def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form.cleaned_data["position"],
         held_seconds=form.cleaned_data["held_seconds"],
         at=form.logged_at(),
+        hold_started_at=form.hold_started_at(),
         **form.release_answers(),
     )
     return _after_post(request, session, notice=adverse_response_message(release))
@@ -429,7 +446,11 @@ def _store_outbox_release(session: Session, form: StepForm, valid: bool, positio
     else:
         assert isinstance(form, ReleaseForm)
         release, created = session.log_release(
-            position, held_seconds=form.cleaned_data["held_seconds"], at=form.logged_at(), **form.release_answers()
+            position,
+            held_seconds=form.cleaned_data["held_seconds"],
+            at=form.logged_at(),
+            hold_started_at=form.hold_started_at(),
+            **form.release_answers(),
         )
     if not created:
         return outbox_answer("replay", position=position)

@@ -69,15 +69,15 @@
    */
   function summary(entries, user, problem) {
     var signedIn = Boolean(user) && user !== "anonymous";
-    var counted = signedIn ? ownedBy(entries, user) : entries;
-    var waiting = counted.filter(function (e) { return e.status === "waiting"; });
-    var rejected = counted.filter(function (e) { return e.status === "rejected"; }).length;
+    var shown = signedIn ? ownedBy(entries, user) : entries;
+    var waiting = shown.filter(function (e) { return e.status === "waiting"; });
+    var rejected = shown.filter(function (e) { return e.status === "rejected"; }).length;
     var n = waiting.length;
     var text = "";
     if (n > 0) {
-      var noun = n === 1 ? "1 entry" : n + " entries";
+      var noun = counted(n, "entry", "entries");
       if (problem === "signin" || !signedIn) {
-        text = noun + " waiting — sign in to send them.";
+        text = noun + " waiting — log in to send " + (n === 1 ? "it." : "them.");
       } else if (problem === "offline") {
         text = noun + " saved on this phone, will sync when you are back online.";
       } else {
@@ -85,6 +85,34 @@
       }
     }
     return { waiting: n, rejected: rejected, text: text };
+  }
+
+  /** `n` with its noun in agreement: counted(1, "entry", "entries") is "1 entry", counted(2, ...) "2 entries". */
+  function counted(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  /**
+   * The words of the log-out question for `count` entries (the site says "Log out", so does the question; counts
+   * and pronouns agree: "1 entry ... it", "2 entries ... them").
+   */
+  function logOutWords(count) {
+    var one = count === 1;
+    var them = one ? "it" : "them";
+    return {
+      title: one ? "Send your entry before you log out?" : "Send your entries before you log out?",
+      text: counted(count, "entry", "entries") + (one ? " is" : " are") +
+        " saved only on this phone. Logging out deletes " + them + " from this phone.",
+      send: "Send " + them + " now, then log out",
+      discard: "Log out and discard " + them,
+      stay: "Stay logged in",
+      confirm: "Discard " + counted(count, "entry", "entries") + " for good? " +
+        (one ? "It was" : "They were") + " never sent.",
+      left: function (n) {
+        return counted(n, "entry", "entries") + " could not be sent now (no connection, or you were logged " +
+          "out). Stay logged in and try again later.";
+      }
+    };
   }
 
   /** The word for one entry's state, as shown beside it. */
@@ -122,6 +150,8 @@
     classify: classify,
     summary: summary,
     stateText: stateText,
+    counted: counted,
+    logOutWords: logOutWords,
     nextPosition: nextPosition,
     expired: expired
   };

@@ -140,7 +140,9 @@
       order: counter++,
       status: "waiting",
       error: "",
-      savedAt: null
+      savedAt: null,
+      waited: false // set once a sync could not send it: only such an entry's arrival is worth a word
+
     };
   }
 
@@ -207,6 +209,18 @@
         });
       });
       return chain.then(function () {
+        if (!problem) { return null; }
+        return tx("readwrite", function (store) {
+          queueNow.forEach(function (entry) {
+            var found = store.get(entry.id);
+            found.onsuccess = function () {
+              if (found.result && found.result.status === "waiting" && !found.result.waited) {
+                store.put(Object.assign(found.result, { waited: true }));
+              }
+            };
+          });
+        });
+      }).then(function () {
         return Promise.all(stale.map(function (id) {
           return tx("readwrite", function (store) { store.delete(id); });
         }));
@@ -237,7 +251,21 @@
     return running;
   }
 
-  // What the phone shows: a count of waiting entries, each entry's state, "Sync now".
+  // What the phone shows, kept small so that it never pushes a page's main action (the runner's "Start hold") off a
+  // phone's screen: while entries wait, one count line with "Sync now" and a list that opens on demand; once the
+  // ones that had to wait are on the server, one line says so for SAVED_SHOWN_MS, then the box goes.
+  var SAVED_SHOWN_MS = 8000;
+  var listOpen = false;
+  var hideTimer = null;
+
+  function smallButton(label) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn btn-outline-secondary btn-sm";
+    b.textContent = label;
+    return b;
+  }
+
   function render() {
     var box = document.querySelector("[data-outbox-status]");
     if (!box) { return; }
@@ -247,46 +275,76 @@
       rememberUnsent(mine);
       // Signed out, only a count asks for a sign-in; signed in, only the user's own entries are listed.
       var said = Core.summary(entries, user, problem);
-      var shown = Core.inOrder(mine.filter(function (e) {
-        return e.status !== "saved" || Date.now() - (e.savedAt || 0) < 10 * 60 * 1000;
-      }));
+      var open = Core.inOrder(mine.filter(function (e) { return e.status !== "saved"; }));
+      var now = Date.now();
+      var justSaved = mine.filter(function (e) {
+        return e.status === "saved" && e.waited && now - (e.savedAt || 0) < SAVED_SHOWN_MS;
+      });
       box.textContent = "";
-      if (!shown.length && !said.text) {
+      window.clearTimeout(hideTimer);
+      if (!open.length && !said.text && !justSaved.length) {
         box.hidden = true;
         return;
       }
       box.hidden = false;
-      if (said.text) {
+      var line = document.createElement("div");
+      line.className = "outbox-line";
+      box.appendChild(line);
+      if (said.text || open.length) {
         var p = document.createElement("p");
-        p.className = "mb-1 fw-semibold";
+        p.className = "outbox-text fw-semibold";
         p.dataset.outboxCount = String(said.waiting);
-        p.textContent = said.text;
-        box.appendChild(p);
+        var rejected = open.length - said.waiting;
+        p.textContent = [said.text, rejected > 0 ? Core.counted(rejected, "entry", "entries") + " not saved: see why." : ""]
+          .join(" ").trim();
+        line.appendChild(p);
+      } else {
+        var done = document.createElement("p");
+        done.className = "outbox-text";
+        done.dataset.outboxSaved = String(justSaved.length);
+        done.textContent = Core.counted(justSaved.length, "entry", "entries") + " saved in your journal.";
+        line.appendChild(done);
+        var last = Math.max.apply(null, justSaved.map(function (e) { return e.savedAt || 0; }));
+        hideTimer = window.setTimeout(render, Math.max(0, last + SAVED_SHOWN_MS - now) + 50);
+        return;
       }
-      var list = document.createElement("ul");
-      list.className = "list-unstyled mb-2";
-      shown.slice(-8).forEach(function (e) {
-        var item = document.createElement("li");
-        item.dataset.outboxEntry = e.id;
-        item.dataset.outboxState = e.status;
-        item.textContent = e.label + ": " + Core.stateText(e);
-        list.appendChild(item);
-      });
-      box.appendChild(list);
+      if (open.length) {
+        var list = document.createElement("ul");
+        list.id = "outbox-list";
+        list.className = "outbox-list list-unstyled";
+        open.forEach(function (e) {
+          var item = document.createElement("li");
+          item.dataset.outboxEntry = e.id;
+          item.dataset.outboxState = e.status;
+          item.textContent = e.label + ": " + Core.stateText(e);
+          list.appendChild(item);
+        });
+        // A refused entry needs reading: its list opens by itself.
+        var shown = listOpen || open.some(function (e) { return e.status === "rejected"; });
+        list.hidden = !shown;
+        var toggle = smallButton(shown ? "Hide them" : "Show them");
+        toggle.setAttribute("aria-controls", list.id);
+        toggle.setAttribute("aria-expanded", String(shown));
+        toggle.addEventListener("click", function () {
+          list.hidden = !list.hidden;
+          listOpen = !list.hidden;
+          toggle.setAttribute("aria-expanded", String(listOpen));
+          toggle.textContent = listOpen ? "Hide them" : "Show them";
+        });
+        line.appendChild(toggle);
+        box.appendChild(list);
+      }
       if (said.waiting) {
-        if (said.text.indexOf("sign in") >= 0) {
+        if (said.text.indexOf("log in") >= 0) {
           var link = document.createElement("a");
-          link.className = "btn btn-outline-secondary btn-sm me-2";
+          link.className = "btn btn-outline-secondary btn-sm";
           link.href = box.dataset.loginUrl + "?next=" + encodeURIComponent(location.pathname);
-          link.textContent = "Sign in";
-          box.appendChild(link);
+          link.textContent = "Log in";
+          line.appendChild(link);
         }
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "btn btn-outline-secondary btn-sm";
-        button.textContent = "Sync now";
+        var button = smallButton("Sync now");
         button.addEventListener("click", function () { sync(); });
-        box.appendChild(button);
+        line.appendChild(button);
       }
     }).catch(function () { box.hidden = true; });
   }
@@ -342,16 +400,16 @@
   }
 
   function askBeforeSignOut(form, count) {
-    var noun = count === 1 ? "1 entry is" : count + " entries are";
+    var words = Core.logOutWords(count);
     var dialog = document.createElement("dialog");
     dialog.className = "outbox-dialog";
     dialog.setAttribute("aria-labelledby", "outbox-dialog-title");
     var title = document.createElement("h2");
     title.id = "outbox-dialog-title";
     title.className = "h5";
-    title.textContent = "Send your entries before you sign out?";
+    title.textContent = words.title;
     var text = document.createElement("p");
-    text.textContent = noun + " saved only on this phone. Signing out deletes them from this phone.";
+    text.textContent = words.text;
     var status = document.createElement("p");
     status.setAttribute("role", "status");
     function button(label, cls, action) {
@@ -362,24 +420,23 @@
       b.addEventListener("click", action);
       return b;
     }
-    var sendNow = button("Send them now, then sign out", "btn-accent", function () {
+    var sendNow = button(words.send, "btn-accent", function () {
       status.textContent = "Sending…";
       sync().then(all).then(function (entries) {
         var left = entries.filter(function (e) { return e.status !== "saved"; }).length;
         if (!left) {
           clear().then(function () { signOut(form); });
         } else {
-          status.textContent = left + (left === 1 ? " entry" : " entries") +
-            " could not be sent now (no connection, or the sign-in expired). Stay signed in and try again later.";
+          status.textContent = words.left(left);
         }
       });
     });
-    var discard = button("Sign out and discard them", "btn-outline-danger", function () {
-      if (window.confirm("Discard " + count + (count === 1 ? " entry" : " entries") + " for good? They were never sent.")) {
+    var discard = button(words.discard, "btn-outline-danger", function () {
+      if (window.confirm(words.confirm)) {
         clear().then(function () { signOut(form); });
       }
     });
-    var stay = button("Stay signed in", "btn-outline-secondary", function () { dialog.close(); dialog.remove(); });
+    var stay = button(words.stay, "btn-outline-secondary", function () { dialog.close(); dialog.remove(); });
     dialog.append(title, text, sendNow, discard, stay, status);
     document.body.appendChild(dialog);
     dialog.showModal();

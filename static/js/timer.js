@@ -68,6 +68,7 @@
       self.showLog(null);
     });
     var ago = parseInt(this.el.dataset.holdStartedMsAgo, 10);
+    var stopped = parseInt(this.el.dataset.holdStoppedMs, 10);
     var ended = this.endedHere();
     if (ended && ago >= 0 && ended.at >= Date.now() - ago) {
       // "Done" was pressed for this hold before the reload: the log form, with the seconds really held.
@@ -75,6 +76,12 @@
       this.el.classList.add("is-ended");
       this.render();
       this.showLog(ended.held);
+      return;
+    }
+    if (ago >= 0 && stopped >= 0) {
+      // The server recorded a pause (or an early Done) of this hold and the tab kept nothing (a lost tab, a
+      // reload after an error): it shows paused where it stopped, never run on to the full hold.
+      this.pausedAt(ago, stopped / 1000);
       return;
     }
     // A reload (or a return to the page) during a hold: carry on from the start the server recorded. A start
@@ -104,7 +111,31 @@
     } catch (e) { /* private mode or full: a reload then resumes from the server's start */ }
   };
 
+  /** The hold as the server left it: started `agoMs` ago, paused after `ran` seconds (lead-in included). */
+  Timer.prototype.pausedAt = function (agoMs, ran) {
+    var now = performance.now();
+    this.state = T.resumeAt(this.state, ran, now);
+    this.setHoldStart(Date.now() - agoMs);
+    if (this.state.phase === "ended") {
+      this.el.classList.add("is-ended");
+      this.render();
+      this.showLog(this.state.held);
+      return;
+    }
+    this.state = T.pause(this.state, now).state;
+    this.el.classList.add("is-running");
+    this.render();
+    this.announce("Paused.");
+  };
+
+  /** The phone's clock at the hold's start goes with the log: an offline hold's start the server never saw. */
+  Timer.prototype.setHoldStart = function (ms) {
+    var input = this.form && this.form.querySelector("input[name=hold_started_time]");
+    if (input) { input.value = String(Math.round(ms)); }
+  };
+
   Timer.prototype.continueFrom = function (secondsAgo) {
+    this.setHoldStart(Date.now() - secondsAgo * 1000);
     this.state = T.resumeAt(this.state, secondsAgo, performance.now());
     if (this.state.phase === "ended") {
       // It ran out while the page was away: no tone now, the log form with the full hold.
@@ -113,7 +144,7 @@
       this.showLog(this.state.held);
       return;
     }
-    unlockAudio(this.sound);
+    // No audio context here: this runs on page load, before any tap (the first tap makes it, see below).
     this.el.classList.add("is-running");
     this.keepAwake();
     this.tickEvery();
@@ -150,8 +181,10 @@
       this.announce("10 seconds left.");
     } else if (event === "paused") {
       this.stopTicking();
+      this.record("stop");
       this.announce("Paused.");
     } else if (event === "resumed") {
+      this.record("resume");
       this.keepAwake();
       this.tickEvery();
       this.announce("Resumed.");
@@ -161,6 +194,7 @@
       this.el.classList.add("is-ended");
       if (!reducedMotion) { this.el.classList.add("is-flash"); }
       this.keepEnd(state.held);
+      if (state.early) { this.record("stop"); } // the server then bounds the log by it, whatever the tab keeps
       if (!state.early) { this.cue(); }
       this.say(this.speechLabel + ": done");
       this.announce(state.early ? "Hold ended after " + state.held + " seconds. Log how it went." : "Hold done. Log how it went.");
@@ -168,9 +202,11 @@
     }
   };
 
-  Timer.prototype.recordStart = function () {
+  /** Tells the server about the hold: "start", "stop" (a pause, or Done before the end) or "resume". */
+  Timer.prototype.record = function (action) {
     var body = new FormData();
     body.append("position", this.el.dataset.position);
+    body.append("action", action);
     fetch(this.el.dataset.holdUrl, {
       method: "POST",
       body: body,
@@ -185,7 +221,8 @@
   Timer.prototype.start = function () {
     if (this.state.phase !== "idle") { return; }
     unlockAudio(this.sound);
-    this.recordStart();
+    this.setHoldStart(Date.now());
+    this.record("start");
     this.el.classList.add("is-running");
     this.keepAwake();
     this.tickEvery();
@@ -248,10 +285,18 @@
   // One audio context for the page. Browsers create it suspended until a tap, and suspend it again when the
   // phone locks or the app goes to the background: it is resumed on every tap and again before each tone.
   var audio = null;
+  // Whether the user has tapped or typed on this page: a context made or resumed before that is refused (and
+  // Chromium warns "The AudioContext was not allowed to start"), so nothing touches audio until then.
+  var gestured = false;
+
+  function hasGesture() {
+    return gestured || Boolean(navigator.userActivation && navigator.userActivation.hasBeenActive);
+  }
 
   function unlockAudio(wanted) {
     var Ctx = window.AudioContext || window.webkitAudioContext;
     if (!wanted || !Ctx) { return null; }
+    if (!hasGesture()) { return audio; } // none yet: made on the first tap
     if (!audio) {
       try { audio = new Ctx(); } catch (e) { return null; }
     }
@@ -285,7 +330,7 @@
         }
       } catch (e) { /* no sound: the visual change and the announcement remain */ }
     }
-    if (navigator.vibrate) {
+    if (navigator.vibrate && hasGesture()) { // refused (with a console warning) before the first tap
       try { navigator.vibrate([200, 100, 200]); } catch (e) { /* not allowed here */ }
     }
   };
@@ -357,6 +402,7 @@
   // The first tap anywhere on the page unlocks audio (a context made outside a tap stays silent on phones).
   ["pointerdown", "keydown"].forEach(function (type) {
     document.addEventListener(type, function () {
+      gestured = true;
       if (current && current.sound) { unlockAudio(true); }
     }, { capture: true, passive: true });
   });
@@ -463,18 +509,46 @@
     heading.className = "h4";
     heading.textContent = "Session finished";
     var text = document.createElement("p");
-    text.textContent = entry.status === "saved"
-      ? "Your session is saved."
-      : "Your session is finished and saved on this phone. It will be sent when you are back online.";
+    text.dataset.finishedText = "";
+    text.textContent = "Your session is finished and saved on this phone. It will be sent when you are back online.";
+    var links = document.createElement("p");
+    links.className = "d-flex flex-wrap gap-2";
     var home = document.createElement("a");
     home.className = "btn btn-outline-secondary";
     home.href = "/";
     home.textContent = "Back to your dashboard";
-    body.append(heading, text, home);
+    links.append(home);
+    body.append(heading, text, links);
     if (old) { old.replaceWith(body); } else { panel.prepend(body); }
     panel.dataset.runnerMode = "finished";
+    if (entry.status === "saved") { finishedSaved(panel, entry); }
     focusHeading(panel);
   }
+
+  /** The finished session reached the server (now, or when the connection came back): say so, link its summary. */
+  function finishedSaved(panel, entry) {
+    var text = panel.querySelector("[data-finished-text]");
+    if (!text || text.dataset.saved === "1") { return; }
+    text.dataset.saved = "1";
+    text.textContent = "Your session is saved in your journal.";
+    var summary = entry.answer && entry.answer.summary;
+    if (summary) {
+      var link = document.createElement("a");
+      link.className = "btn btn-accent";
+      link.href = summary;
+      link.textContent = "See the summary";
+      text.nextElementSibling.prepend(link);
+    }
+  }
+
+  // Back online, the outbox sends the finish: the "will be sent" words must not stay on the screen.
+  document.addEventListener("outbox:changed", function () {
+    var panel = document.getElementById("runner-panel");
+    if (!OB || !panel || panel.dataset.runnerMode !== "finished") { return; }
+    OB.get("finish:" + panel.dataset.session).then(function (entry) {
+      if (entry && entry.status === "saved") { finishedSaved(panel, entry); }
+    }).catch(function () {});
+  });
 
   /** Shows the step after `from` not logged on the phone or the server, from the page's <template>s (or the end). */
   function advance(panel, from, logged) {

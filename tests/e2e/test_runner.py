@@ -127,7 +127,7 @@ def test_done_early_and_a_dropped_request_keeps_the_log_on_the_phone_until_it_sy
 
     page.unroute("**/log/")
     page.get_by_role("button", name="Sync now").click()
-    expect(status.locator('[data-outbox-state="saved"]')).to_have_count(1)
+    expect(status.locator("[data-outbox-saved]")).to_have_text("1 entry saved in your journal.")
     release = Release.objects.get(session=session)
     assert (release.notes, release.pressure, release.pain_now) == ("Keep this note.", 6, 5)
     # Only the failed request may show in the console (the browser's network error).

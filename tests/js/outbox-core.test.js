@@ -37,15 +37,21 @@ test("a replay of a stored entry is a success; an expired sign-in keeps everythi
   assert.equal(O.classify(503, "basic"), "retry");
 });
 
-test("the user is told how many entries wait, and to sign in when that is what they need", () => {
+test("the user is told how many entries wait, and to log in when that is what they need", () => {
   const two = [entry("a", 1), entry("b", 2), entry("c", 3, { status: "saved" })];
   assert.equal(O.summary(two, "u1", null).text, "2 entries saved on this phone, will sync.");
   assert.equal(O.summary(two, "u1", "offline").text, "2 entries saved on this phone, will sync when you are back online.");
-  assert.equal(O.summary(two, "u1", "signin").text, "2 entries waiting — sign in to send them.");
-  assert.equal(O.summary(two, "anonymous", null).text, "2 entries waiting — sign in to send them.");
-  assert.equal(O.summary([entry("a", 1)], null, null).text, "1 entry waiting — sign in to send them.");
+  assert.equal(O.summary(two, "u1", "signin").text, "2 entries waiting — log in to send them.");
+  assert.equal(O.summary(two, "anonymous", null).text, "2 entries waiting — log in to send them.");
+  assert.equal(O.summary([entry("a", 1)], null, null).text, "1 entry waiting — log in to send it.");
   assert.equal(O.summary([entry("c", 3, { status: "saved" })], "u1", null).text, "");
   assert.equal(O.summary(two, "u1", null).waiting, 2);
+});
+
+test("counts agree with their number", () => {
+  assert.equal(O.counted(1, "entry", "entries"), "1 entry");
+  assert.equal(O.counted(2, "entry", "entries"), "2 entries");
+  assert.equal(O.counted(0, "entry", "entries"), "0 entries");
 });
 
 test("another person's entries on a shared phone are never counted, listed or sent for this one", () => {
@@ -92,4 +98,25 @@ test("saved entries are forgotten after a day, waiting ones never", () => {
     entry("waiting", 0),
   ];
   assert.deepEqual(O.expired(entries, now), ["old"]);
+});
+
+test("the log-out question says 'log out' as the site's menu does, its counts and pronouns agreeing", () => {
+  const one = O.logOutWords(1);
+  assert.equal(one.title, "Send your entry before you log out?");
+  assert.equal(one.text, "1 entry is saved only on this phone. Logging out deletes it from this phone.");
+  assert.equal(one.send, "Send it now, then log out");
+  assert.equal(one.discard, "Log out and discard it");
+  assert.equal(one.confirm, "Discard 1 entry for good? It was never sent.");
+  assert.match(one.left(1), /^1 entry could not be sent now/);
+  const two = O.logOutWords(2);
+  assert.equal(two.title, "Send your entries before you log out?");
+  assert.equal(two.text, "2 entries are saved only on this phone. Logging out deletes them from this phone.");
+  assert.equal(two.send, "Send them now, then log out");
+  assert.equal(two.discard, "Log out and discard them");
+  assert.equal(two.confirm, "Discard 2 entries for good? They were never sent.");
+  assert.match(two.left(2), /^2 entries could not be sent now/);
+  for (const words of [one, two]) {
+    const all = [words.title, words.text, words.send, words.discard, words.stay, words.confirm, words.left(1)].join(" ");
+    assert.doesNotMatch(all, /sign/i);
+  }
 });
