@@ -122,7 +122,10 @@ def test_points_table_sorts_by_get_param(owner, owner_client):
     assert [r.point_name for r in owner_client.get(URL, {"sort": "pressure"}).context["points"]] == [a.name, b.name]
     html = owner_client.get(URL, {"sort": "tender"}).text
     assert [r.point_name for r in owner_client.get(URL, {"sort": "tender"}).context["points"]] == [b.name, a.name]
-    assert 'aria-sort="descending"><a href="?sort=tender">Tender' in html
+    assert 'aria-sort="descending"><a class="sort-link d-none d-sm-inline-flex" href="?sort=tender">Tender' in html
+    # On a phone the heads keep their words without links; the buttons above the table sort, the current marked.
+    assert '<span class="d-sm-none">Tender</span>' in html
+    assert 'href="?sort=tender" aria-current="true">How often tender</a>' in html
 
 
 def test_meaningful_change_callout_with_baseline(owner, owner_client):

@@ -46,6 +46,7 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         "end": end,
         "first_day": first_day,
         "sort": sort,
+        "sort_choices": form.fields["sort"].choices,
         "trend": trend,
         "change": trend.change,
         "has_data": bool(trend.days),  # every release and every active day belongs to a session's day
