@@ -243,6 +243,23 @@ def test_htmx_release_edit(owner_client, session, release, htmx_headers):
     assert "<html" not in good.text and "Step 2:" not in good.text
 
 
+def test_htmx_release_edit_from_the_runner_answers_in_the_runner_list_shape(owner_client, session, release):
+    """The runner's "Correct" (htmx, from the runner's page): the form's Cancel goes back to the runner, and the
+    saved step comes back as a line of the "Logged so far" list with its adverse count, not as the session card."""
+    run = reverse("journal:session_run", args=[session.pk])
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{run}"}
+    url = reverse("journal:release_edit", args=[session.pk, release.pk])
+    form = owner_client.get(url, headers=headers)
+    assert f'href="{run}">Cancel</a>' in form.text
+    good = owner_client.post(url, release_data(pain_now="2"), headers=headers)
+    assert good.status_code == 200 and "<html" not in good.text
+    assert good.text.lstrip().startswith(f'<div id="release-{release.pk}" class="runner-logged-item">')
+    assert "pain 2" in good.text and ">Correct<" in good.text and "<article" not in good.text
+    assert 'id="adverse-count" hx-swap-oob="true"' in good.text
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": "http://testserver/journal/sessions/"}
+    assert "Release saved." in owner_client.post(url, release_data(pain_now="3"), headers=elsewhere).text
+
+
 # Deleting --------------------------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The journal: the list of sessions, one session with its releases, in-place edits and deletes."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -99,15 +100,28 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
     release = get_object_or_404(Release, pk=release_pk, session=session)
     # Ids of its own: the form may sit in the runner's page next to the step's log form, with the same fields.
     form = ReleaseEditForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
+    runner_url = _runner_url(request, session)
     if request.method == "POST" and form.is_valid():
         form.save()
         if not request.htmx:
             messages.success(request, "Release saved.")
             return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
         context = {"session": session, "release": release, "adverse_count": session.releases.adverse().count()}
+        if runner_url:  # back into the runner's list in the list's own shape, not as the session page's card
+            return TemplateResponse(request, f"{DETAIL}#logged-release-saved", context)
         return TemplateResponse(request, f"{DETAIL}#release-saved", {**context, "saved": True})
-    context = _detail_context(session, release=release, release_form=form, editing_release=release.pk)
+    context = _detail_context(
+        session, release=release, release_form=form, editing_release=release.pk, runner_url=runner_url
+    )
     return render_form_page(request, DETAIL, "release-form", context, form_key="release_form")
+
+
+def _runner_url(request: HtmxHttpRequest, session: Session) -> str:
+    """The runner's address when this htmx request comes from the session's runner page (its "Logged so far"
+    list, whose "Correct" opens this form), else ""."""
+    url = reverse("journal:session_run", args=[session.pk])
+    current = request.htmx.current_url if request.htmx else None
+    return url if current and urlsplit(current).path == url else ""
 
 
 @login_required
