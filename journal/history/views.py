@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
@@ -99,7 +100,10 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
     session = _own_session(request, pk)
     release = get_object_or_404(Release, pk=release_pk, session=session)
     # Ids of its own: the form may sit in the runner's page next to the step's log form, with the same fields.
-    form = ReleaseEditForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
+    light = PrecautionProfile.for_user(request.user).light_pressure_only
+    form = ReleaseEditForm(
+        request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s", light_pressure=light
+    )
     runner_url = _runner_url(request, session)
     if request.method == "POST" and form.is_valid():
         form.save()
