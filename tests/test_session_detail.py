@@ -111,7 +111,7 @@ def test_wrong_method_is_405(owner_client, session, release, method, name):
 
 def test_detail_shows_the_session_and_its_releases(owner_client, session):
     html = owner_client.get(reverse("journal:session_detail", args=[session.pk])).text
-    assert session.routine_name in html and "Sunday 1 March 2026" in html and "10\xa0minutes" in html
+    assert session.routine_name in html and "Sun 1 Mar 2026" in html and "10\xa0minutes" in html
     assert "Stiff morning" in html and "Change within the session: -1" in html
     assert html.count('class="card mb-2"') == 2
     assert "Step 1:" in html and "Step 2:" in html and "6 / 10" in html and "3 / 10" in html

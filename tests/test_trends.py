@@ -81,7 +81,7 @@ def test_all_time_starts_at_the_first_session_even_one_not_completed(owner, owne
     on_day(owner, 5, pain_before=4)
     response = owner_client.get(URL, {"range": "all"})
     assert response.context["first_day"] == first.local_date
-    assert f"All time, from {first.local_date:%-d %b %Y}" in response.text
+    assert f"All time, from {first.local_date:%a %-d %b %Y}" in response.text
 
 
 def test_dates_without_a_range_are_a_custom_period_and_say_so(owner, owner_client):
