@@ -260,6 +260,21 @@ def test_htmx_release_edit_from_the_runner_answers_in_the_runner_list_shape(owne
     assert "Release saved." in owner_client.post(url, release_data(pain_now="3"), headers=elsewhere).text
 
 
+def test_no_notes_label_without_notes(owner_client, session, release):
+    """A label with nothing after it is left out: the session's and each release's "Notes" only when written."""
+    from journal.models import Release, Session
+
+    Session.objects.filter(pk=session.pk).update(notes="")
+    Release.objects.filter(session=session).update(notes="")
+    url = reverse("journal:session_detail", args=[session.pk])
+    html = owner_client.get(url).text
+    assert ">Notes</dt>" not in html
+    Release.objects.filter(pk=release.pk).update(notes="Eased off.")
+    Session.objects.filter(pk=session.pk).update(notes="A good day.")
+    html = owner_client.get(url).text
+    assert html.count(">Notes</dt>") == 2 and "Eased off." in html and "A good day." in html
+
+
 # Deleting --------------------------------------------------------------------------------------------------------
 
 
