@@ -747,6 +747,18 @@ class Session(models.Model):
 
 # An adverse response: a logged pressure above the ceiling of 7, or a hold stopped early because it hurt.
 PRESSURE_CEILING = 7
+# The one wording of the 0-10 pressure-discomfort scale (clinical notes, "Measuring"), wherever pressure is asked
+# or explained: 3 light, 5 moderate, the ceiling strong; start light, moderate is usually enough, the ceiling is
+# not a target.
+PRESSURE_SCALE_HINT = (
+    f"0 none, 3 light, 5 moderate, {PRESSURE_CEILING} strong. Start light; moderate is usually enough; "
+    f"{PRESSURE_CEILING} is a ceiling, not a target."
+)
+# For someone on blood thinners or with a bleeding disorder (accounts.PrecautionProfile.light_pressure_only): light
+# pressure only (clinical notes, "Precautions").
+LIGHT_PRESSURE_HINT = (
+    "Light pressure only, about 3 out of 10, because of your blood thinners or bleeding disorder (your health answers)."
+)
 ADVERSE_RELEASE = Q(pressure__gt=PRESSURE_CEILING) | Q(stopped_early=True)
 ADVERSE_PRESSURE_MESSAGE = (
     f"You logged a pressure above {PRESSURE_CEILING}. Please ease off next time: {PRESSURE_CEILING} is a ceiling, "

@@ -112,3 +112,9 @@ def test_hands_free_is_off_until_turned_on(owner, owner_client):
     )
     owner.profile.refresh_from_db()
     assert (owner.profile.auto_start_next, owner.profile.spoken_cues) == (True, True)
+
+
+def test_settings_point_to_the_name_on_the_report(owner_client):
+    """The report's name and questions live on the export page; the settings say where."""
+    html = owner_client.get("/accounts/settings/").text
+    assert 'href="/journal/exports/#report-details">Your name and questions on the practitioner report</a>' in html

@@ -49,7 +49,7 @@ def test_the_timer_does_not_start_until_the_question_is_answered(ready, owner_cl
     assert Session.objects.filter(user=ready).count() == 1  # only the report
     page = owner_client.get(response["Location"]).content.decode()
     assert QUESTION in page
-    assert flagged.local_date.strftime("%-d %B %Y") in page  # "since you reported it on <date>"
+    assert flagged.local_date.strftime("%a %-d %b %Y") in page  # "since you reported it on <date>"
     assert RedFlag.SADDLE.label in page
 
 

@@ -111,7 +111,7 @@ def test_wrong_method_is_405(owner_client, session, release, method, name):
 
 def test_detail_shows_the_session_and_its_releases(owner_client, session):
     html = owner_client.get(reverse("journal:session_detail", args=[session.pk])).text
-    assert session.routine_name in html and "Sunday 1 March 2026" in html and "10\xa0minutes" in html
+    assert session.routine_name in html and "Sun 1 Mar 2026" in html and "10\xa0minutes" in html
     assert "Stiff morning" in html and "Change within the session: -1" in html
     assert html.count('class="card mb-2"') == 2
     assert "Step 1:" in html and "Step 2:" in html and "6 / 10" in html and "3 / 10" in html
@@ -241,6 +241,38 @@ def test_htmx_release_edit(owner_client, session, release, htmx_headers):
     good = owner_client.post(url, release_data(pain_now="2"), headers=htmx_headers)
     assert good.status_code == 200 and "Release saved." in good.text and "2 / 10" in good.text
     assert "<html" not in good.text and "Step 2:" not in good.text
+
+
+def test_htmx_release_edit_from_the_runner_answers_in_the_runner_list_shape(owner_client, session, release):
+    """The runner's "Correct" (htmx, from the runner's page): the form's Cancel goes back to the runner, and the
+    saved step comes back as a line of the "Logged so far" list with its adverse count, not as the session card."""
+    run = reverse("journal:session_run", args=[session.pk])
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{run}"}
+    url = reverse("journal:release_edit", args=[session.pk, release.pk])
+    form = owner_client.get(url, headers=headers)
+    assert f'href="{run}">Cancel</a>' in form.text
+    good = owner_client.post(url, release_data(pain_now="2"), headers=headers)
+    assert good.status_code == 200 and "<html" not in good.text
+    assert good.text.lstrip().startswith(f'<div id="release-{release.pk}" class="runner-logged-item">')
+    assert "pain 2" in good.text and ">Correct<" in good.text and "<article" not in good.text
+    assert 'id="adverse-count" hx-swap-oob="true"' in good.text
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": "http://testserver/journal/sessions/"}
+    assert "Release saved." in owner_client.post(url, release_data(pain_now="3"), headers=elsewhere).text
+
+
+def test_no_notes_label_without_notes(owner_client, session, release):
+    """A label with nothing after it is left out: the session's and each release's "Notes" only when written."""
+    from journal.models import Release, Session
+
+    Session.objects.filter(pk=session.pk).update(notes="")
+    Release.objects.filter(session=session).update(notes="")
+    url = reverse("journal:session_detail", args=[session.pk])
+    html = owner_client.get(url).text
+    assert ">Notes</dt>" not in html
+    Release.objects.filter(pk=release.pk).update(notes="Eased off.")
+    Session.objects.filter(pk=session.pk).update(notes="A good day.")
+    html = owner_client.get(url).text
+    assert html.count(">Notes</dt>") == 2 and "Eased off." in html and "A good day." in html
 
 
 # Deleting --------------------------------------------------------------------------------------------------------

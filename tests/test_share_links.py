@@ -133,10 +133,10 @@ def test_list_shows_label_range_expiry_and_opens(owner, owner_client):
     owner_client.get(view_url(token), headers={"User-Agent": BROWSER})
     body = owner_client.get(LIST_URL).content.decode()
     assert "Dr &lt;b&gt;Bold&lt;/b&gt;" in body and "<b>Bold</b>" not in body
-    assert "2026-03-01 to today" in body
+    assert "Sun 1 Mar 2026 to today" in body
     link.refresh_from_db()
     assert link.times_opened == 1 and link.last_opened_at is not None
-    assert timezone.localtime(link.last_opened_at).strftime("%Y-%m-%d %H:%M") in body
+    assert timezone.localtime(link.last_opened_at).strftime("%a %-d %b %Y, %H:%M") in body
 
 
 @pytest.mark.django_db

@@ -131,6 +131,31 @@ def test_change_three_day_minimum(owner):
     assert change.recent_days == 3 and change.shown and change.points == Decimal("-4.0")
 
 
+@pytest.mark.parametrize(
+    ("baseline", "recent", "words"),
+    [
+        (1, 0, "there is 1 day with a score in the baseline and none after it"),
+        (2, 1, "there are 2 days with a score in the baseline and 1 day after it"),
+        (0, 1, "there is none in the baseline and 1 day with a score after it"),
+        (0, 3, "there are none in the baseline and 3 days with a score after it"),
+        (0, 0, "there are no days with a score in either yet"),
+    ],
+)
+def test_the_days_so_far_are_said_in_words(baseline, recent, words):
+    assert meaningful.days_so_far(baseline, recent) == words
+
+
+def test_the_reason_for_no_comparison_reads_as_a_sentence(owner):
+    """Not "(baseline: 1, recent: 0)": the counts in words, plural-correct."""
+    pain_days(owner, {1: 5})
+    change = meaningful.meaningful_change(owner, today=day(2))
+    assert "baseline:" not in change.reason and "recent:" not in change.reason
+    assert "so far there is 1 day with a score in the baseline and none after it." in change.reason
+    label = meaningful.Change(baseline_mean=5.0, baseline_days=1, recent_mean=3.0, recent_days=6, points=Decimal("-2"))
+    assert "baseline:" not in label.no_label_reason
+    assert "there is 1 day with a score in the baseline and 6 days after it" in label.no_label_reason
+
+
 def test_change_needs_three_baseline_days_too(owner):
     pain_days(owner, {1: 5, 2: 5, 5: 3, 6: 3, 7: 3})
     change = meaningful.meaningful_change(owner, baseline=(day(1), day(4)), today=day(8))

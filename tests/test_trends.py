@@ -81,7 +81,7 @@ def test_all_time_starts_at_the_first_session_even_one_not_completed(owner, owne
     on_day(owner, 5, pain_before=4)
     response = owner_client.get(URL, {"range": "all"})
     assert response.context["first_day"] == first.local_date
-    assert f"All time, from {first.local_date:%-d %b %Y}" in response.text
+    assert f"All time, from {first.local_date:%a %-d %b %Y}" in response.text
 
 
 def test_dates_without_a_range_are_a_custom_period_and_say_so(owner, owner_client):
@@ -122,7 +122,10 @@ def test_points_table_sorts_by_get_param(owner, owner_client):
     assert [r.point_name for r in owner_client.get(URL, {"sort": "pressure"}).context["points"]] == [a.name, b.name]
     html = owner_client.get(URL, {"sort": "tender"}).text
     assert [r.point_name for r in owner_client.get(URL, {"sort": "tender"}).context["points"]] == [b.name, a.name]
-    assert 'aria-sort="descending"><a href="?sort=tender">Tender' in html
+    assert 'aria-sort="descending"><a class="sort-link d-none d-sm-inline-flex" href="?sort=tender">Tender' in html
+    # On a phone the heads keep their words without links; the buttons above the table sort, the current marked.
+    assert '<span class="d-sm-none">Tender</span>' in html
+    assert 'href="?sort=tender" aria-current="true">How often tender</a>' in html
 
 
 def test_meaningful_change_callout_with_baseline(owner, owner_client):

@@ -10,14 +10,14 @@ from django.db.models import Max, Min
 
 from config.text import PlainTextForm
 from journal.lib.forms import DateRangeForm
-from journal.models import RELEASE_MAX_SECONDS, Release, Session
+from journal.models import LIGHT_PRESSURE_HINT, PRESSURE_SCALE_HINT, RELEASE_MAX_SECONDS, Release, Session
 from journal.runner.forms import notes_field
 from journal.storable import YEAR_MAX, YEAR_MIN, year_in_range
 from routines.forms import ARTICLE_HOLD_HELP
 from routines.models import Routine, Side
 
 PAIN_HELP = "Your usual leg pain (the sciatica, not the pressed spot): 0 = no pain, 10 = worst pain imaginable."
-PRESSURE_HELP = "0 none, 3 light, 5 moderate, 7 strong. Staying at or under 7 is wise."
+PRESSURE_HELP = PRESSURE_SCALE_HINT
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "60"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -135,8 +135,12 @@ class ReleaseEditForm(PlainTextForm, forms.ModelForm):
         model = Release
         fields = ["side", "held_seconds", "tender", "pressure", "pain_now", "stopped_early", "skipped", "notes"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, light_pressure: bool = False, **kwargs: Any) -> None:
+        """`light_pressure`: the user's health answers call for light pressure only (blood thinners or a bleeding
+        disorder); the pressure question says so instead of the general scale."""
         super().__init__(*args, **kwargs)
+        if light_pressure:
+            self.fields["pressure"].help_text = LIGHT_PRESSURE_HINT
         if self.instance.pk:
             self.initial["tender"] = {True: "true", False: "false", None: ""}[self.instance.tender]
 

@@ -1,6 +1,7 @@
 """The journal: the list of sessions, one session with its releases, in-place edits and deletes."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
@@ -98,16 +100,32 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
     session = _own_session(request, pk)
     release = get_object_or_404(Release, pk=release_pk, session=session)
     # Ids of its own: the form may sit in the runner's page next to the step's log form, with the same fields.
-    form = ReleaseEditForm(request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s")
+    light = PrecautionProfile.for_user(request.user).light_pressure_only
+    form = ReleaseEditForm(
+        request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s", light_pressure=light
+    )
+    runner_url = _runner_url(request, session)
     if request.method == "POST" and form.is_valid():
         form.save()
         if not request.htmx:
             messages.success(request, "Release saved.")
             return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
         context = {"session": session, "release": release, "adverse_count": session.releases.adverse().count()}
+        if runner_url:  # back into the runner's list in the list's own shape, not as the session page's card
+            return TemplateResponse(request, f"{DETAIL}#logged-release-saved", context)
         return TemplateResponse(request, f"{DETAIL}#release-saved", {**context, "saved": True})
-    context = _detail_context(session, release=release, release_form=form, editing_release=release.pk)
+    context = _detail_context(
+        session, release=release, release_form=form, editing_release=release.pk, runner_url=runner_url
+    )
     return render_form_page(request, DETAIL, "release-form", context, form_key="release_form")
+
+
+def _runner_url(request: HtmxHttpRequest, session: Session) -> str:
+    """The runner's address when this htmx request comes from the session's runner page (its "Logged so far"
+    list, whose "Correct" opens this form), else ""."""
+    url = reverse("journal:session_run", args=[session.pk])
+    current = request.htmx.current_url if request.htmx else None
+    return url if current and urlsplit(current).path == url else ""
 
 
 @login_required

@@ -19,6 +19,15 @@ RANGE_CHOICES = [
 ]
 
 
+# The per-point table's sort orders: (value, the words on its button).
+SORT_CHOICES = [
+    ("point", "Point"),
+    ("releases", "Releases"),
+    ("tender", "How often tender"),
+    ("pressure", "Mean pressure"),
+]
+
+
 class TrendsRangeForm(forms.Form):
     """GET form of the trends page: a range (30, 90, 365 days, all or custom), an optional baseline period and
     the sort order of the per-point table."""
@@ -31,12 +40,7 @@ class TrendsRangeForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort points by",
         required=False,
-        choices=[
-            ("point", "Point"),
-            ("releases", "Releases"),
-            ("tender", "How often tender"),
-            ("pressure", "Mean pressure"),
-        ],
+        choices=SORT_CHOICES,
     )
 
     def clean(self) -> dict[str, Any]:

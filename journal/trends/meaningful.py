@@ -166,8 +166,8 @@ class Change:
             )
         if self.baseline_days < LABEL_MIN_DAYS or self.recent_days < LABEL_MIN_DAYS:
             return (
-                f"No label yet: each period needs at least {LABEL_MIN_DAYS} days with a score "
-                f"(baseline: {self.baseline_days}, recent: {self.recent_days})."
+                f"No label yet: each period needs at least {LABEL_MIN_DAYS} days with a score, and so far "
+                f"{days_so_far(self.baseline_days, self.recent_days)}."
             )
         if self.baseline_mean is None or round_shown(self.baseline_mean) < LABEL_MIN_BASELINE:
             return (
@@ -242,6 +242,21 @@ class Change:
         if self.red_flag or self.first_scored is None or self.as_of is None:
             return False
         return (self.as_of - self.first_scored).days >= REVIEW_AFTER_DAYS and not self.meaningful_drop
+
+
+def days_so_far(baseline: int, recent: int) -> str:
+    """How many days with a pain score each window holds, in words and plural-correct, as the end of a sentence:
+    "there is 1 day with a score in the baseline and none after it"."""
+    if not baseline and not recent:
+        return "there are no days with a score in either yet"
+
+    def days(n: int) -> str:
+        return "none" if n == 0 else ("1 day" if n == 1 else f"{n} days")
+
+    verb = "is" if (baseline or recent) == 1 else "are"
+    if baseline:
+        return f"there {verb} {days(baseline)} with a score in the baseline and {days(recent)} after it"
+    return f"there {verb} none in the baseline and {days(recent)} with a score after it"
 
 
 def _window_means(qs: SessionQuerySet, newest_first: bool, limit: int | None) -> list[tuple[date, float]]:
@@ -320,8 +335,8 @@ def meaningful_change(
     if len(base) < MIN_WINDOW_DAYS or len(recent) < MIN_WINDOW_DAYS:
         need = "the baseline period" if len(base) < MIN_WINDOW_DAYS else "the days after the baseline"
         fields["reason"] = (
-            f"A comparison needs at least {MIN_WINDOW_DAYS} days with a pain score in {need} "
-            f"(baseline: {len(base)}, recent: {len(recent)})."
+            f"A comparison needs at least {MIN_WINDOW_DAYS} days with a pain score in {need}, and so far "
+            f"{days_so_far(len(base), len(recent))}."
         )
         return Change(**fields)
     # From the means as displayed (0.1 point): the difference shown must be what the shown numbers subtract to

@@ -10,7 +10,7 @@ from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest
 from config.rendering import render_form_page
 from journal.trends import aggregates, charts, periods, series
-from journal.trends.forms import DEFAULT_RANGE, TrendsRangeForm
+from journal.trends.forms import DEFAULT_RANGE, SORT_CHOICES, TrendsRangeForm
 from routines.models import Point
 
 HEATMAP_DAYS = 371  # the calendar shows at most the last 53 weeks of the period
@@ -46,6 +46,7 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         "end": end,
         "first_day": first_day,
         "sort": sort,
+        "sort_choices": SORT_CHOICES,
         "trend": trend,
         "change": trend.change,
         "has_data": bool(trend.days),  # every release and every active day belongs to a session's day

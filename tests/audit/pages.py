@@ -60,6 +60,24 @@ def _own_point_url(owner) -> str:
     return reverse("routines:point_detail", args=[point.slug])
 
 
+def _point_with_precautions_url(owner) -> str:
+    """A point's page for someone on blood thinners in the EU: the precaution note with its "Change your answers"
+    link, and 112 as a call link in the emergency advice."""
+    from accounts.models import PrecautionProfile
+
+    PrecautionProfile.objects.update_or_create(user=owner, defaults={"blood_thinners": True})
+    owner.profile.care_region = "eu"
+    owner.profile.save(update_fields=["care_region"])
+    return _point_url(owner)
+
+
+def _safety_with_numbers_url(owner) -> str:
+    """The safety notice for someone in the UK: 999, 111 and 112 as call links inside its sentences."""
+    owner.profile.care_region = "gb"
+    owner.profile.save(update_fields=["care_region"])
+    return "/safety/"
+
+
 def _builtin_routine_url(owner) -> str:
     from routines.models import Routine
 
@@ -265,6 +283,8 @@ PAGES: list[AuditPage] = [
     AuditPage("catalogue", "/routines/points/"),
     AuditPage("point detail", _point_url),
     AuditPage("own custom point", _own_point_url, visitors=SIGNED_IN),
+    AuditPage("point detail with precautions", _point_with_precautions_url, visitors=SIGNED_IN),
+    AuditPage("safety notice with care numbers", _safety_with_numbers_url, visitors=SIGNED_IN),
     AuditPage("routine list", "/routines/", visitors=SIGNED_IN),
     AuditPage("built-in routine", _builtin_routine_url, visitors=SIGNED_IN),
     AuditPage("own routine", _own_routine_url, visitors=SIGNED_IN),

@@ -10,8 +10,13 @@ The tap-target rule (WCAG 2.5.5 at 44 px, our own bar; 2.5.8's exceptions apply)
   ticks the box), and an input that is visually hidden behind its label (Bootstrap's `.btn-check`) counts by the
   label only;
 - exempt, as 2.5.8's "inline" exception: a link inside a sentence, i.e. an `a` whose parent has other text next to
-  it on the same line (the line height of the sentence sets its size);
+  it on the same line (the line height of the sentence sets its size); never a call link (`tel:`): the number to
+  ring in an emergency is a target of its own wherever it stands;
 - exempt: a control inside an element marked `data-tap-exempt` (none at present; each use must say why).
+
+Nothing takes the keyboard focus unseen: every focusable control that is not visible (clipped, see-through, in a
+visually hidden table head) must become visible when it has the focus (a skip link does), or not be focusable at
+all. A radio or checkbox drawn as its label (`.btn-check`) counts by its label.
 """
 
 import pytest
@@ -45,6 +50,7 @@ SMALL_TARGETS = """(minimum) => {
   // A link within a run of text: a sibling text node with letters, and the parent laid out as text.
   const inline = (el) => {
     if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
+    if ((el.getAttribute("href") || "").startsWith("tel:")) return false;
     const parent = el.parentElement;
     return [...parent.childNodes].some((node) => node !== el && (
       (node.nodeType === Node.TEXT_NODE && /[A-Za-z0-9]/.test(node.data))
@@ -79,8 +85,39 @@ SMALL_TARGETS = """(minimum) => {
 }"""
 
 
+# Focusable controls that are laid out but cannot be seen, even while they have the focus.
+HIDDEN_FOCUSABLE = """() => {
+  const unseen = (el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) return true;
+    for (let node = el; node; node = node.parentElement) {
+      const s = getComputedStyle(node);
+      if (s.clipPath !== "none" || (s.clip && s.clip !== "auto") || s.opacity === "0") return true;
+    }
+    return false;
+  };
+  const found = [];
+  const selector = "a[href], button, summary, select, textarea, input:not([type=hidden]), [tabindex]";
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled || el.tabIndex < 0 || !el.getClientRects().length) continue;  // not in the tab order
+    if (getComputedStyle(el).visibility === "hidden" || el.closest("[inert]")) continue;
+    if (el.matches(".btn-check") && el.labels && [...el.labels].some((l) => !unseen(l))) continue;
+    if (!unseen(el)) continue;
+    el.focus();
+    const still = unseen(el);
+    el.blur();
+    if (still) found.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.name || "").trim().slice(0, 40)}"`);
+  }
+  return found;
+}"""
+
+
 def small_targets(page) -> list[str]:
     return page.evaluate(SMALL_TARGETS, MIN_TARGET)
+
+
+def hidden_focusable(page) -> list[str]:
+    return page.evaluate(HIDDEN_FOCUSABLE)
 
 
 @pytest.mark.parametrize(("audit_page", "visitor"), visits())
@@ -99,6 +136,8 @@ def test_every_control_is_a_44_px_target(page, owner, audit_page, visitor):
     path = open_audited(page, audit_page, visitor, owner)
     found = small_targets(page)
     assert found == [], f"{audit_page.name} ({path}) as {visitor}:\n" + "\n".join(found)
+    unseen = hidden_focusable(page)
+    assert unseen == [], f"{audit_page.name} ({path}) as {visitor}: focusable but not seen:\n" + "\n".join(unseen)
 
 
 def test_the_sweeps_can_fail(page):
@@ -117,3 +156,17 @@ def test_the_sweeps_can_fail(page):
     found = small_targets(page)
     assert any("small-one" in f and "40 x 40" in f for f in found), found
     assert not any("an inline link" in f for f in found), found
+
+
+def test_the_sweeps_catch_a_call_link_in_a_sentence_and_an_unseen_focusable_link(page):
+    """A `tel:` link is measured even inside a sentence; a link in a visually hidden box is reported, a skip link
+    (seen when focused) is not."""
+    page.goto("/safety/")
+    page.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML("beforeend",
+            '<p>Call <a href="tel:112">112</a> now.</p>'
+            + '<div class="visually-hidden"><a href="/" id="unseen">Sort</a></div>')"""
+    )
+    assert any('"112"' in f for f in small_targets(page)), small_targets(page)
+    unseen = hidden_focusable(page)
+    assert unseen == ['a "Sort"'], unseen

@@ -1,0 +1,65 @@
+"""Pressure is explained one way everywhere (clinical notes, "Measuring": 3 light, 5 moderate, 7 strong; start light;
+moderate is usually enough; 7 is a ceiling, not a target), from one ceiling (journal.models.PRESSURE_CEILING) and
+one wording (journal.models.PRESSURE_SCALE_HINT); someone on blood thinners or with a bleeding disorder is asked
+for light pressure (clinical notes, "Precautions") where a logged pressure is corrected."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import PrecautionProfile
+from journal.history.forms import PRESSURE_HELP, ReleaseEditForm
+from journal.models import LIGHT_PRESSURE_HINT, PRESSURE_CEILING, PRESSURE_SCALE_HINT
+from journal.runner.forms import pressure_field
+from routines.catalogue import WORDING
+from tests.factories import make_release, make_session
+
+ROOT = Path(__file__).resolve().parent.parent
+# Wordings that read as if the ceiling were a target or a mere suggestion.
+AT_ODDS = re.compile(r"at or under \d|is wise|up to 7|aim for 7", re.IGNORECASE)
+
+
+def test_the_scale_wording_names_the_ceiling_as_a_ceiling():
+    assert f"{PRESSURE_CEILING} strong" in PRESSURE_SCALE_HINT
+    assert f"{PRESSURE_CEILING} is a ceiling, not a target" in PRESSURE_SCALE_HINT
+    assert "3 light" in PRESSURE_SCALE_HINT and "moderate is usually enough" in PRESSURE_SCALE_HINT
+
+
+def test_every_pressure_question_uses_the_one_wording():
+    assert PRESSURE_HELP == PRESSURE_SCALE_HINT
+    assert ReleaseEditForm().fields["pressure"].help_text == PRESSURE_SCALE_HINT
+    assert pressure_field().hint == PRESSURE_SCALE_HINT  # the runner's and the quick log's question
+    assert pressure_field().warn_above == PRESSURE_CEILING
+    assert f"{PRESSURE_CEILING} is a ceiling, not a target" in WORDING.PRESSURE
+
+
+def test_no_text_the_app_serves_treats_the_ceiling_as_a_target():
+    """Templates and Python outside migrations and tests: nothing like "staying at or under 7 is wise"."""
+    sources = [
+        path
+        for folder in ("templates", "journal", "accounts", "routines", "config")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".html", ".py", ".txt"} and "migrations" not in path.parts
+    ]
+    assert len(sources) > 50
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in sources for m in AT_ODDS.finditer(p.read_text())]
+    assert found == []
+
+
+@pytest.fixture
+def release(owner):
+    return make_release(make_session(owner), 1, pressure=4)
+
+
+def test_the_correction_form_asks_for_light_pressure_when_the_answers_say_so(owner, owner_client, release):
+    url = reverse("journal:release_edit", args=[release.session.pk, release.pk])
+    general = owner_client.get(url).text
+    assert PRESSURE_SCALE_HINT in general and LIGHT_PRESSURE_HINT not in general
+    PrecautionProfile.objects.create(user=owner, blood_thinners=True)
+    light = owner_client.get(url).text
+    assert LIGHT_PRESSURE_HINT in light and PRESSURE_SCALE_HINT not in light
+    assert "about 3 out of 10" in light
+    PrecautionProfile.objects.filter(user=owner).update(blood_thinners=False, bleeding_disorder=True)
+    assert LIGHT_PRESSURE_HINT in owner_client.get(url).text
