@@ -37,6 +37,10 @@ from config.rendering import go_to, render_form_page
 # Signing out (or erasing the account) drops what the browser kept of the site: its cache, and its storage, where
 # htmx keeps snapshots of pages for the back button.
 CLEAR_SITE_DATA = '"cache", "storage"'
+# The log-out of a phone where another person's offline entries still wait to be sent (static/js/outbox.js sends
+# `keep_others`, having deleted the leaving user's own entries, kept pages and tab storage itself): the storage,
+# which holds those entries, is spared.
+CLEAR_CACHE_ONLY = '"cache"'
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +106,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        response["Clear-Site-Data"] = CLEAR_CACHE_ONLY if request.POST.get("keep_others") == "1" else CLEAR_SITE_DATA
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -53,6 +53,15 @@ def test_logout_clears_the_sites_cache_and_storage(owner_client):
 
 
 @pytest.mark.django_db
+def test_logout_spares_the_storage_only_when_the_page_says_another_persons_entries_wait(owner_client):
+    """static/js/outbox.js sends `keep_others` after deleting the leaving user's own copies itself; the session
+    ends all the same."""
+    response = owner_client.post(reverse("accounts:logout"), {"keep_others": "1"})
+    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache"'
+    assert owner_client.get(reverse("journal:trends")).status_code == 302  # logged out
+
+
+@pytest.mark.django_db
 def test_htmx_keeps_no_history_snapshots(owner_client):
     body = owner_client.get(reverse("journal:trends")).content.decode()
     assert '"historyCacheSize":0' in body

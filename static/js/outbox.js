@@ -77,8 +77,8 @@
   function clear() {
     return all().then(function (mine) {
       return tx("readwrite", function (store) { mine.forEach(function (e) { store.delete(e.id); }); });
-    }).then(function () {
-      rememberUnsent([]);
+    }).then(everything).then(function (left) {
+      rememberUnsent(left); // another person's entries may still wait
       changed();
     });
   }
@@ -272,7 +272,7 @@
     everything().then(function (entries) {
       var user = currentUser() === "anonymous" ? null : currentUser();
       var mine = Core.ownedBy(entries, user);
-      rememberUnsent(mine);
+      rememberUnsent(entries); // everyone's: the log-out must not wipe another person's unsent entries unasked
       // Signed out, only a count asks for a sign-in; signed in, only the user's own entries are listed.
       var said = Core.summary(entries, user, problem);
       var open = Core.inOrder(mine.filter(function (e) { return e.status !== "saved"; }));
@@ -394,9 +394,26 @@
     }).catch(function () { signOut(form); });
   }, true);
 
+  // The server answers a log-out with Clear-Site-Data, which deletes this whole database. When another person's
+  // entries still wait on this phone (their sign-in expired before they were sent), the form asks it to spare the
+  // storage (`keep_others`), and the page clears the leaving user's copies itself: their entries (done before this
+  // is called), the pages the service worker kept, and the tab's storage.
   function signOut(form) {
     form.dataset.outboxAsked = "1";
-    form.submit();
+    everything().then(function (entries) {
+      var others = entries.filter(function (e) { return e.user !== currentUser() && e.status !== "saved"; });
+      if (!others.length) { return; }
+      var keep = document.createElement("input");
+      keep.type = "hidden";
+      keep.name = "keep_others";
+      keep.value = "1";
+      form.appendChild(keep);
+      try { window.sessionStorage.clear(); } catch (e) { /* private mode: nothing kept */ }
+      if (!window.caches) { return; }
+      return window.caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) { return window.caches.delete(name); }));
+      });
+    }).catch(function () { /* the plain log-out clears everything */ }).then(function () { form.submit(); });
   }
 
   function askBeforeSignOut(form, count) {
