@@ -221,6 +221,31 @@ def log_html(rows: list[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
 
+def log_lines_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The compact log for print: one paragraph per session, its fields in the order the log's note gives (date,
+    routine, steps held of planned, leg pain before → after, marks, note). WeasyPrint lays out and draws a
+    paragraph for about half what a table row of six cells costs (its table layout, a box, a style and a text run
+    per cell), which is most of a year's report; the share page keeps the table (log_html). No element inside the
+    paragraph (bold, a span): each inline box costs WeasyPrint about as much as the text around it, so the marks
+    stand out with a sign rather than in bold."""
+    out = []
+    for row in rows:
+        parts = [escape(row["routine_name"]), f"{row['releases_done']} of {row['planned']} steps"]
+        if row["status_label"]:
+            parts[-1] += f" ({escape(row['status_label'].lower())})"
+        pain = f"leg pain {_score(row['pain_before'])} → {_score(row['pain_after'])}"
+        if row["has_back"]:
+            pain += f", back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
+        parts.append(pain)
+        if row["marks"]:
+            parts.append(f"⚠ {escape(row['marks'])}")
+        if row["notes"]:
+            parts.append(f"“{escape(_cut(row['notes'], LOG_NOTE_CHARS))}”")
+        kind = "log-row log-flag" if row["red_flag_tier"] else "log-row"
+        out.append(f'<p class="{kind}">{row["local_date"]:%Y-%m-%d} {" · ".join(parts)}</p>')
+    return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
+
+
 def _marks(row: dict[str, Any]) -> list[str]:
     marks = ["red flag"] if row["red_flag_tier"] else []
     for count, word in ((row["stopped_count"], "stopped early"), (row["hard_count"], f"pressure >{PRESSURE_CEILING}")):
