@@ -489,3 +489,13 @@ def test_the_logs_small_print_is_no_larger_than_its_row(owner, owner_client, tmp
     }
     small = [height for word, height in heights.items() if word.startswith("(stopped")]
     assert small and max(small) <= heights["2026-03-05"], heights
+
+
+def test_a_long_chart_dots_only_the_points_no_line_passes():
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(60)]
+    lone = date(2026, 3, 20)  # nine days after the last of the others
+    before = {d: 5.0 for d in [*days, lone]}
+    chart = report_pain_chart(before, {}, {}, 80)
+    assert len(re.findall(rf'<circle [^>]*fill="{BEFORE}"', chart.svg)) == 1  # the lone day, which has no line
+    short = report_pain_chart({d: 5.0 for d in days[:20]}, {}, {}, 20)
+    assert len(re.findall(rf'<circle [^>]*fill="{BEFORE}"', short.svg)) == 20

@@ -35,6 +35,7 @@ MIN_PRINTED_PT = 8
 FONT = 10  # prints at about 9.3 pt
 NARROW_HEIGHT = 220  # the phone variant: NARROW units wide, drawn about 1:1 in a 390 px column
 WEEKLY_AFTER_DAYS = 92  # about three months
+DOTS_UP_TO = 31  # points a chart has a dot on each of; a longer one has dots only where no line passes
 FONT_FAMILY = "DejaVu Sans, Liberation Sans, Arial, sans-serif"  # as static/css/report.css
 BACK = "#CC79A7"  # reddish purple (Okabe-Ito), told apart from leg pain by its dots too
 
@@ -122,6 +123,19 @@ def report_pain_chart(
     return Chart(chart_id, title, desc, svg, columns, rows, narrow)
 
 
+def _isolated(keys: list[date], values: dict[date, float], step: int) -> dict[date, float]:
+    """The points of `values` with no scored neighbour at most `step` days before or after (on `keys`)."""
+    found = {}
+    for i, d in enumerate(keys):
+        if d not in values:
+            continue
+        before = i > 0 and keys[i - 1] in values and (d - keys[i - 1]).days <= step
+        after = i + 1 < len(keys) and keys[i + 1] in values and (keys[i + 1] - d).days <= step
+        if not (before or after):
+            found[d] = values[d]
+    return found
+
+
 def _body(
     series: list[tuple[str, str, str, dict[date, float]]],
     keys: list[date],
@@ -157,9 +171,9 @@ def _body(
             points.append((x(d), frame.y(values[d]) if d in values else None))
             previous = d
         body.append(_polylines(points, colour, 1.6, dash))
-        if len(keys) <= 120:
-            body += [
-                f'<circle cx="{x(d):.1f}" cy="{frame.y(v):.1f}" r="2" fill="{colour}"/>' for d, v in values.items()
-            ]
+        # A dot for every point of a short chart; in a longer one only where no line passes (a day or week with
+        # no scored neighbour), which would otherwise not show at all. Each dot costs the PDF as much as a log line.
+        dotted = values if len(keys) <= DOTS_UP_TO else _isolated(keys, values, step)
+        body += [f'<circle cx="{x(d):.1f}" cy="{frame.y(v):.1f}" r="2" fill="{colour}"/>' for d, v in dotted.items()]
     body.append(_legend([(label, colour, dash) for label, colour, dash, _ in series], frame.x0, 12, font, frame.x1))
     return "".join(body)
