@@ -21,13 +21,13 @@ from accounts.models import REPORT_NAME_MAX_LENGTH, REPORT_QUESTIONS_MAX_LENGTH,
 from journal import redflags
 from journal.exports import report
 from journal.exports import views as exports
-from journal.exports.pdf import render_report_pdf
+from journal.exports.pdf import render_report_pdf, report_html
 from journal.exports.report_chart import MIN_PRINTED_PT, PRINT_WIDTH_PT, WIDTH, report_pain_chart
 from journal.lib.daterange import DateRange
 from journal.models import Release, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
 from journal.trends import meaningful
-from journal.trends.charts import AFTER, BEFORE
+from journal.trends.charts import AFTER, BEFORE, NARROW, NARROW_FONT
 from tests.factories import PASSWORD, make_log, make_red_flag_session, make_release, make_session
 from tests.test_share_links import BROWSER, make_link, view_url
 
@@ -314,7 +314,8 @@ def test_details_are_private_to_the_report(owner, owner_client, other_client):
     owner.profile.report_questions = "A private question about my back"
     owner.profile.save()
     make_log(owner, days=2)
-    # The JSON backup keeps them (it restores the account); the CSV and FHIR exports are for others to read.
+    # The JSON backup is the person's own copy and keeps them (so that a restore brings them back); the exports
+    # meant for other software do not carry them.
     for name in ("journal:export_csv", "journal:export_fhir"):
         response = owner_client.get(reverse(name))
         body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -350,6 +351,28 @@ def test_the_lines_do_not_join_across_days_without_a_session():
     assert polylines_of(chart.svg, BEFORE) == 2 and polylines_of(chart.svg, AFTER) == 2
     joined = report_pain_chart({d: 5.0 for d in days[:4]}, {}, {}, 12)
     assert polylines_of(joined.svg, BEFORE) == 1
+
+
+def test_the_phone_drawing_is_made_for_the_share_page_only():
+    days = {date(2026, 3, d): 5.0 for d in range(1, 20)}
+    assert report_pain_chart(days, days, {}, 19).narrow_svg is None  # the PDF's chart
+    chart = report_pain_chart(days, days, days, 19, with_narrow=True)
+    assert 'class="chart-svg chart-narrow"' in chart.narrow_svg and f'viewBox="0 0 {NARROW} ' in chart.narrow_svg
+    sizes = {float(size) for size in re.findall(r'<text [^>]*font-size="([\d.]+)"', chart.narrow_svg)}
+    assert sizes == {NARROW_FONT}  # every label at the trends page's phone size (about 14 px in a 350 px column)
+    assert "DejaVu Sans" in chart.narrow_svg  # the report's one family
+
+
+@pytest.mark.django_db
+def test_the_share_page_has_the_phone_chart_and_the_log_table_and_the_pdf_its_lines(owner, anonymous_client):
+    make_log(owner, days=3, start=datetime(2026, 3, 1, 9, tzinfo=UTC))
+    _link, token = make_link(owner)
+    page = anonymous_client.get(view_url(token), headers={"User-Agent": BROWSER}).content.decode()
+    assert "chart-narrow" in page and 'class="report-table report-log"' in page and "log-row" not in page
+    context = report.report_context(owner, DateRange())
+    assert context["chart"].narrow_svg is None and context["log_html"] == ""
+    html = report_html(context)
+    assert html.count('class="log-row') == 3 and '<table class="report-table report-log' not in html
 
 
 def test_the_weekly_chart_leaves_out_the_last_part_week_and_says_so():
@@ -466,3 +489,13 @@ def test_the_logs_small_print_is_no_larger_than_its_row(owner, owner_client, tmp
     }
     small = [height for word, height in heights.items() if word.startswith("(stopped")]
     assert small and max(small) <= heights["2026-03-05"], heights
+
+
+def test_a_long_chart_dots_only_the_points_no_line_passes():
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(60)]
+    lone = date(2026, 3, 20)  # nine days after the last of the others
+    before = {d: 5.0 for d in [*days, lone]}
+    chart = report_pain_chart(before, {}, {}, 80)
+    assert len(re.findall(rf'<circle [^>]*fill="{BEFORE}"', chart.svg)) == 1  # the lone day, which has no line
+    short = report_pain_chart({d: 5.0 for d in days[:20]}, {}, {}, 20)
+    assert len(re.findall(rf'<circle [^>]*fill="{BEFORE}"', short.svg)) == 20

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from journal.exports import pdf_render
-from journal.exports.pdf import REPORT_CSS, page_css
+from journal.exports.pdf import REPORT_CSS, page_css, report_html
 
 
 class ReportTooLarge(Exception):
@@ -24,7 +23,7 @@ def render_report_pdf_bounded(context: dict[str, Any], paper: str = "a4") -> byt
     """The report's PDF, rendered from `context` (journal.exports.report) on `paper` ("a4" or "letter").
     Raises ReportTooLarge when the child passes its limits
     or fails in any other way (its error output is kept in the exception)."""
-    html = render_to_string("journal/report_pdf.html", context)
+    html = report_html(context)
     job = json.dumps({"html": html, "css": [REPORT_CSS.read_text(encoding="utf-8"), page_css(paper)]})
     out = tempfile.NamedTemporaryFile(prefix="tenderspot-report-", suffix=".pdf", delete=False)  # noqa: SIM115
     out.close()

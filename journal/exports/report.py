@@ -221,6 +221,31 @@ def log_html(rows: list[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
 
+def log_lines_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The compact log for print: one paragraph per session, its fields in the order the log's note gives (date,
+    routine, steps held of planned, leg pain before → after, marks, note). WeasyPrint lays out and draws a
+    paragraph for about half what a table row of six cells costs (its table layout, a box, a style and a text run
+    per cell), which is most of a year's report; the share page keeps the table (log_html). No element inside the
+    paragraph (bold, a span): each inline box costs WeasyPrint about as much as the text around it, so the marks
+    stand out with a sign rather than in bold."""
+    out = []
+    for row in rows:
+        parts = [escape(row["routine_name"]), f"{row['releases_done']} of {row['planned']} steps"]
+        if row["status_label"]:
+            parts[-1] += f" ({escape(row['status_label'].lower())})"
+        pain = f"leg pain {_score(row['pain_before'])} → {_score(row['pain_after'])}"
+        if row["has_back"]:
+            pain += f", back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
+        parts.append(pain)
+        if row["marks"]:
+            parts.append(f"⚠ {escape(row['marks'])}")
+        if row["notes"]:
+            parts.append(f"“{escape(_cut(row['notes'], LOG_NOTE_CHARS))}”")
+        kind = "log-row log-flag" if row["red_flag_tier"] else "log-row"
+        out.append(f'<p class="{kind}">{row["local_date"]:%Y-%m-%d} {" · ".join(parts)}</p>')
+    return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
+
+
 def _marks(row: dict[str, Any]) -> list[str]:
     marks = ["red flag"] if row["red_flag_tier"] else []
     for count, word in ((row["stopped_count"], "stopped early"), (row["hard_count"], f"pressure >{PRESSURE_CEILING}")):
@@ -247,9 +272,13 @@ def made_at(profile: Profile) -> str:
     return f"{timezone.localtime(timezone.now(), profile.zone):%Y-%m-%d %H:%M} ({profile.time_zone})"
 
 
-def report_context(user: User, date_range: DateRange, *, every_release: bool = False) -> dict[str, Any]:
+def report_context(
+    user: User, date_range: DateRange, *, every_release: bool = False, for_screen: bool = False
+) -> dict[str, Any]:
     """Everything the report shows for `user`'s journal in `date_range` (journal/report_body.html).
-    `every_release` adds every release of the RELEASE_SESSIONS_LIMIT latest sessions after the compact log."""
+    `every_release` adds every release of the RELEASE_SESSIONS_LIMIT latest sessions after the compact log.
+    `for_screen` (the share page) adds what only a screen shows: the log as a table (`log_html`; the PDF prints
+    journal.exports.pdf's lines instead) and the chart's phone drawing."""
     profile = user.profile
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
     totals = aggregates.period_summary(user, date_range.start, date_range.end)
@@ -319,7 +348,9 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
             setattr(session, "report_signs", redflags.as_text(session.red_flag_items, for_clinician=True))  # noqa: B010 - read by the template
     leg_before = {d.date: d.before for d in trend.days if d.before is not None}
     leg_after = {d.date: d.after for d in trend.days if d.after is not None}
-    chart = report_pain_chart(leg_before, leg_after, _daily_back_pain(sessions), period_days, period_end=end)
+    chart = report_pain_chart(
+        leg_before, leg_after, _daily_back_pain(sessions), period_days, period_end=end, with_narrow=for_screen
+    )
     adverse = adverse_responses(user, date_range.start, date_range.end)
     return {
         "range": date_range,
@@ -341,7 +372,7 @@ def report_context(user: User, date_range: DateRange, *, every_release: bool = F
         "adverse": adverse,
         "adverse_any": any(kind.count for kind in adverse),
         "log": log,
-        "log_html": log_html(log),
+        "log_html": log_html(log) if for_screen else "",
         "log_hidden": max(totals.sessions - logged, 0),
         "log_note_chars": LOG_NOTE_CHARS,
         # Red-flag sessions too old for the compact log are still listed, each with what was reported.

@@ -117,7 +117,7 @@ def share_view(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange)
     if every_release is None:
         return releases_bad_request()
     count_opening(request, link)
-    context = report_context(link.user, date_range, every_release=every_release)
+    context = report_context(link.user, date_range, every_release=every_release, for_screen=True)
     query = date_range.query()
     context.update(
         {
