@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from journal.lib.tokens import new_token
 from journal.models import ShareLink
+from journal.tokens import new_token
 from tests.e2e.test_chart_text_phone import CHART_TEXT, MIN_TEXT_PX
 from tests.factories import on_day
 
