@@ -14,7 +14,7 @@ from tests.factories import make_session
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Templates that may still format a date themselves: a form's hidden ISO value, and pages other engineers hold in
 # this round (the PDF report's body, and the runner's session summary, to switch to `day` at merge).
-OWN_FORMAT_ALLOWED = {"journal/exports.html", "journal/report_body.html", "journal/session_summary.html"}
+OWN_FORMAT_ALLOWED = {"journal/exports.html", "journal/report_body.html"}
 OTHER_STYLES = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (January|February|March|April|June|July|August|September"
     r"|October|November|December) \d{4}\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"

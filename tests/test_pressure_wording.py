@@ -63,3 +63,20 @@ def test_the_correction_form_asks_for_light_pressure_when_the_answers_say_so(own
     assert "about 3 out of 10" in light
     PrecautionProfile.objects.filter(user=owner).update(blood_thinners=False, bleeding_disorder=True)
     assert LIGHT_PRESSURE_HINT in owner_client.get(url).text
+
+
+def test_the_quick_log_asks_for_light_pressure_when_the_answers_say_so(ready, owner_client):
+    url = reverse("journal:quick_log")
+    general = owner_client.get(url).text
+    assert PRESSURE_SCALE_HINT in general and LIGHT_PRESSURE_HINT not in general
+    PrecautionProfile.objects.create(user=ready, bleeding_disorder=True)
+    light = owner_client.get(url).text
+    assert LIGHT_PRESSURE_HINT in light and PRESSURE_SCALE_HINT not in light
+
+
+def test_the_quick_log_shows_the_precautions_as_the_runner_does(ready, owner_client):
+    url = reverse("journal:quick_log")
+    assert "data-precautions" not in owner_client.get(url).text
+    PrecautionProfile.objects.create(user=ready, blood_thinners=True)
+    page = owner_client.get(url).text
+    assert "data-precautions" in page and "Because of your health answers" in page

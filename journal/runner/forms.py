@@ -8,9 +8,18 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.forms import BoundField
 
+from accounts.models import PrecautionProfile
 from config.text import PlainTextForm
 from journal.lib.keys import OneTimeKey, one_time_key
-from journal.models import NOTES_MAX_LENGTH, PRESSURE_CEILING, RELEASE_MAX_SECONDS, ReleaseAnswerValues, Session
+from journal.models import (
+    LIGHT_PRESSURE_HINT,
+    NOTES_MAX_LENGTH,
+    PRESSURE_CEILING,
+    PRESSURE_SCALE_HINT,
+    RELEASE_MAX_SECONDS,
+    ReleaseAnswerValues,
+    Session,
+)
 from journal.redflags import EMERGENCY_ITEMS, TODAY_ITEMS, RedFlag
 from routines.models import HOLD_MAX_SECONDS, Point, Side
 
@@ -86,8 +95,7 @@ def pressure_field() -> ScaleField:
     return ScaleField(
         label="How strong was the pressure?",
         anchors=PRESSURE_ANCHORS,
-        hint="0 none, 3 light, 5 moderate, 7 strong. Start light; moderate is usually enough; 7 is a ceiling, "
-        "not a target.",
+        hint=PRESSURE_SCALE_HINT,
         warn_above=PRESSURE_CEILING,
         warning=PRESSURE_WARNING,
     )
@@ -283,4 +291,7 @@ class QuickLogForm(PlainTextForm, OneTimeKey, ReleaseAnswers, RedFlagCheck):
         cast("forms.ModelChoiceField[Point]", self.fields["point"]).queryset = Point.objects.visible_to(user).order_by(
             "order", "name"
         )
+        if user.is_authenticated and PrecautionProfile.for_user(user).light_pressure_only:
+            # Blood thinners or a bleeding disorder: the pressure question asks for light pressure, as the runner does.
+            cast(ScaleField, self.fields["pressure"]).hint = LIGHT_PRESSURE_HINT
         self.draw_key()

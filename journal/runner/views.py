@@ -604,7 +604,8 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _quick_log_done(request, session, created)
     if form.is_bound:
         form.renew_stale_key()
-    return render_form_page(request, "journal/quick_log.html", "form", {"form": form})
+    context = {"form": form, "precaution_notes": PrecautionProfile.for_user(request.user).notes()}
+    return render_form_page(request, "journal/quick_log.html", "form", context)
 
 
 def _quick_log_done(request: AuthenticatedHttpRequest, session: Session, created: bool) -> HttpResponse:
