@@ -12,8 +12,8 @@ from config.rendering import INVALID, page_or_partial, render_form_page
 from journal.backup.export import export_stream
 from journal.backup.forms import ImportForm
 from journal.backup.importer import ImportFileError, import_account
-from journal.exports.views import attachment, with_date_range
 from journal.lib.daterange import DateRange
+from journal.lib.downloads import attachment, with_date_range
 from journal.lib.heavy import heavy
 
 TEMPLATE = "journal/import.html"

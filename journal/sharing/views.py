@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from journal.exports.report import report_context
-from journal.exports.views import bad_range, csv_response, every_release_asked, pdf_response, releases_bad_request
+from journal.exports.responses import csv_response, every_release_asked, pdf_response, releases_bad_request
 from journal.lib.daterange import BadRange, DateRange, parse_range, require_order
+from journal.lib.downloads import bad_range
 from journal.lib.heavy import limited, scopes_for
 from journal.lib.secret_links import Issued, issue, panel, token_view
 from journal.models import ShareLink

@@ -17,7 +17,7 @@ from django.utils import timezone
 from journal.exports.csv_export import export_queryset
 from journal.exports.pdf import render_report_pdf
 from journal.exports.report import report_context
-from journal.exports.views import csv_response
+from journal.exports.responses import csv_response
 from journal.lib.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
 from routines.models import Point
