@@ -274,11 +274,13 @@ def test_the_share_page_offers_every_release_and_its_pdf_links_carry_it(owner, a
 @pytest.mark.django_db
 def test_details_are_saved_and_shown_on_the_report(owner, owner_client):
     response = owner_client.post(DETAILS, {"report_name": "Sam Example", "report_questions": QUESTIONS})
-    assert response.status_code == 302 and response["Location"] == EXPORTS
+    assert response.status_code == 302 and response["Location"] == EXPORTS + "?saved=1"
     owner.profile.refresh_from_db()
     assert (owner.profile.report_name, owner.profile.report_questions) == ("Sam Example", QUESTIONS)
-    page = owner_client.get(EXPORTS).content.decode()
+    page = owner_client.get(response["Location"]).content.decode()
     assert 'value="Sam Example"' in page and QUESTIONS in page
+    assert '<span class="ms-2" role="status">Saved.</span>' in page  # said where the details are
+    assert "Saved." not in owner_client.get(EXPORTS).content.decode()
 
 
 @pytest.mark.django_db

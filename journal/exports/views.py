@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from config.http import AuthenticatedHttpRequest
@@ -42,7 +43,8 @@ def _export_context(
 @login_required
 @require_GET
 def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = _export_context(request)
+    # `?saved=1`: back from a plain post of the report details, which says so where they are.
+    context = _export_context(request, saved=request.GET.get("saved") == "1")
     status = INVALID if context["form"].is_bound and context["form"].errors else 200
     return TemplateResponse(request, EXPORTS_TEMPLATE, context, status=status)
 
@@ -55,7 +57,7 @@ def report_details(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         form.save()
         if not request.htmx:
-            return go_to(request, "journal:exports")
+            return go_to(request, reverse("journal:exports") + "?saved=1")
         form = ReportDetailsForm(instance=request.user.profile)
         return render_form_page(request, EXPORTS_TEMPLATE, "report-details", _export_context(request, form, saved=True))
     return render_form_page(request, EXPORTS_TEMPLATE, "report-details", _export_context(request, form), "details_form")

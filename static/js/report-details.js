@@ -15,9 +15,9 @@
     const submitter = event.submitter;
     let response;
     try {
-      response = await fetch(details.action, {
-        method: "POST", body: new FormData(details), credentials: "same-origin", headers: {"HX-Request": "true"},
-      });
+      // A plain post, as without JavaScript: the answer is the export page (after the redirect, or with the
+      // errors), whose details section takes the place of this one.
+      response = await fetch(details.action, {method: "POST", body: new FormData(details), credentials: "same-origin"});
     } catch {
       response = null;
     }
@@ -27,8 +27,9 @@
       return;
     }
     const section = document.getElementById("report-details");
-    const html = await response.text();
-    const swapped = document.createRange().createContextualFragment(html).firstElementChild;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const answered = page.getElementById("report-details");
+    const swapped = answered ? document.importNode(answered, true) : null;
     if (section && swapped) {
       section.replaceWith(swapped);
       if (window.htmx) window.htmx.process(swapped);
