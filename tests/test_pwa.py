@@ -97,6 +97,8 @@ def test_offline_page_says_it_needs_a_connection_and_holds_nothing_personal(owne
     assert "saved on this phone and sent to your server once the connection is back" in " ".join(html.split())
     assert owner.username not in html
     assert "csrf" not in html.lower()
+    # It stands in for the page asked for: "Try again" asks for that page again, not the home page.
+    assert '<a class="btn btn-accent me-2" href="">Try again</a>' in html
 
 
 def test_pages_name_the_opaque_per_user_cache(anonymous_client, owner_client, other_client, owner, other_user):

@@ -133,6 +133,19 @@ self.addEventListener("sync", (event) => {
   );
 });
 
+/* A page's own address fetched again and kept, if the server marks it fit for offline use (the runner asks after
+ * changing its step in place). Only this site's pages; the server's answer decides, as for any navigation. */
+async function keep(path) {
+  const url = new URL(path, self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  try {
+    await fromNetwork(new Request(url, { credentials: "same-origin" }));
+  } catch (error) {
+    /* No connection now: the copy kept before stays. */
+  }
+}
+
 self.addEventListener("message", (event) => {
   if (event.data === "forget-everyone") event.waitUntil(forgetEveryone());
+  else if (event.data && typeof event.data.keep === "string") event.waitUntil(keep(event.data.keep));
 });

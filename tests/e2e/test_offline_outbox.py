@@ -354,3 +354,22 @@ def test_another_person_signing_in_on_the_phone_never_sees_sends_or_discards_the
     log_in(page, alice)
     until(page, ALL_SAVED)
     assert Release.objects.filter(session=session).count() == 1
+
+
+def test_a_session_begun_at_its_red_flag_check_reloads_offline_at_its_step(app_page, alice):
+    """The runner is loaded once, at the red-flag check (never kept offline); the steps come in place. The phone
+    keeps the runner all the same once they are on: offline, a reload opens the session, not "needs a connection"."""
+    page = app_page
+    session = Session.objects.start(alice, make_routine(alice, steps=2, hold_seconds=HOLD))
+    log_in(page, alice)
+    controlled(page)
+    page.goto(run_url(session))
+    page.get_by_text("None of these apply").click()
+    page.locator("label[for=id_pain_before_5]").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("Step 1 of 2").wait_for()
+    until(page, f"async () => JSON.stringify(await ({PAGE_CACHES})()).includes('{run_url(session)}')")
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_text("Step 1 of 2").wait_for()
+    expect(page.get_by_role("button", name="Start hold")).to_be_visible()
