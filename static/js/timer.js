@@ -271,16 +271,26 @@
       heading.setAttribute("tabindex", "-1");
       // After the timer has rendered its ended state (its buttons change height above the form): scrolled to
       // before that, the page ends up past the form's heading and its first question.
+      var form = this.form;
       window.requestAnimationFrame(function () {
-        if (reducedMotion) {
-          heading.focus(); // jumps, without animation
-        } else {
-          heading.focus({ preventScroll: true });
-          heading.scrollIntoView({ behavior: "smooth", block: "start" });
-        }
+        heading.focus({ preventScroll: true });
+        window.scrollTo({ top: logFormScroll(form, heading), behavior: reducedMotion ? "auto" : "smooth" });
       });
     }
   };
+
+  // Where the page stands once the log form opens: at the step's top (its count, point and side) when the form's
+  // first question fits below it on the screen, above the sticky "Save and go on"; else at the form's heading.
+  var SAVE_BAR_PX = 80;
+  function logFormScroll(form, heading) {
+    var panel = form.closest("#runner-panel");
+    var first = form.querySelector("fieldset legend") || heading;
+    var top = function (el) { return el.getBoundingClientRect().top + window.scrollY; };
+    if (panel && first.getBoundingClientRect().bottom + window.scrollY - top(panel) <= window.innerHeight - SAVE_BAR_PX) {
+      return Math.max(0, top(panel) - 8);
+    }
+    return Math.max(0, top(heading));
+  }
 
   // One audio context for the page. Browsers create it suspended until a tap, and suspend it again when the
   // phone locks or the app goes to the background: it is resumed on every tap and again before each tone.

@@ -145,3 +145,7 @@ def test_the_log_form_opens_at_its_first_question(phone, owner, ending):
     assert in_viewport(phone, phone.locator("#runner-log h3")), phone.locator("#runner-log h3").bounding_box()
     assert in_viewport(phone, first.locator("legend")), first.locator("legend").bounding_box()
     assert phone.evaluate("document.activeElement.matches('#runner-log h3')")
+    if phone.viewport_size["height"] >= 844:  # room for it all: the step's count, point and side stay in view
+        for locator in (phone.get_by_text("Step 1 of 2"), phone.locator("#runner-heading")):
+            assert in_viewport(phone, locator), locator.bounding_box()
+        assert in_viewport(phone, phone.get_by_role("button", name="Save and go on"))
