@@ -22,6 +22,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 THEME_COLOR = "#2f6f73"
+# The browser's bar over a dark page (Bootstrap's dark body colour); the manifest has one colour, the light one.
+THEME_COLOR_DARK = "#212529"
 BACKGROUND_COLOR = "#ffffff"
 
 # The static files every page needs, plus the runner's; fetched once when the service worker installs. Their names
@@ -191,4 +193,6 @@ def offline(request: HttpRequest) -> HttpResponse:
     for everyone (no user, no token in it), so it can be kept in the shared static cache."""
     from django.template.response import TemplateResponse
 
-    return TemplateResponse(request, "pwa/offline.html", {"theme_color": THEME_COLOR})
+    return TemplateResponse(
+        request, "pwa/offline.html", {"theme_color": THEME_COLOR, "theme_color_dark": THEME_COLOR_DARK}
+    )

@@ -413,3 +413,14 @@ def test_a_release_never_ends_before_its_hold_started(ready, owner_client):
     release = Release.objects.get()
     assert release.started_at is not None and release.ended_at >= release.started_at
     assert release.logged_at >= release.started_at
+
+
+def test_a_quick_log_sent_by_the_outbox_leaves_no_message_for_another_page(owner, owner_client):
+    """The sync may run while the phone shows another page: that page must not say "Logged" for it later."""
+    owner.profile.acknowledge_safety()
+    ensure_catalogue()
+    body = {**quick_data(Point.objects.builtin().first()), "pressure": "9"}
+    answer = owner_client.post(QUICK_LOG_URL, body, headers=OUTBOX)
+    assert answer.status_code == 201 and "ease off" in answer.json()["notice"].lower()
+    page = owner_client.get("/").content.decode()
+    assert "Logged. Thank you" not in page and "ease off" not in page.lower()

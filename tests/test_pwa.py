@@ -141,3 +141,11 @@ def test_only_the_listed_pages_may_be_kept_offline(ready, owner_client, anonymou
     assert "X-Offline-Page" not in anonymous_client.get("/")
     htmx = owner_client.get(reverse("routines:routine_detail", args=[routine.pk]), headers={"HX-Request": "true"})
     assert "X-Offline-Page" not in htmx
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/offline/"])
+def test_the_browser_bar_follows_a_light_or_dark_phone(client, path):
+    html = client.get(path).content.decode()
+    assert '<meta name="theme-color" media="(prefers-color-scheme: light)" content="#2f6f73">' in html
+    assert '<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#212529">' in html

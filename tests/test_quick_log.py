@@ -81,6 +81,10 @@ def test_quick_log_makes_a_completed_one_release_session(owner, owner_client):
     summary = owner_client.get(response["Location"]).content.decode()
     assert point.name in summary
     assert "Logged." in summary
+    # It lasted no time the app measured: no "0 minutes" in the list or on its page.
+    assert "0\xa0minutes" not in owner_client.get(reverse("journal:session_list")).content.decode()
+    detail = owner_client.get(reverse("journal:session_detail", args=[session.pk])).content.decode()
+    assert "Logged without the timer" in detail and "0\xa0minutes" not in detail
 
 
 def test_quick_log_over_htmx_redirects_the_page(owner, owner_client, htmx_headers):

@@ -595,12 +595,15 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             at=phone_time_of(request) if outbox else None,
             **form.release_answers(),
         )
-        if created and (notice := adverse_response_message(session.releases.get())):
-            messages.warning(request, notice)
-        if outbox:  # the answers (advice, notices) are on the summary, which the phone opens next when online
-            _quick_log_messages(request, session, created)
+        notice = adverse_response_message(session.releases.get()) if created else ""
+        if outbox:
+            # No message queued for the next page: a sync may happen while the phone shows another page, which
+            # would then carry it. The summary holds the advice; the notice goes with the answer.
             summary = reverse("journal:session_summary", args=[session.pk])
-            return outbox_answer("created" if created else "replay", 201 if created else 200, summary=summary)
+            status = 201 if created else 200
+            return outbox_answer("created" if created else "replay", status, summary=summary, notice=notice)
+        if notice:
+            messages.warning(request, notice)
         return _quick_log_done(request, session, created)
     if form.is_bound:
         form.renew_stale_key()

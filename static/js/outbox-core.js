@@ -79,7 +79,7 @@
       if (problem === "signin" || !signedIn) {
         text = noun + " waiting — log in to send " + (n === 1 ? "it." : "them.");
       } else if (problem === "offline") {
-        text = noun + " saved on this phone, will sync when you are back online.";
+        text = noun + " saved on this phone, will sync when your server can be reached again.";
       } else {
         text = noun + " saved on this phone, will sync.";
       }

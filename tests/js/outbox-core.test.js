@@ -40,7 +40,7 @@ test("a replay of a stored entry is a success; an expired sign-in keeps everythi
 test("the user is told how many entries wait, and to log in when that is what they need", () => {
   const two = [entry("a", 1), entry("b", 2), entry("c", 3, { status: "saved" })];
   assert.equal(O.summary(two, "u1", null).text, "2 entries saved on this phone, will sync.");
-  assert.equal(O.summary(two, "u1", "offline").text, "2 entries saved on this phone, will sync when you are back online.");
+  assert.equal(O.summary(two, "u1", "offline").text, "2 entries saved on this phone, will sync when your server can be reached again.");
   assert.equal(O.summary(two, "u1", "signin").text, "2 entries waiting — log in to send them.");
   assert.equal(O.summary(two, "anonymous", null).text, "2 entries waiting — log in to send them.");
   assert.equal(O.summary([entry("a", 1)], null, null).text, "1 entry waiting — log in to send it.");
