@@ -25,8 +25,7 @@ class SignUpForm(PlainTextForm, UserCreationForm[User]):
     time_zone = forms.ChoiceField(
         choices=zone_choices,
         initial="UTC",
-        help_text="Your days and trends follow this time zone. We start from your device's; change it "
-        "if it is wrong.",
+        help_text="Your days and trends follow this time zone. We start from your device's; change it if it is wrong.",
         # static/js/timezone.js selects the browser's zone and lists its region first.
         widget=forms.Select(attrs={"data-detect-time-zone": ""}),
     )

@@ -255,6 +255,7 @@
   // phone's screen: while entries wait, one count line with "Sync now" and a list that opens on demand; once the
   // ones that had to wait are on the server, one line says so for SAVED_SHOWN_MS, then the box goes.
   var SAVED_SHOWN_MS = 8000;
+  var LOADED_AT = Date.now();
   var listOpen = false;
   var hideTimer = null;
 
@@ -277,7 +278,10 @@
       var said = Core.summary(entries, user, problem);
       var open = Core.inOrder(mine.filter(function (e) { return e.status !== "saved"; }));
       var now = Date.now();
+      var followsItself = document.getElementById("runner-panel") || document.querySelector("[data-outbox-form=quick]");
       var justSaved = mine.filter(function (e) {
+        // Another page drawn after the entry reached the server counts it already: nothing to say there.
+        if (!followsItself && (e.savedAt || 0) < LOADED_AT) { return false; }
         return e.status === "saved" && e.waited && now - (e.savedAt || 0) < SAVED_SHOWN_MS;
       });
       box.textContent = "";
@@ -304,6 +308,16 @@
         done.dataset.outboxSaved = String(justSaved.length);
         done.textContent = Core.counted(justSaved.length, "entry", "entries") + " saved in your journal.";
         line.appendChild(done);
+        if (!followsItself) {
+          // This page was made before they reached the server: its figures leave them out until it is loaded
+          // again. It says so, and stays until then (the runner and the quick log follow by themselves).
+          done.textContent += " This page was made before: update it to count them.";
+          var update = smallButton("Update this page");
+          update.dataset.outboxUpdate = "";
+          update.addEventListener("click", function () { window.location.reload(); });
+          line.appendChild(update);
+          return;
+        }
         var last = Math.max.apply(null, justSaved.map(function (e) { return e.savedAt || 0; }));
         hideTimer = window.setTimeout(render, Math.max(0, last + SAVED_SHOWN_MS - now) + 50);
         return;

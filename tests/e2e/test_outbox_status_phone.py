@@ -117,3 +117,28 @@ def test_a_session_finished_offline_says_saved_once_the_connection_is_back(phone
     page.get_by_role("link", name="See the summary").click()
     page.wait_for_url(f"**/journal/sessions/{session.pk}/summary/")
     assert Release.objects.filter(session=session).count() == 1
+
+
+def test_a_page_made_before_its_entries_were_sent_offers_to_update_itself(phone, owner):
+    """The dashboard was drawn while a step waited on the phone; once it is sent, the page says its figures leave it
+    out and updates on a tap (it had gone on saying "0 of 2 steps logged")."""
+    owner.profile.acknowledge_safety()
+    session = started_session(owner, steps=2)
+    page = phone
+    page.goto(run_url(session))
+    page.get_by_text("Step 1 of 2").wait_for()
+    page.context.set_offline(True)
+    log_without_timer(page, held=20)
+    answer(page, 1, pressure=4, pain=3)
+    page.route("**/log/", lambda route: route.abort())  # held back until the dashboard is drawn
+    page.context.set_offline(False)
+    page.goto("/")
+    page.unroute("**/log/")
+    page.evaluate("async () => { await window.TenderspotOutbox.sync(); window.TenderspotOutbox.render(); }")
+    update = page.get_by_role("button", name="Update this page")
+    expect(update).to_be_visible()
+    expect(page.locator("[data-outbox-status]")).to_contain_text("1 entry saved in your journal.")
+    update.click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("button", name="Update this page")).to_have_count(0)
+    assert Release.objects.filter(session=session).count() == 1

@@ -21,6 +21,6 @@ def test_correcting_a_release_updates_the_adverse_count(signed_in_page, owner):
     form = page.locator(f"#release-{release.pk} form")
     form.locator("[name=pressure]").fill("5")
     form.get_by_role("button", name="Save step 1").click()
-    expect(page.get_by_text("Release saved.")).to_be_visible()
+    expect(page.get_by_text("Step 1 corrected.")).to_be_visible()
     expect(count).not_to_contain_text("Adverse responses")
     assert page.console_errors == []
