@@ -424,3 +424,16 @@ def test_a_quick_log_sent_by_the_outbox_leaves_no_message_for_another_page(owner
     assert answer.status_code == 201 and "ease off" in answer.json()["notice"].lower()
     page = owner_client.get("/").content.decode()
     assert "Logged. Thank you" not in page and "ease off" not in page.lower()
+
+
+def test_the_runner_carries_a_bounded_number_of_later_steps(ready, owner_client):
+    """A 600-step plan made a 10 MB runner page that took 16 s to draw: the page carries the next steps up to a
+    bound, and the finish."""
+    from journal.runner.views import OFFLINE_STEPS_AHEAD
+
+    session = make_running_session(ready, steps=2)
+    session.plan = (session.plan * OFFLINE_STEPS_AHEAD)[: OFFLINE_STEPS_AHEAD + 20]
+    session.save(update_fields=["plan"])
+    html = owner_client.get(session_url("session_run", session)).content.decode()
+    assert html.count("<template data-offline-step=") == OFFLINE_STEPS_AHEAD
+    assert "<template data-offline-finish>" in html

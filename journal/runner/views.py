@@ -136,12 +136,18 @@ def _panel_context(
     return context
 
 
+OFFLINE_STEPS_AHEAD = 40
+
+
 def _upcoming_steps(session: Session, position: int, precautions: PrecautionProfile) -> list[dict[str, Any]]:
     """The steps after `position` not logged yet, each with what its panel shows, for the phone to run without a
     request (static/js/timer.js swaps them in from <template>s). Their fields' ids carry a prefix ("s3_") that the
     script turns back into the usual "id_" when the step is shown. Two queries whatever the number of steps."""
     logged = session.logged_positions()
     later = [(n, session.plan[n - 1]) for n in range(position + 1, session.step_count + 1) if n not in logged]
+    # Bounded, so that the page stays light however long a plan is (each step is about 16 kB of markup): a longer
+    # session offline comes to its finish after these, and the rest load with the next page from the server.
+    later = later[:OFFLINE_STEPS_AHEAD]
     points = Point.objects.in_bulk([step["point_id"] for _n, step in later])
     left = session.seconds_left - session.plan[position - 1]["hold_seconds"]
     completed = len(logged) + 1
