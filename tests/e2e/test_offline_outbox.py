@@ -265,8 +265,8 @@ def test_a_quick_log_offline_makes_one_row_even_when_its_sync_is_replayed(app_pa
     assert Release.objects.filter(session__user=alice).count() == 1
 
 
-def test_sign_out_asks_about_unsent_entries_and_leaves_nothing_on_the_phone(app_page, alice):
-    page = app_page
+def log_out_with_an_entry_waiting(page, alice) -> Session:
+    """Alice logs a step offline; back online, it cannot be sent yet (its post is cut off) and she taps Log out."""
     session = started_session(alice, steps=2)
     open_runner(page, alice, session)
     page.context.set_offline(True)
@@ -277,6 +277,12 @@ def test_sign_out_asks_about_unsent_entries_and_leaves_nothing_on_the_phone(app_
     page.context.set_offline(False)
     page.get_by_role("button", name="Show the menu").click()
     page.get_by_role("button", name="Log out").click()
+    return session
+
+
+def test_sign_out_asks_about_unsent_entries_and_leaves_nothing_on_the_phone(app_page, alice):
+    page = app_page
+    session = log_out_with_an_entry_waiting(page, alice)
     dialog = page.get_by_role("dialog", name="Send your entry before you log out?")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("1 entry is saved only on this phone")
@@ -293,16 +299,7 @@ def test_sign_out_asks_about_unsent_entries_and_leaves_nothing_on_the_phone(app_
 
 def test_sign_out_can_discard_unsent_entries_after_a_confirm(app_page, alice):
     page = app_page
-    session = started_session(alice, steps=2)
-    open_runner(page, alice, session)
-    page.context.set_offline(True)
-    log_without_timer(page, held=20)
-    answer(page, 1, pressure=4, pain=3)
-    waiting(page, 1)
-    page.route("**/log/", lambda route: route.abort())
-    page.context.set_offline(False)
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Log out").click()
+    session = log_out_with_an_entry_waiting(page, alice)
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     page.get_by_role("button", name="Log out and discard it").click()
