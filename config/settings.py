@@ -136,6 +136,19 @@ TENDERSPOT_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.http.client_address"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Per process and in memory: nothing here needs to be shared between workers. "reports" keeps the share page's
+# figures (journal.exports.report.cached_report_context), each keyed on the state of the rows it was made from, so
+# an entry can go stale only by being dropped; the limits bound the memory (a ten-year report is about 100 kB).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "reports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reports",
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 LANGUAGE_CODE = "en"

@@ -70,6 +70,13 @@ def plausible_phone_time(at: datetime | None, now: datetime, earliest: datetime)
     return min(at, now)
 
 
+# Sessions and releases carry a random `rev` that the database draws again whenever a row is inserted or updated
+# (triggers in migration journal 0012, on SQLite and PostgreSQL alike, so that queryset.update(), bulk_create() and
+# raw SQL are covered as well as save()). Python never sets it: the value an instance holds may be stale.
+REV_FIELD_HELP = "Redrawn by the database on every insert and update; never set from Python."
+REV_BITS = 40  # small enough that the sum over a lifetime of rows cannot overflow a 64-bit integer
+
+
 class SessionClosed(Exception):
     """Raised when something tries to change a session that is no longer in progress."""
 
@@ -88,6 +95,12 @@ class OwnedByLocalDateQuerySet[M: models.Model](models.QuerySet[M]):
         if end is not None:
             qs = qs.filter(local_date__lte=end)
         return qs
+
+    def state(self) -> tuple[int, int]:
+        """(rows, sum of their `rev`) in one aggregate query: a summary of these rows that changes whenever one of
+        them is added, changed or deleted (see REV_FIELD_HELP), used to tell whether a cached report is current."""
+        row = self.order_by().aggregate(rows=models.Count("pk"), revs=models.Sum("rev"))
+        return row["rows"], int(row["revs"] or 0)
 
 
 class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
@@ -321,6 +334,8 @@ class Session(models.Model):
     current_hold_stopped_at = models.DateTimeField(null=True, blank=True)
     # The one-time key of the form that made this session (the quick log): a replay finds the session by it.
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    rev = models.BigIntegerField(default=0, editable=False, help_text=REV_FIELD_HELP)
 
     objects = SessionQuerySet.as_manager()
 
@@ -850,6 +865,8 @@ class Release(models.Model):
     stopped_early = models.BooleanField("Stopped early because it hurt", default=False)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     logged_at = models.DateTimeField(default=timezone.now, validators=STORABLE_DATE)
+
+    rev = models.BigIntegerField(default=0, editable=False, help_text=REV_FIELD_HELP)
 
     objects = ReleaseQuerySet.as_manager()
 

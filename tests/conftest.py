@@ -19,6 +19,17 @@ def pytest_report_header(config) -> str:
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches() -> Iterator[None]:
+    """Every test starts with empty caches: primary keys come round again between tests (each test's rows are
+    rolled back), and a cached report must never carry over from one test to the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def owner(db):
     return make_user("owner")

@@ -177,7 +177,9 @@ def _red_flag(patient: str, session: Session) -> dict[str, Any]:
     }
 
 
-CHUNK_SIZE = 2000
+# Rows read from the database at a time: the export's memory is about one chunk of model instances, whatever the
+# log's length.
+CHUNK_SIZE = 1000
 ENTRIES_PER_PIECE = 200
 
 

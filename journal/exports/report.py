@@ -15,6 +15,7 @@ from html import escape
 from typing import Any, cast
 
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
 from django.db.models.sql.compiler import SQLCompiler
@@ -28,6 +29,7 @@ from journal.lib.daterange import DateRange
 from journal.models import PRESSURE_CEILING, Release, Session, SessionQuerySet, SessionStatus
 from journal.trends import aggregates, series
 
+REPORT_CACHE = "reports"  # settings.CACHES
 LOG_LIMIT = 366  # sessions in the compact log (newest first): a year of daily sessions
 RELEASE_SESSIONS_LIMIT = 30  # sessions whose every release is listed, when the person asks for it
 LOG_NOTE_CHARS = 80  # a session's note in the compact log, cut with a visible "…"
@@ -279,10 +281,55 @@ def report_context(
     `every_release` adds every release of the RELEASE_SESSIONS_LIMIT latest sessions after the compact log.
     `for_screen` (the share page) adds what only a screen shows: the log as a table (`log_html`; the PDF prints
     journal.exports.pdf's lines instead) and the chart's phone drawing."""
+    today = user.profile.local_date()
+    return {**_figures(user, date_range, today, every_release, for_screen), **_about(user, today)}
+
+
+def cached_report_context(
+    user: User, date_range: DateRange, *, every_release: bool = False, for_screen: bool = False
+) -> dict[str, Any]:
+    """report_context(), with its figures (all but the person's own details and the time it was made) kept in the
+    "reports" cache for as long as the journal rows they come from stay the same.
+
+    The key holds the user, the range and options, today's date and the time zone (the figures depend on both), and
+    the state of the period's sessions and releases (`state()`: how many rows and the sum of their database-drawn
+    `rev`), read before the figures: any insert, update or delete in the period changes it, so a cached entry is
+    never served once the rows differ, and never to another user. Returns the same dict report_context() would."""
+    profile = user.profile
+    today = profile.local_date()
+    start, end = date_range.start, date_range.end
+    sessions = Session.objects.for_user(user).between(start, end).state()
+    releases = Release.objects.for_user(user).between(start, end).state()
+    key = (
+        f"report:{user.pk}:{start}:{end}:{int(every_release)}:{int(for_screen)}:{today}:{profile.time_zone}"
+        f":{sessions[0]}.{sessions[1]}:{releases[0]}.{releases[1]}"
+    )
+    cache = caches[REPORT_CACHE]
+    figures = cache.get(key)
+    if figures is None:
+        figures = _figures(user, date_range, today, every_release, for_screen)
+        cache.set(key, figures)
+    return {**figures, **_about(user, today)}
+
+
+def _about(user: User, today: date) -> dict[str, Any]:
+    """The person's own details and the time of making: read afresh for every report, never cached."""
+    profile = user.profile
+    return {
+        "display_name": profile.report_name,
+        "questions": profile.report_questions,
+        "made_at": made_at(profile),
+        "time_zone": profile.time_zone,
+        # Which leg hurts, since when, assessed or not: only these answers of the private precaution profile.
+        "leg_context": PrecautionProfile.for_user(user).report_context(today),
+    }
+
+
+def _figures(user: User, date_range: DateRange, today: date, every_release: bool, for_screen: bool) -> dict[str, Any]:
+    """The report's figures from the journal's rows in `date_range`: see report_context()."""
     profile = user.profile
     sessions = Session.objects.for_user(user).between(date_range.start, date_range.end)
     totals = aggregates.period_summary(user, date_range.start, date_range.end)
-    today = profile.local_date()
     start = date_range.start or totals.first_day
     latest = max(today, totals.last_day) if totals.last_day else None
     # Days still to come are not counted: a share link "for March" opened on the 10th has 10 days, not 31.
@@ -354,13 +401,9 @@ def report_context(
     adverse = adverse_responses(user, date_range.start, date_range.end)
     return {
         "range": date_range,
-        "display_name": profile.report_name,
-        "questions": profile.report_questions,
         "period_start": start,
         "period_end": end,
         "period_days": period_days,
-        "made_at": made_at(profile),
-        "time_zone": profile.time_zone,
         "totals": totals,
         "adherence": adherence,
         "adherence_percent": adherence_percent,
@@ -382,7 +425,5 @@ def report_context(
         "release_sessions_limit": RELEASE_SESSIONS_LIMIT,
         "release_note_chars": RELEASE_NOTE_CHARS,
         "change": trend.change,
-        # Which leg hurts, since when, assessed or not: only these answers of the private precaution profile.
-        "leg_context": PrecautionProfile.for_user(user).report_context(today),
         "chart": chart,
     }

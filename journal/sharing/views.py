@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from journal.exports.report import report_context
+from journal.exports.report import cached_report_context
 from journal.exports.responses import csv_response, every_release_asked, pdf_response, releases_bad_request
 from journal.lib.daterange import BadRange, DateRange, parse_range, require_order
 from journal.lib.downloads import bad_range
@@ -118,7 +118,7 @@ def share_view(request: HtmxHttpRequest, link: ShareLink, date_range: DateRange)
     if every_release is None:
         return releases_bad_request()
     count_opening(request, link)
-    context = report_context(link.user, date_range, every_release=every_release, for_screen=True)
+    context = cached_report_context(link.user, date_range, every_release=every_release, for_screen=True)
     query = date_range.query()
     context.update(
         {
