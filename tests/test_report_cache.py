@@ -108,16 +108,22 @@ def test_other_users_rows_leave_the_state_alone(owner, other_user):
 # The cache ------------------------------------------------------------------------------------------------------
 
 
-def test_the_cached_figures_are_the_figures(owner):
+@pytest.mark.parametrize("every_release", [False, True])
+def test_the_cached_figures_are_the_figures(owner, every_release):
     make_log(owner, days=20)
     whole = DateRange(None, None)
-    fresh = report_context(owner, whole, for_screen=True)
-    first = cached_report_context(owner, whole, for_screen=True)  # made and stored
-    second = cached_report_context(owner, whole, for_screen=True)  # read back (unpickled)
+    options = {"for_screen": True, "every_release": every_release}
+    fresh = report_context(owner, whole, **options)
+    first = cached_report_context(owner, whole, **options)  # made and stored
+    second = cached_report_context(owner, whole, **options)  # read back (unpickled)
     for context in (first, second):
         assert context.keys() == fresh.keys()
         for key in fresh.keys() - {"made_at"}:
             assert str(context[key]) == str(fresh[key]), key
+    if every_release:
+        assert [list(s.releases.all()) for s in second["release_detail"]] == [
+            list(s.releases.all()) for s in fresh["release_detail"]
+        ]
 
 
 def test_a_second_opening_reads_the_figures_from_the_cache(owner, client):
