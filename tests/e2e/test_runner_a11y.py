@@ -69,6 +69,15 @@ def open_step(page, session):
     return page.locator("[data-timer]")
 
 
+def hold_running(page, owner, hold_seconds: int):
+    """(session, timer): a new two-step session of `owner` open at step 1 on `page`, its hold started (no lead-in)."""
+    session = session_for(owner, hold_seconds=hold_seconds, lead_in=0)
+    timer = open_step(page, session)
+    page.get_by_role("button", name="Start hold").click()
+    expect(timer).to_have_attribute("data-phase", "hold")
+    return session, timer
+
+
 def test_space_starts_pauses_and_resumes_and_enter_is_done(signed_in_page, owner):
     session = session_for(owner, hold_seconds=30, lead_in=0)
     page = signed_in_page

@@ -8,18 +8,19 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Release, Session
-from tests.e2e.test_runner_a11y import open_step, session_for
+from tests.e2e.test_runner_a11y import hold_running
 from tests.e2e.test_runner_sound import SUSPENDING_AUDIO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def server_saw_the_start(session) -> None:
+def server_saw(session, field: str) -> None:
+    """Waits (up to 5 s) until the server has recorded the hold's start or stop (`field` set on the session)."""
     for _ in range(100):
-        if Session.objects.get(pk=session.pk).current_hold_position is not None:
+        if getattr(Session.objects.get(pk=session.pk), field) is not None:
             return
         time.sleep(0.05)
-    raise AssertionError("the server never saw the hold start")
+    raise AssertionError(f"the server never recorded {field}")
 
 
 def lose_the_tabs_memory(page) -> None:
@@ -27,20 +28,13 @@ def lose_the_tabs_memory(page) -> None:
 
 
 def test_a_pause_is_recorded_and_a_lost_tab_comes_back_paused_where_it_stopped(signed_in_page, owner):
-    session = session_for(owner, hold_seconds=60, lead_in=0)
     page = signed_in_page
-    timer = open_step(page, session)
-    page.get_by_role("button", name="Start hold").click()
-    expect(timer).to_have_attribute("data-phase", "hold")
+    session, timer = hold_running(page, owner, hold_seconds=60)
     page.wait_for_function("() => Number(document.querySelector('[data-timer-clock]').textContent) <= 57")
     page.get_by_role("button", name="Pause").click()
     expect(timer).to_have_attribute("data-phase", "paused")
     shown = int(page.locator("[data-timer-clock]").text_content())
-    for _ in range(50):
-        if Session.objects.get(pk=session.pk).current_hold_stopped_at is not None:
-            break
-        page.wait_for_timeout(100)
-    assert Session.objects.get(pk=session.pk).current_hold_stopped_at is not None
+    server_saw(session, "current_hold_stopped_at")
     page.wait_for_timeout(2500)  # time passes while paused
     lose_the_tabs_memory(page)
     page.reload()
@@ -60,18 +54,12 @@ def test_a_pause_is_recorded_and_a_lost_tab_comes_back_paused_where_it_stopped(s
 
 
 def test_done_early_is_recorded_so_a_lost_tab_never_logs_the_full_hold(signed_in_page, owner):
-    session = session_for(owner, hold_seconds=60, lead_in=0)
     page = signed_in_page
-    timer = open_step(page, session)
-    page.get_by_role("button", name="Start hold").click()
-    expect(timer).to_have_attribute("data-phase", "hold")
+    session, timer = hold_running(page, owner, hold_seconds=60)
     page.wait_for_timeout(2200)
     page.get_by_role("button", name="Done").click()
     expect(page.locator("#runner-log")).to_be_visible()
-    for _ in range(50):
-        if Session.objects.get(pk=session.pk).current_hold_stopped_at is not None:
-            break
-        page.wait_for_timeout(100)
+    server_saw(session, "current_hold_stopped_at")
     page.wait_for_timeout(3000)
     lose_the_tabs_memory(page)
     page.reload()
@@ -81,14 +69,11 @@ def test_done_early_is_recorded_so_a_lost_tab_never_logs_the_full_hold(signed_in
 
 
 def test_a_reload_mid_hold_makes_no_audio_context_before_a_tap(signed_in_page, owner):
-    session = session_for(owner, hold_seconds=60, lead_in=0)
     page = signed_in_page
     messages: list[str] = []
     page.on("console", lambda msg: messages.append(msg.text))
-    timer = open_step(page, session)
-    page.get_by_role("button", name="Start hold").click()
-    expect(timer).to_have_attribute("data-phase", "hold")
-    server_saw_the_start(session)
+    session, timer = hold_running(page, owner, hold_seconds=60)
+    server_saw(session, "current_hold_position")
     page.reload()  # a new document: no tap on it yet
     expect(timer).to_have_attribute("data-phase", "hold")
     page.wait_for_timeout(1000)
@@ -96,13 +81,10 @@ def test_a_reload_mid_hold_makes_no_audio_context_before_a_tap(signed_in_page, o
 
 
 def test_no_context_is_made_before_the_first_tap_after_a_reload(signed_in_page, owner):
-    session = session_for(owner, hold_seconds=60, lead_in=0)
     page = signed_in_page
     page.add_init_script(SUSPENDING_AUDIO)
-    timer = open_step(page, session)
-    page.get_by_role("button", name="Start hold").click()
-    expect(timer).to_have_attribute("data-phase", "hold")
-    server_saw_the_start(session)
+    session, timer = hold_running(page, owner, hold_seconds=60)
+    server_saw(session, "current_hold_position")
     page.reload()
     expect(timer).to_have_attribute("data-phase", "hold")
     page.wait_for_timeout(500)

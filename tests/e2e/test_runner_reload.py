@@ -6,17 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Session
-from tests.e2e.test_runner_a11y import open_step, session_for
+from tests.e2e.test_runner_a11y import hold_running, open_step, session_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_reload_mid_hold_keeps_the_time_left(signed_in_page, owner):
-    session = session_for(owner, hold_seconds=30, lead_in=0)
     page = signed_in_page
-    timer = open_step(page, session)
-    page.get_by_role("button", name="Start hold").click()
-    expect(timer).to_have_attribute("data-phase", "hold")
+    session, timer = hold_running(page, owner, hold_seconds=30)
     page.wait_for_function("() => Number(document.querySelector('[data-timer-clock]').textContent) <= 27")
     started = Session.objects.get(pk=session.pk).current_hold_started_at
     assert started is not None
