@@ -244,6 +244,7 @@ ROUTES: dict[str, Route] = {
         OWNER, methods=("POST",), kwargs=_custom_point, note="built-in points may be practised by anyone"
     ),
     "journal:session_run": Route(OWNER, kwargs=_own_session),
+    "journal:session_logged": Route(OWNER, kwargs=_own_session),
     "journal:session_check": Route(OWNER, methods=("POST",), kwargs=_own_session),
     "journal:hold_start": Route(OWNER, methods=("POST",), kwargs=_own_session),
     "journal:release_log": Route(OWNER, methods=("POST",), kwargs=_own_session),
