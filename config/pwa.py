@@ -145,7 +145,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
             {
                 "name": "Start my last routine",
                 "short_name": "Last routine",
-                "url": "/?source=shortcut#start-heading",
+                # A page whose main action is the dashboard's start button for the last routine (a GET changes
+                # nothing; the start is that button's POST), or which says there is none yet.
+                "url": reverse("start_last") + "?source=shortcut",
                 "icons": [_icon("img/app/icon-192.png", 192, "any")],
             },
             {

@@ -188,6 +188,7 @@ def _reset_link_refused(response) -> bool:
 ROUTES: dict[str, Route] = {
     # config
     "home": Route(PUBLIC, note="visitors see the landing page, signed-in users the dashboard"),
+    "start_last": Route(SIGNED_IN, note="the app's shortcut: the start button of the user's own last routine"),
     "safety": Route(PUBLIC, methods=("GET", "POST"), signed_in_methods=("POST",), note="POST acknowledges"),
     "robots_txt": Route(PUBLIC),
     "manifest": Route(PUBLIC),
