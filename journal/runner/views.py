@@ -27,7 +27,7 @@ from config.rendering import INVALID, go_to, page_or_partial, render_form_page
 from journal.models import Release, Session, SessionStatus, adverse_response_message, count_adverse
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.runner.red_flags import FOLLOW_UP_FIRST, follow_up_redirect, has_open_red_flag, red_flag_followed_up
-from routines.models import PlanStep, Point, Routine, Side
+from routines.models import PlanStep, Point, Routine, Side, estimate_seconds
 
 RUNNER = "journal/runner.html"
 FEET_NOT_CONFIRMED = (
@@ -165,7 +165,10 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
     # session offline comes to its finish after these, and the rest load with the next page from the server.
     later = later[:OFFLINE_STEPS_AHEAD]
     points = Point.objects.in_bulk([step["point_id"] for _n, step in later])
-    left = session.seconds_left - session.plan[position - 1]["hold_seconds"]
+    # What is left once the steps before each one are done: the steps not logged but this one and those before it,
+    # by the same estimate as the routine's (routines.models.estimate_seconds) and Session.seconds_left.
+    rest = [s["hold_seconds"] for n, s in enumerate(session.plan, start=1) if n not in logged and n != position]
+    count, holds = len(rest), sum(rest)
     completed = len(logged) + 1
     upcoming = []
     for n, step in later:
@@ -181,11 +184,12 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
                 "step_label": _step_label(step),
                 "logged_name": _logged_name(n, step),
                 "precaution_notes": precautions.notes_for_point(point) if point else precautions.notes(),
-                "seconds_left": left,
+                "seconds_left": estimate_seconds(count, holds),
                 "completed": completed,
             }
         )
-        left -= step["hold_seconds"]
+        count -= 1
+        holds -= step["hold_seconds"]
         completed += 1
     return upcoming
 
