@@ -655,12 +655,14 @@
     }).catch(function () {});
   }
 
-  // "Logged so far": the server's lines, and below them in step order the steps this phone logged that the list
-  // does not hold yet (logged offline, or after the page was drawn), with their values and marked "saved on this
+  // "Logged so far": the server's lines, and among them in step order the steps this phone logged that the list
+  // does not hold (logged offline, or after the page was drawn), with their values and marked "saved on this
   // phone". Once such a step has reached the server, the list is fetched again (data-logged-url): the server's row
   // replaces the phone's line, never beside it.
   var PAGE_LOADED_AT = Date.now();
-  var loggedAsked = "";
+  var listFreshAt = 0; // when the last fetch of the server's list began: it holds every step saved before then
+  var refreshing = false;
+  var refreshAgain = false;
 
   function loggedParts(box) {
     var details = box.querySelector("details.runner-logged");
@@ -709,8 +711,10 @@
         onServer.add(parseInt(el.dataset.position, 10));
       });
       var phone = entries.filter(function (e) {
+        // A step the server's list held when it was last fetched and no longer holds was deleted since: not shown.
+        var fresh = e.status !== "saved" || (e.savedAt || 0) >= listFreshAt;
         return (e.kind === "release" || e.kind === "skip") && e.status !== "rejected" && e.position !== null &&
-          !onServer.has(e.position);
+          fresh && !onServer.has(e.position);
       }).sort(function (a, b) { return a.position - b.position; });
       box.querySelectorAll("[data-logged-phone]").forEach(function (el) { el.remove(); });
       if (!phone.length && !box.querySelector("details.runner-logged")) { return; }
@@ -721,49 +725,60 @@
         });
         parts.list.insertBefore(phoneLine(entry), after || null);
       });
-      var items = parts.list.querySelectorAll("[data-position]");
+      var items = parts.list.querySelectorAll("[data-position]").length;
       var skipped = parts.list.querySelectorAll("[data-position][data-skipped='1']").length;
       parts.details.querySelector("[data-logged-summary]").textContent =
-        "Logged so far (" + Core.releaseCounts(items.length - skipped, skipped) + ")";
+        "Logged so far (" + Core.releaseCounts(items - skipped, skipped) + ")";
       // Steps the server holds that this list does not show: it was drawn before they got there (they waited on
-      // the phone, or the page is an older copy). Steps sent at once come back with the server's next panel.
-      var behind = phone.filter(function (e) {
+      // the phone, or the page is an older copy). A step sent at once comes back with the server's next panel.
+      var behind = phone.some(function (e) {
         return e.status === "saved" && (e.waited || (e.savedAt || 0) < PAGE_LOADED_AT);
-      }).map(function (e) { return e.position; }).join(",");
-      if (behind && behind !== loggedAsked && !box.querySelector("form")) {
-        loggedAsked = behind;
-        return refreshLogged(box);
-      }
+      });
+      if (behind && !box.querySelector("form")) { refreshLogged(); } // never over a correction being typed
     }).catch(function () {});
   }
 
-  /** The server's list in place of this one (kept open if it was), then the phone's steps still on their way. */
-  function refreshLogged(box) {
-    return fetch(box.dataset.loggedUrl, {
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "HX-Request": "true" }
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("not now"); }
-      return response.text();
-    }).then(function (html) {
-      var current = document.getElementById("runner-logged");
-      if (!current || current.querySelector("form")) { return; } // a correction opened meanwhile: left alone
-      var holder = document.createElement("div");
-      holder.innerHTML = html;
-      var fresh = holder.querySelector("#runner-logged");
-      if (!fresh) { return; }
-      var wasOpen = current.querySelector("details.runner-logged[open]") !== null;
-      current.replaceWith(fresh);
-      var details = fresh.querySelector("details.runner-logged");
-      if (details && wasOpen) { details.open = true; }
-      if (window.htmx) { window.htmx.process(fresh); }
-      return showLogged();
-    }).catch(function () { loggedAsked = ""; }); // no connection yet: asked again at the next change
+  /** The server's list in place of this one (kept open if it was), then the phone's steps still on their way. One
+   * fetch at a time: a later one asked for meanwhile follows it, so an older answer never has the last word. */
+  function refreshLogged() {
+    var box = document.getElementById("runner-logged");
+    if (!box) { return; }
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = true;
+    var began = Date.now();
+    fetch(box.dataset.loggedUrl, { credentials: "same-origin", redirect: "manual", headers: { "HX-Request": "true" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("not now"); }
+        return response.text();
+      }).then(function (html) {
+        var current = document.getElementById("runner-logged");
+        if (!current || current.querySelector("form")) { return; } // a correction opened meanwhile: left alone
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#runner-logged");
+        if (!fresh) { return; }
+        var wasOpen = current.querySelector("details.runner-logged[open]") !== null;
+        current.replaceWith(fresh);
+        listFreshAt = began;
+        var details = fresh.querySelector("details.runner-logged");
+        if (details && wasOpen) { details.open = true; }
+        if (window.htmx) { window.htmx.process(fresh); }
+        refreshAgain = true; // the phone's steps still on their way go back in
+      }).catch(function () { /* no connection yet: asked again at the next change, or when it is back */ })
+      .then(function () {
+        refreshing = false;
+        if (refreshAgain) {
+          refreshAgain = false;
+          showLogged();
+        }
+      });
   }
 
   document.addEventListener("outbox:changed", function () { showLogged(); });
-  window.addEventListener("online", function () { loggedAsked = ""; showLogged(); });
+  window.addEventListener("online", function () { showLogged(); });
   document.addEventListener("htmx:afterSettle", function () { showLogged(); });
 
   function firstSetup() {
