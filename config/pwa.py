@@ -26,15 +26,29 @@ THEME_COLOR = "#2f6f73"
 THEME_COLOR_DARK = "#212529"
 BACKGROUND_COLOR = "#ffffff"
 
-# The static files every page needs, plus the runner's; fetched once when the service worker installs. Their names
-# are whitenoise's hashed names in production, so a new release gets new cache entries, never a mix.
+# The manifest's icons (path, size in px, purpose): the installed app shows them on the home screen, its splash
+# screen and its shortcuts, with or without a connection, so the service worker keeps them (PRECACHED_STATIC).
+MANIFEST_ICONS = (
+    ("img/app/icon-192.png", 192, "any"),
+    ("img/app/icon-512.png", 512, "any"),
+    ("img/app/maskable-192.png", 192, "maskable"),
+    ("img/app/maskable-512.png", 512, "maskable"),
+)
+SHORTCUT_ICON = MANIFEST_ICONS[0]
+# The icons every page links (templates/base.html, pwa/offline.html): the favicon, also the header's logo, and the
+# home-screen icon Safari uses instead of the manifest's.
+PAGE_ICONS = ("img/favicon.svg", "img/app/apple-touch-icon-180.png")
+
+# The static files every page needs, plus the runner's and the icons; fetched once when the service worker installs.
+# Their names are whitenoise's hashed names in production, so a new release gets new cache entries, never a mix.
 PRECACHED_STATIC = (
     "js/theme.js",
     "vendor/bootstrap/bootstrap.min.css",
     "css/tenderspot.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "django_htmx/htmx-2.min.js",
-    "img/favicon.svg",
+    *PAGE_ICONS,
+    *(path for path, _size, _purpose in MANIFEST_ICONS),
     "js/sw-register.js",
     "js/outbox-core.js",
     "js/outbox.js",
@@ -135,24 +149,21 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "theme_color": THEME_COLOR,
         "background_color": BACKGROUND_COLOR,
         "categories": ["health", "medical", "lifestyle"],
-        "icons": [
-            _icon("img/app/icon-192.png", 192, "any"),
-            _icon("img/app/icon-512.png", 512, "any"),
-            _icon("img/app/maskable-192.png", 192, "maskable"),
-            _icon("img/app/maskable-512.png", 512, "maskable"),
-        ],
+        "icons": [_icon(*icon) for icon in MANIFEST_ICONS],
         "shortcuts": [
             {
                 "name": "Start my last routine",
                 "short_name": "Last routine",
-                "url": "/?source=shortcut#start-heading",
-                "icons": [_icon("img/app/icon-192.png", 192, "any")],
+                # A page whose main action is the dashboard's start button for the last routine (a GET changes
+                # nothing; the start is that button's POST), or which says there is none yet.
+                "url": reverse("start_last") + "?source=shortcut",
+                "icons": [_icon(*SHORTCUT_ICON)],
             },
             {
                 "name": "Quick log",
                 "short_name": "Quick log",
                 "url": reverse("journal:quick_log") + "?source=shortcut",
-                "icons": [_icon("img/app/icon-192.png", 192, "any")],
+                "icons": [_icon(*SHORTCUT_ICON)],
             },
         ],
     }

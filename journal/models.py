@@ -17,7 +17,7 @@ from journal import redflags
 from journal.redflags import RedFlagTier
 from journal.storable import STORABLE_DATE
 from journal.tokens import new_token
-from routines.models import PlanStep, Point, Routine, Side, plan_step
+from routines.models import PlanStep, Point, Routine, Side, estimate_seconds, plan_step
 
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 # What "pain" means, one name everywhere (pages, CSV, PDF, share page, FHIR): the usual LEG pain of the sciatica on
@@ -461,9 +461,12 @@ class Session(models.Model):
 
     @property
     def seconds_left(self) -> int:
-        """Prescribed hold time of the steps not yet logged."""
+        """The estimated time (s) of the steps not yet logged: their holds plus a changeover each, by the routine's
+        own estimate (routines.models.estimate_seconds), so that before any step is done the runner's "left" is the
+        routine list's total."""
         logged = self.logged_positions()
-        return sum(step["hold_seconds"] for n, step in enumerate(self.plan, start=1) if n not in logged)
+        holds = [step["hold_seconds"] for n, step in enumerate(self.plan, start=1) if n not in logged]
+        return estimate_seconds(len(holds), sum(holds))
 
     def _require_open(self) -> None:
         if not self.is_open:

@@ -63,6 +63,30 @@ def test_service_worker_is_root_scoped_javascript_never_cached(anonymous_client)
     assert len(precache) == len(PRECACHED_STATIC) + 1
 
 
+def worker_precache(client) -> list[str]:
+    source = client.get("/sw.js").content.decode()
+    return json.loads(re.search(r"const PRECACHE = (\[.*?\]);", source).group(1))
+
+
+def test_the_worker_precaches_every_icon_the_manifest_names(anonymous_client):
+    """The installed app shows its icons (home screen, splash screen, shortcuts) offline too."""
+    data = json.loads(anonymous_client.get("/manifest.webmanifest").content)
+    named = {icon["src"] for icon in data["icons"]}
+    named |= {icon["src"] for shortcut in data["shortcuts"] for icon in shortcut.get("icons", [])}
+    assert {"any", "maskable"} <= {icon["purpose"] for icon in data["icons"]}
+    assert named and named <= set(worker_precache(anonymous_client)), named - set(worker_precache(anonymous_client))
+
+
+def test_the_worker_precaches_every_icon_the_pages_link(anonymous_client, owner_client):
+    precache = set(worker_precache(anonymous_client))
+    for client, path in ((anonymous_client, "/"), (owner_client, "/"), (anonymous_client, "/offline/")):
+        html = client.get(path).content.decode()
+        links = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+        images = re.findall(r'<img src="(/static/img/[^"]+)"', html)
+        assert links, path
+        assert set(links + images) <= precache, (path, set(links + images) - precache)
+
+
 def test_service_worker_names_whitenoise_hashed_files(settings):
     """With the production storage, the worker lists the hashed names, so a release never mixes old and new."""
     from django.contrib.staticfiles.storage import staticfiles_storage

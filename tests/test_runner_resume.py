@@ -138,12 +138,12 @@ def test_a_failed_log_post_loses_nothing_logged_before(ready, owner_client, htmx
     assert "Step 2 of 3" in reload(owner_client, session)
 
 
-def test_time_left_counts_the_holds_not_yet_logged(ready, owner_client):
+def test_time_left_counts_the_steps_not_yet_logged(ready, owner_client):
     routine = make_routine(ready, steps=3, hold_seconds=50)
     owner_client.post(reverse("journal:session_start", args=[routine.pk]))
     session = Session.objects.get(user=ready)
     owner_client.post(session_url("session_check", session), {"none_apply": "on"})
-    assert "Step 1 of 3 · about 3 minutes left" in reload(owner_client, session)  # 150 s, as the routine list rounds
+    assert "Step 1 of 3 · about 3 minutes left" in reload(owner_client, session)  # 3 x (50 + 10 s), as the list says
     owner_client.post(session_url("step_skip", session), {"position": 1})
     owner_client.post(session_url("step_skip", session), {"position": 2})
-    assert "Step 3 of 3 · under a minute left" in reload(owner_client, session)  # 50 s
+    assert "Step 3 of 3 · about 1 minute left" in reload(owner_client, session)  # 50 s hold + 10 s to move there

@@ -253,7 +253,7 @@ def test_htmx_release_edit_from_the_runner_answers_in_the_runner_list_shape(owne
     assert f'href="{run}">Cancel</a>' in form.text
     good = owner_client.post(url, release_data(pain_now="2"), headers=headers)
     assert good.status_code == 200 and "<html" not in good.text
-    assert good.text.lstrip().startswith(f'<div id="release-{release.pk}" class="runner-logged-item">')
+    assert good.text.lstrip().startswith(f'<div id="release-{release.pk}" class="runner-logged-item" data-position="1"')
     assert "pain 2" in good.text and ">Correct<" in good.text and "<article" not in good.text
     assert 'id="adverse-count" hx-swap-oob="true"' in good.text
     elsewhere = {"HX-Request": "true", "HX-Current-URL": "http://testserver/journal/sessions/"}

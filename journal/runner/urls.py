@@ -5,6 +5,7 @@ from journal.runner import red_flags, views
 urlpatterns: list[URLPattern] = [
     path("routines/<int:routine_pk>/start/", views.session_start, name="session_start"),
     path("sessions/<int:pk>/run/", views.session_run, name="session_run"),
+    path("sessions/<int:pk>/logged/", views.session_logged, name="session_logged"),
     path("sessions/<int:pk>/check/", views.safety_check, name="session_check"),
     path("sessions/<int:pk>/hold/", views.hold_start, name="hold_start"),
     path("sessions/<int:pk>/log/", views.release_log, name="release_log"),

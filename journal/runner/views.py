@@ -24,10 +24,10 @@ from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest, from_outbox, outbox_gate
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
-from journal.models import Session, SessionStatus, adverse_response_message, count_adverse
+from journal.models import Release, Session, SessionStatus, adverse_response_message, count_adverse
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.runner.red_flags import FOLLOW_UP_FIRST, follow_up_redirect, has_open_red_flag, red_flag_followed_up
-from routines.models import Point, Routine, Side
+from routines.models import PlanStep, Point, Routine, Side, estimate_seconds
 
 RUNNER = "journal/runner.html"
 FEET_NOT_CONFIRMED = (
@@ -99,9 +99,7 @@ def _panel_context(
             mode = "step"
     context["mode"] = mode
     if mode in ("step", "finish"):
-        context["logged"] = logged
-        context["done_skipped"] = sum(release.skipped for release in logged)
-        context["done_held"] = len(logged) - context["done_skipped"]
+        context.update(_logged_context(logged))
     if mode == "check":
         context["form"] = form or SafetyCheckForm()
     elif mode == "finish":
@@ -124,7 +122,8 @@ def _panel_context(
             log_open=form is not None,
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
             hold_stopped_ms=_hold_stopped_ms(session, position),
-            step_label=f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
+            step_label=_step_label(step),
+            logged_name=_logged_name(position, step),
         )
         precautions = PrecautionProfile.for_user(request.user)
         context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
@@ -134,6 +133,23 @@ def _panel_context(
         context["upcoming"] = _upcoming_steps(session, position, precautions)
         context["finish_form"] = FinishForm(auto_id="finish_%s")
     return context
+
+
+def _logged_context(logged: list[Release]) -> dict[str, Any]:
+    """The "Logged so far" list: the releases in step order, and how many were held and skipped."""
+    skipped = sum(release.skipped for release in logged)
+    return {"logged": logged, "done_skipped": skipped, "done_held": len(logged) - skipped}
+
+
+def _step_label(step: PlanStep) -> str:
+    """A step's side and point as the runner says them ("Left glute top")."""
+    return f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}"
+
+
+def _logged_name(position: int, step: PlanStep) -> str:
+    """How step `position` starts its line in "Logged so far" ("2. Left glute top:" without the colon), the same
+    words as the server's lines (journal/session_detail.html#logged-release), for a step logged on the phone."""
+    return f"{position}. {Side(step['side']).label} {step['point_name'].lower()}"
 
 
 OFFLINE_STEPS_AHEAD = 40
@@ -149,7 +165,10 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
     # session offline comes to its finish after these, and the rest load with the next page from the server.
     later = later[:OFFLINE_STEPS_AHEAD]
     points = Point.objects.in_bulk([step["point_id"] for _n, step in later])
-    left = session.seconds_left - session.plan[position - 1]["hold_seconds"]
+    # What is left once the steps before each one are done: the steps not logged but this one and those before it,
+    # by the same estimate as the routine's (routines.models.estimate_seconds) and Session.seconds_left.
+    rest = [s["hold_seconds"] for n, s in enumerate(session.plan, start=1) if n not in logged and n != position]
+    count, holds = len(rest), sum(rest)
     completed = len(logged) + 1
     upcoming = []
     for n, step in later:
@@ -162,13 +181,15 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
                 "point": point,
                 "map_points": [point] if point is not None else [],
                 "form": form,
-                "step_label": f"{Side(step['side']).label} {step['point_name'][:1].lower()}{step['point_name'][1:]}",
+                "step_label": _step_label(step),
+                "logged_name": _logged_name(n, step),
                 "precaution_notes": precautions.notes_for_point(point) if point else precautions.notes(),
-                "seconds_left": left,
+                "seconds_left": estimate_seconds(count, holds),
                 "completed": completed,
             }
         )
-        left -= step["hold_seconds"]
+        count -= 1
+        holds -= step["hold_seconds"]
         completed += 1
     return upcoming
 
@@ -291,6 +312,19 @@ def session_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # red-flag check (its answers).
     response.offline_page = context["mode"] in ("step", "finish")  # type: ignore[attr-defined]
     return response
+
+
+@login_required
+@require_GET
+def session_logged(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The runner's "Logged so far" list as the server holds it now (htmx: the list only, `#runner-logged`). The
+    runner fetches it once the steps logged on the phone have reached the server. A plain request: the runner page
+    (or the summary of a session that has ended). Reads only: nothing is abandoned or changed here."""
+    session = _session_for(request, pk)
+    if not request.htmx:
+        return redirect("journal:session_run", pk=session.pk)
+    context = {"session": session, **_logged_context(session.logged_releases())}
+    return TemplateResponse(request, f"{RUNNER}#logged", context)
 
 
 @safety_acknowledged

@@ -4,7 +4,8 @@
  *
  * An entry: { id, kind ("release" | "skip" | "finish" | "quick"), url, body (form-encoded), label, user (the opaque
  * key of who saved it), session, position, createdAt (ms, the phone's clock), order (a tiebreak), status
- * ("waiting" | "saved" | "rejected"), error, savedAt }. Its id is its idempotency key: "release:<session>:<step>"
+ * ("waiting" | "saved" | "rejected"), error, savedAt, line and hold (a runner step's name in "Logged so far" and its
+ * prescribed hold) }. Its id is its idempotency key: "release:<session>:<step>"
  * for a step (the server holds one release per session and step), "finish:<session>", "quick:<one-time key>".
  */
 (function (root, factory) {
@@ -135,6 +136,29 @@
     return null;
   }
 
+  /**
+   * A runner entry's values as the "Logged so far" list says them, in the server's words and order
+   * (journal/session_detail.html#logged-release): "30 s, tender, pressure 4, pain 2, stopped early", or "skipped".
+   * An empty "Seconds held" stands for the step's full hold (`entry.hold`), as the server counts it.
+   */
+  function loggedValues(entry) {
+    if (entry.kind === "skip") { return "skipped"; }
+    var data = new URLSearchParams(entry.body || "");
+    var held = data.get("held_seconds");
+    var parts = [(held ? held : entry.hold !== null && entry.hold !== undefined ? String(entry.hold) : "?") + " s"];
+    var tender = data.get("tender");
+    if (tender === "yes" || tender === "no") { parts.push(tender === "yes" ? "tender" : "not tender"); }
+    if (data.get("pressure")) { parts.push("pressure " + data.get("pressure")); }
+    if (data.get("pain_now")) { parts.push("pain " + data.get("pain_now")); }
+    if (data.has("stopped_early") && data.get("stopped_early") !== "") { parts.push("stopped early"); }
+    return parts.join(", ");
+  }
+
+  /** The held and skipped count as every page says it (journal/_release_counts.html): "2 held, 1 skipped". */
+  function releaseCounts(held, skipped) {
+    return held + " held" + (skipped ? ", " + skipped + " skipped" : "");
+  }
+
   /** Saved entries older than KEEP_SAVED_MS at `now`: ids to forget. */
   function expired(entries, now) {
     return entries.filter(function (e) {
@@ -153,6 +177,8 @@
     counted: counted,
     logOutWords: logOutWords,
     nextPosition: nextPosition,
+    loggedValues: loggedValues,
+    releaseCounts: releaseCounts,
     expired: expired
   };
 });

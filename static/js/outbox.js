@@ -133,6 +133,10 @@
       url: form.getAttribute("action"),
       body: data.toString(),
       label: form.dataset.outboxLabel || "Your entry",
+      // How the runner's "Logged so far" list names it until the server's row replaces it ("2. Left glute top"),
+      // and the hold an empty "Seconds held" stands for.
+      line: form.dataset.outboxLine || "",
+      hold: form.dataset.outboxHold ? parseInt(form.dataset.outboxHold, 10) : null,
       user: currentUser(),
       session: panel ? panel.dataset.session : null,
       position: data.has("position") ? parseInt(data.get("position"), 10) : null,

@@ -655,11 +655,140 @@
     }).catch(function () {});
   }
 
+  // "Logged so far": the server's lines, and among them in step order the steps this phone logged that the list
+  // does not hold (logged offline, or after the page was drawn), with their values and marked "saved on this
+  // phone". Once such a step has reached the server, the list is fetched again (data-logged-url): the server's row
+  // replaces the phone's line, never beside it.
+  var PAGE_LOADED_AT = Date.now();
+  var listFreshAt = 0; // when the last fetch of the server's list began: it holds every step saved before then
+  var refreshing = false;
+  var refreshAgain = false;
+
+  function loggedParts(box) {
+    var details = box.querySelector("details.runner-logged");
+    if (!details) {
+      details = document.createElement("details");
+      details.className = "runner-logged mt-4";
+      var summary = document.createElement("summary");
+      summary.className = "h6";
+      summary.dataset.loggedSummary = "";
+      var list = document.createElement("div");
+      list.className = "runner-logged-list";
+      list.dataset.loggedList = "";
+      details.append(summary, list);
+      box.appendChild(details);
+    }
+    return { details: details, list: details.querySelector("[data-logged-list]") };
+  }
+
+  function phoneLine(entry) {
+    var item = document.createElement("div");
+    item.className = "runner-logged-item";
+    item.dataset.position = String(entry.position);
+    item.dataset.skipped = entry.kind === "skip" ? "1" : "0";
+    item.dataset.loggedPhone = entry.status;
+    var text = document.createElement("span");
+    text.textContent = (entry.line || entry.label) + ": " + Core.loggedValues(entry);
+    var state = document.createElement("span");
+    state.className = "runner-logged-phone";
+    state.textContent = entry.status === "saved"
+      ? "Saved in your journal."
+      : "Saved on this phone, will sync. You can correct it once it is sent.";
+    item.append(text, state);
+    return item;
+  }
+
+  function showLogged() {
+    var panel = document.getElementById("runner-panel");
+    if (!OB || !panel || !panel.dataset.session || !document.getElementById("runner-logged")) {
+      return Promise.resolve();
+    }
+    return OB.forSession(panel.dataset.session).then(function (entries) {
+      var box = document.getElementById("runner-logged");
+      if (!box) { return; }
+      var onServer = new Set();
+      box.querySelectorAll("[data-position]:not([data-logged-phone])").forEach(function (el) {
+        onServer.add(parseInt(el.dataset.position, 10));
+      });
+      var phone = entries.filter(function (e) {
+        // A step the server's list held when it was last fetched and no longer holds was deleted since: not shown.
+        var fresh = e.status !== "saved" || (e.savedAt || 0) >= listFreshAt;
+        return (e.kind === "release" || e.kind === "skip") && e.status !== "rejected" && e.position !== null &&
+          fresh && !onServer.has(e.position);
+      }).sort(function (a, b) { return a.position - b.position; });
+      box.querySelectorAll("[data-logged-phone]").forEach(function (el) { el.remove(); });
+      if (!phone.length && !box.querySelector("details.runner-logged")) { return; }
+      var parts = loggedParts(box);
+      phone.forEach(function (entry) {
+        var after = Array.prototype.find.call(parts.list.children, function (el) {
+          return el.dataset.position && parseInt(el.dataset.position, 10) > entry.position;
+        });
+        parts.list.insertBefore(phoneLine(entry), after || null);
+      });
+      var items = parts.list.querySelectorAll("[data-position]").length;
+      var skipped = parts.list.querySelectorAll("[data-position][data-skipped='1']").length;
+      parts.details.querySelector("[data-logged-summary]").textContent =
+        "Logged so far (" + Core.releaseCounts(items - skipped, skipped) + ")";
+      // Steps the server holds that this list does not show: it was drawn before they got there (they waited on
+      // the phone, or the page is an older copy). A step sent at once comes back with the server's next panel.
+      var behind = phone.some(function (e) {
+        return e.status === "saved" && (e.waited || (e.savedAt || 0) < PAGE_LOADED_AT);
+      });
+      if (behind && !box.querySelector("form")) { refreshLogged(); } // never over a correction being typed
+    }).catch(function () {});
+  }
+
+  /** The server's list in place of this one (kept open if it was), then the phone's steps still on their way. One
+   * fetch at a time: a later one asked for meanwhile follows it, so an older answer never has the last word. */
+  function refreshLogged() {
+    var box = document.getElementById("runner-logged");
+    if (!box) { return; }
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = true;
+    var began = Date.now();
+    fetch(box.dataset.loggedUrl, { credentials: "same-origin", redirect: "manual", headers: { "HX-Request": "true" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("not now"); }
+        return response.text();
+      }).then(function (html) {
+        var current = document.getElementById("runner-logged");
+        if (!current || current.querySelector("form")) { return; } // a correction opened meanwhile: left alone
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#runner-logged");
+        if (!fresh) { return; }
+        var wasOpen = current.querySelector("details.runner-logged[open]") !== null;
+        current.replaceWith(fresh);
+        listFreshAt = began;
+        var details = fresh.querySelector("details.runner-logged");
+        if (details && wasOpen) { details.open = true; }
+        if (window.htmx) { window.htmx.process(fresh); }
+        refreshAgain = true; // the phone's steps still on their way go back in
+      }).catch(function () { /* no connection yet: asked again at the next change, or when it is back */ })
+      .then(function () {
+        refreshing = false;
+        if (refreshAgain) {
+          refreshAgain = false;
+          showLogged();
+        }
+      });
+  }
+
+  document.addEventListener("outbox:changed", function () { showLogged(); });
+  window.addEventListener("online", function () { showLogged(); });
+  document.addEventListener("htmx:afterSettle", function () { showLogged(); });
+
   function firstSetup() {
     var panel = document.getElementById("runner-panel");
     if (panel) { panel.dataset.seen = "1"; }
     setup(document);
-    if (panel) { catchUp(panel); }
+    if (panel) {
+      catchUp(panel);
+      showLogged();
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", firstSetup);

@@ -188,6 +188,7 @@ def _reset_link_refused(response) -> bool:
 ROUTES: dict[str, Route] = {
     # config
     "home": Route(PUBLIC, note="visitors see the landing page, signed-in users the dashboard"),
+    "start_last": Route(SIGNED_IN, note="the app's shortcut: the start button of the user's own last routine"),
     "safety": Route(PUBLIC, methods=("GET", "POST"), signed_in_methods=("POST",), note="POST acknowledges"),
     "robots_txt": Route(PUBLIC),
     "manifest": Route(PUBLIC),
@@ -244,6 +245,7 @@ ROUTES: dict[str, Route] = {
         OWNER, methods=("POST",), kwargs=_custom_point, note="built-in points may be practised by anyone"
     ),
     "journal:session_run": Route(OWNER, kwargs=_own_session),
+    "journal:session_logged": Route(OWNER, kwargs=_own_session),
     "journal:session_check": Route(OWNER, methods=("POST",), kwargs=_own_session),
     "journal:hold_start": Route(OWNER, methods=("POST",), kwargs=_own_session),
     "journal:release_log": Route(OWNER, methods=("POST",), kwargs=_own_session),

@@ -127,6 +127,12 @@ def _dashboard_url(owner) -> str:
     return "/"
 
 
+def _start_last_url(owner) -> str:
+    """The app's shortcut with a last routine: its start button."""
+    _history(owner)
+    return "/start/last/"
+
+
 def _session_list_url(owner) -> str:
     _history(owner)
     return reverse("journal:session_list")
@@ -321,6 +327,7 @@ PAGES: list[AuditPage] = [
     AuditPage("quick log", _quick_log_url, visitors=SIGNED_IN),
     # the journal
     AuditPage("dashboard with data", _dashboard_url, visitors=SIGNED_IN),
+    AuditPage("start my last routine", _start_last_url, visitors=SIGNED_IN),
     AuditPage("session list", _session_list_url, visitors=SIGNED_IN),
     AuditPage("session detail", _session_detail_url, visitors=SIGNED_IN),
     AuditPage("session edit", _session_edit_url, visitors=SIGNED_IN),

@@ -52,3 +52,11 @@ def test_the_worker_precaches_this_releases_static_files(app_page):
     )
     assert len([name for name in cached["names"] if name.startswith("ts-static-")]) == 1
     assert "/offline/" in cached["urls"] and "/static/js/timer.js" in cached["urls"]
+    icons = ["/static/img/app/icon-192.png", "/static/img/app/icon-512.png", "/static/img/app/maskable-192.png"]
+    icons += ["/static/img/app/maskable-512.png", "/static/img/app/apple-touch-icon-180.png", "/static/img/favicon.svg"]
+    assert set(icons) <= set(cached["urls"]), set(icons) - set(cached["urls"])
+    # With no connection the installed app's icons still come (from the worker's cache).
+    page.context.set_offline(True)
+    statuses = page.evaluate("async (urls) => Promise.all(urls.map(async (u) => (await fetch(u)).status))", icons)
+    page.context.set_offline(False)
+    assert statuses == [200] * len(icons)

@@ -120,3 +120,19 @@ test("the log-out question says 'log out' as the site's menu does, its counts an
     assert.doesNotMatch(all, /sign/i);
   }
 });
+
+test("a step logged on the phone is listed with the server's words for its values", () => {
+  const logged = (body, extra) => O.loggedValues(Object.assign({ kind: "release", body: body, hold: 45 }, extra || {}));
+  assert.equal(logged("position=1&tender=yes&pressure=4&pain_now=3&held_seconds=25"), "25 s, tender, pressure 4, pain 3");
+  assert.equal(
+    logged("position=1&tender=no&pressure=8&pain_now=6&held_seconds=12&stopped_early=on"),
+    "12 s, not tender, pressure 8, pain 6, stopped early"
+  );
+  assert.equal(logged("position=1&tender=yes&pressure=5&pain_now=2&held_seconds="), "45 s, tender, pressure 5, pain 2");
+  assert.equal(O.loggedValues({ kind: "skip", body: "position=2" }), "skipped");
+});
+
+test("held and skipped counts read as on every page", () => {
+  assert.equal(O.releaseCounts(2, 0), "2 held");
+  assert.equal(O.releaseCounts(1, 1), "1 held, 1 skipped");
+});
