@@ -3,6 +3,7 @@ on (the database draws a new `rev` in a trigger), so the page never shows figure
 never another person's. Both databases (the triggers differ)."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from journal.exports.report import REPORT_CACHE, cached_report_context, report_context
 from journal.lib.daterange import DateRange
 from journal.models import Release, Session, SessionStatus
-from tests.factories import make_log, make_release, make_session, make_user, on_day
+from tests.factories import ensure_catalogue, make_log, make_release, make_session, make_user, on_day
 from tests.test_share_links import BROWSER, make_link, view_url
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,11 @@ def test_the_cached_figures_are_the_figures(owner, every_release):
         ]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_second_opening_reads_the_figures_from_the_cache(owner, client):
+    """As in production, with no transaction around the request (inside one, PostgreSQL's reads are not one
+    snapshot, and nothing is stored)."""
+    ensure_catalogue()
     make_log(owner, days=30)
     _, token = make_link(owner)
     first = share_page(client, token)
@@ -192,3 +197,44 @@ def test_a_revoked_link_is_not_served_from_the_cache(owner, client):
     share_page(client, token)
     link.revoke()
     assert client.get(view_url(token), headers={"User-Agent": BROWSER}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_made_while_the_figures_are_read_never_comes_back_once_undone(owner, client, monkeypatch):
+    """A release saved (by another request) while the page reads its figures, then deleted: the page must not go on
+    showing it. Read outside one snapshot, the figures held it under the key of the state before it, which the
+    delete brings back."""
+    from journal.exports import report
+
+    ensure_catalogue()
+    make_log(owner, days=3)
+    _, token = make_link(owner)
+    session = Session.objects.for_user(owner).first()
+    made: list[int] = []
+    real_figures = report._figures
+
+    def saved_meanwhile(*args, **kwargs):
+        def save() -> None:
+            made.append(make_release(session, position=50, pressure=9).pk)
+            connection.close()
+
+        worker = threading.Thread(target=save)
+        worker.start()
+        worker.join()
+        return real_figures(*args, **kwargs)
+
+    monkeypatch.setattr(report, "_figures", saved_meanwhile)
+    first = share_page(client, token)
+    monkeypatch.setattr(report, "_figures", real_figures)
+    Release.objects.filter(pk__in=made).delete()
+    again = share_page(client, token)
+    assert made and adverse(first) == adverse(again)
+    caches[REPORT_CACHE].clear()
+    assert adverse(again) == adverse(share_page(client, token))
+    assert "Pressure above 7" not in adverse(again)
+
+
+def adverse(html: str) -> str:
+    match = re.search(r'data-figure="adverse">(.*?)</(ul|p)>', html, re.S)
+    assert match
+    return match.group(1)

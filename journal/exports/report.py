@@ -9,6 +9,8 @@ out in about the same time as a year's.
 """
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -16,6 +18,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
 from django.db.models.sql.compiler import SQLCompiler
@@ -293,23 +296,53 @@ def cached_report_context(
 
     The key holds the user, the range and options, today's date and the time zone (the figures depend on both), and
     the state of the period's sessions and releases (`state()`: how many rows and the sum of their database-drawn
-    `rev`), read before the figures: any insert, update or delete in the period changes it, so a cached entry is
-    never served once the rows differ, and never to another user. Returns the same dict report_context() would."""
+    `rev`). The state and the figures are read in one snapshot of the database (`_one_snapshot`), so the figures
+    stored under a state are exactly those of the rows in that state: a save made while they are read can neither
+    slip into them nor, once undone, bring them back. Where no such snapshot can be had, nothing is stored.
+    Returns the same dict report_context() would."""
     profile = user.profile
     today = profile.local_date()
     start, end = date_range.start, date_range.end
-    sessions = Session.objects.for_user(user).between(start, end).state()
-    releases = Release.objects.for_user(user).between(start, end).state()
-    key = (
-        f"report:{user.pk}:{start}:{end}:{int(every_release)}:{int(for_screen)}:{today}:{profile.time_zone}"
-        f":{sessions[0]}.{sessions[1]}:{releases[0]}.{releases[1]}"
-    )
     cache = caches[REPORT_CACHE]
-    figures = cache.get(key)
-    if figures is None:
-        figures = _figures(user, date_range, today, every_release, for_screen)
-        cache.set(key, figures)
+    with _one_snapshot() as consistent:
+        sessions = Session.objects.for_user(user).between(start, end).state()
+        releases = Release.objects.for_user(user).between(start, end).state()
+        key = (
+            f"report:{user.pk}:{start}:{end}:{int(every_release)}:{int(for_screen)}:{today}:{profile.time_zone}"
+            f":{sessions[0]}.{sessions[1]}:{releases[0]}.{releases[1]}"
+        )
+        figures = cache.get(key)
+        if figures is None:
+            figures = _figures(user, date_range, today, every_release, for_screen)
+            if consistent:
+                cache.set(key, figures)
     return {**figures, **_about(user, today)}
+
+
+@contextmanager
+def _one_snapshot() -> Iterator[bool]:
+    """Runs the block's reads in one snapshot of the database when it can; yields whether they are.
+
+    PostgreSQL: a read-only REPEATABLE READ transaction. SQLite in WAL mode: a deferred transaction, which reads
+    one snapshot from its first read and takes no write lock (Django's own transactions here are IMMEDIATE, which
+    would hold writers back for as long as the report takes). Already inside a transaction: SQLite's holds the
+    write lock and sees one snapshot; PostgreSQL's reads each statement afresh (READ COMMITTED) and its isolation
+    can no longer be changed, so the block's reads are not consistent."""
+    if connection.in_atomic_block:
+        yield connection.vendor == "sqlite"
+    elif connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield True
+    else:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield True
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
 
 
 def _about(user: User, today: date) -> dict[str, Any]:

@@ -81,6 +81,11 @@ def _parse(name: str, raw: str | None) -> date | None:
 
 
 def parse_range(query: QueryDict) -> DateRange:
+    """The ?start=&end= of `query` (either may be missing). Raises BadRange for a date that is not one, an end
+    before the start, or a bound given twice (which of the two was meant cannot be told)."""
+    for name in ("start", "end"):
+        if len(query.getlist(name)) > 1:
+            raise BadRange(f"Give the {name} date once.")
     start = _parse("start", query.get("start"))
     end = _parse("end", query.get("end"))
     require_order(start, end)
