@@ -327,3 +327,14 @@ def test_share_page_takes_a_narrower_range_but_never_a_wider_one(owner, anonymou
     assert outside.status_code == 400 and "outside the dates shared" in outside.content.decode()
     assert anonymous_client.get(view_url(token), {"start": "bad"}).status_code == 400
     assert anonymous_client.get(reverse("journal:share_pdf", args=[token]), {"paper": "a0"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_date_given_twice_is_refused(owner, anonymous_client):
+    """Which of two starts was meant cannot be told: the page says so rather than picking the last one."""
+    make_log(owner, days=3)
+    _link, token = make_link(owner)
+    for query in ("start=2026-01-01&start=2026-11-01", "end=2026-11-01&end=2026-11-02"):
+        response = anonymous_client.get(f"{view_url(token)}?{query}")
+        assert response.status_code == 400
+        assert "once" in response.content.decode()

@@ -100,6 +100,20 @@ def test_the_hold_view_fills_the_screen_with_big_digits(phone, owner, phase):
         background = button.evaluate("b => getComputedStyle(b).backgroundColor")
         assert background not in ("rgba(0, 0, 0, 0)", "transparent"), f"{name} is filled"
     assert not phone.locator(".runner-key-hint").is_visible()  # a touch screen: no key hint
+    # Opaque at once, in the page's own colour, also when the phone turns dark (or light) during the hold: the
+    # view's background used to fade in, so the page showed through and a switch left white digits on white.
+    colours = (
+        "() => [document.querySelector('[data-timer]'), document.body].map((e) => getComputedStyle(e).backgroundColor)"
+    )
+    view, page_colour = phone.evaluate(colours)
+    assert view == page_colour
+    dark = phone.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    phone.emulate_media(color_scheme="light" if dark else "dark")
+    phone.wait_for_function(
+        "(theme) => document.documentElement.dataset.bsTheme === theme", arg="light" if dark else "dark"
+    )
+    switched, page_switched = phone.evaluate(colours)
+    assert switched == page_switched != page_colour
     assert not phone.locator("footer").evaluate(
         "f => { const r = f.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && "
         "document.elementFromPoint(innerWidth / 2, Math.max(r.top, 1) + 1)?.closest('footer') !== null; }"
