@@ -99,7 +99,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     owner_client.post(session_url("step_skip", session), {"position": 4})
     html = reload(owner_client, session)
     assert "Finish the session" in html
-    assert "You logged" not in html  # every step has a row (a skip counts as logged)
+    assert not re.search(r"You logged \d+ of", html)  # every step has a row (a skip counts as logged)
     assert [row[:2] for row in logged(session)] == [(1, False), (2, True), (3, False), (4, True)]
     session.refresh_from_db()
     assert (session.status, session.pain_before, session.safety_check) == ("in_progress", 7, SafetyAnswer.NO)

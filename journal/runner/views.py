@@ -24,12 +24,30 @@ from accounts.decorators import replayable_after_notice, safety_acknowledged
 from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest, from_outbox, outbox_gate
 from config.rendering import INVALID, go_to, page_or_partial, render_form_page
-from journal.models import Release, Session, SessionStatus, adverse_response_message, count_adverse
+from journal.models import (
+    ADVERSE_FOLLOW_UP,
+    ADVERSE_PRESSURE_MESSAGE,
+    ADVERSE_STOPPED_MESSAGE,
+    PRESSURE_CEILING,
+    Release,
+    Session,
+    SessionStatus,
+    adverse_response_message,
+    count_adverse,
+)
 from journal.runner.forms import FinishForm, QuickLogForm, ReleaseForm, SafetyCheckForm, StepForm
 from journal.runner.red_flags import FOLLOW_UP_FIRST, follow_up_redirect, has_open_red_flag, red_flag_followed_up
 from routines.models import PlanStep, Point, Routine, Side, estimate_seconds
 
 RUNNER = "journal/runner.html"
+# adverse_response_message's parts, for the phone to answer an adverse response logged offline at once, in the same
+# words (static/js/outbox-core.js adverseMessage).
+ADVERSE_TEXTS = {
+    "ceiling": PRESSURE_CEILING,
+    "pressure": ADVERSE_PRESSURE_MESSAGE,
+    "stopped": ADVERSE_STOPPED_MESSAGE,
+    "follow_up": ADVERSE_FOLLOW_UP,
+}
 FEET_NOT_CONFIRMED = (
     "This routine presses on your feet. Please check with your diabetes foot team or podiatrist first, then "
     "confirm below to start."
@@ -87,7 +105,7 @@ def _panel_context(
     request: AuthenticatedHttpRequest, session: Session, form: forms.Form | None = None, mode: str | None = None
 ) -> dict[str, Any]:
     """What the runner's panel shows now: the safety check, the next step, or the finish form."""
-    context: dict[str, Any] = {"session": session, "profile": request.user.profile}
+    context: dict[str, Any] = {"session": session, "profile": request.user.profile, "adverse_texts": ADVERSE_TEXTS}
     # What is logged so far (also where the session stands: the same query), each correctable in place.
     logged = session.logged_releases()
     if mode is None:

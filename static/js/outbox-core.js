@@ -154,6 +154,21 @@
     return parts.join(", ");
   }
 
+  /**
+   * The immediate answer to an adverse response in a runner entry, in the server's words
+   * (journal.models.adverse_response_message): `texts` holds its parts as the runner's panel carries them
+   * ({ceiling, pressure, stopped, followUp}). "" when the entry logged none: for a release logged offline, the phone
+   * says at once what the server would have said.
+   */
+  function adverseMessage(entry, texts) {
+    if (entry.kind !== "release") { return ""; }
+    var data = new URLSearchParams(entry.body || "");
+    var parts = [];
+    if (parseInt(data.get("pressure"), 10) > Number(texts.ceiling)) { parts.push(texts.pressure); }
+    if (data.has("stopped_early") && data.get("stopped_early") !== "") { parts.push(texts.stopped); }
+    return parts.length ? parts.concat([texts.followUp]).join(" ") : "";
+  }
+
   /** The held and skipped count as every page says it (journal/_release_counts.html): "2 held, 1 skipped". */
   function releaseCounts(held, skipped) {
     return held + " held" + (skipped ? ", " + skipped + " skipped" : "");
@@ -167,6 +182,7 @@
   }
 
   return {
+    adverseMessage: adverseMessage,
     KEEP_SAVED_MS: KEEP_SAVED_MS,
     inOrder: inOrder,
     ownedBy: ownedBy,

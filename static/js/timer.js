@@ -637,8 +637,30 @@
         return;
       }
       if (kept && kept.status === "saved" && window.htmx) { return fromServer(panel, form, kept); }
-      return advance(panel, entry.position, entry.kind === "release");
-    }).catch(function () { advance(panel, entry.position, entry.kind === "release"); });
+      return advance(panel, entry.position, entry.kind === "release").then(function () { answerOffline(entry); });
+    }).catch(function () {
+      advance(panel, entry.position, entry.kind === "release").then(function () { answerOffline(entry); });
+    });
+  }
+
+  /** An adverse response logged on the phone is answered at once, as the server answers one it receives. */
+  function answerOffline(entry) {
+    var panel = document.getElementById("runner-panel");
+    if (!panel || !panel.dataset.adverseCeiling) { return; }
+    var notice = Core.adverseMessage(entry, {
+      ceiling: panel.dataset.adverseCeiling,
+      pressure: panel.dataset.adversePressure,
+      stopped: panel.dataset.adverseStopped,
+      followUp: panel.dataset.adverseFollowUp,
+    });
+    panel.querySelectorAll("[data-adverse-response]").forEach(function (old) { old.remove(); });
+    if (!notice) { return; }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-warning";
+    alert.setAttribute("role", "alert");
+    alert.dataset.adverseResponse = "";
+    alert.textContent = notice;
+    panel.prepend(alert);
   }
   document.addEventListener("outbox:queued", afterQueued);
 

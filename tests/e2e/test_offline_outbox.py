@@ -10,7 +10,7 @@ import pytest
 from django.db.models import F
 from playwright.sync_api import expect
 
-from journal.models import Release, Session
+from journal.models import ADVERSE_FOLLOW_UP, ADVERSE_PRESSURE_MESSAGE, Release, Session
 from routines.models import Point
 from tests.conftest import log_in
 from tests.e2e.test_offline_privacy import PAGE_CACHES, controlled, no_page_caches, visit
@@ -370,3 +370,21 @@ def test_a_session_begun_at_its_red_flag_check_reloads_offline_at_its_step(app_p
     page.reload()
     page.get_by_text("Step 1 of 2").wait_for()
     expect(page.get_by_role("button", name="Start hold")).to_be_visible()
+
+
+def test_a_pressure_above_seven_logged_offline_is_answered_at_once(app_page, alice):
+    """Online, a pressure above 7 is answered at once ("ease off"); offline it went unanswered, even after the sync."""
+    page = app_page
+    session = started_session(alice, steps=3)
+    open_runner(page, alice, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=20)
+    answer(page, 1, pressure=8, pain=3)
+    page.get_by_text("Step 2 of 3").wait_for()
+    warning = page.locator("[data-adverse-response]")
+    expect(warning).to_contain_text(ADVERSE_PRESSURE_MESSAGE)
+    expect(warning).to_contain_text(ADVERSE_FOLLOW_UP)
+    log_without_timer(page, held=20)
+    answer(page, 2, pressure=4, pain=3)
+    page.get_by_text("Step 3 of 3").wait_for()
+    expect(warning).to_have_count(0)  # answered once, for the step it belongs to

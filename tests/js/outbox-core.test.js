@@ -136,3 +136,13 @@ test("held and skipped counts read as on every page", () => {
   assert.equal(O.releaseCounts(2, 0), "2 held");
   assert.equal(O.releaseCounts(1, 1), "1 held, 1 skipped");
 });
+
+test("an adverse response logged offline gets the server's answer at once; others get none", () => {
+  const texts = { ceiling: "7", pressure: "Ease off.", stopped: "Right to stop.", followUp: "Ask if it rises." };
+  const release = (body) => ({ kind: "release", body: body });
+  assert.equal(O.adverseMessage(release("pressure=8&pain_now=3"), texts), "Ease off. Ask if it rises.");
+  assert.equal(O.adverseMessage(release("pressure=7&stopped_early=on"), texts), "Right to stop. Ask if it rises.");
+  assert.equal(O.adverseMessage(release("pressure=9&stopped_early=on"), texts), "Ease off. Right to stop. Ask if it rises.");
+  assert.equal(O.adverseMessage(release("pressure=7&pain_now=9"), texts), "");
+  assert.equal(O.adverseMessage({ kind: "skip", body: "pressure=9" }, texts), "");
+});
