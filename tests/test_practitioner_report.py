@@ -254,6 +254,11 @@ def test_the_share_page_mirrors_the_pdf(seeded_year, anonymous_client):
         assert "Sam Example" in text and QUESTIONS[:40] in text and f"{flagged.local_date:%Y-%m-%d}" in text
     sessions = re.search(r'data-figure="sessions">(\d+)<', page).group(1)
     assert f"Sessions {sessions} " in pdf_text
+    # Each listed date of a red flag or an adverse response is kept whole on a narrow screen ("2026-12-" / "01").
+    for section in ("red-flags", "adverse"):
+        listed = re.search(rf'data-figure="{section}">(.*?)</(ul|div)>', page, re.S).group(1)
+        dates = re.findall(r"\d{4}-\d{2}-\d{2}", listed)
+        assert dates and len(dates) == listed.count('<span class="report-date">'), section
 
 
 @pytest.mark.django_db
