@@ -152,6 +152,9 @@
 
   function queue(form) {
     var entry = entryOf(form);
+    // Until the status is drawn again, the kept count is out of date: a log-out tapped meanwhile must look in the
+    // database rather than trust it (a count of 0 signs out at once, and the server then deletes the entry).
+    forgetUnsent();
     return addFirst(entry).then(function () {
       changed();
       document.dispatchEvent(new CustomEvent("outbox:queued", { detail: { entry: entry, form: form } }));
@@ -390,6 +393,9 @@
   function rememberUnsent(entries) {
     var n = entries.filter(function (e) { return e.status !== "saved"; }).length;
     try { window.localStorage.setItem(UNSENT_KEY, String(n)); } catch (e) { /* private mode: asked every time */ }
+  }
+  function forgetUnsent() {
+    try { window.localStorage.removeItem(UNSENT_KEY); } catch (e) { /* private mode: asked every time */ }
   }
   function knownUnsent() {
     try {

@@ -388,3 +388,25 @@ def test_a_pressure_above_seven_logged_offline_is_answered_at_once(app_page, ali
     answer(page, 2, pressure=4, pain=3)
     page.get_by_text("Step 3 of 3").wait_for()
     expect(warning).to_have_count(0)  # answered once, for the step it belongs to
+
+
+def test_a_log_out_tapped_as_an_entry_is_queued_still_asks(app_page, alice):
+    """The log-out trusts a kept count of unsent entries (0: no question, the server then deletes the phone's
+    database). An entry being queued makes that count out of date at once, before the database is written."""
+    page = app_page
+    session = started_session(alice, steps=2)
+    open_runner(page, alice, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=20)
+    page.locator("label[for=id_tender_0]").click()
+    page.locator("label[for=id_pressure_4]").click()
+    page.locator("label[for=id_pain_now_3]").click()
+    kept = page.evaluate(
+        """() => {
+            localStorage.setItem("tenderspot-outbox-unsent", "0");  // as drawn before this entry
+            document.querySelector("#runner-log button[type=submit]").click();  // queued in this very turn
+            return localStorage.getItem("tenderspot-outbox-unsent");
+        }"""
+    )
+    assert kept is None  # unknown: a log-out now looks in the database and asks
+    waiting(page, 1)
