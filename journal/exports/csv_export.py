@@ -4,13 +4,16 @@
 import csv
 import io
 import itertools
+import json
 import operator
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import QuerySet
 
 from config.text import CONTROL_CHARACTER
@@ -88,37 +91,57 @@ YES_NO = {None: "", True: "yes", False: "no"}
 TEXT_CACHE_SIZE = 4096
 
 
-def _converters(zone: zoneinfo.ZoneInfo) -> dict[str, Callable[[Any], Any] | None]:
-    """The cell of each kind of value, for one export (None: the value as it is; csv.writer writes None as an empty
-    cell). Numbers are never neutralised: the ones we write stay numbers, negatives too."""
-    texts: dict[str, str] = {}
+def _remembered(make: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`make`, remembering up to TEXT_CACHE_SIZE distinct values for one export; None is an empty cell."""
+    made: dict[Any, str] = {}
 
-    def text(value: Any) -> str:
+    def cell(value: Any) -> str:
         if value is None:
             return ""
-        cell = texts.get(value)
-        if cell is None:
-            cell = neutralise(str(value))
-            if len(texts) < TEXT_CACHE_SIZE:
-                texts[value] = cell
-        return cell
+        text = made.get(value)
+        if text is None:
+            text = make(value)
+            if len(made) < TEXT_CACHE_SIZE:
+                made[value] = text
+        return text
+
+    return cell
+
+
+def _red_flags(value: Any) -> str:
+    """The words of the signs reported, as the person answered them (`value`: the stored JSON list)."""
+    items = json.loads(value) if isinstance(value, str) else value
+    return neutralise(redflags.as_text(items)) if items else ""
+
+
+def _converters(zone: zoneinfo.ZoneInfo) -> dict[str, Callable[[Any], Any] | None]:
+    """The cell of each kind of value, for one export, from the database driver's values (`release_rows`: no
+    Django field conversion). None: the value as it is (csv.writer writes None as an empty cell). Numbers are never
+    neutralised: the ones we write stay numbers, negatives too.
+
+    What each database hands back: SQLite (through the converters Django registers with its driver) times without
+    a zone, in the zone Django stored them in (UTC), dates, booleans, and a JSON list as its text; PostgreSQL
+    (psycopg) times with their zone, dates, booleans, and JSON as its text too (Django loads jsonb as text).
+    """
+    stored_zone = connection.timezone  # what Django's own conversion gives a time that has none (UTC)
 
     def moment(value: Any) -> str:
-        return "" if value is None else value.astimezone(zone).isoformat(timespec="seconds")
+        if value is None:
+            return ""
+        if value.tzinfo is None:  # combine() is several times faster than replace(tzinfo=), and the same
+            value = datetime.combine(value, value.time(), stored_zone)
+        return value.astimezone(zone).isoformat(timespec="seconds")  # type: ignore[no-any-return]
 
     def day(value: Any) -> str:
         return "" if value is None else value.isoformat()
-
-    def red_flags(value: Any) -> str:  # the words of the signs reported, as the person answered them
-        return neutralise(redflags.as_text(value)) if value else ""
 
     return {
         "datetime": moment,
         "date": day,
         "bool": YES_NO.__getitem__,
-        "red_flags": red_flags,
+        "red_flags": _remembered(_red_flags),
         "number": None,
-        "text": text,
+        "text": _remembered(lambda value: neutralise(str(value))),
     }
 
 
@@ -131,8 +154,14 @@ def export_queryset(user: User, date_range: DateRange) -> "QuerySet[Session, tup
 
 
 def release_rows(user: User, date_range: DateRange) -> Iterator[tuple[Any, ...]]:
-    """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
-    return export_queryset(user, date_range).iterator(chunk_size=CHUNK_SIZE)
+    """The rows of `export_queryset` as the database driver gives them (see `_converters`), in order, fetched in
+    chunks (a server-side cursor on PostgreSQL) so memory stays flat however long the log is. Django's conversion
+    of each value to its field's type is left out: the export turns each straight into its cell."""
+    sql, params = export_queryset(user, date_range).query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            yield from rows
 
 
 def row_formatter(zone: zoneinfo.ZoneInfo) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
