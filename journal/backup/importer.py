@@ -52,9 +52,9 @@ BATCH_SECONDS_OTHER = 0.5
 BATCH_START_ROWS = 400
 BATCH_MIN_ROWS, BATCH_MAX_ROWS = 50, 5000
 SPOOL_BATCH = 200  # checked items pickled together to the spool
-# After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
-# a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
-# two batches.
+# Between two batches on SQLite the import leaves the write lock free for at least this long. SQLite has no queue
+# for its lock: a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the
+# moment between two batches. The time spent reading and preparing the next batch counts towards it.
 SQLITE_PAUSE_SECONDS = 0.1
 # How far ahead of this server's clock the exporting server's clock may have been.
 CLOCK_LEEWAY = timedelta(minutes=10)
@@ -327,6 +327,8 @@ class _Writer:
         self.copied: list[tuple[int, str]] = []
         self.batch_rows = BATCH_START_ROWS
         self.batch_seconds = BATCH_SECONDS.get(connection.vendor, BATCH_SECONDS_OTHER)
+        self.pause = SQLITE_PAUSE_SECONDS if connection.vendor == "sqlite" else 0.0
+        self.committed_at: float | None = None  # when the last batch let go of the lock
 
     def point(self, ref: str | None) -> Point | None:
         if ref is None:
@@ -367,18 +369,26 @@ class _Writer:
             return
         if key == "sessions":
             batch = self.prepare_sessions(batch)  # the rows are built before the lock is taken, not under it
+        self.wait_for_others()
         started = time.perf_counter()
         with transaction.atomic():
             lock_account(self.user)
             getattr(self, key)(batch)
-        elapsed = time.perf_counter() - started
+        self.committed_at = time.perf_counter()
+        elapsed = self.committed_at - started
         if key == "sessions" and rows >= BATCH_MIN_ROWS:
             # Half way towards the size that would have taken BATCH_SECONDS: one slow batch (a checkpoint, a busy
             # neighbour) does not halve the next at once.
             fitting = rows * self.batch_seconds / max(elapsed, 0.001)
             self.batch_rows = int(min(max((self.batch_rows + fitting) / 2, BATCH_MIN_ROWS), BATCH_MAX_ROWS))
-        if connection.vendor == "sqlite":
-            time.sleep(SQLITE_PAUSE_SECONDS)
+
+    def wait_for_others(self) -> None:
+        """Before a batch's transaction on SQLite: sleeps what is left of SQLITE_PAUSE_SECONDS since the last batch
+        let go of the lock (reading and preparing this batch took the rest)."""
+        if self.committed_at is not None:
+            left = self.pause - (time.perf_counter() - self.committed_at)
+            if left > 0:
+                time.sleep(left)
 
     def precautions(self, data: schema.PrecautionData) -> None:
         """The file's answers replace the account's (like the profile's settings); answers the file does not have
@@ -460,6 +470,7 @@ class _Writer:
     def link_copies(self) -> None:
         if not self.copied:
             return
+        self.wait_for_others()
         with transaction.atomic():
             lock_account(self.user)
             for pk, ref in self.copied:
