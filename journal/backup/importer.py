@@ -105,19 +105,20 @@ def _check_envelope(key: str, value: Any) -> None:
 class _Plan:
     """What the check found: the references the file defines, its profile, and each list's checked items, spooled
     to a temporary file a batch at a time (so the write pass neither parses nor checks again, and memory holds
-    one batch)."""
+    one batch). Sessions are spooled as their values (`model_dump`, nested releases and plan steps as dicts):
+    pickling tens of thousands of pydantic models and rebuilding them cost twice as much, for the same values."""
 
     point_refs: set[str] = field(default_factory=set)
     routine_refs: set[str] = field(default_factory=set)
     profile: schema.ProfileData | None = None
     precautions: schema.PrecautionData | None = None
     spools: dict[str, IO[bytes]] = field(default_factory=dict)
-    pending: dict[str, list[schema.Strict]] = field(default_factory=dict)
+    pending: dict[str, list[Any]] = field(default_factory=dict)
     unknown_builtins: set[str] = field(default_factory=set)
 
     def keep(self, key: str, item: schema.Strict) -> None:
         batch = self.pending.setdefault(key, [])
-        batch.append(item)
+        batch.append(item.model_dump() if key == "sessions" else item)
         if len(batch) >= SPOOL_BATCH:
             self._spill(key)
 
@@ -130,7 +131,7 @@ class _Plan:
             pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
 
     def items(self, key: str) -> Iterator[Any]:
-        """The checked items of list `key`, in file order."""
+        """The checked items of list `key`, in file order (a session's as a dict of its values)."""
         self._spill(key)
         spool = self.spools.get(key)
         if spool is None:
@@ -287,21 +288,12 @@ class _Checker:
         self.routine_ref(item.routine, f"{where}.routine")
 
 
-def _fields(item: schema.Strict, exclude: tuple[str, ...]) -> dict[str, Any]:
-    """The checked values of `item` by field name, without `exclude` (its own attributes: no copy of nested
-    models as model_dump would make, for each of thousands of releases)."""
-    values = dict(vars(item))
-    for name in exclude:
-        del values[name]
-    return values
-
-
-def _red_flag(item: schema.SessionData) -> dict[str, Any]:
+def _red_flag(safety_check: str, red_flag_items: list[str]) -> dict[str, Any]:
     """The signs of a red flag in the order the check asks them, and the tier they make (never taken from the
     file); a "yes" without signs (an older file) is an unspecified sign."""
-    if item.safety_check != SafetyAnswer.YES:
+    if safety_check != SafetyAnswer.YES:
         return {"red_flag_items": [], "red_flag_tier": ""}
-    items = redflags.ordered(item.red_flag_items or [RedFlag.UNSPECIFIED])
+    items = redflags.ordered(red_flag_items or [RedFlag.UNSPECIFIED])
     return {"red_flag_items": items, "red_flag_tier": redflags.tier_of(items)}
 
 
@@ -355,7 +347,7 @@ class _Writer:
             rows = 0
             for item in plan.items(key):
                 buffer.append(item)
-                rows += 1 + (len(item.releases) if key == "sessions" else 0)
+                rows += 1 + (len(item["releases"]) if key == "sessions" else 0)
                 if len(buffer) >= most or rows >= self.batch_rows:
                     self.flush(key, buffer, rows)
                     buffer, rows = [], 0
@@ -478,31 +470,29 @@ class _Writer:
                 if copied is not None:
                     Routine.objects.filter(pk=pk).update(copied_from=copied)
 
-    def _plan_step(self, step: schema.PlanStepData) -> dict[str, Any]:
-        point = self.point(step.point)
+    def _plan_step(self, step: dict[str, Any]) -> dict[str, Any]:
+        point = self.point(step["point"])
         return {
             "point_id": point.pk if point else None,
             "point_slug": point.slug if point else "",
-            "point_name": step.point_name,
-            "side": step.side,
-            "hold_seconds": step.hold_seconds,
+            "point_name": step["point_name"],
+            "side": step["side"],
+            "hold_seconds": step["hold_seconds"],
         }
 
-    def prepare_sessions(self, items: list[schema.SessionData]) -> list[tuple[Session, list[Release]]]:
-        """The rows of `items`, each session with its releases (not yet tied to the session, which has no id)."""
-        return [
-            (
-                Session(
-                    user=self.user,
-                    routine=self.routine(item.routine),
-                    plan=[self._plan_step(step) for step in item.plan],
-                    **_red_flag(item),
-                    **_fields(item, exclude=("routine", "plan", "releases", "red_flag_items", "red_flag_tier")),
-                ),
-                [Release(point=self.point(r.point), **_fields(r, exclude=("point",))) for r in item.releases],
+    def prepare_sessions(self, items: list[dict[str, Any]]) -> list[tuple[Session, list[Release]]]:
+        """The rows of `items` (checked sessions' values, `schema.SessionData`'s fields), each session with its
+        releases (not yet tied to the session, which has no id)."""
+        rows = []
+        for values in items:
+            releases, plan, routine = values.pop("releases"), values.pop("plan"), values.pop("routine")
+            del values["red_flag_tier"]  # worked out again from the signs, never taken from the file
+            values |= _red_flag(values["safety_check"], values["red_flag_items"])
+            session = Session(
+                user=self.user, routine=self.routine(routine), plan=[self._plan_step(step) for step in plan], **values
             )
-            for item in items
-        ]
+            rows.append((session, [Release(point=self.point(r.pop("point")), **r) for r in releases]))
+        return rows
 
     def sessions(self, rows: list[tuple[Session, list[Release]]]) -> None:
         """Writes the prepared sessions whose natural key (start, routine name) the account does not have yet."""
