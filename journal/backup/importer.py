@@ -52,9 +52,9 @@ BATCH_SECONDS_OTHER = 0.5
 BATCH_START_ROWS = 400
 BATCH_MIN_ROWS, BATCH_MAX_ROWS = 50, 5000
 SPOOL_BATCH = 200  # checked items pickled together to the spool
-# After each batch on SQLite the import lets go of the write lock for this long. SQLite has no queue for its lock:
-# a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the moment between
-# two batches.
+# Between two batches on SQLite the import leaves the write lock free for at least this long. SQLite has no queue
+# for its lock: a writer that waits retries after sleeps that grow to 100 ms, and would otherwise keep missing the
+# moment between two batches. The time spent reading and preparing the next batch counts towards it.
 SQLITE_PAUSE_SECONDS = 0.1
 # How far ahead of this server's clock the exporting server's clock may have been.
 CLOCK_LEEWAY = timedelta(minutes=10)
@@ -101,23 +101,33 @@ def _check_envelope(key: str, value: Any) -> None:
             )
 
 
+def _session_values(item: schema.SessionData) -> dict[str, Any]:
+    """What `item.model_dump()` gives (its releases and plan steps as dicts too), from the models' own attribute
+    dicts: twenty times faster than pydantic's serializer for these fields, and the dicts are only pickled."""
+    values = dict(vars(item))
+    values["releases"] = [vars(release) for release in item.releases]
+    values["plan"] = [vars(step) for step in item.plan]
+    return values
+
+
 @dataclass
 class _Plan:
     """What the check found: the references the file defines, its profile, and each list's checked items, spooled
     to a temporary file a batch at a time (so the write pass neither parses nor checks again, and memory holds
-    one batch)."""
+    one batch). Sessions are spooled as their values (`_session_values`): pickling tens of thousands of pydantic
+    models and rebuilding them cost several times as much, for the same values."""
 
     point_refs: set[str] = field(default_factory=set)
     routine_refs: set[str] = field(default_factory=set)
     profile: schema.ProfileData | None = None
     precautions: schema.PrecautionData | None = None
     spools: dict[str, IO[bytes]] = field(default_factory=dict)
-    pending: dict[str, list[schema.Strict]] = field(default_factory=dict)
+    pending: dict[str, list[Any]] = field(default_factory=dict)
     unknown_builtins: set[str] = field(default_factory=set)
 
     def keep(self, key: str, item: schema.Strict) -> None:
         batch = self.pending.setdefault(key, [])
-        batch.append(item)
+        batch.append(_session_values(item) if isinstance(item, schema.SessionData) else item)
         if len(batch) >= SPOOL_BATCH:
             self._spill(key)
 
@@ -130,7 +140,7 @@ class _Plan:
             pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
 
     def items(self, key: str) -> Iterator[Any]:
-        """The checked items of list `key`, in file order."""
+        """The checked items of list `key`, in file order (a session's as a dict of its values)."""
         self._spill(key)
         spool = self.spools.get(key)
         if spool is None:
@@ -287,21 +297,12 @@ class _Checker:
         self.routine_ref(item.routine, f"{where}.routine")
 
 
-def _fields(item: schema.Strict, exclude: tuple[str, ...]) -> dict[str, Any]:
-    """The checked values of `item` by field name, without `exclude` (its own attributes: no copy of nested
-    models as model_dump would make, for each of thousands of releases)."""
-    values = dict(vars(item))
-    for name in exclude:
-        del values[name]
-    return values
-
-
-def _red_flag(item: schema.SessionData) -> dict[str, Any]:
+def _red_flag(safety_check: str, red_flag_items: list[str]) -> dict[str, Any]:
     """The signs of a red flag in the order the check asks them, and the tier they make (never taken from the
     file); a "yes" without signs (an older file) is an unspecified sign."""
-    if item.safety_check != SafetyAnswer.YES:
+    if safety_check != SafetyAnswer.YES:
         return {"red_flag_items": [], "red_flag_tier": ""}
-    items = redflags.ordered(item.red_flag_items or [RedFlag.UNSPECIFIED])
+    items = redflags.ordered(red_flag_items or [RedFlag.UNSPECIFIED])
     return {"red_flag_items": items, "red_flag_tier": redflags.tier_of(items)}
 
 
@@ -327,6 +328,8 @@ class _Writer:
         self.copied: list[tuple[int, str]] = []
         self.batch_rows = BATCH_START_ROWS
         self.batch_seconds = BATCH_SECONDS.get(connection.vendor, BATCH_SECONDS_OTHER)
+        self.pause = SQLITE_PAUSE_SECONDS if connection.vendor == "sqlite" else 0.0
+        self.committed_at: float | None = None  # when the last batch let go of the lock
 
     def point(self, ref: str | None) -> Point | None:
         if ref is None:
@@ -353,7 +356,7 @@ class _Writer:
             rows = 0
             for item in plan.items(key):
                 buffer.append(item)
-                rows += 1 + (len(item.releases) if key == "sessions" else 0)
+                rows += 1 + (len(item["releases"]) if key == "sessions" else 0)
                 if len(buffer) >= most or rows >= self.batch_rows:
                     self.flush(key, buffer, rows)
                     buffer, rows = [], 0
@@ -367,18 +370,26 @@ class _Writer:
             return
         if key == "sessions":
             batch = self.prepare_sessions(batch)  # the rows are built before the lock is taken, not under it
+        self.wait_for_others()
         started = time.perf_counter()
         with transaction.atomic():
             lock_account(self.user)
             getattr(self, key)(batch)
-        elapsed = time.perf_counter() - started
+        self.committed_at = time.perf_counter()
+        elapsed = self.committed_at - started
         if key == "sessions" and rows >= BATCH_MIN_ROWS:
             # Half way towards the size that would have taken BATCH_SECONDS: one slow batch (a checkpoint, a busy
             # neighbour) does not halve the next at once.
             fitting = rows * self.batch_seconds / max(elapsed, 0.001)
             self.batch_rows = int(min(max((self.batch_rows + fitting) / 2, BATCH_MIN_ROWS), BATCH_MAX_ROWS))
-        if connection.vendor == "sqlite":
-            time.sleep(SQLITE_PAUSE_SECONDS)
+
+    def wait_for_others(self) -> None:
+        """Before a batch's transaction on SQLite: sleeps what is left of SQLITE_PAUSE_SECONDS since the last batch
+        let go of the lock (reading and preparing this batch took the rest)."""
+        if self.committed_at is not None:
+            left = self.pause - (time.perf_counter() - self.committed_at)
+            if left > 0:
+                time.sleep(left)
 
     def precautions(self, data: schema.PrecautionData) -> None:
         """The file's answers replace the account's (like the profile's settings); answers the file does not have
@@ -460,6 +471,7 @@ class _Writer:
     def link_copies(self) -> None:
         if not self.copied:
             return
+        self.wait_for_others()
         with transaction.atomic():
             lock_account(self.user)
             for pk, ref in self.copied:
@@ -467,31 +479,29 @@ class _Writer:
                 if copied is not None:
                     Routine.objects.filter(pk=pk).update(copied_from=copied)
 
-    def _plan_step(self, step: schema.PlanStepData) -> dict[str, Any]:
-        point = self.point(step.point)
+    def _plan_step(self, step: dict[str, Any]) -> dict[str, Any]:
+        point = self.point(step["point"])
         return {
             "point_id": point.pk if point else None,
             "point_slug": point.slug if point else "",
-            "point_name": step.point_name,
-            "side": step.side,
-            "hold_seconds": step.hold_seconds,
+            "point_name": step["point_name"],
+            "side": step["side"],
+            "hold_seconds": step["hold_seconds"],
         }
 
-    def prepare_sessions(self, items: list[schema.SessionData]) -> list[tuple[Session, list[Release]]]:
-        """The rows of `items`, each session with its releases (not yet tied to the session, which has no id)."""
-        return [
-            (
-                Session(
-                    user=self.user,
-                    routine=self.routine(item.routine),
-                    plan=[self._plan_step(step) for step in item.plan],
-                    **_red_flag(item),
-                    **_fields(item, exclude=("routine", "plan", "releases", "red_flag_items", "red_flag_tier")),
-                ),
-                [Release(point=self.point(r.point), **_fields(r, exclude=("point",))) for r in item.releases],
+    def prepare_sessions(self, items: list[dict[str, Any]]) -> list[tuple[Session, list[Release]]]:
+        """The rows of `items` (checked sessions' values, `schema.SessionData`'s fields), each session with its
+        releases (not yet tied to the session, which has no id)."""
+        rows = []
+        for values in items:
+            releases, plan, routine = values.pop("releases"), values.pop("plan"), values.pop("routine")
+            del values["red_flag_tier"]  # worked out again from the signs, never taken from the file
+            values |= _red_flag(values["safety_check"], values["red_flag_items"])
+            session = Session(
+                user=self.user, routine=self.routine(routine), plan=[self._plan_step(step) for step in plan], **values
             )
-            for item in items
-        ]
+            rows.append((session, [Release(point=self.point(r.pop("point")), **r) for r in releases]))
+        return rows
 
     def sessions(self, rows: list[tuple[Session, list[Release]]]) -> None:
         """Writes the prepared sessions whose natural key (start, routine name) the account does not have yet."""

@@ -8,7 +8,6 @@ items `schema.LISTS` allows, and the unpacked JSON at most TENDERSPOT_IMPORT_MAX
 
 import gzip
 import io
-import re
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
@@ -35,9 +34,12 @@ def _mib(size: int) -> str:
 # Python refuses to turn more digits than this into an int (a guard against quadratic work), and ijson's C parser
 # then fails in a way that surfaces later as a stray ValueError: such runs of digits are refused before it sees them.
 MAX_DIGITS = sys.get_int_max_str_digits() or 4300
-_DIGITS_TOO_LONG = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
-_LEADING_DIGITS = re.compile(rb"[0-9]*")
-_TRAILING_DIGITS = re.compile(rb"[0-9]*\Z")
+# Runs of digits are found with C-speed byte operations, not regular expressions: a search that may match at any
+# place tries every byte of the file. Every digit becomes "0" and every other byte a space, then the run too long to
+# read is a plain substring.
+_DIGITS_ONLY = bytes(ord("0") if char in b"0123456789" else ord(" ") for char in range(256))
+_DIGITS_TOO_LONG = b"0" * (MAX_DIGITS + 1)
+_DIGITS = b"0123456789"
 NUMBER_TOO_LONG = f"The file holds a number too long to read (over {MAX_DIGITS:,} digits)."
 
 
@@ -62,12 +64,12 @@ class _Bounded(io.RawIOBase):
         return len(data)
 
     def _check_digits(self, data: bytes) -> None:
-        leading = _LEADING_DIGITS.match(data).end()  # type: ignore[union-attr]
+        leading = len(data) - len(data.lstrip(_DIGITS))
         if leading == len(data):
             self.digits += leading
         else:
-            too_long = self.digits + leading > MAX_DIGITS or _DIGITS_TOO_LONG.search(data)
-            self.digits = len(data) - _TRAILING_DIGITS.search(data).start()  # type: ignore[union-attr]
+            too_long = self.digits + leading > MAX_DIGITS or _DIGITS_TOO_LONG in data.translate(_DIGITS_ONLY)
+            self.digits = len(data) - len(data.rstrip(_DIGITS))
             if too_long:
                 raise ImportFileError(NUMBER_TOO_LONG)
         if self.digits > MAX_DIGITS:
@@ -131,7 +133,8 @@ def _build(events: _Events, event: str, value: Any, where: str) -> Any:
     root: dict[str, Any] | list[Any] = {} if event == "start_map" else []
     stack: list[dict[str, Any] | list[Any]] = [root]
     keys: list[str | None] = [None]
-    top, key, count = root, None, 1
+    # `top` is the container being filled (`in_list`: a list); `key` the map key its next value goes under.
+    top, key, count, in_list = root, None, 1, event == "start_array"
     try:
         for event, value in events._events:
             if event == "map_key":
@@ -143,6 +146,7 @@ def _build(events: _Events, event: str, value: Any, where: str) -> Any:
                 if not stack:
                     return root
                 top, key = stack[-1], keys[-1]
+                in_list = type(top) is list
                 continue
             count += 1
             if count > ITEM_VALUES:
@@ -150,29 +154,24 @@ def _build(events: _Events, event: str, value: Any, where: str) -> Any:
             if event == "start_map" or event == "start_array":
                 if len(stack) >= ITEM_DEPTH:
                     raise ImportFileError(f"{where}: nested deeper than the format allows ({ITEM_DEPTH} levels)")
-                child: dict[str, Any] | list[Any] = {} if event == "start_map" else []
-                _put(top, key, child, where)
-                keys[-1] = key
-                stack.append(child)
-                keys.append(None)
-                top, key = child, None
+                value = {} if event == "start_map" else []
+            # The value goes into `top` here rather than through a function: this runs for every value.
+            if in_list:
+                top.append(value)  # type: ignore[union-attr]
+            elif key in top:
+                raise ImportFileError(f"{where}: the key {key!r} appears twice")
             else:
-                _put(top, key, value, where)
+                top[key] = value  # type: ignore[index]
+            if event == "start_map" or event == "start_array":
+                keys[-1] = key
+                stack.append(value)
+                keys.append(None)
+                top, key, in_list = value, None, event == "start_array"
     except ImportFileError:
         raise
     except Exception as error:  # ijson's errors, and the int() of a number too long, arrive wrapped
         raise _not_json(error) from None
     raise ImportFileError("This file is not valid JSON: it ends too early.")
-
-
-def _put(container: dict[str, Any] | list[Any], key: str | None, value: Any, where: str) -> None:
-    if isinstance(container, list):
-        container.append(value)
-    elif key in container:
-        raise ImportFileError(f"{where}: the key {key!r} appears twice")
-    else:
-        assert key is not None  # a map's values always come after their map_key event
-        container[key] = value
 
 
 def walk(stream: IO[bytes]) -> Iterator[tuple[str, int, Any]]:

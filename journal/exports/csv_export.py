@@ -3,12 +3,17 @@
 
 import csv
 import io
+import itertools
+import json
+import operator
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import QuerySet
 
 from config.text import CONTROL_CHARACTER
@@ -80,18 +85,64 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _converter(kind: str, zone: zoneinfo.ZoneInfo) -> Callable[[Any], str | int]:
-    if kind == "datetime":
-        return lambda v: "" if v is None else v.astimezone(zone).isoformat(timespec="seconds")
-    if kind == "date":
-        return lambda v: "" if v is None else v.isoformat()
-    if kind == "bool":
-        return lambda v: "" if v is None else ("yes" if v else "no")
-    if kind == "red_flags":  # the words of the signs reported, as the person answered them
-        return lambda v: neutralise(redflags.as_text(v or []))
-    if kind == "number":
-        return lambda v: "" if v is None else int(v)  # numbers we write ourselves stay numbers, negatives too
-    return lambda v: "" if v is None else neutralise(str(v))
+YES_NO = {None: "", True: "yes", False: "no"}
+# Distinct texts remembered by one export (each neutralised once): most repeat from row to row (a side, a status, a
+# point's name, an empty note). Bounded, so a log of unique notes keeps memory flat.
+TEXT_CACHE_SIZE = 4096
+
+
+def _remembered(make: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`make`, remembering up to TEXT_CACHE_SIZE distinct values for one export; None is an empty cell."""
+    made: dict[Any, str] = {}
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        text = made.get(value)
+        if text is None:
+            text = make(value)
+            if len(made) < TEXT_CACHE_SIZE:
+                made[value] = text
+        return text
+
+    return cell
+
+
+def _red_flags(value: Any) -> str:
+    """The words of the signs reported, as the person answered them (`value`: the stored JSON list)."""
+    items = json.loads(value) if isinstance(value, str) else value
+    return neutralise(redflags.as_text(items)) if items else ""
+
+
+def _converters(zone: zoneinfo.ZoneInfo) -> dict[str, Callable[[Any], Any] | None]:
+    """The cell of each kind of value, for one export, from the database driver's values (`release_rows`: no
+    Django field conversion). None: the value as it is (csv.writer writes None as an empty cell). Numbers are never
+    neutralised: the ones we write stay numbers, negatives too.
+
+    What each database hands back: SQLite (through the converters Django registers with its driver) times without
+    a zone, in the zone Django stored them in (UTC), dates, booleans, and a JSON list as its text; PostgreSQL
+    (psycopg) times with their zone, dates, booleans, and JSON as its text too (Django loads jsonb as text).
+    """
+    stored_zone = connection.timezone  # what Django's own conversion gives a time that has none (UTC)
+
+    def moment(value: Any) -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:  # combine() is several times faster than replace(tzinfo=), and the same
+            value = datetime.combine(value, value.time(), stored_zone)
+        return value.astimezone(zone).isoformat(timespec="seconds")  # type: ignore[no-any-return]
+
+    def day(value: Any) -> str:
+        return "" if value is None else value.isoformat()
+
+    return {
+        "datetime": moment,
+        "date": day,
+        "bool": YES_NO.__getitem__,
+        "red_flags": _remembered(_red_flags),
+        "number": None,
+        "text": _remembered(lambda value: neutralise(str(value))),
+    }
 
 
 def export_queryset(user: User, date_range: DateRange) -> "QuerySet[Session, tuple[Any, ...]]":
@@ -103,18 +154,45 @@ def export_queryset(user: User, date_range: DateRange) -> "QuerySet[Session, tup
 
 
 def release_rows(user: User, date_range: DateRange) -> Iterator[tuple[Any, ...]]:
-    """Raw value tuples, in order, fetched in chunks so memory stays flat however long the log is."""
-    return export_queryset(user, date_range).iterator(chunk_size=CHUNK_SIZE)
+    """The rows of `export_queryset` as the database driver gives them (see `_converters`), in order, fetched in
+    chunks (a server-side cursor on PostgreSQL) so memory stays flat however long the log is. Django's conversion
+    of each value to its field's type is left out: the export turns each straight into its cell."""
+    sql, params = export_queryset(user, date_range).query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            yield from rows
 
 
-def row_formatter(zone: zoneinfo.ZoneInfo) -> Callable[[tuple[Any, ...]], list[str | int]]:
-    converters = [_converter(kind, zone) for _name, _field, kind in FIELDS]
+def row_formatter(zone: zoneinfo.ZoneInfo) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """The cells of one row of FIELDS' values, and the session's leg pain change. A session's columns repeat on
+    each of its releases' rows (the rows come in the log's order), so they are made once per session."""
+    kinds = _converters(zone)
+    session_at = [n for n, (_name, field, _kind) in enumerate(FIELDS) if not field.startswith("releases__")]
+    release_at = [n for n in range(len(FIELDS)) if n not in session_at]
+    session_values = operator.itemgetter(*session_at)
+    session_cells_of = [kinds[FIELDS[n][2]] for n in session_at]
+    release_cells_of = [(n, kinds[FIELDS[n][2]]) for n in release_at]
+    # From (session cells..., pain change, release cells...) to the order of HEADER.
+    made = [*session_at, len(FIELDS), *release_at]
+    layout = operator.itemgetter(*(made.index(n) for n in range(len(FIELDS) + 1)))
+    fields = [field for _name, field, _kind in FIELDS]
+    pain_before, pain_after = fields.index("pain_before"), fields.index("pain_after")
+    last_session: tuple[Any, ...] | None = None
+    session_cells: list[Any] = []
 
-    def format_row(values: tuple[Any, ...]) -> list[str | int]:
-        row = [convert(value) for convert, value in zip(converters, values, strict=True)]
-        before, after = values[5], values[6]
-        row.append(after - before if before is not None and after is not None else "")
-        return row
+    def format_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
+        nonlocal last_session, session_cells
+        session = session_values(values)
+        if session != last_session:
+            last_session = session
+            session_cells = [
+                value if cell is None else cell(value) for cell, value in zip(session_cells_of, session, strict=True)
+            ]
+            before, after = values[pain_before], values[pain_after]
+            session_cells.append(after - before if before is not None and after is not None else "")
+        release_cells = [values[n] if cell is None else cell(values[n]) for n, cell in release_cells_of]
+        return layout(session_cells + release_cells)  # type: ignore[no-any-return]
 
     return format_row
 
@@ -129,15 +207,12 @@ def csv_lines(user: User, date_range: DateRange) -> Iterator[str]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(HEADER)
-    pending = 0
-    for values in release_rows(user, date_range):
-        writer.writerow(format_row(values))
-        pending += 1
-        if pending == ROWS_PER_CHUNK:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
+    rows = release_rows(user, date_range)
+    while chunk := list(itertools.islice(rows, ROWS_PER_CHUNK)):
+        writer.writerows(map(format_row, chunk))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue()
 
 
