@@ -76,7 +76,7 @@ def test_the_second_tap_never_acts_on_the_next_steps_controls(signed_in_page, ow
     page.evaluate(SECOND_TAP_ON_ARRIVAL, [control, x, y])
     page.mouse.click(x, y)
     page.get_by_text("Step 2 of 2").wait_for()
-    page.wait_for_function("window.secondTapSent === true")
+    page.wait_for_function("() => window.secondTapSent === true")
     page.wait_for_timeout(300)
     expect(page.locator("[data-timer]")).to_have_attribute("data-phase", "idle")
     expect(page.locator("#runner-log")).to_be_hidden()

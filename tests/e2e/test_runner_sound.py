@@ -44,7 +44,7 @@ def test_the_tone_plays_after_the_phone_was_locked(signed_in_page, owner):
     page.get_by_role("button", name="Start hold").click()
     page.evaluate("window.__lock()")  # the phone locks during the hold: the context is suspended again
     expect(timer).to_have_attribute("data-phase", "ended", timeout=5000)
-    page.wait_for_function("window.__audio.includes('tone') || window.__audio.includes('tone-while-suspended')")
+    page.wait_for_function("() => window.__audio.includes('tone') || window.__audio.includes('tone-while-suspended')")
     log = page.evaluate("window.__audio")
     assert "tone-while-suspended" not in log
     assert log.index("tone") > max(i for i, call in enumerate(log) if call == "resume")

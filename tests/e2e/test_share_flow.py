@@ -27,7 +27,7 @@ def test_make_copy_open_and_revoke_a_share_link(signed_in_page, owner, browser):
     assert re.search(r"/journal/s/[A-Za-z0-9_-]{43}/$", url)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Copy").click()
-    page.wait_for_function("document.querySelector('[data-copy-status=\"new-share-url\"]').textContent !== ''")
+    page.wait_for_function("() => document.querySelector('[data-copy-status=\"new-share-url\"]').textContent !== ''")
     assert page.evaluate("navigator.clipboard.readText()") == url
     assert page.locator('[data-copy-status="new-share-url"]').inner_text() in {
         "Copied.",
