@@ -249,7 +249,9 @@
       : function (work) { return work(); };
     function loop() {
       again = false;
-      return locked(runOnce).then(function () { return again && !problem ? loop() : null; });
+      // A sync asked for while one ran (a tap on "Sync now", the connection coming back) gets its own attempt,
+      // even when the running one failed: its failure may be what the asker has just put right.
+      return locked(runOnce).then(function () { return again ? loop() : null; });
     }
     running = loop().catch(function () { problem = "retry"; }).then(function () {
       running = null;
