@@ -599,17 +599,22 @@
     return window.htmx.ajax("GET", panel.dataset.runUrl, { target: "#runner-panel", swap: "outerHTML" })
       .then(function () {
         if (document.body.contains(form)) { return advance(panel, entry.position, entry.kind === "release"); }
-        var notice = entry.answer && entry.answer.notice;
-        var fresh = document.getElementById("runner-panel");
-        if (notice && fresh) {
-          var alert = document.createElement("div");
-          alert.className = "alert alert-warning";
-          alert.setAttribute("role", "alert");
-          alert.dataset.adverseResponse = "";
-          alert.textContent = notice;
-          fresh.prepend(alert);
-        }
+        showNotice(document.getElementById("runner-panel"), entry.answer && entry.answer.notice);
       });
+  }
+
+  /** The answer to an adverse response at the top of `panel`, as the server draws it (runner.html), replacing any
+   *  earlier one; no `notice`: only the earlier one goes. */
+  function showNotice(panel, notice) {
+    if (!panel) { return; }
+    panel.querySelectorAll("[data-adverse-response]").forEach(function (old) { old.remove(); });
+    if (!notice) { return; }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-warning";
+    alert.setAttribute("role", "alert");
+    alert.dataset.adverseResponse = "";
+    alert.textContent = notice;
+    panel.prepend(alert);
   }
 
   function afterQueued(event) {
@@ -653,14 +658,7 @@
       stopped: panel.dataset.adverseStopped,
       followUp: panel.dataset.adverseFollowUp,
     });
-    panel.querySelectorAll("[data-adverse-response]").forEach(function (old) { old.remove(); });
-    if (!notice) { return; }
-    var alert = document.createElement("div");
-    alert.className = "alert alert-warning";
-    alert.setAttribute("role", "alert");
-    alert.dataset.adverseResponse = "";
-    alert.textContent = notice;
-    panel.prepend(alert);
+    showNotice(panel, notice);
   }
   document.addEventListener("outbox:queued", afterQueued);
 

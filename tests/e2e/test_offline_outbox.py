@@ -78,6 +78,18 @@ def answer(page, position: int, pressure: int, pain: int) -> None:
     page.get_by_role("button", name="Save and go on").click()
 
 
+def first_step_logged_offline(page, user, steps: int, held: int = 25, pressure: int = 4) -> Session:
+    """A new session of `steps` steps opened online, then its first step logged with the network off: the page is
+    at step 2."""
+    session = started_session(user, steps=steps)
+    open_runner(page, user, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=held)
+    answer(page, 1, pressure=pressure, pain=3)
+    page.get_by_text(f"Step 2 of {steps}").wait_for()
+    return session
+
+
 def hold_with_the_timer(page) -> None:
     """Runs the whole hold on the fake clock; the log form opens with the seconds held."""
     page.locator("[data-timer]").wait_for(state="visible")
@@ -317,12 +329,7 @@ def test_another_person_signing_in_on_the_phone_never_sees_sends_or_discards_the
     """Alice's sign-in expired with an entry waiting; Bob signs in on the same browser: his pages say nothing of it,
     his sync leaves it alone and his sign-out has nothing to ask about. It waits for Alice and goes when she is back."""
     page = app_page
-    session = started_session(alice, steps=2)
-    open_runner(page, alice, session)
-    page.context.set_offline(True)
-    log_without_timer(page, held=25)
-    answer(page, 1, pressure=4, pain=3)
-    page.get_by_text("Step 2 of 2").wait_for()
+    session = first_step_logged_offline(page, alice, steps=2)
     waiting(page, 1)
     step_label = page.locator("[data-outbox-status] [data-outbox-entry]").first.text_content().split(":")[0]
     page.context.clear_cookies()  # Alice's sign-in ends; she never signed out
@@ -375,12 +382,7 @@ def test_a_session_begun_at_its_red_flag_check_reloads_offline_at_its_step(app_p
 def test_a_pressure_above_seven_logged_offline_is_answered_at_once(app_page, alice):
     """Online, a pressure above 7 is answered at once ("ease off"); offline it went unanswered, even after the sync."""
     page = app_page
-    session = started_session(alice, steps=3)
-    open_runner(page, alice, session)
-    page.context.set_offline(True)
-    log_without_timer(page, held=20)
-    answer(page, 1, pressure=8, pain=3)
-    page.get_by_text("Step 2 of 3").wait_for()
+    first_step_logged_offline(page, alice, steps=3, pressure=8)
     warning = page.locator("[data-adverse-response]")
     expect(warning).to_contain_text(ADVERSE_PRESSURE_MESSAGE)
     expect(warning).to_contain_text(ADVERSE_FOLLOW_UP)

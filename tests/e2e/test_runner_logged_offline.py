@@ -13,6 +13,7 @@ from tests.e2e.test_offline_outbox import (
     ALL_SAVED,
     alice,  # noqa: F401 (a fixture)
     answer,
+    first_step_logged_offline,
     log_without_timer,
     open_runner,
     started_session,
@@ -31,12 +32,7 @@ def first_words(item) -> str:
 
 def test_steps_logged_offline_are_listed_with_their_values_then_as_the_servers_rows(app_page, alice):  # noqa: F811
     page = app_page
-    session = started_session(alice, steps=4)
-    open_runner(page, alice, session)
-    page.context.set_offline(True)
-    log_without_timer(page, held=25)
-    answer(page, 1, pressure=4, pain=3)
-    page.get_by_text("Step 2 of 4").wait_for()
+    session = first_step_logged_offline(page, alice, steps=4)
     page.locator("#runner-panel [data-step-body]").get_by_role("button", name="Skip this step").click()
     page.get_by_text("Step 3 of 4").wait_for()
     log_without_timer(page, held=18)
