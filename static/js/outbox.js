@@ -237,11 +237,18 @@
 
   var running = null;
   var again = false;
+  var asked = false;
 
-  /** Runs a sync (one tab at a time where the browser has Web Locks); resolves when nothing more is to be sent now. */
-  function sync() {
+  /**
+   * Runs a sync (one tab at a time where the browser has Web Locks); resolves when nothing more is to be sent now.
+   * `byUser` (a tap on "Sync now", the connection coming back) asked while one runs gets its own attempt even when
+   * the running one failed: its failure may be what the user has just put right. Other asks (a page's own follow-up,
+   * the worker's Background Sync) rerun only after a success, so a failure is not retried at once in a loop.
+   */
+  function sync(byUser) {
     if (running) {
       again = true;
+      asked = asked || byUser === true;
       return running;
     }
     var locked = navigator.locks && navigator.locks.request
@@ -249,9 +256,10 @@
       : function (work) { return work(); };
     function loop() {
       again = false;
-      // A sync asked for while one ran (a tap on "Sync now", the connection coming back) gets its own attempt,
-      // even when the running one failed: its failure may be what the asker has just put right.
-      return locked(runOnce).then(function () { return again ? loop() : null; });
+      asked = false;
+      return locked(runOnce).then(function () {
+        return again && (!problem || asked) ? loop() : null;
+      });
     }
     running = loop().catch(function () { problem = "retry"; }).then(function () {
       running = null;
@@ -366,7 +374,7 @@
           line.appendChild(link);
         }
         var button = smallButton("Sync now");
-        button.addEventListener("click", function () { sync(); });
+        button.addEventListener("click", function () { sync(true); });
         line.appendChild(button);
       }
     }).catch(function () { box.hidden = true; });
@@ -465,7 +473,7 @@
     }
     var sendNow = button(words.send, "btn-accent", function () {
       status.textContent = "Sending…";
-      sync().then(all).then(function (entries) {
+      sync(true).then(all).then(function (entries) {
         var left = entries.filter(function (e) { return e.status !== "saved"; }).length;
         if (!left) {
           clear().then(function () { signOut(form); });
@@ -491,7 +499,7 @@
     render: render, problem: function () { return problem; }
   };
 
-  window.addEventListener("online", function () { sync(); });
+  window.addEventListener("online", function () { sync(true); });
   // Another tab saved or sent an entry: this tab's count follows.
   window.addEventListener("storage", function (event) { if (event.key === UNSENT_KEY) { render(); } });
   if (navigator.serviceWorker) {

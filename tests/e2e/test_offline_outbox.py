@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import F
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from journal.models import ADVERSE_FOLLOW_UP, ADVERSE_PRESSURE_MESSAGE, Release, Session
@@ -121,9 +122,21 @@ def rows(session) -> list[tuple]:
 def until(page, script: str, timeout_s: float = 20) -> None:
     """Polls an async page expression until it is true (evaluate awaits its promise; wait_for_function may not)."""
     deadline = time.monotonic() + timeout_s
-    while not page.evaluate(script):
+    while not holds(page, script):
         assert time.monotonic() < deadline, script
         page.wait_for_timeout(100)
+
+
+def holds(page, script: str) -> bool:
+    """`script`'s answer; False while the page is between two documents (a quick log goes on to its summary once
+    sent, which can destroy the context the script runs in, and the next page may not have its outbox yet)."""
+    try:
+        return bool(page.evaluate(script))
+    except PlaywrightError as error:
+        said = str(error)
+        if "context was destroyed" in said or "navigat" in said or "TenderspotOutbox" in said:
+            return False
+        raise
 
 
 ALL_SAVED = "async () => (await window.TenderspotOutbox.all()).every((e) => e.status === 'saved')"
