@@ -379,7 +379,45 @@ def test_the_share_page_has_the_phone_chart_and_the_log_table_and_the_pdf_its_li
     context = report.report_context(owner, DateRange())
     assert context["chart"].narrow_svg is None and context["log_html"] == ""
     html = report_html(context)
-    assert html.count('class="log-row') == 3 and '<table class="report-table report-log' not in html
+    assert '<table class="report-table report-log' not in html
+    assert [len(lines) for _kind, lines in printed_log(html)] == [2, 1]  # Monday and Tuesday, then Sunday
+
+
+def printed_log(html: str) -> list[tuple[str, list[str]]]:
+    """The printed log's paragraphs: (their classes, their lines)."""
+    return [(kind, text.split("\n")) for kind, text in re.findall(r'<p class="(log-[^"]*)">(.*?)</p>', html, re.S)]
+
+
+@pytest.mark.django_db
+def test_the_printed_log_is_a_line_per_session_a_paragraph_per_week_and_one_for_a_line_that_may_wrap(owner):
+    _sun, mon, tue, _wed = make_log(owner, days=4, start=datetime(2026, 3, 1, 9, tzinfo=UTC))  # Sunday to Wednesday
+    Session.objects.filter(pk=tue.pk).update(notes="Calmer.\nSlept   well.")
+    Session.objects.filter(pk=mon.pk).update(notes="Worse after sitting " * 5)  # too long for one line: it wraps
+    flagged = make_red_flag_session(owner, RedFlag.BOTH_LEGS, started_at=datetime(2026, 3, 4, 18, tzinfo=UTC))
+    html = report_html(report.report_context(owner, DateRange()))
+    paragraphs = printed_log(html)
+    assert [(kind, [line[:10] for line in lines]) for kind, lines in paragraphs] == [
+        ("log-row log-flag", ["2026-03-04"]),  # newest first; a red flag on its own, shaded
+        ("log-lines", ["2026-03-04", "2026-03-03"]),  # the week's short lines, one paragraph
+        ("log-row", ["2026-03-02"]),  # its own paragraph: the second line indented under the date
+        ("log-lines log-week", ["2026-03-01"]),  # the week before, under a rule
+    ]
+    assert paragraphs[1][1][1].endswith("“Calmer. Slept well.”")  # a note's line breaks never make a new line
+    assert flagged.pk and "⚠ red flag" in paragraphs[0][1][0]
+    text = "\n".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(render_report_pdf(report.report_context(owner, DateRange())))).pages
+    )
+    assert "Calmer. Slept well." in text and text.count("2026-03-03 ") == 1
+    assert "a thin rule above each week" in text
+
+
+def test_a_printed_log_line_is_judged_to_fit_only_when_it_surely_does():
+    assert report._ems("2026-03-04 Whole routine, both sides · 14 of 14 steps · leg pain 5 → 4 · ⚠ pressure >7") < (
+        report.LOG_LINE_EMS
+    )
+    assert report._ems("W" * 65) > report.LOG_LINE_EMS > report._ems("W" * 60)  # W: 0.989 em in DejaVu Sans
+    assert report._ems("漢" * 50) > report.LOG_LINE_EMS > report._ems("é" * 55)  # wider than in any face we use
 
 
 def test_the_weekly_chart_leaves_out_the_last_part_week_and_says_so():

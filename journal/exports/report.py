@@ -8,6 +8,7 @@ with the log, and the log's length is capped (LOG_LIMIT, RELEASE_SESSIONS_LIMIT)
 out in about the same time as a year's.
 """
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -226,28 +227,93 @@ def log_html(rows: list[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
 
+# The printed log's width in ems of its 8 pt text: A4 (the narrower paper) less the page margins, 184 mm (521 pt),
+# less 3% for rounding.
+LOG_LINE_EMS = 0.97 * 521 / 8
+# Advance widths in 1/1000 em of DejaVu Sans, the report's face, read from DejaVuSans.ttf with fontTools: the
+# printable ASCII characters (space to "~") and the log's own signs. Its fallbacks (Liberation Sans, Arial) are
+# narrower, so a line judged to fit does fit.
+_ASCII_WIDTHS = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656,
+    557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613,
+    635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818,
+    592, 592, 525, 636, 337, 636, 838,
+)  # fmt: skip
+_SIGN_WIDTHS = {"→": 838, "⚠": 896, "×": 838, "…": 1000, "·": 318, "“": 518, "”": 518, "–": 500}
+_WIDE_WIDTH = 1300  # a wide character (CJK, emoji), drawn from a fallback face
+_OTHER_WIDTH = 1100  # any other character: above DejaVu Sans's widest letters (Œ is 1.07 em)
+
+
+def _ems(text: str) -> float:
+    """`text`'s width in ems in the printed log: exact for DejaVu Sans's ASCII and the log's signs (kerning only
+    narrows it), an upper bound for anything else."""
+    total = 0
+    for char in text:
+        code = ord(char)
+        if 32 <= code < 127:
+            total += _ASCII_WIDTHS[code - 32]
+        elif char in _SIGN_WIDTHS:
+            total += _SIGN_WIDTHS[char]
+        else:
+            total += _WIDE_WIDTH if unicodedata.east_asian_width(char) in ("W", "F") else _OTHER_WIDTH
+    return total / 1000
+
+
+def _log_line(row: dict[str, Any]) -> str:
+    """A session's line in the printed log (plain text, on one line): date, routine, steps held of planned, leg
+    pain before → after, marks, note."""
+    parts = [row["routine_name"], f"{row['releases_done']} of {row['planned']} steps"]
+    if row["status_label"]:
+        parts[-1] += f" ({row['status_label'].lower()})"
+    pain = f"leg pain {_score(row['pain_before'])} → {_score(row['pain_after'])}"
+    if row["has_back"]:
+        pain += f", back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
+    parts.append(pain)
+    if row["marks"]:
+        parts.append(f"⚠ {row['marks']}")
+    if row["notes"]:
+        parts.append(f"“{_cut(row['notes'], LOG_NOTE_CHARS)}”")
+    return " ".join(f"{row['local_date']:%Y-%m-%d} {' · '.join(parts)}".split())  # a note's line breaks go
+
+
 def log_lines_html(rows: list[dict[str, Any]]) -> SafeString:
-    """The compact log for print: one paragraph per session, its fields in the order the log's note gives (date,
-    routine, steps held of planned, leg pain before → after, marks, note). WeasyPrint lays out and draws a
-    paragraph for about half what a table row of six cells costs (its table layout, a box, a style and a text run
-    per cell), which is most of a year's report; the share page keeps the table (log_html). No element inside the
-    paragraph (bold, a span): each inline box costs WeasyPrint about as much as the text around it, so the marks
-    stand out with a sign rather than in bold."""
-    out = []
+    """The compact log for print, one line per session (_log_line), a thin rule between weeks.
+
+    WeasyPrint's cost is mostly per paragraph and per line, so the sessions of a week whose lines surely fit the
+    width are one paragraph of lines (white-space: pre-line): a year of them costs about 25% less than a paragraph
+    each. A line that may wrap (a note, a long routine name) is a paragraph of its own, its second line indented
+    under the date; a red-flag session too, shaded as on the share page. No element inside a paragraph (bold, a
+    span): each inline box costs WeasyPrint about as much as the text around it, so the marks stand out with a
+    sign rather than in bold."""
+    out: list[str] = []
+    lines: list[str] = []
+    lines_start_week = False
+    week = None
+    starts_week = False
+
+    def close_lines() -> None:
+        if lines:
+            rule = " log-week" if lines_start_week else ""
+            out.append(f'<p class="log-lines{rule}">' + "\n".join(lines) + "</p>")
+            lines.clear()
+
     for row in rows:
-        parts = [escape(row["routine_name"]), f"{row['releases_done']} of {row['planned']} steps"]
-        if row["status_label"]:
-            parts[-1] += f" ({escape(row['status_label'].lower())})"
-        pain = f"leg pain {_score(row['pain_before'])} → {_score(row['pain_after'])}"
-        if row["has_back"]:
-            pain += f", back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
-        parts.append(pain)
-        if row["marks"]:
-            parts.append(f"⚠ {escape(row['marks'])}")
-        if row["notes"]:
-            parts.append(f"“{escape(_cut(row['notes'], LOG_NOTE_CHARS))}”")
-        kind = "log-row log-flag" if row["red_flag_tier"] else "log-row"
-        out.append(f'<p class="{kind}">{row["local_date"]:%Y-%m-%d} {" · ".join(parts)}</p>')
+        this_week = row["local_date"].isocalendar()[:2]
+        if this_week != week:
+            close_lines()
+            starts_week, week = week is not None, this_week
+        line = _log_line(row)
+        if row["red_flag_tier"] or _ems(line) > LOG_LINE_EMS:
+            close_lines()
+            kind = "log-row log-flag" if row["red_flag_tier"] else "log-row"
+            out.append(f'<p class="{kind}{" log-week" if starts_week else ""}">{escape(line)}</p>')
+        else:
+            if not lines:
+                lines_start_week = starts_week
+            lines.append(escape(line))
+        starts_week = False
+    close_lines()
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
 
