@@ -311,6 +311,8 @@ def test_sign_out_asks_about_unsent_entries_and_leaves_nothing_on_the_phone(app_
     dialog = page.get_by_role("dialog", name="Send your entry before you log out?")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("1 entry is saved only on this phone")
+    backdrop = dialog.evaluate("(d) => getComputedStyle(d, '::backdrop').backgroundColor")
+    assert backdrop == "rgba(0, 0, 0, 0.55)"  # the page behind is dimmed: the question is the one thing to answer
     dialog.get_by_role("button", name="Send it now, then log out").click()
     expect(dialog).to_contain_text("could not be sent now")
     page.unroute("**/log/")
