@@ -127,6 +127,26 @@ def test_red_flag_session_shows_the_safety_advice(owner, owner_client):
 # Editing the session ---------------------------------------------------------------------------------------------
 
 
+def test_a_red_flag_session_cannot_move_to_after_its_assessment(owner, owner_client):
+    """The report prints "assessed by a clinician by <date>" under each red flag: moved past that date, the flag
+    would read as assessed before it was reported."""
+    flagged = make_session(
+        owner,
+        started_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
+        status=SessionStatus.STOPPED,
+        safety_check=SafetyAnswer.YES,
+        red_flag_items=["both_legs"],
+        red_flag_assessed_at=datetime(2026, 3, 2, 12, tzinfo=UTC),
+    )
+    url = reverse("journal:session_edit", args=[flagged.pk])
+    moved = owner_client.post(url, session_data(started_at="2026-03-05T09:00", finished_at=""))
+    assert moved.status_code == 422 and "cannot move to after" in moved.text
+    flagged.refresh_from_db()
+    assert flagged.started_at == datetime(2026, 3, 1, 9, tzinfo=UTC)
+    earlier = owner_client.post(url, session_data(started_at="2026-02-28T09:00", finished_at=""))
+    assert earlier.status_code == 302  # before the assessment: still fine
+
+
 def test_plain_edit_page_shows_the_form_in_place(owner_client, session):
     html = owner_client.get(reverse("journal:session_edit", args=[session.pk])).text
     assert "Edit the session" in html and 'name="pain_before"' in html and "Step 1:" in html

@@ -44,6 +44,10 @@ class SessionFilterForm(DateRangeForm):
         field.queryset = Routine.objects.visible_to(user).order_by("name", "pk")
 
 
+RED_FLAG_AFTER_ASSESSMENT = (
+    "This session reported a red flag that you later confirmed a clinician had assessed: it cannot move to after "
+    "that confirmation. Log a new session instead, and answer the safety check again."
+)
 RELEASES_OUT_OF_RANGE = (
     f"This start would move the times of the releases logged in this session outside the years {YEAR_MIN} to "
     f"{YEAR_MAX}, so nothing was saved. Check the date."
@@ -80,6 +84,11 @@ class SessionForm(PlainTextForm, forms.ModelForm):
             self.add_error("finished_at", "A session longer than 12 hours is not likely: check the times.")
         if started and not self._releases_stay_storable(started):
             self.add_error("started_at", RELEASES_OUT_OF_RANGE)
+        assessed = self.instance.red_flag_assessed_at
+        if started and assessed and started > assessed:
+            # The report says "assessed by a clinician by <date>" under the red flag: an assessment cannot come
+            # before the sign it followed up.
+            self.add_error("started_at", RED_FLAG_AFTER_ASSESSMENT)
         return data
 
     def _releases_stay_storable(self, started: datetime) -> bool:
