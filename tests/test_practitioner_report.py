@@ -83,6 +83,7 @@ def test_page_one_holds_what_a_clinician_scans_for(seeded_year):
     assert "Pressure above 7" in first and "Leg pain higher at the end than at the start" in first
     assert "Points most often tender" in first and "order of the steps" in first
     assert "Questions for my practitioner" in first and QUESTIONS[:40] in first
+    assert "Releases held" in first and first.index("Releases held") < first.index("Red flags")  # the period's size
     # Red flags come before the pain figures, the questions last.
     assert first.index("Red flags") < first.index("Weekly mean pain") < first.index("Adverse responses")
     assert first.index("Adverse responses") < first.index("Questions for my practitioner")
@@ -381,6 +382,8 @@ def test_the_share_page_has_the_phone_chart_and_the_log_table_and_the_pdf_its_li
     html = report_html(context)
     assert '<table class="report-table report-log' not in html
     assert [len(lines) for _kind, lines in printed_log(html)] == [2, 1]  # Monday and Tuesday, then Sunday
+    rows = re.findall(r"<tr( class=\"[^\"]*\")?><td>(2026-03-0\d)</td>", page)
+    assert rows == [("", "2026-03-03"), ("", "2026-03-02"), (' class="log-week"', "2026-03-01")]  # a rule per week
 
 
 def printed_log(html: str) -> list[tuple[str, list[str]]]:

@@ -30,6 +30,7 @@ from accounts.models import PrecautionProfile, Profile
 from journal import redflags
 from journal.exports.report_chart import report_pain_chart
 from journal.lib.daterange import DateRange
+from journal.lib.text import cut
 from journal.models import PRESSURE_CEILING, Release, Session, SessionQuerySet, SessionStatus
 from journal.trends import aggregates, series
 
@@ -201,17 +202,18 @@ def _score(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def _cut(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters with a visible "…" (as Django's truncatechars)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def log_html(rows: list[dict[str, Any]]) -> SafeString:
-    """The compact log's table rows. Built here, each value escaped with html.escape, rather than in the
-    template: a year is a few hundred rows of six cells, and the template engine's per-variable work would make the
-    share page several times slower than the pages around it."""
+    """The compact log's table rows, a week's first session under a rule (as in print). Built here, each value
+    escaped with html.escape, rather than in the template: a year is a few hundred rows of six cells, and the
+    template engine's per-variable work would make the share page several times slower than the pages around it."""
     out = []
+    week = None
     for row in rows:
+        this_week = row["local_date"].isocalendar()[:2]
+        classes = ["report-flag-row"] if row["red_flag_tier"] else []
+        if week is not None and this_week != week:
+            classes.append("log-week")
+        week = this_week
         steps = f"{row['releases_done']} of {row['planned']}"
         if row["status_label"]:
             steps += f' <span class="report-small">({escape(row["status_label"].lower())})</span>'
@@ -219,10 +221,10 @@ def log_html(rows: list[dict[str, Any]]) -> SafeString:
         if row["has_back"]:
             back = f"back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
             pain += f' <span class="report-small">{back}</span>'
-        flag = ' class="report-flag-row"' if row["red_flag_tier"] else ""
+        kind = f' class="{" ".join(classes)}"' if classes else ""
         out.append(
-            f"<tr{flag}><td>{row['local_date']:%Y-%m-%d}</td><td>{escape(row['routine_name'])}</td><td>{steps}</td>"
-            f"<td>{pain}</td><td>{escape(row['marks'])}</td><td>{escape(_cut(row['notes'], LOG_NOTE_CHARS))}</td></tr>"
+            f"<tr{kind}><td>{row['local_date']:%Y-%m-%d}</td><td>{escape(row['routine_name'])}</td><td>{steps}</td>"
+            f"<td>{pain}</td><td>{escape(row['marks'])}</td><td>{escape(cut(row['notes'], LOG_NOTE_CHARS))}</td></tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
@@ -273,7 +275,7 @@ def _log_line(row: dict[str, Any]) -> str:
     if row["marks"]:
         parts.append(f"⚠ {row['marks']}")
     if row["notes"]:
-        parts.append(f"“{_cut(row['notes'], LOG_NOTE_CHARS)}”")
+        parts.append(f"“{cut(row['notes'], LOG_NOTE_CHARS)}”")
     return " ".join(f"{row['local_date']:%Y-%m-%d} {' · '.join(parts)}".split())  # a note's line breaks go
 
 
