@@ -298,8 +298,20 @@ def log_out_with_an_entry_waiting(page, alice) -> Session:
     log_without_timer(page, held=20)
     answer(page, 1, pressure=4, pain=3)
     waiting(page, 1)
-    page.route("**/log/", lambda route: route.abort())  # the entry cannot be sent yet
+    cut_off: list[str] = []
+
+    def refuse(route) -> None:
+        cut_off.append(route.request.url)
+        route.abort()
+
+    page.route("**/log/", refuse)  # the entry cannot be sent yet
     page.context.set_offline(False)
+    # The sync that the connection's return starts has tried and failed before the log-out is tapped.
+    deadline = time.monotonic() + 20
+    while not cut_off:
+        assert time.monotonic() < deadline, "the outbox never tried to send"
+        page.wait_for_timeout(50)
+    waiting(page, 1)
     page.get_by_role("button", name="Show the menu").click()
     page.get_by_role("button", name="Log out").click()
     return session
