@@ -777,6 +777,13 @@ PRESSURE_SCALE_HINT = (
 LIGHT_PRESSURE_HINT = (
     "Light pressure only, about 3 out of 10, because of your blood thinners or bleeding disorder (your health answers)."
 )
+# The light pressure those answers call for: a logged pressure above it gets its own answer (LIGHT_PRESSURE_MESSAGE).
+LIGHT_PRESSURE_LIMIT = 3
+LIGHT_PRESSURE_MESSAGE = (
+    f"You logged a pressure above {LIGHT_PRESSURE_LIMIT}. Your health answers (blood thinners or a bleeding "
+    f"disorder) call for light pressure only, about {LIGHT_PRESSURE_LIMIT} out of 10: more can bruise or bleed under "
+    "the skin. Please ease off next time."
+)
 ADVERSE_RELEASE = Q(pressure__gt=PRESSURE_CEILING) | Q(stopped_early=True)
 ADVERSE_PRESSURE_MESSAGE = (
     f"You logged a pressure above {PRESSURE_CEILING}. Please ease off next time: {PRESSURE_CEILING} is a ceiling, "
@@ -806,10 +813,14 @@ def count_adverse(releases: Iterable["Release"]) -> int:
     return sum(1 for release in releases if release.is_adverse)
 
 
-def adverse_response_message(release: "Release") -> str:
-    """The kind, immediate answer to an adverse response ("" when the release was not one)."""
+def adverse_response_message(release: "Release", *, light_pressure: bool = False) -> str:
+    """The kind, immediate answer to an adverse response ("" when the release was not one). `light_pressure`: the
+    person's health answers call for light pressure only, so a pressure above LIGHT_PRESSURE_LIMIT is answered too,
+    with that rule's own words."""
     parts = []
-    if release.pressure is not None and release.pressure > PRESSURE_CEILING:
+    if light_pressure and release.pressure is not None and release.pressure > LIGHT_PRESSURE_LIMIT:
+        parts.append(LIGHT_PRESSURE_MESSAGE)
+    elif release.pressure is not None and release.pressure > PRESSURE_CEILING:
         parts.append(ADVERSE_PRESSURE_MESSAGE)
     if release.stopped_early:
         parts.append(ADVERSE_STOPPED_MESSAGE)

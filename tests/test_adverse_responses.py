@@ -1,12 +1,15 @@
 """Adverse responses: a logged pressure above 7, or a hold stopped early because it hurt, gets a kind answer at once
 and is counted wherever sessions are summarised (session page and summary, trends, the report's figures)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from accounts.models import PrecautionProfile
 from journal.exports.report import report_context
 from journal.lib.daterange import DateRange
-from journal.models import Release, Session, adverse_response_message
+from journal.models import ADVERSE_FOLLOW_UP, LIGHT_PRESSURE_MESSAGE, Release, Session, adverse_response_message
 from journal.trends import aggregates
 from tests.factories import make_release, make_running_session, on_day, session_url
 
@@ -44,6 +47,34 @@ def test_the_answer_says_why_and_is_kind():
     stopped = adverse_response_message(Release(pressure=3, stopped_early=True))
     assert "the right thing to do" in stopped and "physiotherapist or doctor" in stopped
     assert adverse_response_message(Release(pressure=7)) == ""
+
+
+@pytest.mark.parametrize(("pressure", "answered"), [("3", False), ("4", True), ("9", True)])
+def test_the_light_pressure_rule_gets_its_own_answer_above_its_limit(
+    ready, owner_client, htmx_headers, pressure, answered
+):
+    """Blood thinners or a bleeding disorder: light pressure only, about 3. A 6 is not above the general ceiling of
+    7, but it is far above what these answers call for, and the phone says so at once (online, offline below)."""
+    PrecautionProfile.objects.create(user=ready, blood_thinners=True)
+    session = make_running_session(ready, steps=2)
+    html = owner_client.post(
+        session_url("release_log", session), answers(1, pressure=pressure), headers=htmx_headers
+    ).content.decode()
+    said = re.findall(r"data-adverse-response>(.*?)</div>", html, re.S)
+    assert said == ([f"{LIGHT_PRESSURE_MESSAGE} {ADVERSE_FOLLOW_UP}"] if answered else [])  # the rule's own words
+    assert f'data-adverse-light="{LIGHT_PRESSURE_MESSAGE}"' in html and 'data-adverse-light-limit="3"' in html
+    outbox = owner_client.post(
+        session_url("release_log", session), answers(2, pressure=pressure), headers={"X-Outbox": "1"}
+    ).json()
+    assert (outbox.get("notice", "").startswith(LIGHT_PRESSURE_MESSAGE)) is answered
+
+
+def test_without_the_light_pressure_rule_a_6_is_no_adverse_response(ready, owner_client, htmx_headers):
+    session = make_running_session(ready, steps=2)
+    html = owner_client.post(
+        session_url("release_log", session), answers(1, pressure="6"), headers=htmx_headers
+    ).content.decode()
+    assert "data-adverse-response" not in html and "data-adverse-light" not in html
 
 
 def test_a_plain_post_gets_the_answer_on_the_next_page(ready, owner_client):

@@ -28,6 +28,8 @@ from journal.models import (
     ADVERSE_FOLLOW_UP,
     ADVERSE_PRESSURE_MESSAGE,
     ADVERSE_STOPPED_MESSAGE,
+    LIGHT_PRESSURE_LIMIT,
+    LIGHT_PRESSURE_MESSAGE,
     PRESSURE_CEILING,
     Release,
     Session,
@@ -45,9 +47,24 @@ RUNNER = "journal/runner.html"
 ADVERSE_TEXTS = {
     "ceiling": PRESSURE_CEILING,
     "pressure": ADVERSE_PRESSURE_MESSAGE,
+    "light_limit": LIGHT_PRESSURE_LIMIT,
+    "light": LIGHT_PRESSURE_MESSAGE,
     "stopped": ADVERSE_STOPPED_MESSAGE,
     "follow_up": ADVERSE_FOLLOW_UP,
 }
+
+
+def answer_to(session: Session, release: Release) -> str:
+    """The immediate answer to `release` (adverse_response_message), with the light-pressure rule of the session's
+    user; their health answers are read only for a pressure above that rule's limit."""
+    light = (
+        release.pressure is not None
+        and release.pressure > LIGHT_PRESSURE_LIMIT
+        and PrecautionProfile.for_user(session.user).light_pressure_only
+    )
+    return adverse_response_message(release, light_pressure=light)
+
+
 FEET_NOT_CONFIRMED = (
     "This routine presses on your feet. Please check with your diabetes foot team or podiatrist first, then "
     "confirm below to start."
@@ -59,7 +76,9 @@ def _session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
     """The signed-in user's session (another user's: 404). Every view calls
     `Session.objects.abandon_stale_for(request.user)` first, so that a session left running for hours reads, and
     refuses posts, as abandoned."""
-    return get_object_or_404(Session, pk=pk, user=request.user)
+    session = get_object_or_404(Session, pk=pk, user=request.user)
+    session.user = request.user  # the same person: what is read through it (their health answers) is read once
+    return session
 
 
 def _outbox_session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
@@ -68,6 +87,7 @@ def _outbox_session_for(request: AuthenticatedHttpRequest, pk: int) -> Session:
     session = get_object_or_404(Session, pk=pk, user=request.user)
     if Session.objects.abandon_stale_for(request.user):
         session.refresh_from_db()
+    session.user = request.user  # as in _session_for
     return session
 
 
@@ -446,7 +466,7 @@ def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         hold_started_at=form.hold_started_at(),
         **form.release_answers(),
     )
-    return _after_post(request, session, notice=adverse_response_message(release))
+    return _after_post(request, session, notice=answer_to(session, release))
 
 
 def _bad_step(request: AuthenticatedHttpRequest, session: Session, form: StepForm) -> HttpResponse:
@@ -512,7 +532,7 @@ def _store_outbox_release(session: Session, form: StepForm, valid: bool, positio
         )
     if not created:
         return outbox_answer("replay", position=position)
-    return outbox_answer("created", 201, position=position, notice=adverse_response_message(release))
+    return outbox_answer("created", 201, position=position, notice=answer_to(session, release))
 
 
 @login_required
@@ -653,7 +673,7 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             at=phone_time_of(request) if outbox else None,
             **form.release_answers(),
         )
-        notice = adverse_response_message(session.releases.get()) if created else ""
+        notice = answer_to(session, session.releases.get()) if created else ""
         if outbox:
             # No message queued for the next page: a sync may happen while the phone shows another page, which
             # would then carry it. The summary holds the advice; the notice goes with the answer.

@@ -157,14 +157,19 @@
   /**
    * The immediate answer to an adverse response in a runner entry, in the server's words
    * (journal.models.adverse_response_message): `texts` holds its parts as the runner's panel carries them
-   * ({ceiling, pressure, stopped, followUp}). "" when the entry logged none: for a release logged offline, the phone
-   * says at once what the server would have said.
+   * ({ceiling, pressure, stopped, followUp}, and {lightLimit, light} under the light-pressure rule). "" when the
+   * entry logged none: for a release logged offline, the phone says at once what the server would have said.
    */
   function adverseMessage(entry, texts) {
     if (entry.kind !== "release") { return ""; }
     var data = new URLSearchParams(entry.body || "");
     var parts = [];
-    if (parseInt(data.get("pressure"), 10) > Number(texts.ceiling)) { parts.push(texts.pressure); }
+    var pressure = parseInt(data.get("pressure"), 10);
+    if (texts.lightLimit && pressure > Number(texts.lightLimit)) {
+      parts.push(texts.light); // the person's light-pressure rule, in its own words
+    } else if (pressure > Number(texts.ceiling)) {
+      parts.push(texts.pressure);
+    }
     if (data.has("stopped_early") && data.get("stopped_early") !== "") { parts.push(texts.stopped); }
     return parts.length ? parts.concat([texts.followUp]).join(" ") : "";
   }

@@ -655,6 +655,8 @@
     var notice = Core.adverseMessage(entry, {
       ceiling: panel.dataset.adverseCeiling,
       pressure: panel.dataset.adversePressure,
+      lightLimit: panel.dataset.adverseLightLimit,
+      light: panel.dataset.adverseLight,
       stopped: panel.dataset.adverseStopped,
       followUp: panel.dataset.adverseFollowUp,
     });

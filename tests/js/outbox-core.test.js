@@ -146,3 +146,12 @@ test("an adverse response logged offline gets the server's answer at once; other
   assert.equal(O.adverseMessage(release("pressure=7&pain_now=9"), texts), "");
   assert.equal(O.adverseMessage({ kind: "skip", body: "pressure=9" }, texts), "");
 });
+
+test("with the light-pressure rule, a pressure above its limit gets that rule's answer", () => {
+  const texts = { ceiling: "7", pressure: "Ease off.", stopped: "Right to stop.", followUp: "Ask if it rises.",
+    lightLimit: "3", light: "Light only." };
+  const release = (body) => ({ kind: "release", body: body });
+  assert.equal(O.adverseMessage(release("pressure=4"), texts), "Light only. Ask if it rises.");
+  assert.equal(O.adverseMessage(release("pressure=9"), texts), "Light only. Ask if it rises.");
+  assert.equal(O.adverseMessage(release("pressure=3"), texts), "");
+});
