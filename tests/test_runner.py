@@ -52,7 +52,7 @@ def test_whole_flow_plain_posts(ready, owner_client):
     assert response.status_code == 302
     page = owner_client.get(session_url("session_run", session)).content.decode()
     assert "Finish the session" in page
-    assert "That was every step" in page
+    assert "That was the last step" in page
     response = owner_client.post(session_url("session_finish", session), {"pain_after": "3", "notes": "Felt looser."})
     assert response.status_code == 302
     assert response["Location"] == session_url("session_summary", session)

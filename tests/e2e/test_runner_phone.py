@@ -91,6 +91,11 @@ def test_the_hold_view_fills_the_screen_with_big_digits(phone, owner, phase):
         assert glyph_height(phone, "[data-timer-clock]") >= 120
     phase_size = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-timer-phase]')).fontSize)")
     assert phase_size >= 32
+    # The side in letters as big as the phase's: from one step to the next it may be the only change.
+    side = phone.locator(".runner-hold-side")
+    assert side.inner_text() == session.plan[0]["side"].upper() and in_viewport(phone, side)
+    side_size = side.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert side_size >= (48 if width == 390 else 32)
     box = timer.bounding_box()
     assert box["width"] >= width - 1 and box["height"] >= phone.viewport_size["height"] - 1  # nothing else on screen
     for name in ("Done", "Resume" if phase == "paused" else "Pause"):
