@@ -243,7 +243,7 @@ def test_the_trends_show_the_episode_context(owner, owner_client):
 
     on_day(owner, 1, pain_before=5)
     html = owner_client.get(reverse("journal:trends")).content.decode()
-    assert "This episode: painful leg Right leg; episode started" in html and "about 3 weeks ago" in html
+    assert "This episode: Painful leg: Right leg; Episode started: " in html and "about 3 weeks ago" in html
 
 
 @pytest.mark.django_db
