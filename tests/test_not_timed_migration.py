@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from journal.models import Release
-from tests.factories import make_release, make_session, make_user
+from tests.factories import ensure_catalogue, make_release, make_session, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +31,7 @@ def rev_changes_on_update(pk: int) -> bool:
 
 
 def test_the_rev_triggers_survive_both_ways_and_not_timed_goes_back_to_the_prescribed_hold():
+    ensure_catalogue()  # another transactional test may have flushed it
     user = make_user("not-timed")
     release = make_release(make_session(user), 1, prescribed_seconds=40, held_seconds=None)
     assert rev_changes_on_update(release.pk)
