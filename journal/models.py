@@ -676,15 +676,21 @@ class Session(models.Model):
         of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`);
         the held seconds are still clamped by the server's own clock. `hold_started_at`: the phone's clock when the
         hold started (an offline hold, whose start the server never saw), kept as the release's start when it is
-        sane (`phone_hold_start`), and then bounding the held seconds too."""
+        sane (`phone_hold_start`), and then bounding the held seconds too. No `held_seconds` (logged without the
+        timer, the seconds left empty) and no hold start seen by the server: held_seconds None, "not timed"."""
         self._require_open()
         step = self.plan[position - 1]
         received = timezone.now()
         now = self.plausible_phone_time(at, received)
         started: datetime | None
+        held: int | None
         if skipped:
             held, started = 0, None
             answers = {}
+        elif held_seconds is None and self.hold_record(position, received) is None:
+            # Logged without the timer and no seconds given, and the server saw no hold start: not timed (None),
+            # never stored as the prescribed hold it did not see.
+            held, started = None, None
         else:
             # The time elapsed until the server received it bounds what was held (never below the real hold).
             held, started = self.held_seconds_for(position, held_seconds, received)
@@ -869,7 +875,10 @@ class Release(models.Model):
     point_name = models.CharField(max_length=80)
     side = models.CharField(max_length=5, choices=Side.choices)
     prescribed_seconds = models.PositiveSmallIntegerField(validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
-    held_seconds = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(RELEASE_MAX_SECONDS)])
+    # None: not timed (logged without the timer and no seconds given); never counted as the prescribed hold.
+    held_seconds = models.PositiveSmallIntegerField(
+        default=0, null=True, blank=True, validators=[MaxValueValidator(RELEASE_MAX_SECONDS)]
+    )
     started_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
     ended_at = models.DateTimeField(null=True, blank=True, validators=STORABLE_DATE)
     skipped = models.BooleanField(default=False)

@@ -108,9 +108,9 @@ def test_step_page_shows_point_side_map_progress_and_time_left(ready, owner_clie
     assert html.count("body-map-mark is-highlight") == 1  # only that point, only that side, on the map
     assert 'data-hold="60"' in html
     assert 'data-lead-in="5"' in html
-    # "Seconds held" starts empty (never a claim of the full hold); empty means the prescribed hold, as it says.
+    # "Seconds held" starts empty (never a claim of the full hold); empty means "not timed", as it says.
     assert 'name="held_seconds"' in html and 'name="held_seconds" value=' not in html
-    assert "Leave it empty if you held for the full 60 seconds." in html
+    assert "leave it empty: the step is then logged as not timed." in html
     from routines.catalogue import WORDING
 
     assert WORDING.PRESSURE in html and "keep the pressure strong" not in html.lower()

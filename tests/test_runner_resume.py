@@ -53,7 +53,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
     assert "Step 1 of 4" in html
 
     # Step 1 logged without JavaScript: the plain form as drawn (position filled in; "Seconds held" empty, which
-    # counts as the full hold).
+    # is logged as not timed: None, never the full hold).
     values = plain_form_values(html)
     assert values["position"] == "1"
     assert values.get("held_seconds", "") == ""
@@ -61,7 +61,7 @@ def test_a_reload_at_every_point_resumes_at_the_first_unlogged_step(ready, owner
         session_url("release_log", session), {**values, "tender": "yes", "pressure": "5", "pain_now": "6"}
     )
     after_one = logged(session)
-    assert after_one == [(1, False, True, 5, 6, 45, False, "")]
+    assert after_one == [(1, False, True, 5, 6, None, False, "")]
     html = reload(owner_client, session)
     assert "Step 2 of 4" in html
     assert 'max="4" value="1"' in html

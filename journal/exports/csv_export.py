@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from config.text import CONTROL_CHARACTER
 from journal import redflags
@@ -28,6 +28,14 @@ FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 # What a spreadsheet may drop before it looks at the first character: spaces ("Trim spaces" in LibreOffice, Excel
 # ignoring leading blanks), other whitespace and invisible control or format characters.
 _SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+# A release column worked out by the database (`export_queryset`): the held_seconds cell stays a number or empty.
+HELD_TIMING = "release_held_timing"
+NOT_TIMED = Case(
+    When(Q(releases__held_seconds__isnull=True, releases__skipped=False), then=Value("not timed")),
+    default=Value(""),
+    output_field=CharField(),
+)
 
 FIELDS = [
     # (column header, queryset field, kind). Read from sessions joined to their releases (a LEFT JOIN): a session
@@ -50,6 +58,8 @@ FIELDS = [
     ("side", "releases__side", "text"),
     ("prescribed_seconds", "releases__prescribed_seconds", "number"),
     ("held_seconds", "releases__held_seconds", "number"),
+    # "not timed" for a release logged without the timer and no seconds given (held_seconds empty), else empty.
+    ("held_timing", HELD_TIMING, "text"),
     ("release_started_at", "releases__started_at", "datetime"),
     ("release_ended_at", "releases__ended_at", "datetime"),
     ("skipped", "releases__skipped", "bool"),
@@ -149,7 +159,7 @@ def export_queryset(user: User, date_range: DateRange) -> "QuerySet[Session, tup
     """Every session in the range with each of its releases (one row per release; one row for a session without
     any), in the order of the log, as value tuples of FIELDS."""
     qs = Session.objects.for_user(user).between(date_range.start, date_range.end)
-    qs = qs.order_by("started_at", "pk", "releases__position")
+    qs = qs.order_by("started_at", "pk", "releases__position").annotate(**{HELD_TIMING: NOT_TIMED})
     return qs.values_list(*(field for _name, field, _kind in FIELDS))
 
 
@@ -164,11 +174,15 @@ def release_rows(user: User, date_range: DateRange) -> Iterator[tuple[Any, ...]]
             yield from rows
 
 
+def _release_column(field: str) -> bool:
+    return field.startswith("releases__") or field == HELD_TIMING
+
+
 def row_formatter(zone: zoneinfo.ZoneInfo) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     """The cells of one row of FIELDS' values, and the session's leg pain change. A session's columns repeat on
     each of its releases' rows (the rows come in the log's order), so they are made once per session."""
     kinds = _converters(zone)
-    session_at = [n for n, (_name, field, _kind) in enumerate(FIELDS) if not field.startswith("releases__")]
+    session_at = [n for n, (_name, field, _kind) in enumerate(FIELDS) if not _release_column(field)]
     release_at = [n for n in range(len(FIELDS)) if n not in session_at]
     session_values = operator.itemgetter(*session_at)
     session_cells_of = [kinds[FIELDS[n][2]] for n in session_at]

@@ -272,7 +272,10 @@ def bundle_entries(user: User, date_range: DateRange) -> Iterator[dict[str, Any]
         )
         procedure_url = _urn("release", r.pk)
         start = release_start(r)
-        notes = [f"Held {r.held_seconds} s of {r.prescribed_seconds} s prescribed."]
+        if r.held_seconds is None:
+            notes = [f"Not timed: logged without the timer and no seconds given ({r.prescribed_seconds} s prescribed)."]
+        else:
+            notes = [f"Held {r.held_seconds} s of {r.prescribed_seconds} s prescribed."]
         if r.tender is not None:
             notes.append("Tender spot found." if r.tender else "No tender spot found.")
         if pressure is not None:
@@ -307,10 +310,11 @@ def bundle_entries(user: User, date_range: DateRange) -> Iterator[dict[str, Any]
 
 def release_start(release: Release) -> datetime:
     """When the release began: its own start, else (a quick log records only the end) its end less the hold, else
-    its session's start. Never after its end, so performedPeriod holds FHIR's per-1 (start <= end)."""
+    (not timed, or no end) its session's start. Never after its end, so performedPeriod holds FHIR's per-1
+    (start <= end)."""
     if release.started_at:
         start = release.started_at
-    elif release.ended_at:
+    elif release.ended_at and release.held_seconds is not None:
         start = release.ended_at - timedelta(seconds=release.held_seconds)
     else:
         start = release.session.started_at

@@ -127,7 +127,8 @@ class ReleaseEditForm(PlainTextForm, forms.ModelForm):
         label="Held (seconds)",
         min_value=0,
         max_value=RELEASE_MAX_SECONDS,
-        help_text=ARTICLE_HOLD_HELP,
+        required=False,
+        help_text=f"{ARTICLE_HOLD_HELP} Empty: not timed.",
     )
     tender = forms.TypedChoiceField(
         label="Tender spot found",
@@ -158,4 +159,6 @@ class ReleaseEditForm(PlainTextForm, forms.ModelForm):
         data = self.cleaned_data
         if data.get("skipped") and data.get("held_seconds"):
             self.add_error("held_seconds", "A skipped step has no hold: set 0 seconds or untick “Skipped”.")
+        elif data.get("skipped") and "held_seconds" in data:
+            data["held_seconds"] = 0  # a skipped step holds 0 seconds, not "not timed"
         return data

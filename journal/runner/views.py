@@ -234,9 +234,12 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
 
 def _fresh_release_form(session: Session, position: int, hold_seconds: int, auto_id: str = "id_%s") -> ReleaseForm:
     """The log form before any answer. "Seconds held" starts empty: the timer fills in what was really held, and
-    logging without it must not claim the full hold; left empty, the server counts the prescribed hold (said so)."""
+    logging without it must not claim the full hold; left empty, the step is logged as not timed (said so)."""
     form = ReleaseForm(session=session, initial={"position": position}, auto_id=auto_id)
-    form.fields["held_seconds"].help_text = f"Leave it empty if you held for the full {hold_seconds} seconds."
+    form.fields["held_seconds"].help_text = (
+        f"Not timed? Type about how long you held it (the plan: {hold_seconds} s), or leave it empty: "
+        "the step is then logged as not timed."
+    )
     return form
 
 

@@ -139,13 +139,14 @@
   /**
    * A runner entry's values as the "Logged so far" list says them, in the server's words and order
    * (journal/session_detail.html#logged-release): "30 s, tender, pressure 4, pain 2, stopped early", or "skipped".
-   * An empty "Seconds held" stands for the step's full hold (`entry.hold`), as the server counts it.
+   * An empty "Seconds held" (logged without the timer, no seconds typed) reads "not timed", as the server stores it:
+   * never the step's full hold.
    */
   function loggedValues(entry) {
     if (entry.kind === "skip") { return "skipped"; }
     var data = new URLSearchParams(entry.body || "");
-    var held = data.get("held_seconds");
-    var parts = [(held ? held : entry.hold !== null && entry.hold !== undefined ? String(entry.hold) : "?") + " s"];
+    var held = (data.get("held_seconds") || "").trim();
+    var parts = [held ? held + " s" : "not timed"];
     var tender = data.get("tender");
     if (tender === "yes" || tender === "no") { parts.push(tender === "yes" ? "tender" : "not tender"); }
     if (data.get("pressure")) { parts.push("pressure " + data.get("pressure")); }

@@ -22,7 +22,7 @@ def test_log_now_leaves_the_seconds_held_empty(signed_in_page, owner):
     page.get_by_role("button", name="Log without the timer").click()
     held = page.get_by_label("Seconds held")
     expect(held).to_have_value("")
-    expect(page.get_by_text("Leave it empty if you held for the full 90 seconds.")).to_be_visible()
+    expect(page.get_by_text("Not timed? Type about how long you held it (the plan: 90 s)")).to_be_visible()
     held.fill("25")
     page.locator("label[for=id_tender_0]").click()
     page.locator("label[for=id_pressure_4]").click()

@@ -128,7 +128,9 @@ test("a step logged on the phone is listed with the server's words for its value
     logged("position=1&tender=no&pressure=8&pain_now=6&held_seconds=12&stopped_early=on"),
     "12 s, not tender, pressure 8, pain 6, stopped early"
   );
-  assert.equal(logged("position=1&tender=yes&pressure=5&pain_now=2&held_seconds="), "45 s, tender, pressure 5, pain 2");
+  // Logged without the timer and no seconds typed: "not timed", as the server stores it, never the 45 s planned.
+  assert.equal(logged("position=1&tender=yes&pressure=5&pain_now=2&held_seconds="), "not timed, tender, pressure 5, pain 2");
+  assert.equal(logged("position=1&tender=yes&pressure=5&pain_now=2"), "not timed, tender, pressure 5, pain 2");
   assert.equal(O.loggedValues({ kind: "skip", body: "position=2" }), "skipped");
 });
 
