@@ -484,7 +484,7 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
     with transaction.atomic():
         # Logged on the phone while the session ran, sent after it was left: taken for this entry only.
         reopened = session.reopen_for_phone_entry(phone_time_of(request))
-        answer = _store_outbox_release(session, form, valid, position, skipped)
+        answer = _store_outbox_release(request, session, form, valid, position, skipped)
         if answer.status_code >= 400:
             transaction.set_rollback(True)  # a refused entry reopens nothing
         elif reopened:
@@ -492,7 +492,9 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
     return answer
 
 
-def _store_outbox_release(session: Session, form: StepForm, valid: bool, position: int, skipped: bool) -> JsonResponse:
+def _store_outbox_release(
+    request: AuthenticatedHttpRequest, session: Session, form: StepForm, valid: bool, position: int, skipped: bool
+) -> JsonResponse:
     if not session.is_open:
         return outbox_refusal("This session has ended, so this step was not saved.", 409)
     if session.needs_safety_check:
@@ -500,7 +502,7 @@ def _store_outbox_release(session: Session, form: StepForm, valid: bool, positio
     if not valid:
         return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
     if skipped:
-        release, created = session.skip(position)
+        release, created = session.skip(position, at=phone_time_of(request))
     else:
         assert isinstance(form, ReleaseForm)
         release, created = session.log_release(
