@@ -175,7 +175,7 @@ def test_the_runner_of_a_started_session_may_be_kept_offline_but_never_its_red_f
     assert 'name="rf_' not in html and "red flag" not in html.lower()
     steps = session.step_count
     assert html.count("<template data-offline-step=") == steps - 1
-    assert "<template data-offline-finish>" in html
+    assert '<template data-offline-finish data-steps-beyond="0">' in html
     for position in range(2, steps + 1):
         assert f'data-outbox-id="release:{session.pk}:{position}"' in html
     partial = owner_client.get(session_url("session_run", session), headers={"HX-Request": "true"})
@@ -436,7 +436,31 @@ def test_the_runner_carries_a_bounded_number_of_later_steps(ready, owner_client)
     session.save(update_fields=["plan"])
     html = owner_client.get(session_url("session_run", session)).content.decode()
     assert html.count("<template data-offline-step=") == OFFLINE_STEPS_AHEAD
-    assert "<template data-offline-finish>" in html
+    # After them the phone says that the other 19 need a connection (step 1 is the page's own), never "the last".
+    end = html[html.index("<template data-offline-finish") :]
+    assert end.startswith('<template data-offline-finish data-steps-beyond="19">')
+    assert "The next steps need a connection" in end
+    assert f"19 more steps, from step {OFFLINE_STEPS_AHEAD + 2} of {OFFLINE_STEPS_AHEAD + 20}" in end
+    assert f"Go on to step {OFFLINE_STEPS_AHEAD + 2}</a>" in end
+    assert "saved on this phone and will sync" in end and "That was the last step" not in end
+    assert 'data-outbox-form="finish"' in end  # finishing early still works offline
+
+
+@pytest.mark.parametrize("logged", [0, 1], ids=["one-beyond", "all-carried"])
+def test_the_runner_says_the_last_step_only_when_it_carries_them_all(ready, owner_client, monkeypatch, logged):
+    monkeypatch.setattr("journal.runner.views.OFFLINE_STEPS_AHEAD", 2)
+    session = make_running_session(ready, steps=4)
+    if logged:
+        session.log_release(4, held_seconds=30)
+    html = owner_client.get(session_url("session_run", session)).content.decode()
+    end = html[html.index("<template data-offline-finish") :]
+    assert html.count("<template data-offline-step=") == 2
+    if logged:
+        assert end.startswith('<template data-offline-finish data-steps-beyond="0">')
+        assert "That was the last step" in end and "need a connection" not in end
+    else:
+        assert end.startswith('<template data-offline-finish data-steps-beyond="1">')
+        assert "The next step needs a connection" in end and "1 more step, from step 4 of 4" in end
 
 
 def logged_offline(client, session: Session, position: int, seconds_in: int, held: str = "100", skip: bool = False):

@@ -148,7 +148,7 @@ def _panel_context(
         # The light-pressure rule replaces the general advice ("moderate, about 5"), never sits beside it.
         context["light_pressure_only"] = precautions.light_pressure_only
         context["seconds_left"] = session.seconds_left
-        context["upcoming"] = _upcoming_steps(session, position, precautions)
+        context["upcoming"], context["steps_beyond"] = _upcoming_steps(session, position, precautions)
         context["finish_form"] = FinishForm(auto_id="finish_%s")
     return context
 
@@ -173,14 +173,19 @@ def _logged_name(position: int, step: PlanStep) -> str:
 OFFLINE_STEPS_AHEAD = 40
 
 
-def _upcoming_steps(session: Session, position: int, precautions: PrecautionProfile) -> list[dict[str, Any]]:
-    """The steps after `position` not logged yet, each with what its panel shows, for the phone to run without a
-    request (static/js/timer.js swaps them in from <template>s). Their fields' ids carry a prefix ("s3_") that the
+def _upcoming_steps(
+    session: Session, position: int, precautions: PrecautionProfile
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """(the steps after `position` not logged yet, each with what its panel shows, for the phone to run without a
+    request; the steps not logged after those the page carries: {"count", "first"}, count 0 when it carries them
+    all). static/js/timer.js swaps the steps in from <template>s; their fields' ids carry a prefix ("s3_") that the
     script turns back into the usual "id_" when the step is shown. Two queries whatever the number of steps."""
     logged = session.logged_positions()
     later = [(n, session.plan[n - 1]) for n in range(position + 1, session.step_count + 1) if n not in logged]
-    # Bounded, so that the page stays light however long a plan is (each step is about 16 kB of markup): a longer
-    # session offline comes to its finish after these, and the rest load with the next page from the server.
+    # Bounded, so that the page stays light however long a plan is (each step is about 16 kB of markup): offline,
+    # the phone runs these, then says that the rest need a connection (they load with the next page from the server).
+    beyond = later[OFFLINE_STEPS_AHEAD:]
+    steps_beyond = {"count": len(beyond), "first": beyond[0][0] if beyond else 0}
     later = later[:OFFLINE_STEPS_AHEAD]
     points = Point.objects.in_bulk([step["point_id"] for _n, step in later])
     # What is left once the steps before each one are done: the steps not logged but this one and those before it,
@@ -209,7 +214,7 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
         count -= 1
         holds -= step["hold_seconds"]
         completed += 1
-    return upcoming
+    return upcoming, steps_beyond
 
 
 def _fresh_release_form(session: Session, position: int, hold_seconds: int, auto_id: str = "id_%s") -> ReleaseForm:
