@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import lock_account
@@ -684,6 +685,8 @@ class Session(models.Model):
         now = self.plausible_phone_time(at, received)
         started: datetime | None
         held: int | None
+        phone_clock_sane = at is not None and self.started_at <= at <= received + PHONE_CLOCK_SKEW
+        unseen_start = False
         if skipped:
             held, started = 0, None
             answers = {}
@@ -694,21 +697,28 @@ class Session(models.Model):
         else:
             # The time elapsed until the server received it bounds what was held (never below the real hold).
             held, started = self.held_seconds_for(position, held_seconds, received)
+            unseen_start = started is None
             if started is not None and now < started:
                 # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
                 now = received
             # Nor can more be held than the time from the session's start to the log (the phone's clock when it is
             # plausible, else the server's): the bound when the server never saw the hold start (offline, no timer).
             held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
-            phone_clock_sane = at is not None and self.started_at <= at <= received + PHONE_CLOCK_SKEW
             if started is None and phone_clock_sane:
                 # The server never saw this hold start (offline): the phone's start, if sane, is the release's start.
                 started = self.phone_hold_start(hold_started_at, at, now, received)
                 if started is not None:
                     held = min(held, max(0, math.ceil((now - started).total_seconds())))
-        existing = Release.objects.filter(session=self, position=position).first()
+        existing, previous_end = self._existing_and_previous_end(position, now)
         if existing is not None:
-            return existing, False
+            return existing, False  # a replay: the row as it was first stored, never clamped again
+        if held is not None and unseen_start and (at is None or (phone_clock_sane and at <= received)):
+            # A hold the server never saw start began after the step logged before it ended: several steps logged
+            # offline together never add up to more time than the session lasted. Not when the phone's clock was
+            # refused or ran ahead of the server's: the server's time of the sync then stands in for the log's, and
+            # says nothing of when each step was done.
+            since = previous_end if previous_end is not None else self.started_at
+            held = min(held, max(0, math.ceil((now - since).total_seconds())))
         # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
         point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
         try:
@@ -739,8 +749,29 @@ class Session(models.Model):
             self._logged_positions.add(position)
         return release, True
 
-    def skip(self, position: int) -> tuple["Release", bool]:
-        return self.log_release(position, skipped=True)
+    def _existing_and_previous_end(self, position: int, end: datetime) -> tuple["Release | None", datetime | None]:
+        """(step `position`'s release if stored already, the latest end of this session's other releases no later
+        than `end`): one query. A release's end is its `ended_at`, or its `logged_at` when it has none (a skip). A
+        step logged out of order is bounded by the step before it in time, never by one logged after it."""
+        ends = Coalesce("ended_at", "logged_at")
+        latest = (
+            Release.objects.filter(session=self)
+            .exclude(position=position)
+            .annotate(end=ends)
+            .filter(end__lte=end)
+            .order_by("-end")
+            .values("end")[:1]
+        )
+        rows = list(
+            Release.objects.filter(session=self).alias(end=ends).filter(Q(position=position) | Q(end=Subquery(latest)))
+        )
+        existing = next((row for row in rows if row.position == position), None)
+        previous = [row.ended_at or row.logged_at for row in rows if row.position != position]
+        return existing, max(previous, default=None)
+
+    def skip(self, position: int, at: datetime | None = None) -> tuple["Release", bool]:
+        """Step `position` skipped; `at`: the phone's clock when it was skipped offline (as for `log_release`)."""
+        return self.log_release(position, skipped=True, at=at)
 
     def finish(
         self,

@@ -109,6 +109,18 @@ def begun_a_while_ago(session: Session) -> Session:
     return session
 
 
+def time_passes(session: Session, by: timedelta = timedelta(seconds=45)) -> Session:
+    """`session` and its releases as if `by` had passed since they were logged: a step then logged without the
+    timer may count its full hold (a hold the server never saw start is bounded by the time since the step logged
+    before it ended)."""
+    Session.objects.filter(pk=session.pk).update(started_at=F("started_at") - by)
+    Release.objects.filter(session=session).update(
+        started_at=F("started_at") - by, ended_at=F("ended_at") - by, logged_at=F("logged_at") - by
+    )
+    session.refresh_from_db()
+    return session
+
+
 def session_url(name: str, session: Session) -> str:
     """The address of the session view `journal:<name>` for `session`."""
     return reverse(f"journal:{name}", args=[session.pk])

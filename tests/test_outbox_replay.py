@@ -175,7 +175,7 @@ def test_the_runner_of_a_started_session_may_be_kept_offline_but_never_its_red_f
     assert 'name="rf_' not in html and "red flag" not in html.lower()
     steps = session.step_count
     assert html.count("<template data-offline-step=") == steps - 1
-    assert "<template data-offline-finish>" in html
+    assert '<template data-offline-finish data-steps-beyond="0">' in html
     for position in range(2, steps + 1):
         assert f'data-outbox-id="release:{session.pk}:{position}"' in html
     partial = owner_client.get(session_url("session_run", session), headers={"HX-Request": "true"})
@@ -436,4 +436,103 @@ def test_the_runner_carries_a_bounded_number_of_later_steps(ready, owner_client)
     session.save(update_fields=["plan"])
     html = owner_client.get(session_url("session_run", session)).content.decode()
     assert html.count("<template data-offline-step=") == OFFLINE_STEPS_AHEAD
-    assert "<template data-offline-finish>" in html
+    # After them the phone says that the other 19 need a connection (step 1 is the page's own), never "the last".
+    end = html[html.index("<template data-offline-finish") :]
+    assert end.startswith('<template data-offline-finish data-steps-beyond="19">')
+    assert "The next steps need a connection" in end
+    assert f"19 more steps, from step {OFFLINE_STEPS_AHEAD + 2} of {OFFLINE_STEPS_AHEAD + 20}" in end
+    assert f"Go on to step {OFFLINE_STEPS_AHEAD + 2}</a>" in end
+    assert "saved on this phone and will sync" in end and "That was the last step" not in end
+    assert 'data-outbox-form="finish"' in end  # finishing early still works offline
+
+
+@pytest.mark.parametrize("logged", [0, 1], ids=["one-beyond", "all-carried"])
+def test_the_runner_says_the_last_step_only_when_it_carries_them_all(ready, owner_client, monkeypatch, logged):
+    monkeypatch.setattr("journal.runner.views.OFFLINE_STEPS_AHEAD", 2)
+    session = make_running_session(ready, steps=4)
+    if logged:
+        session.log_release(4, held_seconds=30)
+    html = owner_client.get(session_url("session_run", session)).content.decode()
+    end = html[html.index("<template data-offline-finish") :]
+    assert html.count("<template data-offline-step=") == 2
+    if logged:
+        assert end.startswith('<template data-offline-finish data-steps-beyond="0">')
+        assert "That was the last step" in end and "need a connection" not in end
+    else:
+        assert end.startswith('<template data-offline-finish data-steps-beyond="1">')
+        assert "The next step needs a connection" in end and "1 more step, from step 4 of 4" in end
+
+
+def logged_offline(client, session: Session, position: int, seconds_in: int, held: str = "100", skip: bool = False):
+    """Step `position` sent by the outbox as logged on the phone `seconds_in` seconds after the session started,
+    with no hold start the server saw (offline, or without the timer)."""
+    phone_time = ms(session.started_at + timedelta(seconds=seconds_in))
+    if skip:
+        return send(client, "step_skip", session, {"position": position, "phone_time": phone_time})
+    return send(client, "release_log", session, answers(position, held_seconds=held, phone_time=phone_time))
+
+
+@pytest.mark.parametrize("phone_clock", [True, False], ids=["phone-times", "no-phone-time"])
+def test_steps_logged_offline_never_add_up_to_more_than_the_session_lasted(ready, owner_client, phone_clock):
+    """Each claims 100 s in a session two minutes old: each is bounded by the time since the step before it ended,
+    not by the session's age alone (which let them add up to 220 s, or 300 s when sent at once)."""
+    session = make_running_session(ready, steps=3, hold_seconds=90, started_at=timezone.now() - timedelta(minutes=2))
+    for position in (1, 2, 3):
+        if phone_clock:
+            assert logged_offline(owner_client, session, position, seconds_in=40 * position).status_code == 201
+        else:
+            assert send(owner_client, "release_log", session, answers(position, held_seconds="100")).status_code == 201
+    held = list(Release.objects.order_by("position").values_list("held_seconds", flat=True))
+    age = (timezone.now() - session.started_at).total_seconds()
+    assert sum(held) <= age + len(held)  # each rounded up to a whole second at most
+    if phone_clock:
+        assert held == [40, 40, 40]
+
+
+def test_a_step_logged_out_of_order_is_bounded_by_the_step_before_it_in_time(ready, owner_client):
+    session = make_running_session(ready, steps=3, hold_seconds=90, started_at=timezone.now() - timedelta(minutes=2))
+    assert logged_offline(owner_client, session, 1, seconds_in=30).status_code == 201
+    assert logged_offline(owner_client, session, 3, seconds_in=110, held="20").status_code == 201
+    assert logged_offline(owner_client, session, 2, seconds_in=70).status_code == 201
+    assert Release.objects.get(position=2).held_seconds == 40  # since step 1 ended, not 0 because of step 3
+
+
+def test_a_skipped_step_bounds_the_next_hold_by_the_time_it_was_skipped(ready, owner_client):
+    session = make_running_session(ready, steps=2, hold_seconds=90, started_at=timezone.now() - timedelta(minutes=2))
+    assert logged_offline(owner_client, session, 1, seconds_in=50, skip=True).status_code == 201
+    assert logged_offline(owner_client, session, 2, seconds_in=80).status_code == 201
+    assert Release.objects.get(position=2).held_seconds == 30
+
+
+def test_a_replayed_step_keeps_the_row_first_stored(ready):
+    """The same step again (a double tap, a replayed request) returns the stored row, never one clamped anew by a
+    step logged since."""
+    session = make_running_session(ready, steps=3, hold_seconds=90, started_at=timezone.now() - timedelta(minutes=2))
+    first, created = session.log_release(2, held_seconds=100, at=session.started_at + timedelta(seconds=60))
+    assert created and first.held_seconds == 60
+    session.log_release(1, held_seconds=20, at=session.started_at + timedelta(seconds=50))
+    again, created = session.log_release(2, held_seconds=100, at=session.started_at + timedelta(seconds=60))
+    assert not created and again.pk == first.pk and again.held_seconds == 60
+    assert Release.objects.get(position=2).held_seconds == 60
+
+
+def test_a_hold_the_server_saw_start_is_not_bounded_by_the_step_before(ready, owner_client):
+    """The timer's start reached the server: its own record bounds the hold, whatever was logged just before."""
+    session = make_running_session(ready, steps=2, hold_seconds=30, started_at=timezone.now() - timedelta(minutes=2))
+    session.log_release(1, held_seconds=30)  # logged now
+    session.start_hold(2)
+    Session.objects.filter(pk=session.pk).update(current_hold_started_at=timezone.now() - timedelta(seconds=35))
+    session.refresh_from_db()
+    assert owner_client.post(session_url("release_log", session), answers(2, held_seconds="30")).status_code == 302
+    assert Release.objects.get(position=2).held_seconds == 30
+
+
+def test_steps_whose_phone_clock_was_refused_keep_the_session_age_bound(ready, owner_client):
+    """A phone clock far off is refused and the server's time of the sync stands in: steps sent together then say
+    nothing of when each was done, so they are not cut to the seconds between their requests."""
+    session = make_running_session(ready, steps=2, hold_seconds=30, started_at=timezone.now() - timedelta(minutes=2))
+    ahead = ms(timezone.now() + timedelta(days=1))
+    for position in (1, 2):
+        body = answers(position, held_seconds="30", phone_time=ahead)
+        assert send(owner_client, "release_log", session, body).status_code == 201
+    assert list(Release.objects.order_by("position").values_list("held_seconds", flat=True)) == [30, 30]

@@ -168,7 +168,7 @@ def _panel_context(
         # The light-pressure rule replaces the general advice ("moderate, about 5"), never sits beside it.
         context["light_pressure_only"] = precautions.light_pressure_only
         context["seconds_left"] = session.seconds_left
-        context["upcoming"] = _upcoming_steps(session, position, precautions)
+        context["upcoming"], context["steps_beyond"] = _upcoming_steps(session, position, precautions)
         context["finish_form"] = FinishForm(auto_id="finish_%s")
     return context
 
@@ -193,14 +193,19 @@ def _logged_name(position: int, step: PlanStep) -> str:
 OFFLINE_STEPS_AHEAD = 40
 
 
-def _upcoming_steps(session: Session, position: int, precautions: PrecautionProfile) -> list[dict[str, Any]]:
-    """The steps after `position` not logged yet, each with what its panel shows, for the phone to run without a
-    request (static/js/timer.js swaps them in from <template>s). Their fields' ids carry a prefix ("s3_") that the
+def _upcoming_steps(
+    session: Session, position: int, precautions: PrecautionProfile
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """(the steps after `position` not logged yet, each with what its panel shows, for the phone to run without a
+    request; the steps not logged after those the page carries: {"count", "first"}, count 0 when it carries them
+    all). static/js/timer.js swaps the steps in from <template>s; their fields' ids carry a prefix ("s3_") that the
     script turns back into the usual "id_" when the step is shown. Two queries whatever the number of steps."""
     logged = session.logged_positions()
     later = [(n, session.plan[n - 1]) for n in range(position + 1, session.step_count + 1) if n not in logged]
-    # Bounded, so that the page stays light however long a plan is (each step is about 16 kB of markup): a longer
-    # session offline comes to its finish after these, and the rest load with the next page from the server.
+    # Bounded, so that the page stays light however long a plan is (each step is about 16 kB of markup): offline,
+    # the phone runs these, then says that the rest need a connection (they load with the next page from the server).
+    beyond = later[OFFLINE_STEPS_AHEAD:]
+    steps_beyond = {"count": len(beyond), "first": beyond[0][0] if beyond else 0}
     later = later[:OFFLINE_STEPS_AHEAD]
     points = Point.objects.in_bulk([step["point_id"] for _n, step in later])
     # What is left once the steps before each one are done: the steps not logged but this one and those before it,
@@ -229,7 +234,7 @@ def _upcoming_steps(session: Session, position: int, precautions: PrecautionProf
         count -= 1
         holds -= step["hold_seconds"]
         completed += 1
-    return upcoming
+    return upcoming, steps_beyond
 
 
 def _fresh_release_form(session: Session, position: int, hold_seconds: int, auto_id: str = "id_%s") -> ReleaseForm:
@@ -507,7 +512,7 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
     with transaction.atomic():
         # Logged on the phone while the session ran, sent after it was left: taken for this entry only.
         reopened = session.reopen_for_phone_entry(phone_time_of(request))
-        answer = _store_outbox_release(session, form, valid, position, skipped)
+        answer = _store_outbox_release(request, session, form, valid, position, skipped)
         if answer.status_code >= 400:
             transaction.set_rollback(True)  # a refused entry reopens nothing
         elif reopened:
@@ -515,7 +520,9 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
     return answer
 
 
-def _store_outbox_release(session: Session, form: StepForm, valid: bool, position: int, skipped: bool) -> JsonResponse:
+def _store_outbox_release(
+    request: AuthenticatedHttpRequest, session: Session, form: StepForm, valid: bool, position: int, skipped: bool
+) -> JsonResponse:
     if not session.is_open:
         return outbox_refusal("This session has ended, so this step was not saved.", 409)
     if session.needs_safety_check:
@@ -523,7 +530,7 @@ def _store_outbox_release(session: Session, form: StepForm, valid: bool, positio
     if not valid:
         return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
     if skipped:
-        release, created = session.skip(position)
+        release, created = session.skip(position, at=phone_time_of(request))
     else:
         assert isinstance(form, ReleaseForm)
         release, created = session.log_release(

@@ -594,6 +594,33 @@
     });
   }
 
+  // A long plan's steps beyond those the page carries come with the server's page: "Go on" sends what waits on the
+  // phone first (so that the server's page starts after it), then loads that page; with no connection yet, it
+  // stays and says so, the finish still below it.
+  document.addEventListener("click", function (event) {
+    var go = event.target.closest && event.target.closest("[data-steps-beyond-go]");
+    var panel = document.getElementById("runner-panel");
+    if (!go || !OB || !panel || !panel.contains(go)) { return; }
+    event.preventDefault();
+    var note = panel.querySelector("[data-steps-beyond-note]");
+    if (note) { note.textContent = "Checking the connection…"; }
+    OB.sync(true).then(function () { return OB.forSession(panel.dataset.session); }).then(function (entries) {
+      var waiting = entries.some(function (e) { return e.status === "waiting"; });
+      if (navigator.onLine && !waiting) {
+        window.location.assign(go.href);
+        return;
+      }
+      if (note) {
+        note.textContent = OB.problem() === "signin"
+          ? "Please log in again first: what you logged stays on this phone until then."
+          : "Your server cannot be reached yet. What you logged stays on this phone; try again once you are " +
+            "online, or finish the session below.";
+      }
+    }).catch(function () {
+      if (note) { note.textContent = "Your server cannot be reached yet. Try again once you are online."; }
+    });
+  });
+
   function fromServer(panel, form, entry) {
     loggedThroughOutbox = entry.kind === "release";
     return window.htmx.ajax("GET", panel.dataset.runUrl, { target: "#runner-panel", swap: "outerHTML" })

@@ -4,7 +4,7 @@ never lost, never doubled, even across a reload offline, an expired sign-in, two
 replayed request; and sign-out leaves no entry nor page on the phone."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import F
@@ -232,10 +232,14 @@ def test_two_tabs_offline_logging_the_same_step_make_one_row(app_page, alice):
 
 def test_a_sync_cut_off_after_its_first_request_loses_nothing_and_doubles_nothing(app_page, alice):
     page = app_page
+    # The phone's clock three minutes behind, then half a minute on for each hold: a hold logged without the timer
+    # counts no more than the time since the step before it.
+    page.clock.install(time=datetime.now(UTC) - timedelta(minutes=3))
     session = started_session(alice, steps=3)
     open_runner(page, alice, session)
     page.context.set_offline(True)
     for position in (1, 2, 3):
+        page.clock.fast_forward(30_000)
         log_without_timer(page, held=20 + position)
         answer(page, position, pressure=4, pain=position)
     waiting(page, 3)
