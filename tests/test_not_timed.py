@@ -12,7 +12,7 @@ from django.urls import reverse
 from journal.backup.export import export_account
 from journal.backup.importer import import_account
 from journal.models import Release, Session
-from tests.factories import make_running_session, make_user, session_url
+from tests.factories import make_running_session, make_user, session_url, time_passes
 from tests.test_export_csv import URL as CSV_URL
 from tests.test_export_csv import read_csv
 from tests.test_fhir_export import URL as FHIR_URL
@@ -38,7 +38,7 @@ def logged_untimed(client, user, steps: int = 2) -> Session:
 
 
 def finished(client, user) -> Session:
-    session = logged_untimed(client, user)
+    session = time_passes(logged_untimed(client, user))  # step 2's 35 s fit in the time since step 1
     session.log_release(2, held_seconds=35, tender=True, pressure=4, pain_now=3)
     session.finish(pain_after=3)
     return session
