@@ -2,6 +2,7 @@
 anonymous visitor is a fresh client with no session."""
 
 import os
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -133,6 +134,21 @@ def log_in(page, user) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda address: urlsplit(address).path == "/")
+
+
+def open_menu(page) -> None:
+    """Opens the phone's menu and waits until it has finished opening: a tap during Bootstrap's 0.35 s slide can
+    land on whatever the moving item uncovers (a "Log out" tap then did nothing, a flake on a loaded machine)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Show the menu").click()
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)collapse show(\s|$)"))
+
+
+def tap_log_out(page) -> None:
+    """Logs out through the phone's menu, as a person does."""
+    open_menu(page)
+    page.get_by_role("button", name="Log out").click()
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import tap_log_out
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,8 +18,7 @@ def test_sign_up_log_out_log_in_see_dashboard(page):
     page.wait_for_url(f"{page.base_url}/")
     assert page.get_by_role("heading", name="Hello, floorperson").is_visible()
 
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Log out").click()
+    tap_log_out(page)
     page.wait_for_url(f"{page.base_url}/")
     assert page.get_by_role("link", name="Create a free account").is_visible()
 

@@ -3,6 +3,7 @@ signed-in page, and going back shows no pain data (the server is asked again and
 
 import pytest
 
+from tests.conftest import tap_log_out
 from tests.factories import make_log
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,8 +20,7 @@ def test_no_copy_of_a_signed_in_page_survives_logout(signed_in_page, owner):
     page.get_by_role("button", name="Show", exact=True).click()
     page.wait_for_url("**range=365**")
     assert page.evaluate("() => window.sessionStorage.getItem('htmx-history-cache')") is None
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Log out").click()
+    tap_log_out(page)
     page.wait_for_url(lambda address: "/journal/" not in address)
     stored = page.evaluate("() => Object.entries(window.sessionStorage)")
     assert not [key for key, value in stored if key == "htmx-history-cache" or "Your trends" in value], stored

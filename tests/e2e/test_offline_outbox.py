@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from journal.models import ADVERSE_FOLLOW_UP, ADVERSE_PRESSURE_MESSAGE, Release, Session
 from routines.models import Point
-from tests.conftest import log_in
+from tests.conftest import log_in, tap_log_out
 from tests.e2e.test_offline_privacy import PAGE_CACHES, controlled, no_page_caches, visit
 from tests.factories import ensure_catalogue, make_routine, make_user
 
@@ -316,8 +316,7 @@ def log_out_with_an_entry_waiting(page, alice) -> Session:
         assert time.monotonic() < deadline, "the outbox never tried to send"
         page.wait_for_timeout(50)
     waiting(page, 1)
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Log out").click()
+    tap_log_out(page)
     return session
 
 
@@ -380,8 +379,7 @@ def test_another_person_signing_in_on_the_phone_never_sees_sends_or_discards_the
     assert Release.objects.filter(session=session).count() == 0
     # Bob logs out: nothing of his to ask about, and Alice's entry survives the log-out's clearing of the site's
     # data (it had deleted the whole outbox); the pages the phone kept go all the same.
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Log out").click()
+    tap_log_out(page)
     page.get_by_role("link", name="Log in").first.wait_for(timeout=60_000)
     expect(page.get_by_role("dialog")).to_have_count(0)
     no_page_caches(page)

@@ -5,7 +5,7 @@ sees user A's pages, even when A's sign-in simply ended without a log-out."""
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import log_in
+from tests.conftest import log_in, tap_log_out
 from tests.factories import make_routine, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,8 +91,7 @@ def test_log_out_leaves_no_page_in_the_caches(app_page, alice):
     visit(page, f"/routines/{routine.pk}/")
     visit(page, "/routines/")
     assert sum(len(paths) for paths in page.evaluate(PAGE_CACHES).values()) >= 2
-    page.get_by_role("button", name="Show the menu").click()
-    page.get_by_role("button", name="Log out").click()
+    tap_log_out(page)
     # Clearing the site's data (Clear-Site-Data) can hold the navigation for seconds on a loaded machine.
     page.get_by_role("link", name="Log in").first.wait_for(timeout=60_000)
     no_page_caches(page)

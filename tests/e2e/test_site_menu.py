@@ -4,7 +4,7 @@ app promises to work without it)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import log_in
+from tests.conftest import log_in, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +13,7 @@ def test_the_menu_opens_from_its_toggle_on_a_phone(signed_in_page):
     page = signed_in_page
     journal = page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal")
     expect(journal).to_be_hidden()
-    page.get_by_role("button", name="Show the menu").click()
+    open_menu(page)
     expect(journal).to_be_visible()
     journal.click()
     page.wait_for_url("**/journal/sessions/")
