@@ -5,6 +5,8 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -187,3 +189,12 @@ def ensure_catalogue() -> None:
         from routines.catalogue import ensure_builtin_catalogue
 
         ensure_builtin_catalogue()
+
+
+def migrate(targets) -> MigrationExecutor:
+    """The database migrated to `targets` ([(app, migration)]); the executor holds the state there, for the
+    migration tests' historical models."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor

@@ -7,20 +7,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from journal.models import Release
-from tests.factories import ensure_catalogue, make_release, make_session, make_user
+from tests.factories import ensure_catalogue, make_release, make_session, make_user, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Renumbered with the migration at merge.
 BEFORE = [("journal", "0012_rev_for_cached_reports")]
 AFTER = [("journal", "0013_release_held_seconds_null_when_not_timed")]
-
-
-def migrate(targets) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
 
 
 def rev_changes_on_update(pk: int) -> bool:

@@ -7,19 +7,12 @@ from django.utils import timezone
 
 from journal.models import Session
 from journal.redflags import RedFlag, RedFlagTier
-from tests.factories import ensure_catalogue, make_user
+from tests.factories import ensure_catalogue, make_user, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("journal", "0005_session_indexes")]
 AFTER = [("journal", "0006_red_flag_items")]
-
-
-def migrate(targets) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
 
 
 def test_old_yes_answers_become_unspecified_emergency_reports_awaiting_follow_up():
