@@ -28,6 +28,7 @@ from journal.models import Release, Session, SessionStatus, ShareLink
 from journal.redflags import RedFlag
 from journal.trends import meaningful
 from journal.trends.charts import AFTER, BEFORE, NARROW, NARROW_FONT
+from tests.audit.tools import skip_unless_available
 from tests.factories import PASSWORD, make_log, make_red_flag_session, make_release, make_session
 from tests.test_share_links import BROWSER, make_link, view_url
 
@@ -142,6 +143,21 @@ def test_one_font_family_throughout_the_footer_included(owner, owner_client):
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert fonts and all("DejaVu-Sans" in name for name in fonts), fonts
+
+
+@pytest.mark.django_db
+def test_emoji_in_notes_print_as_emoji_not_boxes(owner, owner_client):
+    """People write emoji in their notes; DejaVu Sans has none, so without a colour emoji font on the server they
+    printed as empty boxes. With Debian's fonts-noto-color-emoji installed (CI and the README's deployment install
+    it) WeasyPrint falls back to it for them, and the rest stays in DejaVu Sans."""
+    skip_unless_available("emoji")
+    make_log(owner, days=3, notes="Much easier today \U0001f600\U0001f44d after the ball \U0001f3be")
+    reader = PdfReader(io.BytesIO(owner_client.get(PDF).content))
+    fonts = {
+        str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Emoji" in name for name in fonts), fonts
+    assert all("DejaVu-Sans" in name or "Emoji" in name for name in fonts), fonts
 
 
 def test_chart_labels_print_at_8_pt_or_more():

@@ -55,9 +55,18 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def emoji_font() -> str | None:
+    """The colour emoji font the PDF report falls back to for emoji in notes and names (Debian's
+    fonts-noto-color-emoji), or None when this machine has none."""
+    return next((path for path in EMOJI_FONTS if os.path.exists(path)), None)
+
+
+EMOJI_FONTS = ("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",)
+
+
 def missing(*needs: str) -> list[str]:
-    """Reasons this machine cannot run an audit needing `needs` (any of: chromium, node, java, soffice, axe, vnu,
-    lighthouse, icaljs, fhirpath, pdfjs); an empty list means it can."""
+    """Reasons this machine cannot run an audit needing `needs` (any of: chromium, node, java, soffice, emoji, axe,
+    vnu, lighthouse, icaljs, fhirpath, pdfjs); an empty list means it can."""
     reasons = []
     if "chromium" in needs and not chromium():
         reasons.append("no Chromium at $CHROME_PATH, $CHROMIUM_PATH or /usr/bin/chromium, nor on the PATH")
@@ -67,6 +76,8 @@ def missing(*needs: str) -> list[str]:
         reasons.append("no java on the PATH (apt install default-jre-headless)")
     if "soffice" in needs and not soffice():
         reasons.append("no soffice on the PATH (apt install libreoffice-calc-nogui)")
+    if "emoji" in needs and not emoji_font():
+        reasons.append("no colour emoji font (apt install fonts-noto-color-emoji)")
     tools = (
         ("axe", AXE_JS),
         ("vnu", VNU_JAR),
