@@ -596,15 +596,12 @@
 
   // A long plan's steps beyond those the page carries come with the server's page: "Go on" sends what waits on the
   // phone first (so that the server's page starts after it), then loads that page; with no connection yet, it
-  // stays and says so, the finish still below it.
-  document.addEventListener("click", function (event) {
-    var go = event.target.closest && event.target.closest("[data-steps-beyond-go]");
-    var panel = document.getElementById("runner-panel");
-    if (!go || !OB || !panel || !panel.contains(go)) { return; }
-    event.preventDefault();
+  // stays and says so, the finish still below it. When the connection comes back it goes on by itself, unless the
+  // person has begun the finish form below (their answers there would be lost).
+  function goBeyond(panel, go) {
     var note = panel.querySelector("[data-steps-beyond-note]");
     if (note) { note.textContent = "Checking the connection…"; }
-    OB.sync(true).then(function () { return OB.forSession(panel.dataset.session); }).then(function (entries) {
+    return OB.sync(true).then(function () { return OB.forSession(panel.dataset.session); }).then(function (entries) {
       var waiting = entries.some(function (e) { return e.status === "waiting"; });
       if (navigator.onLine && !waiting) {
         window.location.assign(go.href);
@@ -619,6 +616,27 @@
     }).catch(function () {
       if (note) { note.textContent = "Your server cannot be reached yet. Try again once you are online."; }
     });
+  }
+
+  document.addEventListener("click", function (event) {
+    var go = event.target.closest && event.target.closest("[data-steps-beyond-go]");
+    var panel = document.getElementById("runner-panel");
+    if (!go || !OB || !panel || !panel.contains(go)) { return; }
+    event.preventDefault();
+    goBeyond(panel, go);
+  });
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-outbox-form=finish]");
+    if (form) { form.dataset.begun = "1"; }
+  });
+
+  window.addEventListener("online", function () {
+    var panel = document.getElementById("runner-panel");
+    var go = panel && panel.querySelector("[data-steps-beyond-go]");
+    var finish = panel && panel.querySelector("form[data-outbox-form=finish]");
+    if (!go || !OB || (finish && finish.dataset.begun)) { return; }
+    goBeyond(panel, go);
   });
 
   function fromServer(panel, form, entry) {
