@@ -112,7 +112,7 @@ def test_logs_of_different_steps_arriving_at_once_never_add_up_to_more_than_the_
     held = held_in(session)
     assert len(held) == 4
     assert sum(held) <= lasted(session)
-    assert sorted(held) == [0, 0, 0, 30]
+    assert max(held) == 30  # the first stored keeps its claim; the others, the second or so the session ran on since
 
 
 def test_whole_seconds_are_rounded_down_so_steps_never_gain_a_second_each(ready, owner_client):
