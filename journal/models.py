@@ -688,9 +688,10 @@ class Session(models.Model):
         and no hold start seen by the server: held_seconds None, "not timed"; a skip stores 0.
 
         The held seconds (whole seconds, rounded down) never make the session's releases claim more time than it
-        lasted: this step's are bounded by `_existing_and_room_to_hold`, read under a lock on the session (PostgreSQL: a row
-        lock; SQLite: the IMMEDIATE transaction's write lock), so that logs of other steps arriving at the same time
-        wait and then count this one. Raises SessionClosed when the session is no longer running."""
+        lasted: this step's are bounded by `_existing_and_room_to_hold`, read under a lock on the session
+        (PostgreSQL: a row lock; SQLite: the IMMEDIATE transaction's write lock), so that logs of other steps
+        arriving at the same time wait and then count this one. Raises SessionClosed when the session is no longer
+        running."""
         self._require_open()
         step = self.plan[position - 1]
         received = timezone.now()
