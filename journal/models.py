@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -69,6 +69,12 @@ def plausible_phone_time(at: datetime | None, now: datetime, earliest: datetime)
     if at is None or at > now + PHONE_CLOCK_SKEW or at < earliest:
         return now
     return min(at, now)
+
+
+def whole_seconds_between(start: datetime, end: datetime) -> int:
+    """The whole seconds (int, >= 0) from `start` to `end`, rounded down: a bound on time held that never adds a
+    second which did not pass (rounding up let every step of a session claim up to a second more)."""
+    return max(0, (end - start) // timedelta(seconds=1))
 
 
 # Sessions and releases carry a random `rev` that the database draws again whenever a row is inserted or updated
@@ -606,14 +612,15 @@ class Session(models.Model):
         self, position: int, claimed: int | None, now: datetime | None = None
     ) -> tuple[int, datetime | None]:
         """(held seconds, hold start) for step `position`: the client's figure (the prescribed hold when it sent
-        none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the time elapsed from
-        that start until the hold was paused or ended (`stop_hold`), or until `now` while it runs."""
+        none) clamped to [0, prescribed + margin] and, when the server saw the hold start, to the whole seconds
+        (rounded down) elapsed from that start until the hold was paused or ended (`stop_hold`), or until `now`
+        while it runs. The rest of the session's releases bound it further in `log_release`."""
         prescribed = self.plan[position - 1]["hold_seconds"]
         held = prescribed if claimed is None else claimed
         started = self.current_hold_started_at if self.current_hold_position == position else None
         record = self.hold_record(position, now)
         if record is not None:
-            held = min(held, math.ceil(record[0]))
+            held = min(held, math.floor(record[0]))
         return max(0, min(held, prescribed + HOLD_MARGIN_SECONDS)), started
 
     def reopen_for_phone_entry(self, at: datetime | None, now: datetime | None = None) -> bool:
@@ -674,11 +681,17 @@ class Session(models.Model):
     ) -> tuple["Release", bool]:
         """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
         finds the row already there and changes nothing. `at`: the phone's clock when the user logged it (an entry
-        of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`);
-        the held seconds are still clamped by the server's own clock. `hold_started_at`: the phone's clock when the
-        hold started (an offline hold, whose start the server never saw), kept as the release's start when it is
-        sane (`phone_hold_start`), and then bounding the held seconds too. No `held_seconds` (logged without the
-        timer, the seconds left empty) and no hold start seen by the server: held_seconds None, "not timed"."""
+        of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`),
+        else the server's time of receipt. `hold_started_at`: the phone's clock when the hold started (an offline
+        hold, whose start the server never saw), kept as the release's start when it is sane (`phone_hold_start`),
+        and then bounding the held seconds too. No `held_seconds` (logged without the timer, the seconds left empty)
+        and no hold start seen by the server: held_seconds None, "not timed"; a skip stores 0.
+
+        The held seconds (whole seconds, rounded down) never make the session's releases claim more time than it
+        lasted: this step's are bounded by `_existing_and_room_to_hold`, read under a lock on the session
+        (PostgreSQL: a row lock; SQLite: the IMMEDIATE transaction's write lock), so that logs of other steps
+        arriving at the same time wait and then count this one. Raises SessionClosed when the session is no longer
+        running."""
         self._require_open()
         step = self.plan[position - 1]
         received = timezone.now()
@@ -686,7 +699,6 @@ class Session(models.Model):
         started: datetime | None
         held: int | None
         phone_clock_sane = at is not None and self.started_at <= at <= received + PHONE_CLOCK_SKEW
-        unseen_start = False
         if skipped:
             held, started = 0, None
             answers = {}
@@ -695,79 +707,91 @@ class Session(models.Model):
             # never stored as the prescribed hold it did not see.
             held, started = None, None
         else:
-            # The time elapsed until the server received it bounds what was held (never below the real hold).
+            # The server's record of the hold, when it saw it start, bounds what was held.
             held, started = self.held_seconds_for(position, held_seconds, received)
-            unseen_start = started is None
             if started is not None and now < started:
                 # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
                 now = received
-            # Nor can more be held than the time from the session's start to the log (the phone's clock when it is
-            # plausible, else the server's): the bound when the server never saw the hold start (offline, no timer).
-            held = min(held, max(0, math.ceil((now - self.started_at).total_seconds())))
             if started is None and phone_clock_sane:
                 # The server never saw this hold start (offline): the phone's start, if sane, is the release's start.
                 started = self.phone_hold_start(hold_started_at, at, now, received)
                 if started is not None:
-                    held = min(held, max(0, math.ceil((now - started).total_seconds())))
-        existing, previous_end = self._existing_and_previous_end(position, now)
-        if existing is not None:
-            return existing, False  # a replay: the row as it was first stored, never clamped again
-        if held is not None and unseen_start and (at is None or (phone_clock_sane and at <= received)):
-            # A hold the server never saw start began after the step logged before it ended: several steps logged
-            # offline together never add up to more time than the session lasted. Not when the phone's clock was
-            # refused or ran ahead of the server's: the server's time of the sync then stands in for the log's, and
-            # says nothing of when each step was done.
-            since = previous_end if previous_end is not None else self.started_at
-            held = min(held, max(0, math.ceil((now - since).total_seconds())))
+                    held = min(held, whole_seconds_between(started, now))
         # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
         point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
-        try:
-            with transaction.atomic():
-                release = Release.objects.create(
-                    session=self,
-                    position=position,
-                    point_id=point_id,
-                    point_name=step["point_name"],
-                    side=step["side"],
-                    prescribed_seconds=step["hold_seconds"],
-                    held_seconds=held,
-                    started_at=started,
-                    ended_at=None if skipped else now,
-                    skipped=skipped,
-                    logged_at=now,
-                    **answers,
-                )
-        except IntegrityError:
-            return Release.objects.get(session=self, position=position), False
-        fields: dict[str, Any] = {"last_activity_at": received}
-        if self.current_hold_position == position:
-            fields.update(dict.fromkeys(HOLD_FIELDS))
-        Session.objects.filter(pk=self.pk).update(**fields)
+        # No savepoint of its own inside a caller's transaction (the outbox's): the insert below has one.
+        with transaction.atomic(savepoint=False):
+            # Other steps of this session logged at the same moment wait here until this one is stored (or this one
+            # waits for them), so that each reads the seconds the others hold.
+            list(Session.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("pk", flat=True))
+            existing, room = self._existing_and_room_to_hold(position, now)
+            if existing is not None:
+                return existing, False  # a replay: the row as it was first stored, never clamped again
+            if held is not None:
+                held = min(held, room)
+            try:
+                with transaction.atomic():
+                    release = Release.objects.create(
+                        session=self,
+                        position=position,
+                        point_id=point_id,
+                        point_name=step["point_name"],
+                        side=step["side"],
+                        prescribed_seconds=step["hold_seconds"],
+                        held_seconds=held,
+                        started_at=started,
+                        ended_at=None if skipped else now,
+                        skipped=skipped,
+                        logged_at=now,
+                        **answers,
+                    )
+            except IntegrityError:
+                return Release.objects.get(session=self, position=position), False
+            fields: dict[str, Any] = {"last_activity_at": received}
+            if self.current_hold_position == position:
+                fields.update(dict.fromkeys(HOLD_FIELDS))
+            Session.objects.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
         if hasattr(self, "_logged_positions"):
             self._logged_positions.add(position)
         return release, True
 
-    def _existing_and_previous_end(self, position: int, end: datetime) -> tuple["Release | None", datetime | None]:
-        """(step `position`'s release if stored already, the latest end of this session's other releases no later
-        than `end`): one query. A release's end is its `ended_at`, or its `logged_at` when it has none (a skip). A
-        step logged out of order is bounded by the step before it in time, never by one logged after it."""
-        ends = Coalesce("ended_at", "logged_at")
-        latest = (
+    def _existing_and_room_to_hold(self, position: int, end: datetime) -> tuple["Release | None", int]:
+        """(step `position`'s release if stored already, else None; the most whole seconds a release of that step
+        ending at `end` may hold): one query over this session's releases, a second only to return a stored row.
+
+        The room keeps every release a span of its own within the session: for each moment t from `end` on (`end`
+        and every later end of another release), the seconds held by the releases ended by t, this one included,
+        never exceed the whole seconds from the session's start to t. So the sum over the session never exceeds its
+        real length, whatever the order in which steps arrive, whether the server saw their holds start, or whether
+        the phone's clock was taken; yet a step logged out of time order is bounded by the steps before it in time
+        plus the room the later ones leave, not by their sum alone. A release's end is its `ended_at`, or its
+        `logged_at` when it has none (a skip, which holds 0); a release not timed (None) holds 0. Never below 0."""
+        rows = (
             Release.objects.filter(session=self)
-            .exclude(position=position)
-            .annotate(end=ends)
-            .filter(end__lte=end)
-            .order_by("-end")
-            .values("end")[:1]
+            .annotate(end=Coalesce("ended_at", "logged_at"))
+            .order_by("end")
+            .values_list("pk", "position", "end", "held_seconds")
         )
-        rows = list(
-            Release.objects.filter(session=self).alias(end=ends).filter(Q(position=position) | Q(end=Subquery(latest)))
-        )
-        existing = next((row for row in rows if row.position == position), None)
-        previous = [row.ended_at or row.logged_at for row in rows if row.position != position]
-        return existing, max(previous, default=None)
+        existing_pk = None
+        before = 0  # seconds held by the other releases ended by `end`
+        later: list[tuple[datetime, int]] = []
+        for pk, other, other_end, other_held in rows:
+            if other == position:
+                existing_pk = pk
+            elif other_end <= end:
+                before += other_held or 0
+            else:
+                later.append((other_end, other_held or 0))
+        if existing_pk is not None:
+            return Release.objects.get(pk=existing_pk), 0
+        room = whole_seconds_between(self.started_at, end) - before
+        held_by_then = before
+        for other_end, other_held in later:
+            held_by_then += other_held
+            room = min(room, whole_seconds_between(self.started_at, other_end) - held_by_then)
+        return None, max(0, room)
 
     def skip(self, position: int, at: datetime | None = None) -> tuple["Release", bool]:
         """Step `position` skipped; `at`: the phone's clock when it was skipped offline (as for `log_release`)."""

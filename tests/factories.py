@@ -113,8 +113,7 @@ def begun_a_while_ago(session: Session) -> Session:
 
 def time_passes(session: Session, by: timedelta = timedelta(seconds=45)) -> Session:
     """`session` and its releases as if `by` had passed since they were logged: a step then logged without the
-    timer may count its full hold (a hold the server never saw start is bounded by the time since the step logged
-    before it ended)."""
+    timer may count its full hold (the session's releases never hold more seconds than it has lasted)."""
     Session.objects.filter(pk=session.pk).update(started_at=F("started_at") - by)
     Release.objects.filter(session=session).update(
         started_at=F("started_at") - by, ended_at=F("ended_at") - by, logged_at=F("logged_at") - by

@@ -38,7 +38,7 @@ def logged_untimed(client, user, steps: int = 2) -> Session:
 
 
 def finished(client, user) -> Session:
-    session = time_passes(logged_untimed(client, user))  # step 2's 35 s fit in the time since step 1
+    session = time_passes(logged_untimed(client, user))  # step 2's 35 s fit in the time the session has lasted
     session.log_release(2, held_seconds=35, tender=True, pressure=4, pain_now=3)
     session.finish(pain_after=3)
     return session

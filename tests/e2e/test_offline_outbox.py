@@ -233,7 +233,7 @@ def test_two_tabs_offline_logging_the_same_step_make_one_row(app_page, alice):
 def test_a_sync_cut_off_after_its_first_request_loses_nothing_and_doubles_nothing(app_page, alice):
     page = app_page
     # The phone's clock three minutes behind, then half a minute on for each hold: a hold logged without the timer
-    # counts no more than the time since the step before it.
+    # counts no more than the session has lasted at its log, less what its other steps hold.
     page.clock.install(time=datetime.now(UTC) - timedelta(minutes=3))
     session = started_session(alice, steps=3)
     open_runner(page, alice, session)

@@ -1,0 +1,170 @@
+"""No release claims more held seconds than the session really lasted: whatever the phone's clock says, the order in
+which steps arrive, whether the server saw a hold start, or how many logs arrive at once, the held seconds of a
+session's releases add up to no more than the time from its start to the last log the server received
+(`Session.log_release`, `Session._existing_and_room_to_hold`)."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from journal.models import PHONE_CLOCK_SKEW, Release, Session
+from tests.factories import ensure_catalogue, make_running_session, session_url
+from tests.test_never_twice import at_once
+from tests.test_outbox_replay import ms, send, whole_ms_ago
+from tests.test_runner import answers
+
+pytestmark = pytest.mark.django_db
+
+
+def held_in(session: Session) -> list[int | None]:
+    return list(Release.objects.filter(session=session).order_by("position").values_list("held_seconds", flat=True))
+
+
+def lasted(session: Session) -> float:
+    """Seconds from the session's start until now (after its last log was received)."""
+    return (timezone.now() - session.started_at).total_seconds()
+
+
+@pytest.mark.parametrize(
+    "phone_time",
+    [lambda session: session.started_at - timedelta(minutes=5), lambda session: timezone.now() + timedelta(days=1)],
+    ids=["before-the-session", "far-ahead"],
+)
+def test_steps_whose_phone_clock_was_refused_never_add_up_to_more_than_the_session(ready, owner_client, phone_time):
+    """1. The phone's clock is refused (the server's time of the sync stands in): each step once kept only the
+    session-age bound, so three offline steps each claimed the full 40 s of a session 60 s old."""
+    session = make_running_session(ready, steps=3, hold_seconds=40, started_at=timezone.now() - timedelta(seconds=60))
+    for position in (1, 2, 3):
+        body = answers(position, held_seconds="40", phone_time=ms(phone_time(session)))
+        assert send(owner_client, "release_log", session, body).status_code == 201
+    held = held_in(session)
+    assert sum(held) <= lasted(session)
+    assert held[0] == 40  # the first one still holds all it claims: the wrong clock drops nothing
+
+
+def test_steps_from_a_phone_clock_a_little_ahead_never_add_up_to_more_than_the_session(ready, owner_client):
+    """2. A phone clock within PHONE_CLOCK_SKEW ahead of the server's skipped the bound by the steps before."""
+    session = make_running_session(ready, steps=3, hold_seconds=40, started_at=timezone.now() - timedelta(seconds=60))
+    ahead = PHONE_CLOCK_SKEW / 2
+    for position in (1, 2, 3):
+        body = answers(position, held_seconds="40", phone_time=ms(timezone.now() + ahead))
+        assert send(owner_client, "release_log", session, body).status_code == 201
+    held = held_in(session)
+    assert sum(held) <= lasted(session)
+    assert held[0] == 40
+
+
+def test_a_step_sent_before_an_earlier_one_leaves_room_only_for_what_the_session_lasted(ready, owner_client):
+    """3. Step 2 (phone time: 50 s in, now) arrives first and holds 45 s; step 1 (40 s in) arrives next. It was
+    bounded by the releases ended before 40 s only (none), so it kept 40 s: 85 s in a session 50 s old."""
+    session = make_running_session(ready, steps=2, hold_seconds=40, started_at=whole_ms_ago(seconds=50))
+    for position, seconds_in in ((2, 50), (1, 40)):
+        phone_time = ms(session.started_at + timedelta(seconds=seconds_in))
+        body = answers(position, held_seconds="45", phone_time=phone_time)
+        assert send(owner_client, "release_log", session, body).status_code == 201
+    assert held_in(session) == [5, 45]  # by 50 s, 50 s in all: step 2's 45 leave 5 for step 1
+    assert sum(held_in(session)) <= lasted(session)
+
+
+def test_a_hold_the_server_saw_start_never_counts_the_same_seconds_as_a_step_logged_meanwhile(ready):
+    """4. Step 1's hold started (the timer told the server) 35 s into a session 40 s old; step 2 was logged without
+    the timer, 30 s, before step 1. Step 1 then kept its 35 s as the server timed them: 65 s in 40."""
+    session = make_running_session(ready, steps=2, hold_seconds=40, started_at=timezone.now() - timedelta(seconds=40))
+    session.start_hold(1)
+    Session.objects.filter(pk=session.pk).update(current_hold_started_at=timezone.now() - timedelta(seconds=35))
+    session.refresh_from_db()
+    _, created = session.log_release(2, held_seconds=30)
+    assert created
+    release, created = session.log_release(1, held_seconds=35)
+    assert created and release.started_at is not None  # still the server's record of the start
+    held = held_in(session)
+    assert sum(held) <= lasted(session)
+    assert held == [10, 30]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logs_of_different_steps_arriving_at_once_never_add_up_to_more_than_the_session(ready, monkeypatch):
+    """5. Four steps, each claiming the 30 s of a session 30 s old, logged at once (two by plain posts, two by the
+    outbox). Nothing held the session between reading the other releases and inserting: all four kept 30 s. Each
+    insert here lingers a moment, so that without the lock every log has read the others before any is stored."""
+    ensure_catalogue()  # an earlier transactional test's flush may have emptied it
+    session = make_running_session(ready, steps=4, hold_seconds=30, started_at=timezone.now() - timedelta(seconds=30))
+    save = Release.save
+
+    def lingering_save(self, *args, **kwargs):
+        time.sleep(0.3)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Release, "save", lingering_save)
+
+    def log(i: int) -> int:
+        client = Client(raise_request_exception=True)
+        client.force_login(ready, backend="django.contrib.auth.backends.ModelBackend")
+        body = answers(i + 1, held_seconds="30")
+        if i % 2:
+            return send(client, "release_log", session, body).status_code
+        return client.post(session_url("release_log", session), body).status_code
+
+    assert at_once(log) == [302, 201, 302, 201]
+    held = held_in(session)
+    assert len(held) == 4
+    assert sum(held) <= lasted(session)
+    assert max(held) == 30  # the first stored keeps its claim; the others, the second or so the session ran on since
+
+
+def test_whole_seconds_are_rounded_down_so_steps_never_gain_a_second_each(ready, owner_client):
+    """6. Steps logged 10.4, 20.8 and 31.2 s into the session, each claiming 30 s: rounding each bound up gave
+    11 + 11 + 11 = 33 s in 31.2."""
+    session = make_running_session(ready, steps=3, hold_seconds=30, started_at=whole_ms_ago(seconds=40))
+    for position in (1, 2, 3):
+        phone_time = ms(session.started_at + timedelta(milliseconds=10_400 * position))
+        body = answers(position, held_seconds="30", phone_time=phone_time)
+        assert send(owner_client, "release_log", session, body).status_code == 201
+    held = held_in(session)
+    assert held == [10, 10, 11]
+    assert sum(held) <= 31.2
+
+
+def test_a_hold_the_server_timed_is_rounded_down_too(ready):
+    """6. The server's own record of a hold (started 12.6 s ago, the log claims 20 s) gives 12, never 13."""
+    session = make_running_session(ready, steps=2, hold_seconds=30)
+    session.start_hold(1)
+    Session.objects.filter(pk=session.pk).update(
+        current_hold_started_at=timezone.now() - timedelta(seconds=12.6), current_hold_stopped_at=timezone.now()
+    )
+    session.refresh_from_db()
+    release, _ = session.log_release(1, held_seconds=20)
+    assert release.held_seconds == 12
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["plain", "htmx"])
+def test_the_hold_record_of_a_finished_session_answers_as_every_runner_post_does(ready, owner_client, headers):
+    """7. A start, pause or resume of a hold on a session that has ended changes nothing and answers as logging a
+    step there does (a redirect to the summary with the message; htmx: HX-Redirect). Only the outbox's entries are
+    answered 409, as JSON, and the outbox never sends a hold's start."""
+    session = make_running_session(ready, steps=2)
+    session.finish(pain_after=3)
+    logged = owner_client.post(session_url("release_log", session), answers(1), headers=headers)
+    for action in ("start", "stop", "resume"):
+        hold = owner_client.post(session_url("hold_start", session), {"position": 1, "action": action}, headers=headers)
+        assert hold.status_code == logged.status_code
+        assert hold.get("Location") == logged.get("Location")
+        assert hold.get("HX-Redirect") == logged.get("HX-Redirect")
+    session.refresh_from_db()
+    assert session.current_hold_position is None and not Release.objects.exists()
+
+
+def test_the_guarantees_kept_replay_not_timed_and_skip(ready, owner_client):
+    """A replay returns the row first stored, unchanged; "not timed" stays None and a skip 0, and neither takes room
+    from the others."""
+    session = make_running_session(ready, steps=4, hold_seconds=40, started_at=whole_ms_ago(seconds=60))
+    first, _ = session.log_release(1, held_seconds=40, at=session.started_at + timedelta(seconds=40))
+    session.log_release(2, held_seconds=None, at=session.started_at + timedelta(seconds=45))
+    session.skip(3, at=session.started_at + timedelta(seconds=50))
+    session.log_release(4, held_seconds=40, at=session.started_at + timedelta(seconds=60))
+    again, created = session.log_release(1, held_seconds=10, at=session.started_at + timedelta(seconds=10))
+    assert not created and again.pk == first.pk and again.held_seconds == 40
+    assert held_in(session) == [40, None, 0, 20]
