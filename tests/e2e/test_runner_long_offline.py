@@ -1,7 +1,8 @@
 """A plan longer than the runner page carries (journal.runner.views.OFFLINE_STEPS_AHEAD later steps, 40; two here to
 keep it quick), run with no connection: after the steps it carries, the phone says plainly that the next ones need a
 connection, how many there are, and that what was logged is kept; it goes on by itself once online (unless the
-person has begun to finish there), and still lets the person finish the session there. It never says "That was the last step"."""
+person has begun to finish there), and still lets the person finish the session there. It never says "That was the
+last step"."""
 
 import pytest
 from playwright.sync_api import expect
