@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import PrecautionProfile
 from journal.models import SafetyAnswer, SessionStatus
 from routines.models import Point
 from tests.factories import make_release, on_day
@@ -205,3 +206,16 @@ def test_periods_longer_than_three_years_are_charted_by_month(owner, owner_clien
     sessions = response.context["weekly_chart"]
     assert sessions.title == "Completed sessions per month" and sessions.columns == ["Month", "Sessions"]
     assert sum(int(n) for _, n in sessions.rows) == 120
+
+
+def test_pressures_above_the_light_limit_are_counted_for_those_who_need_light_pressure(owner, owner_client):
+    """Blood thinners or a bleeding disorder call for light pressure (about 3): pressures above it are adverse for
+    them, and the trends page counts them. Only theirs: the count stays off everyone else's page."""
+    glute = Point.objects.get(slug="glute-top")
+    for n, pressure in enumerate([3, 4, 6, 8]):
+        make_release(on_day(owner, n), 1, point_id=glute.pk, point_name=glute.name, side="left", pressure=pressure)
+    assert "data-above-light-count" not in owner_client.get(URL).text
+    PrecautionProfile.objects.create(user=owner, blood_thinners=True)
+    html = owner_client.get(URL).text
+    assert "Pressures above 3 in this period: 3." in html
+    assert "Adverse responses in this period: 1" in html  # the pressure above 7, as for everyone

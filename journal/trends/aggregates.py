@@ -67,6 +67,7 @@ from django.db.models import Aggregate, Avg, Count, F, Max, Min, Q
 
 from journal.models import (
     ADVERSE_RELEASE,
+    LIGHT_PRESSURE_LIMIT,
     Release,
     ReleaseQuerySet,
     SafetyAnswer,
@@ -254,6 +255,9 @@ class ReleaseFigures:
     mean_pain_after_hold: float | None
     pain_after_hold_n: int
     adverse: int = 0  # adverse responses: a pressure above 7 or stopped early because it hurt
+    # Pressures above the light pressure (3) that blood thinners or a bleeding disorder call for: adverse for those
+    # whose health answers say so (the trends page shows it to them only; the shared report never does).
+    above_light: int = 0
 
     @property
     def tender_share(self) -> float | None:
@@ -292,6 +296,7 @@ def _release_aggregates() -> dict[str, Aggregate]:
         "mean_pain_after_hold": Avg("pain_now"),
         "pain_after_hold_n": Count("pain_now"),
         "adverse": Count("pk", filter=ADVERSE_RELEASE),
+        "above_light": Count("pk", filter=Q(pressure__gt=LIGHT_PRESSURE_LIMIT)),
     }
 
 
@@ -342,6 +347,7 @@ def sides_from_points(rows: list[PointSideRow]) -> list[SideRow]:
                 else None,
                 pain_after_hold_n=pain_n,
                 adverse=sum(r.adverse for r in mine),
+                above_light=sum(r.above_light for r in mine),
             )
         )
     return out

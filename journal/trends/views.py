@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest
 from config.rendering import render_form_page
+from journal.models import LIGHT_PRESSURE_LIMIT
 from journal.trends import aggregates, charts, periods, series
 from journal.trends.forms import DEFAULT_RANGE, SORT_CHOICES, TrendsRangeForm
 from routines.models import Point
@@ -31,6 +32,7 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         sort = form.cleaned_data.get("sort") or "point"
         choice = form.choice()
 
+    precautions = PrecautionProfile.for_user(user)
     trend = series.pain_trend(user, start, end, baseline=baseline, today=today)
     points = aggregates.point_side_stats(user, start, end, sort=sort)
     sides = aggregates.sides_from_points(points)
@@ -55,6 +57,9 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         "change_chart": charts.change_chart(charted.days, period=period),
         "points": points,
         "adverse_total": sum(row.adverse for row in points),
+        # Shown only to those whose health answers call for light pressure (private: never in the shared report).
+        "above_light_total": sum(row.above_light for row in points) if precautions.light_pressure_only else 0,
+        "light_pressure_limit": LIGHT_PRESSURE_LIMIT,
         "sides": sides,
         "side_chart": charts.side_chart(sides),
         "adherence": adherence,
@@ -64,6 +69,6 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         "map_points": list(Point.objects.visible_to(user)),
         "tender_map": aggregates.tender_shares(points),
         # Which leg, since when, assessed or not: sciatica often settles within weeks, so the episode's age matters.
-        "leg_context": PrecautionProfile.for_user(user).report_context(today),
+        "leg_context": precautions.report_context(today),
     }
     return render_form_page(request, "journal/trends.html", "trends", context)
