@@ -205,7 +205,9 @@ def _score(value: int | None) -> str:
 def log_html(rows: list[dict[str, Any]]) -> SafeString:
     """The compact log's table rows, a week's first session under a rule (as in print). Built here, each value
     escaped with html.escape, rather than in the template: a year is a few hundred rows of six cells, and the
-    template engine's per-variable work would make the share page several times slower than the pages around it."""
+    template engine's per-variable work would make the share page several times slower than the pages around it.
+    A cell of two parts is one span: a phone's stacked table lays a cell's children side by side (flex), and the
+    figure and its note then each broke in two ("12 of" / "14")."""
     out = []
     week = None
     for row in rows:
@@ -216,15 +218,19 @@ def log_html(rows: list[dict[str, Any]]) -> SafeString:
         week = this_week
         steps = f"{row['releases_done']} of {row['planned']}"
         if row["status_label"]:
-            steps += f' <span class="report-small">({escape(row["status_label"].lower())})</span>'
+            steps += f' <span class="report-small report-status">({escape(row["status_label"].lower())})</span>'
         pain = f"{_score(row['pain_before'])} → {_score(row['pain_after'])}"
         if row["has_back"]:
             back = f"back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
             pain += f' <span class="report-small">{back}</span>'
+        # Each mark wraps whole ("pressure >7 ×2", never "×2" alone on a line).
+        marks = "; ".join(f'<span class="report-mark">{escape(mark)}</span>' for mark in _marks(row))
+        marks = f"<span>{marks}</span>" if marks else ""  # an empty cell stays empty: the phone hides its line
         kind = f' class="{" ".join(classes)}"' if classes else ""
         out.append(
-            f"<tr{kind}><td>{row['local_date']:%Y-%m-%d}</td><td>{escape(row['routine_name'])}</td><td>{steps}</td>"
-            f"<td>{pain}</td><td>{escape(row['marks'])}</td><td>{escape(cut(row['notes'], LOG_NOTE_CHARS))}</td></tr>"
+            f"<tr{kind}><td>{row['local_date']:%Y-%m-%d}</td><td>{escape(row['routine_name'])}</td>"
+            f"<td><span>{steps}</span></td><td><span>{pain}</span></td><td>{marks}</td>"
+            f"<td>{escape(cut(row['notes'], LOG_NOTE_CHARS))}</td></tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every user value above is escaped
 
