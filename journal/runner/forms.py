@@ -242,6 +242,11 @@ class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
 
     answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
 
+    def ask_light_pressure(self) -> None:
+        """Blood thinners or a bleeding disorder (PrecautionProfile.light_pressure_only): the pressure question asks
+        for light pressure, as the quick log and the correction form do, instead of the general scale."""
+        cast(ScaleField, self.fields["pressure"]).hint = LIGHT_PRESSURE_HINT
+
     def _phone_clock(self, name: str) -> datetime | None:
         ms = self.cleaned_data.get(name)
         if ms is None:
