@@ -281,7 +281,7 @@ class QuickLogForm(PlainTextForm, OneTimeKey, ReleaseAnswers, RedFlagCheck):
         min_value=1,
         max_value=HOLD_MAX_SECONDS,
         required=False,
-        help_text="Leave empty to use the point's usual hold.",
+        help_text="Leave it empty if you did not time it: the release is then logged as not timed.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     tender = forms.ChoiceField(
