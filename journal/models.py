@@ -219,8 +219,9 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         at: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Session", bool]:
-        """One release done away from the timer ("I did this at the gym"): a completed one-step session, held for
-        the point's usual time unless `held_seconds` says otherwise.
+        """One release done away from the timer ("I did this at the gym"): a completed one-step session. Its plan
+        is the point's usual hold; `held_seconds` None (the seconds left empty) stores the release as not timed
+        (held_seconds None, as the runner does), never as that usual hold.
 
         `key` is the one-time key of the form the user filled in: a double tap, a replayed request or a second tab
         posting the same form finds the session made the first time (the unique key refuses a second row).
@@ -230,7 +231,6 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         Returns (session, created).
         """
         now = plausible_phone_time(at, timezone.now(), user.date_joined)
-        held_seconds = held_seconds or point.default_hold_seconds
         try:
             with transaction.atomic():
                 session = self._quick_log_rows(user, key, point, side, held_seconds, now, answers, list(red_flags))
@@ -244,16 +244,18 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
         key: UUID,
         point: Point,
         side: str,
-        held_seconds: int,
+        held_seconds: int | None,
         now: datetime,
         answers: "ReleaseAnswerValues",
         red_flags: list[str],
     ) -> "Session":
+        # The plan (and prescribed_seconds) is the hold typed, else the point's usual one; held_seconds stays None.
+        planned = held_seconds if held_seconds is not None else point.default_hold_seconds
         session = self._begin(
             user,
             None,
             QUICK_LOG_NAME,
-            [plan_step(point, side, held_seconds)],
+            [plan_step(point, side, planned)],
             now,
             finished_at=now,
             status=SessionStatus.COMPLETED,
@@ -269,7 +271,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
             point=point,
             point_name=point.name,
             side=side,
-            prescribed_seconds=held_seconds,
+            prescribed_seconds=planned,
             held_seconds=held_seconds,
             ended_at=now,
             logged_at=now,

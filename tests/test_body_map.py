@@ -110,3 +110,21 @@ def test_grid_helps_place_a_point_and_is_off_by_default(points):
     assert "body-map-grid" not in render("{% body_map points %}", points=points)
     html = render("{% body_map points grid=True %}", points=points)
     assert html.count('class="body-map-grid"') == 2 and 'd="M50 0V100M0 50H100"' in html
+
+
+def test_no_answers_is_hollow_and_named_never_a_value(points):
+    """With values, a mark without one ("no answers" in the period) is its own pattern, named in the legend and in
+    its label; marks with a value carry the outline class; without values no mark is "no answers"."""
+    top = Point.objects.get(slug="glute-top")
+    values = {(top.pk, "left"): 0.0, (top.pk, "right"): 1.0}
+    html = render('{% body_map points values=values value_label="Tender" %}', points=points, values=values)
+    assert html.count('class="body-map-mark no-answers"') == 12 and html.count(' has-value"') == 2
+    assert re.search(r'class="body-map-mark no-answers" data-point="glute-top"', html) is None
+    assert (
+        'aria-label="Left glute, outer side: no answers"' in html
+        and "<title>Right glute, outer side: no answers</title>" in html
+    )
+    legend = html.split('class="body-map-legend"')[1].split("</div>")[0]
+    assert '<span class="body-map-swatch no-answers" aria-hidden="true"></span> no answers' in legend
+    plain = render("{% body_map points %}", points=points)
+    assert "no-answers" not in plain and "no answers" not in plain and ' has-value"' not in plain

@@ -1,7 +1,8 @@
 """A step logged without the timer and with "Seconds held" left empty is stored as not timed (held_seconds None),
 never as the prescribed hold: the plain form and the phone's outbox alike, and every place that shows a release
 (summary, "Logged so far", detail, the practitioner report, CSV, FHIR, the JSON backup) says "not timed" instead of
-a number. Release counts are unchanged: a release not timed is still a release held."""
+a number. Release counts are unchanged: a release not timed is still a release held. The quick log ("I did this at
+the gym") does the same with its seconds left empty: not timed, never the point's usual hold."""
 
 import json
 import re
@@ -12,13 +13,16 @@ from django.urls import reverse
 from journal.backup.export import export_account
 from journal.backup.importer import import_account
 from journal.models import Release, Session
+from routines.models import Point
 from tests.factories import make_running_session, make_user, session_url, time_passes
 from tests.test_export_csv import URL as CSV_URL
 from tests.test_export_csv import read_csv
 from tests.test_fhir_export import URL as FHIR_URL
 from tests.test_fhir_export import read_bundle, resources
-from tests.test_outbox_replay import send
+from tests.test_outbox_replay import OUTBOX, send
 from tests.test_practitioner_report import PDF, pages_of
+from tests.test_quick_log import URL as QUICK_LOG_URL
+from tests.test_quick_log import data as quick_data
 from tests.test_runner import answers
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +171,52 @@ def test_a_correction_may_leave_the_seconds_empty(ready, owner_client):
     assert owner_client.post(url, data | {"skipped": "on"}).status_code == 302
     timed.refresh_from_db()
     assert (timed.skipped, timed.held_seconds) == (True, 0)  # a skipped step holds 0 s, not "not timed"
+
+
+@pytest.fixture
+def gym(owner):
+    """The owner, safety notice acknowledged (the quick log needs it), and the point they log: its usual hold."""
+    owner.profile.acknowledge_safety()
+    return Point.objects.builtin().get(slug="glute-top")
+
+
+def test_the_quick_log_form_says_empty_seconds_are_not_timed(gym, owner_client):
+    page = text_of(owner_client.get(QUICK_LOG_URL))
+    assert "Leave it empty if you did not time it: the release is then logged as not timed." in page
+    assert "usual hold" not in page
+
+
+def test_a_quick_log_with_empty_seconds_stores_not_timed_and_says_so(owner, gym, owner_client):
+    usual = gym.default_hold_seconds
+    response = owner_client.post(QUICK_LOG_URL, quick_data(gym, held_seconds=""))
+    assert response.status_code == 302
+    release = Release.objects.get()
+    assert release.held_seconds is None and release.prescribed_seconds == usual
+    session = release.session
+    summary = text_of(owner_client.get(reverse("journal:session_summary", args=[session.pk])))
+    assert f"not timed (plan: {usual} s)" in summary and f"{usual} of {usual} s" not in summary
+    detail = text_of(owner_client.get(reverse("journal:session_detail", args=[session.pk])))
+    assert f"Not timed (plan: {usual} s)" in detail and f"{usual} s of {usual} s" not in detail
+    listing = text_of(owner_client.get(reverse("journal:session_list")))
+    assert "1 held" in listing and f"{usual} s" not in listing  # counted as a release held; no seconds claimed
+    (row,) = read_csv(owner_client.get(CSV_URL))
+    assert (row["held_seconds"], row["held_timing"], row["prescribed_seconds"]) == ("", "not timed", str(usual))
+    text = " ".join(pages_of(owner_client.get(PDF, {"releases": "all"}).content))
+    every = text[text.index("Every release of the latest sessions") :]
+    assert "not timed" in every and f"{usual} s" not in every
+
+
+def test_a_quick_log_keeps_the_seconds_typed(gym, owner_client):
+    owner_client.post(QUICK_LOG_URL, quick_data(gym, held_seconds="25"))
+    release = Release.objects.get()
+    assert (release.held_seconds, release.prescribed_seconds) == (25, 25)
+
+
+def test_a_replayed_quick_log_not_timed_makes_no_second_row(gym, owner_client):
+    body = quick_data(gym, held_seconds="")
+    assert [owner_client.post(QUICK_LOG_URL, body).status_code for _ in range(3)] == [302, 302, 302]
+    outbox = quick_data(gym, held_seconds="")
+    assert owner_client.post(QUICK_LOG_URL, outbox, headers=OUTBOX).json()["stored"] == "created"
+    assert owner_client.post(QUICK_LOG_URL, outbox, headers=OUTBOX).json()["stored"] == "replay"
+    assert Session.objects.count() == 2
+    assert list(Release.objects.values_list("held_seconds", flat=True)) == [None, None]

@@ -1,7 +1,7 @@
 """Pressure is explained one way everywhere (clinical notes, "Measuring": 3 light, 5 moderate, 7 strong; start light;
 moderate is usually enough; 7 is a ceiling, not a target), from one ceiling (journal.models.PRESSURE_CEILING) and
 one wording (journal.models.PRESSURE_SCALE_HINT); someone on blood thinners or with a bleeding disorder is asked
-for light pressure (clinical notes, "Precautions") where a logged pressure is corrected."""
+for light pressure (clinical notes, "Precautions") wherever a pressure is logged or corrected."""
 
 import re
 from pathlib import Path
@@ -14,7 +14,7 @@ from journal.history.forms import PRESSURE_HELP, ReleaseEditForm
 from journal.models import LIGHT_PRESSURE_HINT, PRESSURE_CEILING, PRESSURE_SCALE_HINT
 from journal.runner.forms import pressure_field
 from routines.catalogue import WORDING
-from tests.factories import make_release, make_session
+from tests.factories import make_release, make_running_session, make_session, session_url
 
 ROOT = Path(__file__).resolve().parent.parent
 # Wordings that read as if the ceiling were a target or a mere suggestion.
@@ -80,3 +80,22 @@ def test_the_quick_log_shows_the_precautions_as_the_runner_does(ready, owner_cli
     PrecautionProfile.objects.create(user=ready, blood_thinners=True)
     page = owner_client.get(url).text
     assert "data-precautions" in page and "Because of your health answers" in page
+
+
+def test_the_runner_asks_for_light_pressure_when_the_answers_say_so(ready, owner_client):
+    """The step's log form and every later step's form the page carries for offline use (one hint each)."""
+    session = make_running_session(ready, steps=3)
+    url = session_url("session_run", session)
+    general = owner_client.get(url).text
+    assert general.count(PRESSURE_SCALE_HINT) == 3 and LIGHT_PRESSURE_HINT not in general
+    PrecautionProfile.objects.create(user=ready, blood_thinners=True)
+    light = owner_client.get(url).text
+    assert light.count(LIGHT_PRESSURE_HINT) == 3 and PRESSURE_SCALE_HINT not in light
+
+
+def test_the_runner_asks_for_light_pressure_again_on_a_form_sent_back(ready, owner_client):
+    session = make_running_session(ready, steps=2)
+    PrecautionProfile.objects.create(user=ready, bleeding_disorder=True)
+    response = owner_client.post(session_url("release_log", session), {"position": 1, "tender": "yes"})
+    assert response.status_code == 422
+    assert response.text.count(LIGHT_PRESSURE_HINT) == 2 and PRESSURE_SCALE_HINT not in response.text

@@ -242,6 +242,11 @@ class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
 
     answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
 
+    def ask_light_pressure(self) -> None:
+        """Blood thinners or a bleeding disorder (PrecautionProfile.light_pressure_only): the pressure question asks
+        for light pressure, as the quick log and the correction form do, instead of the general scale."""
+        cast(ScaleField, self.fields["pressure"]).hint = LIGHT_PRESSURE_HINT
+
     def _phone_clock(self, name: str) -> datetime | None:
         ms = self.cleaned_data.get(name)
         if ms is None:
@@ -276,7 +281,7 @@ class QuickLogForm(PlainTextForm, OneTimeKey, ReleaseAnswers, RedFlagCheck):
         min_value=1,
         max_value=HOLD_MAX_SECONDS,
         required=False,
-        help_text="Leave empty to use the point's usual hold.",
+        help_text="Leave it empty if you did not time it: the release is then logged as not timed.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     tender = forms.ChoiceField(

@@ -150,23 +150,26 @@ def _panel_context(
         assert position is not None and step is not None
         point_id = step["point_id"]  # None once a custom point was deleted (an imported plan), or no row since
         point = Point.objects.filter(pk=point_id).first() if point_id is not None else None
+        precautions = PrecautionProfile.for_user(request.user)
+        light = precautions.light_pressure_only
+        if isinstance(form, ReleaseForm) and light:
+            form.ask_light_pressure()  # a posted form shown again asks as the fresh one does
         context.update(
             position=position,
             step=step,
             point=point,
             map_points=[point] if point is not None else [],
             completed=len(session.logged_positions()),
-            form=form or _fresh_release_form(session, position, step["hold_seconds"]),
+            form=form or _fresh_release_form(session, position, step["hold_seconds"], light_pressure=light),
             log_open=form is not None,
             hold_started_ms_ago=_hold_started_ms_ago(session, position),
             hold_stopped_ms=_hold_stopped_ms(session, position),
             step_label=_step_label(step),
             logged_name=_logged_name(position, step),
         )
-        precautions = PrecautionProfile.for_user(request.user)
         context["precaution_notes"] = precautions.notes_for_point(point) if point else precautions.notes()
         # The light-pressure rule replaces the general advice ("moderate, about 5"), never sits beside it.
-        context["light_pressure_only"] = precautions.light_pressure_only
+        context["light_pressure_only"] = light
         context["seconds_left"] = session.seconds_left
         context["upcoming"], context["steps_beyond"] = _upcoming_steps(session, position, precautions)
         context["finish_form"] = FinishForm(auto_id="finish_%s")
@@ -216,7 +219,9 @@ def _upcoming_steps(
     upcoming = []
     for n, step in later:
         point = points.get(step["point_id"])
-        form = _fresh_release_form(session, n, step["hold_seconds"], auto_id=f"s{n}_%s")
+        form = _fresh_release_form(
+            session, n, step["hold_seconds"], auto_id=f"s{n}_%s", light_pressure=precautions.light_pressure_only
+        )
         upcoming.append(
             {
                 "position": n,
@@ -237,10 +242,16 @@ def _upcoming_steps(
     return upcoming, steps_beyond
 
 
-def _fresh_release_form(session: Session, position: int, hold_seconds: int, auto_id: str = "id_%s") -> ReleaseForm:
+def _fresh_release_form(
+    session: Session, position: int, hold_seconds: int, auto_id: str = "id_%s", light_pressure: bool = False
+) -> ReleaseForm:
     """The log form before any answer. "Seconds held" starts empty: the timer fills in what was really held, and
-    logging without it must not claim the full hold; left empty, the step is logged as not timed (said so)."""
+    logging without it must not claim the full hold; left empty, the step is logged as not timed (said so).
+    `light_pressure`: the user's health answers call for light pressure only (PrecautionProfile.light_pressure_only),
+    so the pressure question says so instead of the general scale."""
     form = ReleaseForm(session=session, initial={"position": position}, auto_id=auto_id)
+    if light_pressure:
+        form.ask_light_pressure()
     form.fields["held_seconds"].help_text = (
         f"Not timed? Type about how long you held it (the plan: {hold_seconds} s), or leave it empty: "
         "the step is then logged as not timed."

@@ -4,7 +4,9 @@ Usage: {% load body_map %}{% body_map points highlight=point highlight_side="lef
 - points: the Point rows to mark (each is marked on both sides; duplicates are ignored);
 - highlight / highlight_side: one point (and optionally one side) drawn emphasised, e.g. in the runner;
 - values: {(point_id, side): 0.0-1.0} colours marks by a value (the trends' "how often tender"); a legend and
-  the values in words come with it; value_label names the value ("Tender" by default);
+  the values in words come with it; value_label names the value ("Tender" by default). A mark with no value
+  (no answers in the period) is drawn hollow with a dashed outline (class "no-answers"), never in a value's colour,
+  and the legend names it;
 - link: each mark is a link to the point's page (True by default);
 - title: the accessible name of the whole map;
 - grid: faint lines every 10 units with their numbers, to help place a custom point by its x and y.
@@ -81,6 +83,7 @@ def body_map(
                 "shade": _shade(value),
                 "value": value,
                 "value_text": _percent(value),
+                "no_answers": bool(values) and value is None,
             }
             views[point.map_view if point.map_view in views else MapView.SOLES].append(mark)
             sides.append(mark)

@@ -106,6 +106,12 @@
     };
   }
 
+  /** The ended state of a hold whose end this tab kept across a reload: `held` seconds, early when short of it. */
+  function endedWith(state, held) {
+    var kept = Math.max(0, Math.min(state.hold, held));
+    return copy(state, { phase: "ended", since: null, pausedFrom: null, held: kept, early: kept < state.hold });
+  }
+
   /** The state of a hold that was started `ago` seconds before `now` (a reload continues from the server's record
    * of the start): the lead-in and the hold as if they had run since, ended if both are over. */
   function resumeAt(state, ago, now) {
@@ -129,6 +135,11 @@
       shown = state.hold - run;
       label = phase === "paused" ? "Paused" : "Hold";
       bar = Math.min(state.hold, run);
+    } else if (phase === "ended" && state.early) {
+      // Stopped before the end: what was held, never a finished-looking "Done 0" with a full bar.
+      shown = state.held;
+      label = "Stopped at " + state.held + " of " + state.hold + " s";
+      bar = state.held;
     } else if (phase === "ended") {
       shown = 0;
       label = "Done";
@@ -140,6 +151,7 @@
     var active = phase === "lead" || phase === "hold" || phase === "paused";
     return {
       phase: phase,
+      stoppedEarly: phase === "ended" && state.early,
       label: label,
       clock: formatSeconds(shown),
       bar: bar,
@@ -166,6 +178,7 @@
     pause: pause,
     resume: resume,
     done: done,
+    endedWith: endedWith,
     resumeAt: resumeAt,
     running: running,
     view: view,

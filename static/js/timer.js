@@ -72,8 +72,7 @@
     var ended = this.endedHere();
     if (ended && ago >= 0 && ended.at >= Date.now() - ago) {
       // "Done" was pressed for this hold before the reload: the log form, with the seconds really held.
-      this.state = T.done(T.start(this.state, 0).state, 0).state;
-      this.el.classList.add("is-ended");
+      this.state = T.endedWith(this.state, ended.held);
       this.render();
       this.showLog(ended.held);
       return;
@@ -117,7 +116,6 @@
     this.state = T.resumeAt(this.state, ran, now);
     this.setHoldStart(Date.now() - agoMs);
     if (this.state.phase === "ended") {
-      this.el.classList.add("is-ended");
       this.render();
       this.showLog(this.state.held);
       return;
@@ -139,7 +137,6 @@
     this.state = T.resumeAt(this.state, secondsAgo, performance.now());
     if (this.state.phase === "ended") {
       // It ran out while the page was away: no tone now, the log form with the full hold.
-      this.el.classList.add("is-ended");
       this.render();
       this.showLog(this.state.held);
       return;
@@ -191,8 +188,8 @@
     } else if (event === "ended") {
       this.stopTicking();
       this.el.classList.remove("is-running");
-      this.el.classList.add("is-ended");
-      if (!reducedMotion) { this.el.classList.add("is-flash"); }
+      // The end cue's colour and flash are for a hold run to its end; a hold stopped early stays calm (render).
+      if (!reducedMotion && !state.early) { this.el.classList.add("is-flash"); }
       this.keepEnd(state.held);
       if (state.early) { this.record("stop"); } // the server then bounds the log by it, whatever the tab keeps
       if (!state.early) { this.cue(); }
@@ -251,6 +248,8 @@
     this.clock.textContent = v.clock;
     this.bar.value = v.bar;
     this.el.dataset.phase = v.phase;
+    this.el.classList.toggle("is-ended", v.phase === "ended" && !v.stoppedEarly);
+    this.el.classList.toggle("is-stopped", v.stoppedEarly);
     b.start.hidden = !v.buttons.start;
     b.pause.hidden = !v.buttons.pause;
     b.resume.hidden = !v.buttons.resume;

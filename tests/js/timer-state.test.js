@@ -113,3 +113,20 @@ test("the state given is never changed", () => {
   T.start(state, 0);
   assert.equal(JSON.stringify(state), frozen);
 });
+
+test("a hold stopped early shows what was held, not a finished Done 0", () => {
+  const { state } = run(T.create(60, 0), [["start", 0], ["done", 7.2 * S]]);
+  const v = T.view(state, 30 * S);
+  assert.equal(v.label, "Stopped at 7 of 60 s");
+  assert.equal(v.clock, "7");
+  assert.equal(v.bar, 7);
+  assert.equal(v.stoppedEarly, true);
+  const full = T.view(run(T.create(60, 0), [["start", 0], ["tick", 61 * S]]).state, 61 * S);
+  assert.deepEqual([full.label, full.clock, full.bar, full.stoppedEarly], ["Done", "0", 60, false]);
+});
+
+test("an end kept across a reload is early only when short of the hold", () => {
+  assert.equal(T.view(T.endedWith(T.create(60, 5), 7), 0).label, "Stopped at 7 of 60 s");
+  assert.equal(T.view(T.endedWith(T.create(60, 5), 60), 0).label, "Done");
+  assert.equal(T.endedWith(T.create(60, 5), 99).held, 60);
+});
