@@ -64,3 +64,20 @@ def test_a_stopped_sessions_steps_and_marks_wrap_whole_on_a_phone(page, owner):
     marks = row.locator("td").nth(4)
     expect(marks).to_contain_text("pressure >7 ×2")
     assert all(count == 1 for _, count in marks.evaluate(lines)), marks.evaluate(lines)
+
+
+def test_every_releases_notes_take_a_third_of_the_table(page, owner):
+    """The notes are the one free text of the every-release table; they were squeezed into a quarter of its width
+    while the figures beside them had room to spare (the PDF lays the table out with the same widths)."""
+    session = make_red_flag_session(owner, RedFlag.BOTH_LEGS)
+    make_release(session, 1, notes="Sharp at first, then eased off after about twenty seconds; felt it in the thigh")
+    token, token_hash = new_token()
+    ShareLink.objects.create(
+        user=owner, label="Physio", token_hash=token_hash, expires_at=timezone.now() + timedelta(days=7)
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/journal/s/{token}/?releases=all")
+    table = page.locator("table.report-every")
+    notes = table.locator("thead th").last
+    expect(notes).to_have_text("Notes")
+    assert notes.bounding_box()["width"] >= table.bounding_box()["width"] / 3
