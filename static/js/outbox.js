@@ -443,6 +443,11 @@
       keep.value = "1";
       form.appendChild(keep);
       try { window.sessionStorage.clear(); } catch (e) { /* private mode: nothing kept */ }
+      try {
+        // The runner's kept hold ends (static/js/timer.js): seconds held are health data too.
+        Object.keys(window.localStorage).filter(function (key) { return key.indexOf("tenderspot-hold-end:") === 0; })
+          .forEach(function (key) { window.localStorage.removeItem(key); });
+      } catch (e) { /* private mode: nothing kept */ }
       if (!window.caches) { return; }
       return window.caches.keys().then(function (names) {
         return Promise.all(names.map(function (name) { return window.caches.delete(name); }));

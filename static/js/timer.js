@@ -92,23 +92,42 @@
     this.render();
   };
 
-  // Where this step's end is kept across a reload (this tab only; cleared with the site's data at log-out).
+  // Where this step's end is kept across a reload, or a tab the phone closed and opened again (the server records a
+  // pause and an early Done alike): this browser only, cleared with the site's data at log-out, and dropped after a
+  // day (HOLD_END_KEPT_MS) by the next runner page.
+  var HOLD_END_PREFIX = "tenderspot-hold-end:";
+  var HOLD_END_KEPT_MS = 24 * 60 * 60 * 1000;
+
   Timer.prototype.storageKey = function () {
-    return "tenderspot-hold-end:" + this.el.dataset.holdUrl + ":" + this.el.dataset.position;
+    return HOLD_END_PREFIX + this.el.dataset.holdUrl + ":" + this.el.dataset.position;
   };
 
   Timer.prototype.endedHere = function () {
     try {
-      var kept = JSON.parse(window.sessionStorage.getItem(this.storageKey()) || "null");
+      var kept = JSON.parse(window.localStorage.getItem(this.storageKey()) || "null");
       return kept && typeof kept.at === "number" && typeof kept.held === "number" ? kept : null;
     } catch (e) { return null; }
   };
 
   Timer.prototype.keepEnd = function (held) {
     try {
-      window.sessionStorage.setItem(this.storageKey(), JSON.stringify({ at: Date.now(), held: held }));
-    } catch (e) { /* private mode or full: a reload then resumes from the server's start */ }
+      window.localStorage.setItem(this.storageKey(), JSON.stringify({ at: Date.now(), held: held }));
+    } catch (e) { /* private mode or full: a reload then shows the hold paused where the server saw it stop */ }
   };
+
+  function dropOldHoldEnds() {
+    try {
+      var old = [];
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(HOLD_END_PREFIX) === 0) {
+          var kept = JSON.parse(window.localStorage.getItem(key) || "null");
+          if (!kept || !(Date.now() - kept.at < HOLD_END_KEPT_MS)) { old.push(key); }
+        }
+      }
+      old.forEach(function (key) { window.localStorage.removeItem(key); });
+    } catch (e) { /* nothing kept, nothing to drop */ }
+  }
 
   /** The hold as the server left it: started `agoMs` ago, paused after `ran` seconds (lead-in included). */
   Timer.prototype.pausedAt = function (agoMs, ran) {
@@ -850,6 +869,7 @@
   function firstSetup() {
     var panel = document.getElementById("runner-panel");
     if (panel) { panel.dataset.seen = "1"; }
+    dropOldHoldEnds();
     setup(document);
     if (panel) {
       catchUp(panel);

@@ -24,7 +24,8 @@ def server_saw(session, field: str) -> None:
 
 
 def lose_the_tabs_memory(page) -> None:
-    page.evaluate("sessionStorage.clear()")
+    """The phone forgot what the page kept (another browser, or its site data cleared)."""
+    page.evaluate("sessionStorage.clear(); localStorage.clear()")
 
 
 def test_a_pause_is_recorded_and_a_lost_tab_comes_back_paused_where_it_stopped(signed_in_page, owner):

@@ -95,6 +95,14 @@ def test_a_reload_after_an_early_done_still_shows_it_stopped(signed_in_page, own
     expect(page.locator("[data-timer-clock]")).to_have_text(str(held))
     assert page.evaluate(BAR) == pytest.approx(held / 60)
     expect(timer).to_have_class(re.compile(r"(^|\s)is-stopped(\s|$)"))
+    # The phone closed the tab and it was opened again: still stopped, never "Paused" with a Resume that would carry
+    # on a hold the person had ended.
+    again = page.context.new_page()
+    again.goto(page.url)
+    expect(again.locator("[data-timer-phase]")).to_have_text(stopped or "")
+    expect(again.get_by_role("button", name="Resume")).to_be_hidden()
+    expect(again.locator("#id_held_seconds")).to_have_value(str(held))
+    again.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
