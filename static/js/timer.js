@@ -594,16 +594,11 @@
       var template = next === null
         ? panel.querySelector("template[data-offline-finish]")
         : panel.querySelector('template[data-offline-step="' + next + '"]');
-      var old = panel.querySelector("[data-step-body]");
-      if (!template || !old) { return; }
+      if (!template) { return; }
       var body = template.content.querySelector("[data-step-body]").cloneNode(true);
-      renameIds(body, next === null ? "finish_" : "s" + next + "_");
-      if (current) { current.stopTicking(); }
-      old.replaceWith(body);
-      panel.dataset.runnerMode = next === null ? "finish" : "step";
-      panel.dataset.arrivedAt = String(performance.now()); // the double-tap guard: a new panel is here
-      if (window.htmx) { window.htmx.process(body); }
-      setup(body);
+      if (!show(panel, body, next === null ? "finish_" : "s" + next + "_", next === null ? "finish" : "step")) {
+        return;
+      }
       if (logged && next !== null && current && current.autoStart && current.phase === "idle") {
         current.start();
         return;
@@ -611,6 +606,42 @@
       focusHeading(panel);
     });
   }
+
+  /** Puts `body` (a step or the finish, cloned from the page's <template>) in the panel in place of the step. */
+  function show(panel, body, prefix, mode) {
+    var old = panel.querySelector("[data-step-body]");
+    if (!old) { return false; }
+    renameIds(body, prefix);
+    if (current) { current.stopTicking(); }
+    old.replaceWith(body);
+    panel.dataset.runnerMode = mode;
+    panel.dataset.arrivedAt = String(performance.now()); // the double-tap guard: a new panel is here
+    if (window.htmx) { window.htmx.process(body); }
+    setup(body);
+    return true;
+  }
+
+  // "Finish the session now" before the last step: the page's own finish form, shown in place, so that it works with
+  // no connection too (the link leads to the server's finish page, which needs one); it goes through the outbox after
+  // what waits on the phone. Its opening words say that the steps not done stay unlogged.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-finish-now]");
+    var panel = document.getElementById("runner-panel");
+    var template = panel && panel.querySelector("template[data-offline-finish]");
+    if (!link || !OB || !template || !panel.contains(link)) { return; }
+    event.preventDefault();
+    var body = template.content.querySelector("[data-step-body]").cloneNode(true);
+    var form = body.querySelector("form[data-outbox-form=finish]");
+    while (form && form.previousSibling) { form.previousSibling.remove(); }
+    var heading = document.createElement("h2");
+    heading.id = "runner-heading";
+    heading.className = "h4";
+    heading.textContent = "Finish the session";
+    var words = document.createElement("p");
+    words.textContent = "You can finish here: the steps you have not done stay unlogged.";
+    body.prepend(heading, words);
+    if (show(panel, body, "finish_", "finish")) { focusHeading(panel); }
+  });
 
   // A long plan's steps beyond those the page carries come with the server's page: "Go on" sends what waits on the
   // phone first (so that the server's page starts after it), then loads that page; with no connection yet, it

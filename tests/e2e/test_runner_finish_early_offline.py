@@ -1,0 +1,48 @@
+""" "Finish the session now" before the last step, with no connection: the page's own finish form opens in place (the
+link's server page needs a connection, and offline it showed only "This page needs a connection"), says that the
+steps not done stay unlogged, and the finish goes through the outbox after the step waiting on the phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from journal.models import Release, SessionStatus
+from tests.e2e.test_offline_outbox import (
+    ALL_SAVED,
+    alice,  # noqa: F401 (a fixture)
+    answer,
+    log_without_timer,
+    open_runner,
+    started_session,
+    until,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_finish_now_works_offline_and_says_the_rest_stay_unlogged(app_page, alice):  # noqa: F811
+    page = app_page
+    session = started_session(alice, steps=4)
+    open_runner(page, alice, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=20)
+    answer(page, 1, pressure=4, pain=3)
+    page.locator(".runner-meta", has_text="Step 2 of 4").wait_for()
+    page.get_by_role("link", name="Finish the session now").click()
+    panel = page.locator("#runner-panel")
+    expect(page.get_by_role("heading", name="Finish the session")).to_be_focused()
+    expect(panel).to_contain_text("You can finish here: the steps you have not done stay unlogged.")
+    expect(panel).not_to_contain_text("That was the last step")
+    expect(panel).not_to_contain_text("needs a connection")
+    # A tap within 600 ms at the spot of the last one is taken as a double tap's second and ignored (the runner's
+    # guard): a person's next tap comes later.
+    page.wait_for_timeout(700)
+    page.locator("label[for=id_pain_after_2]").click()
+    page.get_by_role("button", name="Finish", exact=True).click()
+    expect(panel).to_contain_text("It will be sent when you are back online.")
+    page.context.set_offline(False)
+    until(page, ALL_SAVED)
+    expect(panel).to_contain_text("Your session is saved in your journal.")
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED and session.pain_after == 2
+    assert list(Release.objects.filter(session=session).values_list("position", flat=True)) == [1]
+    assert all("ERR_INTERNET_DISCONNECTED" in error for error in page.console_errors), page.console_errors
