@@ -384,7 +384,17 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-outbox-form]") || form.dataset.outboxBypass === "1") { return; }
-    if (!window.indexedDB || !form.checkValidity()) { return; }
+    if (!window.indexedDB) { return; }
+    if (!form.checkValidity()) {
+      // Online the server's own errors say what is missing. With no connection they cannot come, and the send's
+      // failure would read as a dropped connection: the browser says what is missing instead.
+      if (!navigator.onLine) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        form.reportValidity();
+      }
+      return;
+    }
     event.preventDefault();
     event.stopImmediatePropagation(); // htmx's own handler is on the form: it must not post it as well
     var buttons = form.querySelectorAll("button[type=submit]");

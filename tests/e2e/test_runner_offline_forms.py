@@ -46,3 +46,23 @@ def test_finish_now_works_offline_and_says_the_rest_stay_unlogged(app_page, alic
     assert session.status == SessionStatus.COMPLETED and session.pain_after == 2
     assert list(Release.objects.filter(session=session).values_list("position", flat=True)) == [1]
     assert all("ERR_INTERNET_DISCONNECTED" in error for error in page.console_errors), page.console_errors
+
+
+def test_a_missing_answer_offline_is_named_not_taken_for_a_lost_connection(app_page, alice):  # noqa: F811
+    page = app_page
+    session = started_session(alice, steps=2)
+    open_runner(page, alice, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=20)
+    page.locator("label[for=id_tender_0]").click()
+    page.locator("label[for=id_pressure_4]").click()
+    page.get_by_role("button", name="Save and go on").click()  # leg pain left out
+    page.wait_for_function("() => document.activeElement && document.activeElement.name === 'pain_now'")
+    assert page.evaluate("() => document.activeElement.validationMessage") != ""
+    page.wait_for_timeout(500)  # time enough for a failed send to show its "Try again"
+    expect(page.locator("[data-retry]:visible")).to_have_count(0)
+    expect(page.locator(".runner-meta", has_text="Step 1 of 2")).to_be_visible()
+    assert page.evaluate("async () => (await window.TenderspotOutbox.all()).length") == 0
+    page.locator("label[for=id_pain_now_3]").click()
+    page.get_by_role("button", name="Save and go on").click()
+    page.locator(".runner-meta", has_text="Step 2 of 2").wait_for()
