@@ -128,3 +128,32 @@ def test_no_answers_is_hollow_and_named_never_a_value(points):
     assert '<span class="body-map-swatch no-answers" aria-hidden="true"></span> no answers' in legend
     plain = render("{% body_map points %}", points=points)
     assert "no-answers" not in plain and "no answers" not in plain and ' has-value"' not in plain
+
+
+def test_the_legend_names_its_ends_in_words_true_in_both_modes(points):
+    """The ramp is darker for more on the light shape and brighter for more on the dark one: the legend says "less
+    often" and "more often" beside the end swatches, never "darker" or "lighter"."""
+    top = Point.objects.get(slug="glute-top")
+    html = render("{% body_map points values=values %}", points=points, values={(top.pk, "left"): 0.5})
+    legend = html.split('class="body-map-legend"')[1].split("</div>")[0]
+    words = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", legend)]
+    assert words == ["less often tender", "0-19%", "20-39%", "40-59%", "60-79%", "80-100%", "more often tender"]
+    assert "darker" not in html and "lighter" not in html
+
+
+def test_the_text_list_says_no_answers_rather_than_nothing(points):
+    """In the list beside the map a point without answers says so (once for both sides), a point with one side
+    answered gives the other side as "no answers"; without values the list says nothing of answers."""
+    top = Point.objects.get(slug="glute-top")
+    html = render("{% body_map points values=values %}", points=points, values={(top.pk, "left"): 0.25})
+    listing = html.split('<ul class="body-map-list')[1]
+    items = {
+        re.search(r">([^<]+)</a>", item)[1]: " ".join(re.sub(r"<[^>]+>", " ", item.split("</a>", 1)[1]).split())
+        for item in re.findall(r"<li[^>]*>(.*?)</li>", listing, re.S)
+    }
+    assert items["Glute, top"] == "(buttocks from behind) left: 25% right: no answers"
+    assert items["Glute, outer side"] == "(buttocks from behind) no answers"
+    assert listing.count("no answers") == len(points)  # six points without answers, and glute top on the right
+    assert listing.count('class="body-map-swatch no-answers"') == len(points)
+    plain = render("{% body_map points %}", points=points).split('<ul class="body-map-list')[1]
+    assert "answers" not in plain and "body-map-swatch" not in plain

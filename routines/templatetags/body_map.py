@@ -4,9 +4,12 @@ Usage: {% load body_map %}{% body_map points highlight=point highlight_side="lef
 - points: the Point rows to mark (each is marked on both sides; duplicates are ignored);
 - highlight / highlight_side: one point (and optionally one side) drawn emphasised, e.g. in the runner;
 - values: {(point_id, side): 0.0-1.0} colours marks by a value (the trends' "how often tender"); a legend and
-  the values in words come with it; value_label names the value ("Tender" by default). A mark with no value
-  (no answers in the period) is drawn hollow with a dashed outline (class "no-answers"), never in a value's colour,
-  and the legend names it;
+  the values in words come with it; value_label names the value ("Tender" by default). Five classes (CSS
+  "shade-0" to "shade-4", 0-19% ... 80-100%) whose fills stand out more from the body shape as the value rises, in
+  light and dark mode alike; the legend names the ends in words ("less often tender" ... "more often tender"), as
+  "darker" or "lighter" is true in one mode only. A mark with no value (no answers in the period) is drawn hollow
+  with a dashed outline (class "no-answers"), never in a value's colour; the legend names it, and the text list
+  says "no answers" for it;
 - link: each mark is a link to the point's page (True by default);
 - title: the accessible name of the whole map;
 - grid: faint lines every 10 units with their numbers, to help place a custom point by its x and y.
@@ -87,7 +90,15 @@ def body_map(
             }
             views[point.map_view if point.map_view in views else MapView.SOLES].append(mark)
             sides.append(mark)
-        listing.append({"point": point, "sides": sides, "highlight": any(m["highlight"] for m in sides)})
+        listing.append(
+            {
+                "point": point,
+                "sides": sides,
+                "highlight": any(m["highlight"] for m in sides),
+                # Both sides without answers: the list says so once for the point rather than twice.
+                "no_answers": all(m["no_answers"] for m in sides),
+            }
+        )
     return {
         "views": [(MapView(view), marks) for view, marks in views.items() if marks],
         "listing": listing,

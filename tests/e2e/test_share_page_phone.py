@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from journal.models import ShareLink
 from journal.tokens import new_token
 from tests.e2e.test_chart_text_phone import CHART_TEXT, MIN_TEXT_PX
+from tests.e2e.test_runner_stopped_early import review_shot
 from tests.factories import on_day
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,4 +68,19 @@ def test_the_shared_page_is_dark_when_the_phone_is(page, owner):
     assert min(found["body"], found["note"], found["chart"]) >= 4.5, found
     page.emulate_media(color_scheme="light")
     assert min(page.evaluate(CONTRAST)["page"]) > 240
+    assert page.console_errors == []
+
+
+def test_the_every_release_links_are_44_px_tap_targets(page, owner):
+    """The inline links that add or drop every release wrap over two lines of small text at 390 px: each is still a
+    44 px target (WCAG 2.5.5), both ways round."""
+    open_share(page, owner)
+    more = page.get_by_role("link", name="Also show every release of the 30 most recent sessions")
+    expect(more).to_be_visible()
+    assert more.bounding_box()["height"] >= 44, more.bounding_box()
+    review_shot(more.locator("xpath=.."), "h34-share-every-release.png")
+    more.click()
+    fewer = page.get_by_role("link", name="Show the log without every release")
+    expect(fewer).to_be_visible()
+    assert fewer.bounding_box()["height"] >= 44, fewer.bounding_box()
     assert page.console_errors == []
