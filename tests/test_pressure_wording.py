@@ -99,3 +99,20 @@ def test_the_runner_asks_for_light_pressure_again_on_a_form_sent_back(ready, own
     response = owner_client.post(session_url("release_log", session), {"position": 1, "tender": "yes"})
     assert response.status_code == 422
     assert response.text.count(LIGHT_PRESSURE_HINT) == 2 and PRESSURE_SCALE_HINT not in response.text
+
+
+def test_the_summary_gives_the_light_pressure_advice_when_the_answers_say_so(owner, owner_client):
+    """A quick log sent by the phone's outbox goes straight to its summary, so the advice the runner gives at once for
+    a pressure above 3 under the light-pressure rule must be there too (it was only in the outbox's answer)."""
+    from django.utils import timezone
+
+    from journal.models import LIGHT_PRESSURE_MESSAGE, SessionStatus
+
+    session = make_session(owner, status=SessionStatus.COMPLETED, finished_at=timezone.now())
+    make_release(session, 1, pressure=5)
+    url = reverse("journal:session_summary", args=[session.pk])
+    assert "data-above-light" not in owner_client.get(url).text
+    PrecautionProfile.objects.create(user=owner, blood_thinners=True)
+    assert LIGHT_PRESSURE_MESSAGE in owner_client.get(url).text
+    session.releases.update(pressure=3)
+    assert "data-above-light" not in owner_client.get(url).text

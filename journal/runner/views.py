@@ -631,6 +631,13 @@ def _store_outbox_finish(request: AuthenticatedHttpRequest, session: Session, da
     return outbox_answer("created", 201, summary=reverse("journal:session_summary", args=[session.pk]))
 
 
+def _above_light(request: AuthenticatedHttpRequest, releases: list[Release]) -> int:
+    """How many of `releases` logged a pressure above LIGHT_PRESSURE_LIMIT, for someone whose health answers call for
+    light pressure (else 0; their answers are read only when there is such a pressure)."""
+    above = sum(1 for r in releases if r.pressure is not None and r.pressure > LIGHT_PRESSURE_LIMIT)
+    return above if above and PrecautionProfile.for_user(request.user).light_pressure_only else 0
+
+
 @login_required
 @require_GET
 def session_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -650,6 +657,10 @@ def session_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "held_count": sum(1 for r in releases if not r.skipped),
         "skipped_count": sum(1 for r in releases if r.skipped),
         "adverse_count": count_adverse(releases),
+        # Under the light-pressure rule (blood thinners, a bleeding disorder) a pressure above its limit has its own
+        # advice, here as well as at once: a quick log sent by the outbox comes straight to this page.
+        "above_light": _above_light(request, releases),
+        "light_pressure_message": LIGHT_PRESSURE_MESSAGE,
         "red_flag_day": red_flag_day,
         "change": session.pain_change,
         "abs_change": abs(session.pain_change) if session.pain_change is not None else None,
@@ -697,7 +708,8 @@ def quick_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         notice = answer_to(session, session.releases.get()) if created else ""
         if outbox:
             # No message queued for the next page: a sync may happen while the phone shows another page, which
-            # would then carry it. The summary holds the advice; the notice goes with the answer.
+            # would then carry it. The summary holds the advice (adverse responses, the light-pressure rule); the
+            # notice goes with the answer.
             summary = reverse("journal:session_summary", args=[session.pk])
             status = 201 if created else 200
             return outbox_answer("created" if created else "replay", status, summary=summary, notice=notice)
