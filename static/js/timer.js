@@ -47,6 +47,11 @@
 
   Timer.prototype.init = function () {
     var self = this;
+    // Keys are for keyboards. The stylesheet hides the hint where the main pointer is coarse; a phone-sized touch
+    // screen whose browser reports otherwise (some do, and emulators) drops it here.
+    if (navigator.maxTouchPoints > 0 && window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches) {
+      this.el.querySelectorAll(".runner-key-hint").forEach(function (hint) { hint.hidden = true; });
+    }
     if (this.el.dataset.logOpen === "1") {
       // The server sent the form back (a correction is needed): the form is what matters, not the timer.
       this.state = T.done(T.start(this.state, 0).state, 0).state;

@@ -159,6 +159,7 @@ def test_the_log_form_opens_at_its_first_question(phone, owner, ending):
         phone.locator("[data-timer][data-phase=hold]").wait_for()
         phone.get_by_role("button", name="Done").click()
     expect(phone.locator("#runner-log")).to_be_visible()
+    expect(phone.locator(".runner-key-hint")).to_be_hidden()  # a touch phone: no key hint in the ended card either
     phone.wait_for_timeout(900)  # the smooth scroll to the form has settled
     first = phone.locator("#runner-log fieldset").first
     assert in_viewport(phone, phone.locator("#runner-log h3")), phone.locator("#runner-log h3").bounding_box()
