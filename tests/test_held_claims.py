@@ -86,6 +86,21 @@ def test_an_ended_session_cannot_be_made_shorter_than_its_releases_hold(owner, o
     assert session.finished_at == start + timedelta(minutes=2)
 
 
+def test_a_session_stored_shorter_than_its_holds_keeps_its_other_fields_editable(owner, owner_client):
+    """A quick log made before its session lasted its hold (start == end, 180 s held) may still have its notes
+    changed, and be made longer; never shorter."""
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(days=1)
+    session = make_session(owner, started_at=start, finished_at=start, status=SessionStatus.COMPLETED)
+    make_release(session, 1, held_seconds=180)
+    url = reverse("journal:session_edit", args=[session.pk])
+    assert owner_client.post(url, session_body(session, notes="Gym")).status_code == 302
+    longer = session_body(session, finished_at=local(start + timedelta(minutes=3)))
+    assert owner_client.post(url, longer).status_code == 302
+    session.refresh_from_db()
+    shorter = session_body(session, finished_at=local(start + timedelta(minutes=2)))
+    assert owner_client.post(url, shorter).status_code == 422
+
+
 # 2. "Correct": a release's held seconds ----------------------------------------------------------------------
 
 

@@ -105,10 +105,15 @@ class SessionForm(PlainTextForm, forms.ModelForm):
             self.add_error("finished_at", "The finish must come after the start.")
         elif started and finished and self.instance.pk is not None:
             # Its releases never claim more held seconds than the session lasted. (With no finish time the
-            # releases move with the start, so what they claim stays within the span they had.)
-            claimed = self.instance.held_seconds_claimed()
-            if whole_seconds_between(started, finished) < claimed:
-                self.add_error("finished_at", SHORTER_THAN_HELD.format(seconds=claimed))
+            # releases move with the start, so what they claim stays within the span they had.) Only an edit that
+            # shortens it is checked: a session stored shorter than its holds (a quick log of before) keeps its
+            # other fields editable.
+            length = whole_seconds_between(started, finished)
+            stored = self.instance.finished_at
+            if stored is None or length < whole_seconds_between(self.original_start, stored):
+                claimed = self.instance.held_seconds_claimed()
+                if length < claimed:
+                    self.add_error("finished_at", SHORTER_THAN_HELD.format(seconds=claimed))
         if started and finished and finished - started > timedelta(hours=12):
             self.add_error("finished_at", "A session longer than 12 hours is not likely: check the times.")
         if started and not self._releases_stay_storable(started):
