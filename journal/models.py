@@ -684,11 +684,17 @@ class Session(models.Model):
             setattr(self, name, value)
         return left_at
 
-    def leave_again(self) -> None:
-        """A session reopened for one phone entry (`reopen_for_phone_entry`) goes back to abandoned once the entry
-        is stored: a late sync fills in what was done then, it never leaves an old session running."""
-        Session.objects.filter(pk=self.pk, status=SessionStatus.IN_PROGRESS).update(status=SessionStatus.ABANDONED)
-        self.status = SessionStatus.ABANDONED
+    def leave_again(self, left_at: datetime | None = None) -> None:
+        """A session reopened for one phone entry (`reopen_for_phone_entry`, `reopen_when_left`) goes back to
+        abandoned once the entry is stored: a late sync fills in what was done then, it never leaves an old session
+        running. `left_at`: the moment it was left (`reopen_when_left`), kept as its last activity, so that its
+        length (`length_end`) and the next entry's time stay that moment, not the sync's."""
+        fields: dict[str, Any] = {"status": SessionStatus.ABANDONED}
+        if left_at is not None:
+            fields["last_activity_at"] = left_at
+        Session.objects.filter(pk=self.pk, status=SessionStatus.IN_PROGRESS).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     def plausible_phone_time(self, at: datetime | None, now: datetime) -> datetime:
         """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock

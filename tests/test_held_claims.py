@@ -241,6 +241,8 @@ def test_an_abandoned_sessions_log_with_a_wrong_phone_clock_is_stored_when_it_wa
     assert release.held_seconds == (30 if name == "release_log" else 0)
     session.refresh_from_db()
     assert session.status == SessionStatus.ABANDONED  # left again, as a late sync leaves it
+    assert session.last_activity_at == left  # the moment it was left, still: its length does not grow by the sync
+    assert session.room_to_hold() <= (left - session.started_at).total_seconds()
     assert send(owner_client, name, session, body).json()["stored"] == "replay"
 
 

@@ -558,7 +558,7 @@ def _store_outbox_release(
             **form.release_answers(),
         )
     if left_at:
-        session.leave_again()
+        session.leave_again(left_at)
     if not created:
         return outbox_answer("replay", position=position)
     return outbox_answer("created", 201, position=position, notice=answer_to(session, release))
