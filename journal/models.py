@@ -251,12 +251,15 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
     ) -> "Session":
         # The plan (and prescribed_seconds) is the hold typed, else the point's usual one; held_seconds stays None.
         planned = held_seconds if held_seconds is not None else point.default_hold_seconds
+        # The session (and its release) lasts the hold typed, ending `now`: never a session of no length holding
+        # seconds. Not timed (None): no length measured, start == end.
+        started = now - timedelta(seconds=held_seconds or 0)
         session = self._begin(
             user,
             None,
             QUICK_LOG_NAME,
             [plan_step(point, side, planned)],
-            now,
+            started,
             finished_at=now,
             status=SessionStatus.COMPLETED,
             safety_check=SafetyAnswer.NO,
@@ -273,6 +276,7 @@ class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
             side=side,
             prescribed_seconds=planned,
             held_seconds=held_seconds,
+            started_at=started if held_seconds is not None else None,
             ended_at=now,
             logged_at=now,
             **answers,
@@ -429,6 +433,24 @@ class Session(models.Model):
         if self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+    def length_end(self, now: datetime | None = None) -> datetime:
+        """Where the session's length is measured to: its finish; `now` (default the server's) while it runs; the
+        last activity the server saw (the moment it was left) when it ended without a finish time."""
+        if self.finished_at is not None:
+            return self.finished_at
+        return (now or timezone.now()) if self.is_open else self.last_activity_at
+
+    def held_seconds_claimed(self, excluding: "Release | None" = None) -> int:
+        """The held seconds (sum, int) its releases claim, `excluding` one of them; not timed (None) counts 0."""
+        releases = self.releases.exclude(pk=excluding.pk) if excluding is not None else self.releases.all()
+        return int(releases.aggregate(total=models.Sum("held_seconds"))["total"] or 0)
+
+    def room_to_hold(self, excluding: "Release | None" = None, now: datetime | None = None) -> int:
+        """The most held seconds (int, >= 0) one release may claim besides the others (`excluding` it): the whole
+        seconds from the start to `length_end` less what the other releases hold (one aggregate)."""
+        length = whole_seconds_between(self.started_at, self.length_end(now))
+        return max(0, length - self.held_seconds_claimed(excluding))
 
     def touch(self, save: bool = True) -> None:
         self.last_activity_at = timezone.now()
@@ -646,11 +668,33 @@ class Session(models.Model):
             setattr(self, name, value)
         return True
 
-    def leave_again(self) -> None:
-        """A session reopened for one phone entry (`reopen_for_phone_entry`) goes back to abandoned once the entry
-        is stored: a late sync fills in what was done then, it never leaves an old session running."""
-        Session.objects.filter(pk=self.pk, status=SessionStatus.IN_PROGRESS).update(status=SessionStatus.ABANDONED)
-        self.status = SessionStatus.ABANDONED
+    def reopen_when_left(self, now: datetime | None = None) -> datetime | None:
+        """Takes back an outbox entry for this ABANDONED session that `reopen_for_phone_entry` could not place (the
+        phone's clock wrong, or no time sent): the session is set in progress again and the moment it was left (its
+        last activity the server saw, or its finish time when it has one) comes back, for the entry's time; the
+        caller stores the entry at it and calls `leave_again`. None, changing nothing, for a session in progress
+        (running, or reopened already), completed, or stopped for a red flag: those still refuse new steps."""
+        if self.status != SessionStatus.ABANDONED:
+            return None
+        left_at = max(self.started_at, self.finished_at or self.last_activity_at)
+        fields = {"status": SessionStatus.IN_PROGRESS, "last_activity_at": now or timezone.now()}
+        if not Session.objects.filter(pk=self.pk, status=SessionStatus.ABANDONED).update(**fields):
+            return None  # another request changed it first
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return left_at
+
+    def leave_again(self, left_at: datetime | None = None) -> None:
+        """A session reopened for one phone entry (`reopen_for_phone_entry`, `reopen_when_left`) goes back to
+        abandoned once the entry is stored: a late sync fills in what was done then, it never leaves an old session
+        running. `left_at`: the moment it was left (`reopen_when_left`), kept as its last activity, so that its
+        length (`length_end`) and the next entry's time stay that moment, not the sync's."""
+        fields: dict[str, Any] = {"status": SessionStatus.ABANDONED}
+        if left_at is not None:
+            fields["last_activity_at"] = left_at
+        Session.objects.filter(pk=self.pk, status=SessionStatus.IN_PROGRESS).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     def plausible_phone_time(self, at: datetime | None, now: datetime) -> datetime:
         """When a release logged on the phone (offline, sent later by the outbox) really ended: the phone's clock

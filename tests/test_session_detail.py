@@ -166,7 +166,7 @@ def test_moving_the_start_moves_the_local_date(db):
 
     client = Client()
     client.force_login(user)
-    s = make_session(user, started_at=datetime(2026, 3, 5, 20, 0, tzinfo=UTC))
+    s = make_session(user, started_at=datetime(2026, 3, 5, 20, 0, tzinfo=UTC), status=SessionStatus.COMPLETED)
     # 23:30 on 6 March in Los Angeles is 07:30 UTC on 7 March: the local date is the 6th.
     client.post(
         reverse("journal:session_edit", args=[s.pk]),

@@ -10,7 +10,15 @@ from django.db.models import Max, Min
 
 from config.text import PlainTextForm
 from journal.lib.forms import DateRangeForm
-from journal.models import LIGHT_PRESSURE_HINT, PRESSURE_SCALE_HINT, RELEASE_MAX_SECONDS, Release, Session
+from journal.models import (
+    HOLD_MARGIN_SECONDS,
+    LIGHT_PRESSURE_HINT,
+    PRESSURE_SCALE_HINT,
+    RELEASE_MAX_SECONDS,
+    Release,
+    Session,
+    whole_seconds_between,
+)
 from journal.runner.forms import notes_field
 from journal.storable import YEAR_MAX, YEAR_MIN, year_in_range
 from routines.forms import ARTICLE_HOLD_HELP
@@ -53,6 +61,12 @@ RELEASES_OUT_OF_RANGE = (
     f"{YEAR_MAX}, so nothing was saved. Check the date."
 )
 
+RUNNING_TIMES = "Finish or leave the session first: the times of a session still running cannot be changed."
+SHORTER_THAN_HELD = (
+    "The releases of this session hold {seconds} seconds in all: its finish must be at least {seconds} seconds "
+    "after its start. Check the times, or correct the releases first."
+)
+
 
 class SessionForm(PlainTextForm, forms.ModelForm):
     """Edit a logged session. Changing the start time moves the session to that local date, and its releases'
@@ -73,13 +87,33 @@ class SessionForm(PlainTextForm, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.original_start = self.instance.started_at
+        if self.instance.pk is not None and self.instance.is_open:
+            # The runner bounds each step's held seconds by the time since the start: a start moved back while it
+            # runs would let its steps claim hours it never lasted. Disabled fields keep the stored times, whatever
+            # is posted.
+            for name in ("started_at", "finished_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = RUNNING_TIMES
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if self.fields["started_at"].disabled:  # running: the stored times, to the microsecond the form drops
+            data["started_at"], data["finished_at"] = self.instance.started_at, self.instance.finished_at
         started, finished = data.get("started_at"), data.get("finished_at")
         if started and finished and finished < started:
             self.add_error("finished_at", "The finish must come after the start.")
+        elif started and finished and self.instance.pk is not None:
+            # Its releases never claim more held seconds than the session lasted. (With no finish time the
+            # releases move with the start, so what they claim stays within the span they had.) Only an edit that
+            # shortens it is checked: a session stored shorter than its holds (a quick log of before) keeps its
+            # other fields editable.
+            length = whole_seconds_between(started, finished)
+            stored = self.instance.finished_at
+            if stored is None or length < whole_seconds_between(self.original_start, stored):
+                claimed = self.instance.held_seconds_claimed()
+                if length < claimed:
+                    self.add_error("finished_at", SHORTER_THAN_HELD.format(seconds=claimed))
         if started and finished and finished - started > timedelta(hours=12):
             self.add_error("finished_at", "A session longer than 12 hours is not likely: check the times.")
         if started and not self._releases_stay_storable(started):
@@ -116,6 +150,11 @@ class SessionForm(PlainTextForm, forms.ModelForm):
         return session
 
 
+HELD_OVER_BOUND = (
+    "At most {most} seconds: a step holds no longer than its planned hold plus "
+    f"{HOLD_MARGIN_SECONDS} seconds, and a session's releases no longer than it lasted (the seconds the other "
+    "releases hold count against it)."
+)
 TENDER_CHOICES = [("", "Not answered"), ("true", "Yes, a tender spot"), ("false", "No tender spot")]
 
 
@@ -161,4 +200,19 @@ class ReleaseEditForm(PlainTextForm, forms.ModelForm):
             self.add_error("held_seconds", "A skipped step has no hold: set 0 seconds or untick “Skipped”.")
         elif data.get("skipped") and "held_seconds" in data:
             data["held_seconds"] = 0  # a skipped step holds 0 seconds, not "not timed"
+        elif data.get("held_seconds"):
+            self._check_held_bound(data["held_seconds"])
         return data
+
+    def _check_held_bound(self, held: int) -> None:
+        """A correction claims no more than the runner would store: the step's prescribed hold plus
+        HOLD_MARGIN_SECONDS, and the room the session leaves (its length, less the other releases' held seconds:
+        `Session.room_to_hold`). A skipped step may become a held one within the same bounds. Figures stored before
+        these bounds (or by a runner's clock) stay as they are unless raised."""
+        release: Release = self.instance
+        stored = 0 if release.skipped else (release.held_seconds or 0)
+        if held <= stored:
+            return
+        most = min(release.prescribed_seconds + HOLD_MARGIN_SECONDS, release.session.room_to_hold(excluding=release))
+        if held > most:
+            self.add_error("held_seconds", HELD_OVER_BOUND.format(most=max(most, stored)))

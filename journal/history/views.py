@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -105,8 +106,7 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
         request.POST or None, instance=release, auto_id=f"id_release{release.pk}_%s", light_pressure=light
     )
     runner_url = _runner_url(request, session)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and _saved_under_lock(session, form):
         if not request.htmx:
             messages.success(request, "Release saved.")
             return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
@@ -118,6 +118,18 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
         session, release=release, release_form=form, editing_release=release.pk, runner_url=runner_url
     )
     return render_form_page(request, DETAIL, "release-form", context, form_key="release_form")
+
+
+def _saved_under_lock(session: Session, form: ReleaseEditForm) -> bool:
+    """Validates and saves `form` with the session's row locked (PostgreSQL: a row lock; SQLite: the IMMEDIATE
+    transaction's write lock), as `Session.log_release` does: the room left to hold is read while no other release of
+    the session is being stored. Returns whether it was valid (and saved)."""
+    with transaction.atomic():
+        list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).values_list("pk", flat=True))
+        if not form.is_valid():
+            return False
+        form.save()
+        return True
 
 
 def _runner_url(request: HtmxHttpRequest, session: Session) -> str:

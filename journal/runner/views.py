@@ -534,6 +534,11 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
 def _store_outbox_release(
     request: AuthenticatedHttpRequest, session: Session, form: StepForm, valid: bool, position: int, skipped: bool
 ) -> JsonResponse:
+    """Stores the outbox's step in `session` (run inside the caller's transaction, rolled back on a refusal). An
+    abandoned session its phone time could not reopen (a wrong phone clock, or none) takes the step all the same,
+    at the moment it was left (`Session.reopen_when_left`), and is left abandoned again: the outbox never drops a
+    log for its clock."""
+    left_at = session.reopen_when_left()
     if not session.is_open:
         return outbox_refusal("This session has ended, so this step was not saved.", 409)
     if session.needs_safety_check:
@@ -541,16 +546,19 @@ def _store_outbox_release(
     if not valid:
         return outbox_refusal(" ".join(str(e) for errors in form.errors.values() for e in errors), INVALID)
     if skipped:
-        release, created = session.skip(position, at=phone_time_of(request))
+        release, created = session.skip(position, at=left_at or phone_time_of(request))
     else:
         assert isinstance(form, ReleaseForm)
         release, created = session.log_release(
             position,
             held_seconds=form.cleaned_data["held_seconds"],
-            at=form.logged_at(),
-            hold_started_at=form.hold_started_at(),
+            at=left_at or form.logged_at(),
+            # The phone's clock is not to be trusted here: no hold start from it.
+            hold_started_at=None if left_at else form.hold_started_at(),
             **form.release_answers(),
         )
+    if left_at:
+        session.leave_again(left_at)
     if not created:
         return outbox_answer("replay", position=position)
     return outbox_answer("created", 201, position=position, notice=answer_to(session, release))

@@ -4,6 +4,7 @@ same card, the same rows and buttons, only the "Release saved." status added."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_release, make_session
 
@@ -77,3 +78,27 @@ def test_a_step_corrected_in_the_runner_keeps_the_runner_list_shape(signed_in_pa
     page.goto(run)
     page.get_by_text("Logged so far").click()
     assert normalised(after_save) == normalised(page.locator(f"#release-{release.pk}").evaluate(CARD))
+
+
+def test_a_correction_past_the_sessions_length_is_refused_in_place(signed_in_page, owner):
+    """A session begun moments ago cannot hold 600 s in a step: the runner's in-place form says the most it may
+    hold, and the step keeps its figure."""
+    from journal.models import Session
+    from tests.factories import make_routine
+
+    page = signed_in_page
+    owner.profile.acknowledge_safety()
+    session = Session.objects.start(owner, make_routine(owner=owner, steps=3, hold_seconds=60, name="Evening"))
+    session.answer_safety_check([], pain_before=5)
+    session.skip(1)
+    release = session.releases.get(position=1)
+    page.goto(f"/journal/sessions/{session.pk}/run/")
+    page.get_by_text("Logged so far").click()
+    page.get_by_role("link", name="Correct step 1").click()
+    form = page.locator(f"#release-{release.pk} form")
+    form.get_by_label("Skipped").uncheck()
+    form.get_by_label("Held (seconds)").fill("600")
+    form.get_by_role("button", name="Save step 1").click()
+    expect(form.get_by_text(re.compile(r"At most \d+ seconds"))).to_be_visible()
+    release.refresh_from_db()
+    assert (release.skipped, release.held_seconds) == (True, 0)
