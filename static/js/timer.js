@@ -53,8 +53,10 @@
       this.el.querySelectorAll(".runner-key-hint").forEach(function (hint) { hint.hidden = true; });
     }
     if (this.el.dataset.logOpen === "1") {
-      // The server sent the form back (a correction is needed): the form is what matters, not the timer.
+      // The server sent the form back (a correction is needed): the form is what matters, not the timer, whose
+      // "Ready when you are" and Start would invite doing the hold again (its seconds are kept in the form).
       this.state = T.done(T.start(this.state, 0).state, 0).state;
+      this.el.hidden = true;
       this.showLog(null);
       return;
     }
@@ -290,7 +292,18 @@
     this.form.hidden = false;
     this.form.classList.remove("runner-log-wait");
     var heading = this.form.querySelector("h3");
-    if (heading) {
+    var wrong = this.form.querySelector("fieldset.is-invalid legend, .is-invalid");
+    if (wrong) {
+      // Sent back with an answer missing: the first question to answer has the focus, high on the screen, clear of
+      // the sticky "Save and go on" (the heading's focus left it under the bar or off the screen).
+      var question = wrong.closest("fieldset") ? wrong.closest("fieldset").querySelector("legend") : wrong;
+      question.setAttribute("tabindex", "-1");
+      window.requestAnimationFrame(function () {
+        question.focus({ preventScroll: true });
+        var top = question.getBoundingClientRect().top + window.scrollY - window.innerHeight / 4;
+        window.scrollTo({ top: Math.max(0, top), behavior: "auto" });
+      });
+    } else if (heading) {
       heading.setAttribute("tabindex", "-1");
       // After the timer has rendered its ended state (its buttons change height above the form): scrolled to
       // before that, the page ends up past the form's heading and its first question.

@@ -119,3 +119,26 @@ def test_a_hold_run_to_its_end_still_reads_done(signed_in_page, owner, scheme):
     assert "is-ended" in (timer.get_attribute("class") or "").split()
     page.locator("[data-timer]").scroll_into_view_if_needed()
     review_shot(page, f"h31-done-{scheme}.png")
+
+
+def test_sent_back_for_a_missing_answer_it_shows_the_question_not_a_fresh_timer(signed_in_page, owner):
+    """ "Save and go on" with nothing picked after an early Done: the server sends the form back. The timer card came
+    back as "Ready when you are" with Start (inviting the hold again), and the first error sat under the sticky save
+    bar or off the screen. Now the card stays away, the seconds stay, and the first question to answer has the focus
+    high on the screen."""
+    page = signed_in_page
+    hold_for(page, owner, 7)
+    page.get_by_role("button", name="Done").click()
+    expect(page.locator("[data-timer-phase]")).to_have_text("Stopped at 7 of 60 s")
+    page.wait_for_timeout(700)  # a person's next tap (a faster one at the same spot is taken as a double tap)
+    page.get_by_role("button", name="Save and go on").click()
+    tender = page.locator("#runner-log fieldset.is-invalid legend").first
+    expect(tender).to_be_focused()
+    expect(page.get_by_role("button", name="Start hold")).to_be_hidden()
+    expect(page.get_by_text("Ready when you are")).to_be_hidden()
+    assert page.locator("#id_held_seconds").input_value() == "7"
+    box = tender.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844 - 80, box  # above the sticky save bar
+    error = page.locator("#runner-log .invalid-feedback").first
+    error_box = error.bounding_box()
+    assert error_box and error_box["y"] + error_box["height"] <= 844 - 80, error_box
