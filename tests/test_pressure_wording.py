@@ -116,3 +116,26 @@ def test_the_summary_gives_the_light_pressure_advice_when_the_answers_say_so(own
     assert LIGHT_PRESSURE_MESSAGE in owner_client.get(url).text
     session.releases.update(pressure=3)
     assert "data-above-light" not in owner_client.get(url).text
+
+
+def test_a_corrected_pressure_is_answered_under_the_light_pressure_rule(owner, owner_client, release):
+    """A correction to a pressure above 3 said only "Release saved." for someone whose health answers call for light
+    pressure; the runner answers the same pressure at once. Plain post (a message) and htmx (in the page)."""
+    from journal.models import LIGHT_PRESSURE_MESSAGE
+
+    PrecautionProfile.objects.create(user=owner, blood_thinners=True)
+    url = reverse("journal:release_edit", args=[release.session.pk, release.pk])
+    data = {
+        "side": release.side,
+        "held_seconds": release.held_seconds,
+        "tender": "true",
+        "pressure": 5,
+        "pain_now": 4,
+        "notes": "",
+    }
+    page = owner_client.post(url, data, follow=True).text
+    assert LIGHT_PRESSURE_MESSAGE in page
+    partial = owner_client.post(url, {**data, "pressure": 6}, headers={"HX-Request": "true"}).text
+    assert "data-correction-notice" in partial and LIGHT_PRESSURE_MESSAGE in partial
+    unchanged = owner_client.post(url, {**data, "pressure": 6, "notes": "ok"}, headers={"HX-Request": "true"}).text
+    assert "data-correction-notice" not in unchanged  # only a changed pressure is answered again

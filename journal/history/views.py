@@ -19,7 +19,7 @@ from accounts.models import PrecautionProfile
 from config.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.rendering import go_to, render_form_page
 from journal.history.forms import ReleaseEditForm, SessionFilterForm, SessionForm
-from journal.models import Release, ReleaseQuerySet, Session, count_adverse
+from journal.models import Release, ReleaseQuerySet, Session, adverse_response_message, count_adverse
 
 PAGE_SIZE = 25
 DETAIL = "journal/session_detail.html"
@@ -107,10 +107,20 @@ def release_edit(request: AuthenticatedHttpRequest, pk: int, release_pk: int) ->
     )
     runner_url = _runner_url(request, session)
     if request.method == "POST" and _saved_under_lock(session, form):
+        # A corrected pressure (or hold stopped because it hurt) is answered as the runner answers it at once.
+        answered = {"pressure", "stopped_early"} & set(form.changed_data)
+        notice = adverse_response_message(release, light_pressure=light) if answered else ""
         if not request.htmx:
             messages.success(request, "Release saved.")
+            if notice:
+                messages.warning(request, notice)
             return redirect(f"{reverse('journal:session_detail', args=[session.pk])}#release-{release.pk}")
-        context = {"session": session, "release": release, "adverse_count": session.releases.adverse().count()}
+        context = {
+            "session": session,
+            "release": release,
+            "adverse_count": session.releases.adverse().count(),
+            "notice": notice,
+        }
         if runner_url:  # back into the runner's list in the list's own shape, not as the session page's card
             return TemplateResponse(request, f"{DETAIL}#logged-release-saved", context)
         return TemplateResponse(request, f"{DETAIL}#release-saved", {**context, "saved": True})
