@@ -502,21 +502,28 @@ class Session(models.Model):
         tier = redflags.tier_of(red_flags)
         if not tier:
             raise ValueError("a red flag report needs at least one item")
-        self._end(
-            SessionStatus.STOPPED,
-            pain_before=self.pain_before,
-            back_pain_before=self.back_pain_before,
-            safety_check=SafetyAnswer.YES,
-            red_flag_items=redflags.ordered(red_flags),
-            red_flag_tier=tier,
-        )
-        Session.objects.filter(user_id=self.user_id).in_progress().exclude(pk=self.pk).update(
-            status=SessionStatus.STOPPED,
-            finished_at=self.finished_at,
-            last_activity_at=self.finished_at,
-            current_hold_position=None,
-            current_hold_started_at=None,
-        )
+        with transaction.atomic():
+            # This session and every other running one of the user are locked, in one order (no deadlock with a
+            # stop from another of them), before the stop's time is read: a log in any of them lands before the
+            # stop (and counts in its time) or waits and is refused.
+            running = Session.objects.filter(Q(pk=self.pk) | Q(user_id=self.user_id, status=SessionStatus.IN_PROGRESS))
+            locked = running.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True)
+            others = [pk for pk in locked if pk != self.pk]
+            self._end(
+                SessionStatus.STOPPED,
+                pain_before=self.pain_before,
+                back_pain_before=self.back_pain_before,
+                safety_check=SafetyAnswer.YES,
+                red_flag_items=redflags.ordered(red_flags),
+                red_flag_tier=tier,
+            )
+            Session.objects.filter(pk__in=others).update(
+                status=SessionStatus.STOPPED,
+                finished_at=self.finished_at,
+                last_activity_at=self.finished_at,
+                current_hold_position=None,
+                current_hold_started_at=None,
+            )
 
     def report_late_red_flag(self, red_flags: list[str]) -> bool:
         """Warning signs reported after this session's check was answered (a second tab, the Back button, a

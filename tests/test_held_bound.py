@@ -242,15 +242,19 @@ def test_logging_a_step_never_wipes_the_record_of_the_next_steps_hold(ready, mon
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("end", ["finish", "red-flag"])
+@pytest.mark.parametrize("end", ["finish", "red-flag", "red-flag-elsewhere"])
 def test_no_release_is_stored_after_the_session_was_finished_or_stopped(ready, monkeypatch, end):
-    """10. The session is finished (or stopped for a red flag, from another tab) while three steps are logged (two
-    plain posts, one by the outbox). The end read its time and the last release's without the session's lock, and
-    the logs did not look at the status again under theirs: releases were stored logged after the session's end.
-    Here the end, once it has its time, waits (up to a second) for the logs: before the fix they were stored
-    meanwhile; now they wait for the end's lock and are refused."""
+    """10. The session is finished (or stopped for a red flag, from another tab; or another running session of the
+    user is, which stops this one too) while three steps are logged (two plain posts, one by the outbox). The end
+    read its time and the last release's without the session's lock, and the logs did not look at the status again
+    under theirs: releases were stored logged after the session's end. Here the end, once it has its time, waits
+    (up to a second) for the logs: before the fix they were stored meanwhile; now they wait for the end's lock and
+    are refused."""
     ensure_catalogue()
     session = make_running_session(ready, steps=3, hold_seconds=30, started_at=timezone.now() - timedelta(seconds=120))
+    ended = session
+    if end == "red-flag-elsewhere":
+        ended = make_running_session(ready, steps=2, started_at=timezone.now() - timedelta(seconds=60))
     ender: list[int] = []
     ending, logs_done = threading.Event(), threading.Event()
     done = [0]
@@ -268,7 +272,7 @@ def test_no_release_is_stored_after_the_session_was_finished_or_stopped(ready, m
     def work(i: int) -> int | None:
         if i == 0:
             ender.append(threading.get_ident())
-            own = Session.objects.get(pk=session.pk)
+            own = Session.objects.get(pk=ended.pk)
             if end == "finish":
                 assert own.finish(pain_after=3)
             else:
@@ -289,6 +293,7 @@ def test_no_release_is_stored_after_the_session_was_finished_or_stopped(ready, m
     statuses = at_once(work)
     session.refresh_from_db()
     assert session.status == (SessionStatus.COMPLETED if end == "finish" else SessionStatus.STOPPED)
+    assert session.finished_at is not None
     assert not Release.objects.filter(session=session, logged_at__gt=session.finished_at).exists()
     assert not Release.objects.filter(session=session).exists()  # each log waited for the end, then was refused
     assert statuses == [None, 302, 409, 302]
