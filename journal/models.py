@@ -699,9 +699,10 @@ class Session(models.Model):
         finds the row already there and changes nothing. `at`: the phone's clock when the user logged it (an entry
         of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`),
         else the server's time of receipt. `hold_started_at`: the phone's clock when the hold started (an offline
-        hold, whose start the server never saw), kept as the release's start when it is sane (`phone_hold_start`),
-        and then bounding the held seconds too. No `held_seconds` (logged without the timer, the seconds left empty)
-        and no hold start seen by the server: held_seconds None, "not timed"; a skip stores 0.
+        hold, whose start the server never saw), kept as the release's start when it is sane (`phone_hold_start`);
+        its span to `at` (one clock, so no skew) bounds the held seconds whenever both are given. No
+        `held_seconds` (logged without the timer, the seconds left empty) and no hold start seen by the server:
+        held_seconds None, "not timed"; a skip stores 0.
 
         Everything is decided under a lock on the session's row, taken first (PostgreSQL: a row lock; SQLite: the
         IMMEDIATE transaction's write lock): its status and hold record are read again there, so a hold of the
@@ -768,12 +769,13 @@ class Session(models.Model):
             if started is not None and now < started:
                 # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
                 now = received
+            if started is None and at is not None and hold_started_at is not None and hold_started_at <= at:
+                # The server never saw this hold start (offline): the phone's own span from the hold's start to the
+                # log (one clock, so no skew, however wrong the clock) bounds what was held.
+                held = min(held, whole_seconds_between(hold_started_at, at))
             if started is None and phone_clock_sane:
-                # The server never saw this hold start (offline): the phone's start, if sane, is the release's start,
-                # and the phone's own span from it to the log (one clock, so no skew) bounds what was held.
+                # And the phone's start, if sane, is the release's start.
                 started = self.phone_hold_start(hold_started_at, at, now, received)
-                if started is not None:
-                    held = min(held, whole_seconds_between(started, now))
         # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
         point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
         existing, room = self._existing_and_room_to_hold(position, received)

@@ -297,3 +297,15 @@ def test_no_release_is_stored_after_the_session_was_finished_or_stopped(ready, m
     assert not Release.objects.filter(session=session, logged_at__gt=session.finished_at).exists()
     assert not Release.objects.filter(session=session).exists()  # each log waited for the end, then was refused
     assert statuses == [None, 302, 409, 302]
+
+
+def test_the_phones_own_span_of_an_offline_hold_bounds_it_however_wrong_its_clock(ready, owner_client):
+    """8c. The phone's times of an offline hold's start and of its log come from one clock: their span bounds the
+    held seconds even when that clock is too far off to be believed (here 5 minutes behind, before the session
+    started), which let such a log claim all the room the session had."""
+    session = make_running_session(ready, steps=2, hold_seconds=60, started_at=whole_ms_ago(seconds=90))
+    logged = timezone.now() - timedelta(minutes=5)
+    body = answers(1, held_seconds="60", phone_time=ms(logged), hold_started_time=ms(logged - timedelta(seconds=12)))
+    assert send(owner_client, "release_log", session, body).status_code == 201
+    release = Release.objects.get(session=session)
+    assert release.held_seconds == 12 and release.started_at is None  # the clock's own times are not kept
