@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import lock_account
@@ -525,21 +524,28 @@ class Session(models.Model):
         tier = redflags.tier_of(red_flags)
         if not tier:
             raise ValueError("a red flag report needs at least one item")
-        self._end(
-            SessionStatus.STOPPED,
-            pain_before=self.pain_before,
-            back_pain_before=self.back_pain_before,
-            safety_check=SafetyAnswer.YES,
-            red_flag_items=redflags.ordered(red_flags),
-            red_flag_tier=tier,
-        )
-        Session.objects.filter(user_id=self.user_id).in_progress().exclude(pk=self.pk).update(
-            status=SessionStatus.STOPPED,
-            finished_at=self.finished_at,
-            last_activity_at=self.finished_at,
-            current_hold_position=None,
-            current_hold_started_at=None,
-        )
+        with transaction.atomic():
+            # This session and every other running one of the user are locked, in one order (no deadlock with a
+            # stop from another of them), before the stop's time is read: a log in any of them lands before the
+            # stop (and counts in its time) or waits and is refused.
+            running = Session.objects.filter(Q(pk=self.pk) | Q(user_id=self.user_id, status=SessionStatus.IN_PROGRESS))
+            locked = running.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True)
+            others = [pk for pk in locked if pk != self.pk]
+            self._end(
+                SessionStatus.STOPPED,
+                pain_before=self.pain_before,
+                back_pain_before=self.back_pain_before,
+                safety_check=SafetyAnswer.YES,
+                red_flag_items=redflags.ordered(red_flags),
+                red_flag_tier=tier,
+            )
+            Session.objects.filter(pk__in=others).update(
+                status=SessionStatus.STOPPED,
+                finished_at=self.finished_at,
+                last_activity_at=self.finished_at,
+                current_hold_position=None,
+                current_hold_started_at=None,
+            )
 
     def report_late_red_flag(self, red_flags: list[str]) -> bool:
         """Warning signs reported after this session's check was answered (a second tab, the Back button, a
@@ -561,26 +567,34 @@ class Session(models.Model):
     def _end(self, status: str, at: datetime | None = None, *, only_if_open: bool = False, **fields: Any) -> bool:
         """Closes the session with `status`, saving `fields` with it; any hold still running is cleared. `at`: the
         phone's clock when the user ended it offline (`plausible_phone_time`), else now; never before its last
-        release was logged. With `only_if_open`, a session another request closed first is left as that request
-        left it (one conditional UPDATE: of two finishes at once, one wins) and False comes back, with this object
-        read again."""
-        now = timezone.now()
-        finished_at = self.plausible_phone_time(at, now)
-        last_logged = self.releases.aggregate(last=models.Max("logged_at"))["last"]
-        if last_logged is not None and finished_at < last_logged:
-            finished_at = min(last_logged, now)
-        fields |= {
-            "status": status,
-            "finished_at": finished_at,
-            "last_activity_at": now,
-            "current_hold_position": None,
-            "current_hold_started_at": None,
-            "current_hold_stopped_at": None,
-        }
-        rows = Session.objects.filter(pk=self.pk)
-        if only_if_open:
-            rows = rows.filter(status=SessionStatus.IN_PROGRESS)
-        if not rows.update(**fields):
+        release was logged. The session's row lock (as `log_release` takes it) comes first, so a log arriving
+        meanwhile either is stored before and counted, or waits and finds the session closed. With `only_if_open`, a
+        session another request closed first is left as that request left it (of two finishes at once, one wins)
+        and False comes back, with this object read again."""
+        with transaction.atomic(savepoint=False):
+            # The session's row lock, taken by `log_release` too, before the end's time is read: a log either is
+            # stored before it (and counted in `last_logged`) or waits and finds the session closed.
+            locked = Session.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("status", flat=True)
+            current = locked.first()
+            if current is None or (only_if_open and current != SessionStatus.IN_PROGRESS):
+                ended = False
+            else:
+                ended = True
+                now = timezone.now()
+                finished_at = self.plausible_phone_time(at, now)
+                last_logged = self.releases.aggregate(last=models.Max("logged_at"))["last"]
+                if last_logged is not None and finished_at < last_logged:
+                    finished_at = min(last_logged, now)
+                fields |= {
+                    "status": status,
+                    "finished_at": finished_at,
+                    "last_activity_at": now,
+                    "current_hold_position": None,
+                    "current_hold_started_at": None,
+                    "current_hold_stopped_at": None,
+                }
+                Session.objects.filter(pk=self.pk).update(**fields)
+        if not ended:
             self.refresh_from_db()
             return False
         for name, value in fields.items():
@@ -729,18 +743,59 @@ class Session(models.Model):
         finds the row already there and changes nothing. `at`: the phone's clock when the user logged it (an entry
         of the offline outbox), kept as the release's end and log time when plausible (`plausible_phone_time`),
         else the server's time of receipt. `hold_started_at`: the phone's clock when the hold started (an offline
-        hold, whose start the server never saw), kept as the release's start when it is sane (`phone_hold_start`),
-        and then bounding the held seconds too. No `held_seconds` (logged without the timer, the seconds left empty)
-        and no hold start seen by the server: held_seconds None, "not timed"; a skip stores 0.
+        hold, whose start the server never saw), kept as the release's start when it is sane (`phone_hold_start`);
+        its span to `at` (one clock, so no skew) bounds the held seconds whenever both are given. No
+        `held_seconds` (logged without the timer, the seconds left empty) and no hold start seen by the server:
+        held_seconds None, "not timed"; a skip stores 0.
 
-        The held seconds (whole seconds, rounded down) never make the session's releases claim more time than it
-        lasted: this step's are bounded by `_existing_and_room_to_hold`, read under a lock on the session
-        (PostgreSQL: a row lock; SQLite: the IMMEDIATE transaction's write lock), so that logs of other steps
-        arriving at the same time wait and then count this one. Raises SessionClosed when the session is no longer
-        running."""
+        Everything is decided under a lock on the session's row, taken first (PostgreSQL: a row lock; SQLite: the
+        IMMEDIATE transaction's write lock): its status and hold record are read again there, so a hold of the
+        next step started meanwhile is never taken for this one's nor wiped, and a finish or red-flag stop (which
+        take the same lock, `_end`) either comes after this release or refuses it. Logs of other steps arriving at
+        the same time wait and then count this one, so the held seconds (whole seconds, rounded down) never make
+        the session's releases claim more time than it lasted by the server's clock (`_existing_and_room_to_hold`).
+        Raises SessionClosed when the session is no longer running."""
         self._require_open()
-        step = self.plan[position - 1]
         received = timezone.now()
+        # No savepoint of its own inside a caller's transaction (the outbox's): the insert below has one.
+        with transaction.atomic(savepoint=False):
+            logged = self._log_release_locked(position, skipped, held_seconds, at, hold_started_at, received, answers)
+        if logged is None:
+            # Raised outside the block, so that a caller's transaction (the outbox's) is left usable.
+            raise SessionClosed(self.get_status_display())
+        release, created = logged
+        if created and hasattr(self, "_logged_positions"):
+            self._logged_positions.add(position)
+        return release, created
+
+    def _log_release_locked(
+        self,
+        position: int,
+        skipped: bool,
+        held_seconds: int | None,
+        at: datetime | None,
+        hold_started_at: datetime | None,
+        received: datetime,
+        answers: "ReleaseAnswerValues",
+    ) -> tuple["Release", bool] | None:
+        """`log_release`'s work inside its transaction: the (release, created) pair, or None (nothing stored) when
+        the locked row shows the session closed."""
+        # The lock is the first read: status and hold record as they are now, no other log, finish or hold
+        # start of this session can change them until this one is stored.
+        locked = (
+            Session.objects.select_for_update(no_key=True)
+            .filter(pk=self.pk)
+            .values_list("status", *HOLD_FIELDS)
+            .first()
+        )
+        if locked is None:
+            return None
+        self.status = locked[0]
+        for name, value in zip(HOLD_FIELDS, locked[1:], strict=True):
+            setattr(self, name, value)
+        if not self.is_open:
+            return None
+        step = self.plan[position - 1]
         now = self.plausible_phone_time(at, received)
         started: datetime | None
         held: int | None
@@ -758,86 +813,67 @@ class Session(models.Model):
             if started is not None and now < started:
                 # The phone's clock puts the end before the hold's start the server saw: the server's time wins.
                 now = received
+            if started is None and at is not None and hold_started_at is not None and hold_started_at <= at:
+                # The server never saw this hold start (offline): the phone's own span from the hold's start to the
+                # log (one clock, so no skew, however wrong the clock) bounds what was held.
+                held = min(held, whole_seconds_between(hold_started_at, at))
             if started is None and phone_clock_sane:
-                # The server never saw this hold start (offline): the phone's start, if sane, is the release's start.
+                # And the phone's start, if sane, is the release's start.
                 started = self.phone_hold_start(hold_started_at, at, now, received)
-                if started is not None:
-                    held = min(held, whole_seconds_between(started, now))
         # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
         point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
-        # No savepoint of its own inside a caller's transaction (the outbox's): the insert below has one.
-        with transaction.atomic(savepoint=False):
-            # Other steps of this session logged at the same moment wait here until this one is stored (or this one
-            # waits for them), so that each reads the seconds the others hold.
-            list(Session.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("pk", flat=True))
-            existing, room = self._existing_and_room_to_hold(position, now)
-            if existing is not None:
-                return existing, False  # a replay: the row as it was first stored, never clamped again
-            if held is not None:
-                held = min(held, room)
-            try:
-                with transaction.atomic():
-                    release = Release.objects.create(
-                        session=self,
-                        position=position,
-                        point_id=point_id,
-                        point_name=step["point_name"],
-                        side=step["side"],
-                        prescribed_seconds=step["hold_seconds"],
-                        held_seconds=held,
-                        started_at=started,
-                        ended_at=None if skipped else now,
-                        skipped=skipped,
-                        logged_at=now,
-                        **answers,
-                    )
-            except IntegrityError:
-                return Release.objects.get(session=self, position=position), False
-            fields: dict[str, Any] = {"last_activity_at": received}
-            if self.current_hold_position == position:
-                fields.update(dict.fromkeys(HOLD_FIELDS))
-            Session.objects.filter(pk=self.pk).update(**fields)
+        existing, room = self._existing_and_room_to_hold(position, received)
+        if existing is not None:
+            return existing, False  # a replay: the row as it was first stored, never clamped again
+        if held is not None:
+            held = min(held, room)
+        try:
+            with transaction.atomic():
+                release = Release.objects.create(
+                    session=self,
+                    position=position,
+                    point_id=point_id,
+                    point_name=step["point_name"],
+                    side=step["side"],
+                    prescribed_seconds=step["hold_seconds"],
+                    held_seconds=held,
+                    started_at=started,
+                    ended_at=None if skipped else now,
+                    skipped=skipped,
+                    logged_at=now,
+                    **answers,
+                )
+        except IntegrityError:
+            return Release.objects.get(session=self, position=position), False
+        fields: dict[str, Any] = {"last_activity_at": received}
+        if self.current_hold_position == position:
+            # Read under the lock: the record is still this step's, never the next one's started meanwhile.
+            fields.update(dict.fromkeys(HOLD_FIELDS))
+        Session.objects.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
-        if hasattr(self, "_logged_positions"):
-            self._logged_positions.add(position)
         return release, True
 
-    def _existing_and_room_to_hold(self, position: int, end: datetime) -> tuple["Release | None", int]:
-        """(step `position`'s release if stored already, else None; the most whole seconds a release of that step
-        ending at `end` may hold): one query over this session's releases, a second only to return a stored row.
+    def _existing_and_room_to_hold(self, position: int, received: datetime) -> tuple["Release | None", int]:
+        """(step `position`'s release if stored already, else None; the most whole seconds a new release of that
+        step may hold): one query over this session's releases, a second only to return a stored row.
 
-        The room keeps every release a span of its own within the session: for each moment t from `end` on (`end`
-        and every later end of another release), the seconds held by the releases ended by t, this one included,
-        never exceed the whole seconds from the session's start to t. So the sum over the session never exceeds its
-        real length, whatever the order in which steps arrive, whether the server saw their holds start, or whether
-        the phone's clock was taken; yet a step logged out of time order is bounded by the steps before it in time
-        plus the room the later ones leave, not by their sum alone. A release's end is its `ended_at`, or its
-        `logged_at` when it has none (a skip, which holds 0); a release not timed (None) holds 0. Never below 0."""
-        rows = (
-            Release.objects.filter(session=self)
-            .annotate(end=Coalesce("ended_at", "logged_at"))
-            .order_by("end")
-            .values_list("pk", "position", "end", "held_seconds")
-        )
+        The room uses the server's clock only: the whole seconds (rounded down) from the session's start to
+        `received`, the server's time of receipt of this log, less the seconds held by the session's other
+        releases (a release not timed, None, holds 0), never below 0. Read under `log_release`'s lock, each release
+        stored keeps the sum over the session within its age when the last of them was received, whatever the
+        phone's clock says or the order in which steps arrive; a phone clock behind the server's cuts nothing."""
+        rows = Release.objects.filter(session=self).values_list("pk", "position", "held_seconds")
         existing_pk = None
-        before = 0  # seconds held by the other releases ended by `end`
-        later: list[tuple[datetime, int]] = []
-        for pk, other, other_end, other_held in rows:
+        others = 0
+        for pk, other, other_held in rows:
             if other == position:
                 existing_pk = pk
-            elif other_end <= end:
-                before += other_held or 0
             else:
-                later.append((other_end, other_held or 0))
+                others += other_held or 0
         if existing_pk is not None:
             return Release.objects.get(pk=existing_pk), 0
-        room = whole_seconds_between(self.started_at, end) - before
-        held_by_then = before
-        for other_end, other_held in later:
-            held_by_then += other_held
-            room = min(room, whole_seconds_between(self.started_at, other_end) - held_by_then)
-        return None, max(0, room)
+        return None, max(0, whole_seconds_between(self.started_at, received) - others)
 
     def skip(self, position: int, at: datetime | None = None) -> tuple["Release", bool]:
         """Step `position` skipped; `at`: the phone's clock when it was skipped offline (as for `log_release`)."""

@@ -216,6 +216,23 @@ class ReleaseAnswers:
         )
 
 
+class PhoneClockField(forms.Field):
+    """A hidden phone clock (ms since 1970): an int, or None when absent or unusable (not a whole number, negative,
+    above 2**53). A wrong clock never refuses the entry it comes with: the server's time stands in."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(required=False)
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            ms = int(str(value).strip())
+        except (TypeError, ValueError):
+            return None
+        return ms if 0 <= ms <= 2**53 else None
+
+
 class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
     tender = forms.ChoiceField(
         label="Did you find a tender spot?",
@@ -235,10 +252,10 @@ class ReleaseForm(PlainTextForm, ReleaseAnswers, StepForm):
     stopped_early = forms.BooleanField(label="I stopped early because it hurt", required=False)
     notes = notes_field()
     # Set by the outbox (static/js/outbox.js): the phone's clock, in ms since 1970, when the user logged the step.
-    phone_time = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**53)
+    phone_time = PhoneClockField()
 
     # Set by the timer (static/js/timer.js): the phone's clock, in ms since 1970, when this step's hold started.
-    hold_started_time = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**53)
+    hold_started_time = PhoneClockField()
 
     answer_fields = ("pressure", "pain_now", "stopped_early", "notes")
 

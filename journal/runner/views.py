@@ -33,6 +33,7 @@ from journal.models import (
     PRESSURE_CEILING,
     Release,
     Session,
+    SessionClosed,
     SessionStatus,
     adverse_response_message,
     count_adverse,
@@ -478,13 +479,16 @@ def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if "position" in form.errors:
             return _bad_step(request, session, form)
         return _panel(request, session, form, mode="step")
-    release, _created = session.log_release(
-        form.cleaned_data["position"],
-        held_seconds=form.cleaned_data["held_seconds"],
-        at=form.logged_at(),
-        hold_started_at=form.hold_started_at(),
-        **form.release_answers(),
-    )
+    try:
+        release, _created = session.log_release(
+            form.cleaned_data["position"],
+            held_seconds=form.cleaned_data["held_seconds"],
+            at=form.logged_at(),
+            hold_started_at=form.hold_started_at(),
+            **form.release_answers(),
+        )
+    except SessionClosed:  # finished or stopped by another request while this one waited for the session's lock
+        return _refuse_closed(request, session)
     return _after_post(request, session, notice=answer_to(session, release))
 
 
@@ -507,27 +511,53 @@ def outbox_refusal(error: str, status: int) -> JsonResponse:
     return JsonResponse({"error": error}, status=status)
 
 
+# A stored release's fields that tell a replay of its entry from a different entry for the same step.
+STORED_ANSWERS = ("skipped", *ReleaseForm.answer_fields, "tender")
+
+
+def _same_entry(stored: dict[str, object], form: StepForm, skipped: bool) -> bool:
+    """Whether the valid `form` (a skip when `skipped`) is the entry `stored` (STORED_ANSWERS of the step's
+    release) came from: the same skip, or a release with the same answers. The held seconds are left out: the
+    server may have bounded them."""
+    if skipped or stored["skipped"]:
+        return skipped and bool(stored["skipped"])
+    assert isinstance(form, ReleaseForm)
+    return all(stored[name] == value for name, value in form.release_answers().items())
+
+
 def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool) -> JsonResponse:
     """One release (or skip) sent by the outbox. A step already stored answers 200 "replay" whatever the session's
-    state now (a replayed sync, a second tab, a sync cut off after the server stored it), so the phone drops it."""
+    state now (a replayed sync, a second tab, a sync cut off after the server stored it), so the phone drops it;
+    but a valid entry with other answers than the stored one (another tab or device logged the step) is refused,
+    409 with the reason, so the phone shows it rather than marking it saved."""
     session = _outbox_session_for(request, pk)
     form = (StepForm if skipped else ReleaseForm)(request.POST, session=session)
     valid = form.is_valid()
     if "position" in form.errors:
         return outbox_refusal(str(form.errors["position"][0]), INVALID)
     position = int(form.cleaned_data["position"])
-    if session.releases.filter(position=position).exists():
+    stored = session.releases.filter(position=position).values(*STORED_ANSWERS).first()
+    if stored is not None:
+        if valid and not _same_entry(stored, form, skipped):
+            return outbox_refusal(
+                f"Step {position} was already logged with other answers (another tab or device?); this one was not "
+                "saved. You can correct the step from the session's summary.",
+                409,
+            )
         return outbox_answer("replay", position=position)
     if gate := _phone_entry_gate(request):
         return gate
-    with transaction.atomic():
-        # Logged on the phone while the session ran, sent after it was left: taken for this entry only.
-        reopened = session.reopen_for_phone_entry(phone_time_of(request))
-        answer = _store_outbox_release(request, session, form, valid, position, skipped)
-        if answer.status_code >= 400:
-            transaction.set_rollback(True)  # a refused entry reopens nothing
-        elif reopened:
-            session.leave_again()
+    try:
+        with transaction.atomic():
+            # Logged on the phone while the session ran, sent after it was left: taken for this entry only.
+            reopened = session.reopen_for_phone_entry(phone_time_of(request))
+            answer = _store_outbox_release(request, session, form, valid, position, skipped)
+            if answer.status_code >= 400:
+                transaction.set_rollback(True)  # a refused entry reopens nothing
+            elif reopened:
+                session.leave_again()
+    except SessionClosed:  # finished or stopped by another request while this one waited for the session's lock
+        return outbox_refusal("This session has ended, so this step was not saved.", 409)
     return answer
 
 
@@ -575,7 +605,10 @@ def step_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = StepForm(request.POST, session=session)
     if not form.is_valid():
         return _bad_step(request, session, form)
-    session.skip(form.cleaned_data["position"])
+    try:
+        session.skip(form.cleaned_data["position"])
+    except SessionClosed:  # finished or stopped by another request while this one waited for the session's lock
+        return _refuse_closed(request, session)
     return _after_post(request, session)
 
 
