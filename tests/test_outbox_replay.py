@@ -572,3 +572,29 @@ def test_steps_whose_phone_clock_was_refused_keep_the_session_age_bound(ready, o
         body = answers(position, held_seconds="30", phone_time=ahead)
         assert send(owner_client, "release_log", session, body).status_code == 201
     assert list(Release.objects.order_by("position").values_list("held_seconds", flat=True)) == [30, 30]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_different_entries_for_one_step_at_the_same_moment_one_is_refused(ready, monkeypatch):
+    """Two devices send step 1 with other answers at the same moment: both pass the look for a stored row before
+    either is stored, and the second used to be answered "replay" (200), its answers silently dropped. It is refused
+    with the reason, as when it comes later. Each insert lingers, so that the race happens every time."""
+    import time
+
+    ensure_catalogue()  # an earlier transactional test's flush may have emptied it
+    session = make_running_session(ready, steps=2)
+    save = Release.save
+
+    def lingering_save(self, *args, **kwargs):
+        time.sleep(0.3)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Release, "save", lingering_save)
+
+    def log(i: int) -> int:
+        client = Client(raise_request_exception=True)
+        client.force_login(ready, backend="django.contrib.auth.backends.ModelBackend")
+        return send(client, "release_log", session, answers(1, pressure=str(3 + i))).status_code
+
+    assert sorted(at_once(log, 2)) == [201, 409]
+    assert Release.objects.filter(session=session).count() == 1

@@ -525,6 +525,20 @@ def _same_entry(stored: dict[str, object], form: StepForm, skipped: bool) -> boo
     return all(stored[name] == value for name, value in form.release_answers().items())
 
 
+def _replay_or_other(
+    stored: dict[str, object], form: StepForm, valid: bool, position: int, skipped: bool
+) -> JsonResponse:
+    """The answer to an outbox entry for a step already stored (`stored`: its STORED_ANSWERS): 200 "replay" for the
+    same entry, 409 with the reason for a valid one with other answers (another tab or device logged the step)."""
+    if valid and not _same_entry(stored, form, skipped):
+        return outbox_refusal(
+            f"Step {position} was already logged with other answers (another tab or device?); this one was not "
+            "saved. You can correct the step from the session's summary.",
+            409,
+        )
+    return outbox_answer("replay", position=position)
+
+
 def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool) -> JsonResponse:
     """One release (or skip) sent by the outbox. A step already stored answers 200 "replay" whatever the session's
     state now (a replayed sync, a second tab, a sync cut off after the server stored it), so the phone drops it;
@@ -538,13 +552,7 @@ def _outbox_release(request: AuthenticatedHttpRequest, pk: int, *, skipped: bool
     position = int(form.cleaned_data["position"])
     stored = session.releases.filter(position=position).values(*STORED_ANSWERS).first()
     if stored is not None:
-        if valid and not _same_entry(stored, form, skipped):
-            return outbox_refusal(
-                f"Step {position} was already logged with other answers (another tab or device?); this one was not "
-                "saved. You can correct the step from the session's summary.",
-                409,
-            )
-        return outbox_answer("replay", position=position)
+        return _replay_or_other(stored, form, valid, position, skipped)
     if gate := _phone_entry_gate(request):
         return gate
     try:
@@ -590,7 +598,9 @@ def _store_outbox_release(
     if left_at:
         session.leave_again(left_at)
     if not created:
-        return outbox_answer("replay", position=position)
+        # Stored by another request while this one waited for the session's lock: a replay, or another entry.
+        stored = {name: getattr(release, name) for name in STORED_ANSWERS}
+        return _replay_or_other(stored, form, valid, position, skipped)
     return outbox_answer("created", 201, position=position, notice=answer_to(session, release))
 
 
