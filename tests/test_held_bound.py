@@ -309,3 +309,29 @@ def test_the_phones_own_span_of_an_offline_hold_bounds_it_however_wrong_its_cloc
     assert send(owner_client, "release_log", session, body).status_code == 201
     release = Release.objects.get(session=session)
     assert release.held_seconds == 12 and release.started_at is None  # the clock's own times are not kept
+
+
+def test_typed_seconds_cut_by_the_bound_are_said_not_silently_stored(ready, owner_client):
+    """Seconds typed in the runner and cut by the session's length were stored cut without a word (40 typed, 4
+    stored, "4 s of 45 s" in every export). The answer now says so, with the reason; a cut of a second or two (a timed
+    hold's figure against the server's own record) says nothing."""
+    session = make_running_session(ready, steps=3, hold_seconds=30, started_at=whole_ms_ago(seconds=12.5))
+    first = send(owner_client, "release_log", session, answers(1, held_seconds="40"))
+    assert first.status_code == 201
+    assert first.json()["notice"].startswith("Step 1 is saved as ")
+    assert "not the 40 s typed: together, a session's steps cannot hold more" in first.json()["notice"]
+    plain = owner_client.post(session_url("release_log", session), answers(2, held_seconds="40"), follow=True)
+    assert "Step 2 is saved as 0 s held, not the 40 s typed" in plain.text
+    Session.objects.filter(pk=session.pk).update(started_at=timezone.now() - timedelta(minutes=10))
+    third = send(owner_client, "release_log", session, answers(3, held_seconds="300"))
+    assert (
+        "Step 3 is saved as 45 s held, not the 300 s typed: a step holds at most its plan (30 s)"
+        in third.json()["notice"]
+    )
+    assert held_in(session) == [12, 0, 45]
+
+
+def test_a_cut_of_a_second_or_two_says_nothing(ready, owner_client):
+    session = make_running_session(ready, steps=2, hold_seconds=30, started_at=whole_ms_ago(seconds=29.5))
+    answer = send(owner_client, "release_log", session, answers(1, held_seconds="30"))
+    assert held_in(session) == [29] and answer.json().get("notice", "") == ""

@@ -28,6 +28,7 @@ from journal.models import (
     ADVERSE_FOLLOW_UP,
     ADVERSE_PRESSURE_MESSAGE,
     ADVERSE_STOPPED_MESSAGE,
+    HOLD_MARGIN_SECONDS,
     LIGHT_PRESSURE_LIMIT,
     LIGHT_PRESSURE_MESSAGE,
     PRESSURE_CEILING,
@@ -53,6 +54,28 @@ ADVERSE_TEXTS = {
     "stopped": ADVERSE_STOPPED_MESSAGE,
     "follow_up": ADVERSE_FOLLOW_UP,
 }
+
+
+# A typed figure cut by fewer seconds than this is not worth a word: a timed hold's seconds and the server's own
+# record of it differ by the network's delay and the rounding down.
+HELD_CUT_NOTED_SECONDS = 5
+
+
+def held_cut_note(release: Release, claimed: int | None) -> str:
+    """Why `release` holds fewer seconds than the `claimed` ones the form sent ("" when it holds them, or nearly):
+    the step's plan plus its margin, or the time the session (or the step's timer) has run."""
+    if claimed is None or release.held_seconds is None or claimed - release.held_seconds < HELD_CUT_NOTED_SECONDS:
+        return ""
+    said = f"Step {release.position} is saved as {release.held_seconds} s held, not the {claimed} s typed:"
+    most = release.prescribed_seconds + HOLD_MARGIN_SECONDS
+    if release.held_seconds == most:
+        return (
+            f"{said} a step holds at most its plan ({release.prescribed_seconds} s) and {HOLD_MARGIN_SECONDS} s more."
+        )
+    return (
+        f"{said} together, a session's steps cannot hold more than the time since it began (nor a step timed here "
+        "more than its timer ran). Holds done before a session began go in the quick log."
+    )
 
 
 def answer_to(session: Session, release: Release) -> str:
@@ -480,7 +503,7 @@ def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return _bad_step(request, session, form)
         return _panel(request, session, form, mode="step")
     try:
-        release, _created = session.log_release(
+        release, created = session.log_release(
             form.cleaned_data["position"],
             held_seconds=form.cleaned_data["held_seconds"],
             at=form.logged_at(),
@@ -489,7 +512,8 @@ def release_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     except SessionClosed:  # finished or stopped by another request while this one waited for the session's lock
         return _refuse_closed(request, session)
-    return _after_post(request, session, notice=answer_to(session, release))
+    cut = held_cut_note(release, form.cleaned_data["held_seconds"]) if created else ""
+    return _after_post(request, session, notice=" ".join(filter(None, [cut, answer_to(session, release)])))
 
 
 def _bad_step(request: AuthenticatedHttpRequest, session: Session, form: StepForm) -> HttpResponse:
@@ -601,7 +625,10 @@ def _store_outbox_release(
         # Stored by another request while this one waited for the session's lock: a replay, or another entry.
         stored = {name: getattr(release, name) for name in STORED_ANSWERS}
         return _replay_or_other(stored, form, valid, position, skipped)
-    return outbox_answer("created", 201, position=position, notice=answer_to(session, release))
+    cut = "" if skipped else held_cut_note(release, form.cleaned_data["held_seconds"])
+    return outbox_answer(
+        "created", 201, position=position, notice=" ".join(filter(None, [cut, answer_to(session, release)]))
+    )
 
 
 @login_required
