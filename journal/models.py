@@ -737,6 +737,7 @@ class Session(models.Model):
         held_seconds: int | None = None,
         at: datetime | None = None,
         hold_started_at: datetime | None = None,
+        lasted_until: datetime | None = None,
         **answers: Unpack["ReleaseAnswerValues"],
     ) -> tuple["Release", bool]:
         """Stores step `position` at once; returns (release, created). A replay, a double tap or a second tab
@@ -754,12 +755,17 @@ class Session(models.Model):
         take the same lock, `_end`) either comes after this release or refuses it. Logs of other steps arriving at
         the same time wait and then count this one, so the held seconds (whole seconds, rounded down) never make
         the session's releases claim more time than it lasted by the server's clock (`_existing_and_room_to_hold`).
+        `lasted_until`: the session is known to have ended by then (an abandoned one, taking a late entry at the
+        moment it was left): its length, and so the room, is measured to it rather than to the time of receipt.
         Raises SessionClosed when the session is no longer running."""
         self._require_open()
         received = timezone.now()
+        room_end = min(received, lasted_until) if lasted_until is not None else received
         # No savepoint of its own inside a caller's transaction (the outbox's): the insert below has one.
         with transaction.atomic(savepoint=False):
-            logged = self._log_release_locked(position, skipped, held_seconds, at, hold_started_at, received, answers)
+            logged = self._log_release_locked(
+                position, skipped, held_seconds, at, hold_started_at, received, answers, room_end
+            )
         if logged is None:
             # Raised outside the block, so that a caller's transaction (the outbox's) is left usable.
             raise SessionClosed(self.get_status_display())
@@ -777,6 +783,7 @@ class Session(models.Model):
         hold_started_at: datetime | None,
         received: datetime,
         answers: "ReleaseAnswerValues",
+        room_end: datetime,
     ) -> tuple["Release", bool] | None:
         """`log_release`'s work inside its transaction: the (release, created) pair, or None (nothing stored) when
         the locked row shows the session closed."""
@@ -822,7 +829,7 @@ class Session(models.Model):
                 started = self.phone_hold_start(hold_started_at, at, now, received)
         # The plan is a snapshot: a custom point deleted since keeps its name here, without the link.
         point_id = step["point_id"] if Point.objects.filter(pk=step["point_id"]).exists() else None
-        existing, room = self._existing_and_room_to_hold(position, received)
+        existing, room = self._existing_and_room_to_hold(position, room_end)
         if existing is not None:
             return existing, False  # a replay: the row as it was first stored, never clamped again
         if held is not None:

@@ -246,6 +246,24 @@ def test_an_abandoned_sessions_log_with_a_wrong_phone_clock_is_stored_when_it_wa
     assert send(owner_client, name, session, body).json()["stored"] == "replay"
 
 
+@pytest.mark.parametrize("phone_time", ["garbage", "", "-5", "99999999999999999999"])
+def test_late_logs_of_an_abandoned_session_hold_no_more_than_it_lived(ready, owner_client, phone_time):
+    """A session that lived 10 s, left 13 hours ago: late outbox logs with an unusable clock are stored at the moment
+    it was left, and their room is measured to that moment too (it was measured to the sync: four 60 s holds in a
+    10 s session)."""
+    session = make_running_session(ready, steps=4, hold_seconds=60)
+    now = timezone.now()
+    started = now - timedelta(hours=13)
+    Session.objects.filter(pk=session.pk).update(started_at=started, last_activity_at=started + timedelta(seconds=10))
+    owner_client.get("/")  # a page load abandons it
+    for position in (1, 2, 3, 4):
+        body = answers(position, held_seconds="60", phone_time=phone_time)
+        assert send(owner_client, "release_log", session, body).status_code == 201
+    session.refresh_from_db()
+    held = list(session.releases.order_by("position").values_list("held_seconds", flat=True))
+    assert sum(held) <= 10 and held[0] == 10, held
+
+
 @pytest.mark.parametrize("status", [SessionStatus.COMPLETED, SessionStatus.STOPPED])
 def test_an_ended_or_stopped_session_still_refuses_a_new_step_whatever_the_clock(ready, owner_client, status):
     session = left_13_hours_ago(ready)

@@ -194,9 +194,12 @@ def test_a_quick_log_with_empty_seconds_stores_not_timed_and_says_so(owner, gym,
     assert release.held_seconds is None and release.prescribed_seconds == usual
     session = release.session
     summary = text_of(owner_client.get(reverse("journal:session_summary", args=[session.pk])))
-    assert f"not timed (plan: {usual} s)" in summary and f"{usual} of {usual} s" not in summary
+    # No "plan" for a quick log: the person planned nothing, the point's usual hold is only kept as the figure.
+    assert "not timed" in summary and "plan:" not in summary and f"{usual} of {usual} s" not in summary
+    assert "your leg pain after the hold is with the release below" in summary
+    assert "No leg pain ratings" not in summary
     detail = text_of(owner_client.get(reverse("journal:session_detail", args=[session.pk])))
-    assert f"Not timed (plan: {usual} s)" in detail and f"{usual} s of {usual} s" not in detail
+    assert "Not timed" in detail and "plan:" not in detail and f"{usual} s of {usual} s" not in detail
     listing = text_of(owner_client.get(reverse("journal:session_list")))
     assert "1 held" in listing and f"{usual} s" not in listing  # counted as a release held; no seconds claimed
     (row,) = read_csv(owner_client.get(CSV_URL))

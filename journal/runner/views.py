@@ -615,8 +615,10 @@ def _store_outbox_release(
             position,
             held_seconds=form.cleaned_data["held_seconds"],
             at=left_at or form.logged_at(),
-            # The phone's clock is not to be trusted here: no hold start from it.
+            # The phone's clock is not to be trusted here: no hold start from it, and the session's length is
+            # measured to the moment it was left, not to this late sync.
             hold_started_at=None if left_at else form.hold_started_at(),
+            lasted_until=left_at,
             **form.release_answers(),
         )
     if left_at:
