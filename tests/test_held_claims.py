@@ -272,3 +272,22 @@ def test_an_ended_or_stopped_session_still_refuses_a_new_step_whatever_the_clock
     assert response.status_code == 409
     assert not Release.objects.exists()
     assert Session.objects.get(pk=session.pk).status == status
+
+
+def test_an_ended_sessions_finish_cannot_be_cleared_nor_its_releases_moved_into_the_future(owner, owner_client):
+    """Cleared, an ended session's finish left its length to its last activity, which the start does not move: a start
+    moved 19 minutes later left 150 s held in a session of 75 s, its releases ending in the future."""
+    start = timezone.now() - timedelta(minutes=20)
+    session = make_session(
+        owner, started_at=start, finished_at=start + timedelta(minutes=15), status=SessionStatus.COMPLETED
+    )
+    for position in (1, 2, 3):
+        make_release(session, position, held_seconds=50, prescribed_seconds=60)
+    local = timezone.localtime(start + timedelta(minutes=19), owner.profile.zone)
+    url = reverse("journal:session_edit", args=[session.pk])
+    cleared = owner_client.post(url, {"started_at": f"{local:%Y-%m-%dT%H:%M}", "finished_at": "", "notes": ""})
+    assert cleared.status_code == 422
+    assert "A session that ended keeps a finish time" in cleared.text
+    assert "past the present moment" in cleared.text
+    session.refresh_from_db()
+    assert session.started_at == start and session.finished_at == start + timedelta(minutes=15)

@@ -7,12 +7,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, Min
+from django.utils import timezone
 
 from config.text import PlainTextForm
 from journal.lib.forms import DateRangeForm
 from journal.models import (
     HOLD_MARGIN_SECONDS,
     LIGHT_PRESSURE_HINT,
+    PHONE_CLOCK_SKEW,
     PRESSURE_SCALE_HINT,
     RELEASE_MAX_SECONDS,
     Release,
@@ -58,7 +60,7 @@ RED_FLAG_AFTER_ASSESSMENT = (
 )
 RELEASES_OUT_OF_RANGE = (
     f"This start would move the times of the releases logged in this session outside the years {YEAR_MIN} to "
-    f"{YEAR_MAX}, so nothing was saved. Check the date."
+    f"{YEAR_MAX}, or past the present moment, so nothing was saved. Check the date."
 )
 
 RUNNING_TIMES = "Finish or leave the session first: the times of a session still running cannot be changed."
@@ -66,6 +68,9 @@ SHORTER_THAN_HELD = (
     "The releases of this session hold {seconds} seconds in all: its finish must be at least {seconds} seconds "
     "after its start. Check the times, or correct the releases first."
 )
+
+
+SESSION_FORM_FIELDS = ["started_at", "finished_at", "pain_before", "pain_after", "notes"]
 
 
 class SessionForm(PlainTextForm, forms.ModelForm):
@@ -82,7 +87,7 @@ class SessionForm(PlainTextForm, forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["started_at", "finished_at", "pain_before", "pain_after", "notes"]
+        fields = SESSION_FORM_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +106,9 @@ class SessionForm(PlainTextForm, forms.ModelForm):
         if self.fields["started_at"].disabled:  # running: the stored times, to the microsecond the form drops
             data["started_at"], data["finished_at"] = self.instance.started_at, self.instance.finished_at
         started, finished = data.get("started_at"), data.get("finished_at")
+        if finished is None and self.instance.finished_at is not None and not self.instance.is_open:
+            # Cleared, an ended session's length would run to its last activity, which the start does not move.
+            self.add_error("finished_at", "A session that ended keeps a finish time: change it rather than clear it.")
         if started and finished and finished < started:
             self.add_error("finished_at", "The finish must come after the start.")
         elif started and finished and self.instance.pk is not None:
@@ -126,8 +134,9 @@ class SessionForm(PlainTextForm, forms.ModelForm):
         return data
 
     def _releases_stay_storable(self, started: datetime) -> bool:
-        """Whether the releases' times, moved with the start (see save), stay in YEAR_MIN..YEAR_MAX: a release
-        pushed past them could not be stored by every database, nor restored from a backup (one aggregate)."""
+        """Whether the releases' times, moved with the start (see save), stay in YEAR_MIN..YEAR_MAX (a release
+        pushed past them could not be stored by every database, nor restored from a backup) and, moved later, not
+        past now (one aggregate)."""
         if self.instance.pk is None or not self.original_start or started == self.original_start:
             return True
         delta = started - self.original_start
@@ -135,7 +144,12 @@ class SessionForm(PlainTextForm, forms.ModelForm):
             *(agg(name) for name in ("started_at", "ended_at", "logged_at") for agg in (Min, Max))
         )
         try:
-            return all(year_in_range(value + delta) for value in times.values() if value is not None)
+            moved = [value + delta for value in times.values() if value is not None]
+            # Nor moved past now: a release cannot have ended in the future.
+            ended = times["ended_at__max"]
+            return all(year_in_range(value) for value in moved) and (
+                delta <= timedelta(0) or ended is None or ended + delta <= timezone.now() + PHONE_CLOCK_SKEW
+            )
         except OverflowError:
             return False
 
@@ -144,7 +158,8 @@ class SessionForm(PlainTextForm, forms.ModelForm):
         session.local_date = session.user.profile.local_date(session.started_at)
         if commit:
             with transaction.atomic():
-                session.save()
+                # Its own fields only: the status, the red flag and the hold record are the runner's.
+                session.save(update_fields=[*SESSION_FORM_FIELDS, "local_date"])
                 if self.original_start:
                     session.releases.shift(session.started_at - self.original_start)
         return session

@@ -83,9 +83,19 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The session's own fields; htmx swaps the form in place of the summary and back."""
     session = _own_session(request, pk)
-    form = SessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    form = SessionForm(None, instance=session)
+    saved = False
+    if request.method == "POST":
+        with transaction.atomic():
+            # Read again under the session's lock (PostgreSQL: a row lock; SQLite: the IMMEDIATE transaction's
+            # write lock), as a log, a finish or a red-flag stop take it: the form edits the session as it is now,
+            # and saves only its own fields, never a stale copy of the rest (which undid a stop or a finish).
+            session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
+            form = SessionForm(request.POST, instance=session)
+            saved = form.is_valid()
+            if saved:
+                form.save()
+    if saved:
         if not request.htmx:
             messages.success(request, "Session saved.")
             return redirect("journal:session_detail", pk=session.pk)
@@ -135,7 +145,8 @@ def _saved_under_lock(session: Session, form: ReleaseEditForm) -> bool:
     transaction's write lock), as `Session.log_release` does: the room left to hold is read while no other release of
     the session is being stored. Returns whether it was valid (and saved)."""
     with transaction.atomic():
-        list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).values_list("pk", flat=True))
+        # The session as it is now (its finish may have just moved): the room is measured on it.
+        form.instance.session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
         if not form.is_valid():
             return False
         form.save()
