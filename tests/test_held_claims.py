@@ -281,8 +281,9 @@ def test_an_ended_sessions_finish_cannot_be_cleared_nor_its_releases_moved_into_
     session = make_session(
         owner, started_at=start, finished_at=start + timedelta(minutes=15), status=SessionStatus.COMPLETED
     )
-    for position in (1, 2, 3):
-        make_release(session, position, held_seconds=50, prescribed_seconds=60)
+    for position in (1, 2, 3):  # the last ends some 14 minutes in: moved 19 minutes on, past now and its slack
+        later = start + timedelta(minutes=10 + position)
+        make_release(session, position, held_seconds=50, prescribed_seconds=60, started_at=later)
     local = timezone.localtime(start + timedelta(minutes=19), owner.profile.zone)
     url = reverse("journal:session_edit", args=[session.pk])
     cleared = owner_client.post(url, {"started_at": f"{local:%Y-%m-%dT%H:%M}", "finished_at": "", "notes": ""})
