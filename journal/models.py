@@ -970,8 +970,8 @@ def adverse_response_message(release: "Release", *, light_pressure: bool = False
     parts = []
     if light_pressure and release.pressure is not None and release.pressure > LIGHT_PRESSURE_LIMIT:
         parts.append(LIGHT_PRESSURE_MESSAGE)
-    elif release.pressure is not None and release.pressure > PRESSURE_CEILING:
-        parts.append(ADVERSE_PRESSURE_MESSAGE)
+    if release.pressure is not None and release.pressure > PRESSURE_CEILING:
+        parts.append(ADVERSE_PRESSURE_MESSAGE)  # above the ceiling, said too under the light-pressure rule
     if release.stopped_early:
         parts.append(ADVERSE_STOPPED_MESSAGE)
     return " ".join([*parts, ADVERSE_FOLLOW_UP]) if parts else ""

@@ -9,7 +9,14 @@ from django.urls import reverse
 from accounts.models import PrecautionProfile
 from journal.exports.report import report_context
 from journal.lib.daterange import DateRange
-from journal.models import ADVERSE_FOLLOW_UP, LIGHT_PRESSURE_MESSAGE, Release, Session, adverse_response_message
+from journal.models import (
+    ADVERSE_FOLLOW_UP,
+    ADVERSE_PRESSURE_MESSAGE,
+    LIGHT_PRESSURE_MESSAGE,
+    Release,
+    Session,
+    adverse_response_message,
+)
 from journal.trends import aggregates
 from tests.factories import make_release, make_running_session, on_day, session_url
 
@@ -61,7 +68,9 @@ def test_the_light_pressure_rule_gets_its_own_answer_above_its_limit(
         session_url("release_log", session), answers(1, pressure=pressure), headers=htmx_headers
     ).content.decode()
     said = re.findall(r"data-adverse-response>(.*?)</div>", html, re.S)
-    assert said == ([f"{LIGHT_PRESSURE_MESSAGE} {ADVERSE_FOLLOW_UP}"] if answered else [])  # the rule's own words
+    # The rule's own words, and above the ceiling the ceiling's too (they were left out under the rule).
+    ceiling = f" {ADVERSE_PRESSURE_MESSAGE}" if int(pressure) > 7 else ""
+    assert said == ([f"{LIGHT_PRESSURE_MESSAGE}{ceiling} {ADVERSE_FOLLOW_UP}"] if answered else [])
     assert f'data-adverse-light="{LIGHT_PRESSURE_MESSAGE}"' in html and 'data-adverse-light-limit="3"' in html
     outbox = owner_client.post(
         session_url("release_log", session), answers(2, pressure=pressure), headers={"X-Outbox": "1"}

@@ -168,8 +168,9 @@
     var pressure = parseInt(data.get("pressure"), 10);
     if (texts.lightLimit && pressure > Number(texts.lightLimit)) {
       parts.push(texts.light); // the person's light-pressure rule, in its own words
-    } else if (pressure > Number(texts.ceiling)) {
-      parts.push(texts.pressure);
+    }
+    if (pressure > Number(texts.ceiling)) {
+      parts.push(texts.pressure); // above the ceiling it is said too, light-pressure rule or not
     }
     if (data.has("stopped_early") && data.get("stopped_early") !== "") { parts.push(texts.stopped); }
     return parts.length ? parts.concat([texts.followUp]).join(" ") : "";

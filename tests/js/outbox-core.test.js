@@ -154,6 +154,7 @@ test("with the light-pressure rule, a pressure above its limit gets that rule's 
     lightLimit: "3", light: "Light only." };
   const release = (body) => ({ kind: "release", body: body });
   assert.equal(O.adverseMessage(release("pressure=4"), texts), "Light only. Ask if it rises.");
-  assert.equal(O.adverseMessage(release("pressure=9"), texts), "Light only. Ask if it rises.");
+  // Above the ceiling too: both (the ceiling's words were left out under the rule).
+  assert.equal(O.adverseMessage(release("pressure=9"), texts), "Light only. Ease off. Ask if it rises.");
   assert.equal(O.adverseMessage(release("pressure=3"), texts), "");
 });
