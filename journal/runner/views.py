@@ -628,9 +628,9 @@ def _store_outbox_release(
         stored = {name: getattr(release, name) for name in STORED_ANSWERS}
         return _replay_or_other(stored, form, valid, position, skipped)
     cut = "" if skipped else held_cut_note(release, form.cleaned_data["held_seconds"])
-    return outbox_answer(
-        "created", 201, position=position, notice=" ".join(filter(None, [cut, answer_to(session, release)]))
-    )
+    notice = " ".join(filter(None, [cut, answer_to(session, release)]))
+    # `held_note` apart: a step sent after a wait was answered on the phone already, but only the server knows a cut.
+    return outbox_answer("created", 201, position=position, notice=notice, held_note=cut)
 
 
 @login_required

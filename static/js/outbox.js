@@ -301,13 +301,37 @@
         if (!followsItself && (e.savedAt || 0) < LOADED_AT) { return false; }
         return e.status === "saved" && e.waited && now - (e.savedAt || 0) < SAVED_SHOWN_MS;
       });
+      // What the server changed in an entry sent after a wait (typed seconds cut to the time the session lasted):
+      // said until the person has read it, on whatever page, never only for a moment.
+      var changedBy = mine.filter(function (e) {
+        return e.status === "saved" && e.waited && !e.noted && e.answer && e.answer.held_note;
+      });
       box.textContent = "";
       window.clearTimeout(hideTimer);
-      if (!open.length && !said.text && !justSaved.length) {
+      if (!open.length && !said.text && !justSaved.length && !changedBy.length) {
         box.hidden = true;
         return;
       }
       box.hidden = false;
+      if (changedBy.length) {
+        var notes = document.createElement("div");
+        notes.className = "outbox-notes";
+        notes.setAttribute("role", "status");
+        changedBy.forEach(function (e) {
+          var note = document.createElement("p");
+          note.className = "outbox-text";
+          note.dataset.outboxNote = e.id;
+          note.textContent = e.answer.held_note;
+          notes.appendChild(note);
+        });
+        var read = smallButton("OK");
+        read.addEventListener("click", function () {
+          Promise.all(changedBy.map(function (e) { return update(e.id, { noted: true }); })).then(render);
+        });
+        notes.appendChild(read);
+        box.appendChild(notes);
+        if (!open.length && !said.text && !justSaved.length) { return; }
+      }
       var line = document.createElement("div");
       line.className = "outbox-line";
       box.appendChild(line);
@@ -329,10 +353,10 @@
           // This page was made before they reached the server: its figures leave them out until it is loaded
           // again. It says so, and stays until then (the runner and the quick log follow by themselves).
           done.textContent += " This page was made before: update it to count them.";
-          var update = smallButton("Update this page");
-          update.dataset.outboxUpdate = "";
-          update.addEventListener("click", function () { window.location.reload(); });
-          line.appendChild(update);
+          var reload = smallButton("Update this page");
+          reload.dataset.outboxUpdate = "";
+          reload.addEventListener("click", function () { window.location.reload(); });
+          line.appendChild(reload);
           return;
         }
         var last = Math.max.apply(null, justSaved.map(function (e) { return e.savedAt || 0; }));

@@ -3,9 +3,10 @@ link's server page needs a connection, and offline it showed only "This page nee
 steps not done stay unlogged, and the finish goes through the outbox after the step waiting on the phone."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from journal.models import Release, SessionStatus
+from journal.models import Release, Session, SessionStatus
 from tests.e2e.test_offline_outbox import (
     ALL_SAVED,
     alice,  # noqa: F401 (a fixture)
@@ -66,3 +67,27 @@ def test_a_missing_answer_offline_is_named_not_taken_for_a_lost_connection(app_p
     page.locator("label[for=id_pain_now_3]").click()
     page.get_by_role("button", name="Save and go on").click()
     page.locator(".runner-meta", has_text="Step 2 of 2").wait_for()
+
+
+def test_seconds_cut_at_sync_are_said_until_read(app_page, alice):  # noqa: F811
+    """Typed offline, 60 s in a session begun moments before: the server keeps only the time it lasted. Online the
+    answer says so at once; sent after a wait, it was lost ("1 entry saved in your journal." and nothing else)."""
+    page = app_page
+    session = started_session(alice, steps=2)
+    Session.objects.filter(pk=session.pk).update(started_at=timezone.now())
+    open_runner(page, alice, session)
+    page.context.set_offline(True)
+    log_without_timer(page, held=60)
+    answer(page, 1, pressure=4, pain=3)
+    page.locator(".runner-meta", has_text="Step 2 of 2").wait_for()
+    page.context.set_offline(False)
+    until(page, ALL_SAVED)
+    note = page.locator("[data-outbox-note]")
+    expect(note).to_contain_text("Step 1 is saved as ")
+    expect(note).to_contain_text("not the 60 s typed")
+    page.wait_for_timeout(9000)  # past the moment "saved in your journal" is shown for
+    expect(note).to_be_visible()
+    page.locator("[data-outbox-status]").get_by_role("button", name="OK").click()
+    expect(note).to_have_count(0)
+    held = Release.objects.get(session=session).held_seconds
+    assert held is not None and held < 60
