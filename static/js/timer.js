@@ -658,6 +658,16 @@
     var words = document.createElement("p");
     words.textContent = "You can finish here: the steps you have not done stay unlogged.";
     body.prepend(heading, words);
+    // The way back to the steps (the server's finish page has one): the runner's page again, from the phone's copy
+    // when there is no connection, at the first step not logged.
+    var back = document.createElement("p");
+    back.className = "mt-3";
+    var toSteps = document.createElement("a");
+    toSteps.className = "btn btn-outline-secondary";
+    toSteps.href = panel.dataset.runUrl || window.location.pathname;
+    toSteps.textContent = "Back to the steps";
+    back.append(toSteps);
+    body.append(back);
     if (show(panel, body, "finish_", "finish")) { focusHeading(panel); }
   });
 

@@ -34,6 +34,12 @@ def test_finish_now_works_offline_and_says_the_rest_stay_unlogged(app_page, alic
     expect(panel).to_contain_text("You can finish here: the steps you have not done stay unlogged.")
     expect(panel).not_to_contain_text("That was the last step")
     expect(panel).not_to_contain_text("needs a connection")
+    # The way back, with no connection too: the phone's copy of the runner, at the first step not logged.
+    page.get_by_role("link", name="Back to the steps").click()
+    page.locator(".runner-meta", has_text="Step 2 of 4").wait_for()
+    page.wait_for_timeout(700)  # a person's next tap
+    page.get_by_role("link", name="Finish the session now").click()
+    expect(page.get_by_role("heading", name="Finish the session")).to_be_focused()
     # A tap within 600 ms at the spot of the last one is taken as a double tap's second and ignored (the runner's
     # guard): a person's next tap comes later.
     page.wait_for_timeout(700)
