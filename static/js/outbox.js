@@ -404,6 +404,33 @@
     }).catch(function () { box.hidden = true; });
   }
 
+  /** With no connection, the questions left unanswered marked in the page as the server marks them (a fieldset
+   * with an error under it), the first one focused high on the screen; each mark goes once it is answered. */
+  function markMissing(form) {
+    var first = null;
+    var invalid = form.querySelectorAll("input:invalid, select:invalid, textarea:invalid");
+    Array.prototype.forEach.call(invalid, function (input) {
+      var group = input.closest("fieldset") || input.parentNode;
+      if (!group || group.classList.contains("is-invalid")) { return; }
+      group.classList.add("is-invalid");
+      var said = document.createElement("div");
+      said.className = "invalid-feedback d-block";
+      said.dataset.missing = "";
+      said.textContent = input.type === "radio" ? "Choose an answer." : input.validationMessage;
+      group.appendChild(said);
+      group.addEventListener("change", function clear() {
+        group.classList.remove("is-invalid");
+        said.remove();
+        group.removeEventListener("change", clear);
+      });
+      if (!first) { first = group.querySelector("legend, label") || group; }
+    });
+    if (!first) { return; }
+    first.setAttribute("tabindex", "-1");
+    first.focus({ preventScroll: true });
+    window.scrollTo({ top: Math.max(0, first.getBoundingClientRect().top + window.scrollY - window.innerHeight / 4) });
+  }
+
   // Forms go through the outbox when their answers are complete; otherwise the server's errors are wanted.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -415,7 +442,7 @@
       if (!navigator.onLine) {
         event.preventDefault();
         event.stopImmediatePropagation();
-        form.reportValidity();
+        markMissing(form);
       }
       return;
     }
