@@ -292,3 +292,21 @@ def test_an_ended_sessions_finish_cannot_be_cleared_nor_its_releases_moved_into_
     assert "past the present moment" in cleared.text
     session.refresh_from_db()
     assert session.started_at == start and session.finished_at == start + timedelta(minutes=15)
+
+
+def test_a_not_timed_quick_log_can_be_given_its_seconds_later(ready, owner_client):
+    """A quick log left not timed lasts no time (start == end); a correction to 30 s was refused "At most 0 seconds",
+    with nothing to tell the person to move the session first. The quick log now takes the hold's own bound, and its
+    session is moved to last the corrected hold, as a quick log with seconds does from the start."""
+    owner_client.post(QUICK_LOG_URL, quick_data(Point.objects.builtin().first(), held_seconds=""))
+    release = Release.objects.get()
+    url = reverse("journal:release_edit", args=[release.session.pk, release.pk])
+    body = {"side": release.side, "held_seconds": "30", "tender": "true", "pressure": "4", "pain_now": "3", "notes": ""}
+    assert owner_client.post(url, body).status_code == 302
+    release.refresh_from_db()
+    session = release.session
+    assert release.held_seconds == 30
+    assert (session.finished_at - session.started_at).total_seconds() == 30
+    assert release.started_at == release.ended_at - timedelta(seconds=30)
+    too_long = {**body, "held_seconds": str(release.prescribed_seconds + 16)}
+    assert owner_client.post(url, too_long).status_code == 422  # the hold's own bound still holds

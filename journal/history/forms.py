@@ -228,6 +228,27 @@ class ReleaseEditForm(PlainTextForm, forms.ModelForm):
         stored = 0 if release.skipped else (release.held_seconds or 0)
         if held <= stored:
             return
-        most = min(release.prescribed_seconds + HOLD_MARGIN_SECONDS, release.session.room_to_hold(excluding=release))
+        if release.session.idempotency_key is not None:
+            # A quick log's session lasts its one hold (it is moved to, on save): only the hold's own bound applies.
+            most = release.prescribed_seconds + HOLD_MARGIN_SECONDS
+        else:
+            most = min(
+                release.prescribed_seconds + HOLD_MARGIN_SECONDS, release.session.room_to_hold(excluding=release)
+            )
         if held > most:
             self.add_error("held_seconds", HELD_OVER_BOUND.format(most=max(most, stored)))
+
+    def save(self, commit: bool = True) -> Release:
+        release: Release = super().save(commit=commit)
+        session = release.session
+        if commit and session.idempotency_key is not None and session.finished_at is not None:
+            # A quick log lasts the hold it logs (SessionQuerySet.quick_log): a corrected hold moves its start, so
+            # the session never holds more than it lasted, and not timed (None) has no length.
+            held = timedelta(seconds=release.held_seconds or 0)
+            started = session.finished_at - held
+            local_date = session.user.profile.local_date(started)
+            Session.objects.filter(pk=session.pk).update(started_at=started, local_date=local_date)
+            session.started_at, session.local_date = started, local_date
+            end = release.ended_at or session.finished_at
+            Release.objects.filter(pk=release.pk).update(started_at=end - held if release.held_seconds else None)
+        return release
