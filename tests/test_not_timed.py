@@ -223,3 +223,14 @@ def test_a_replayed_quick_log_not_timed_makes_no_second_row(gym, owner_client):
     assert owner_client.post(QUICK_LOG_URL, outbox, headers=OUTBOX).json()["stored"] == "replay"
     assert Session.objects.count() == 2
     assert list(Release.objects.values_list("held_seconds", flat=True)) == [None, None]
+
+
+def test_a_quick_logs_leg_pain_is_shown_as_the_one_after_its_hold(owner, gym, owner_client):
+    """A quick log asks only for the leg pain after the hold: its session page said "not recorded → not recorded"
+    and the report's log "leg pain – → –", as if the person had given none."""
+    owner_client.post(QUICK_LOG_URL, quick_data(gym, held_seconds="30", pain_now="6"))
+    session = Release.objects.get().session
+    detail = text_of(owner_client.get(reverse("journal:session_detail", args=[session.pk])))
+    assert "not recorded → not recorded" not in detail and "the leg pain after the hold is with the release" in detail
+    text = " ".join(pages_of(owner_client.get(PDF).content))
+    assert "leg pain after the hold 6" in text and "leg pain – → –" not in text

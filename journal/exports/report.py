@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Avg, Count, F, Func, IntegerField, Prefetch, Q
+from django.db.models import Avg, Count, F, Func, IntegerField, Max, Prefetch, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -163,6 +163,7 @@ def _log_rows(user: User, sessions: SessionQuerySet) -> list[dict[str, Any]]:
             "back_pain_after",
             "red_flag_tier",
             "notes",
+            "idempotency_key",
         )[:LOG_LIMIT]
     )
     counts: dict[int, dict[str, Any]] = {}
@@ -179,10 +180,17 @@ def _log_rows(user: User, sessions: SessionQuerySet) -> list[dict[str, Any]]:
                 releases_logged=Count("pk"),
                 stopped_count=Count("pk", filter=done & Q(stopped_early=True)),
                 hard_count=Count("pk", filter=done & Q(pressure__gt=PRESSURE_CEILING)),
+                pain_now=Max("pain_now"),  # a quick log's one release: its leg pain after the hold
             )
         }
     statuses = dict(SessionStatus.choices)
-    empty: dict[str, Any] = {"releases_done": 0, "releases_logged": 0, "stopped_count": 0, "hard_count": 0}
+    empty: dict[str, Any] = {
+        "releases_done": 0,
+        "releases_logged": 0,
+        "stopped_count": 0,
+        "hard_count": 0,
+        "pain_now": None,
+    }
     # values() gives plain dicts, which this loop completes with the log's own keys.
     log = cast(list[dict[str, Any]], rows)
     for row in log:
@@ -195,6 +203,8 @@ def _log_rows(user: User, sessions: SessionQuerySet) -> list[dict[str, Any]]:
         row["pain_rose"] = before is not None and after is not None and after > before
         row["has_back"] = row["back_pain_before"] is not None or row["back_pain_after"] is not None
         row["marks"] = "; ".join(_marks(row))
+        # A quick log asks for no ratings before and after a session: its leg pain is the one after its hold.
+        row["quick"] = row.pop("idempotency_key") is not None
     return log
 
 
@@ -220,6 +230,8 @@ def log_html(rows: list[dict[str, Any]]) -> SafeString:
         if row["status_label"]:
             steps += f' <span class="report-small report-status">({escape(row["status_label"].lower())})</span>'
         pain = f"{_score(row['pain_before'])} → {_score(row['pain_after'])}"
+        if row["quick"]:
+            pain = f"after the hold {_score(row['pain_now'])}"
         if row["has_back"]:
             back = f"back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
             pain += f' <span class="report-small">{back}</span>'
@@ -275,6 +287,8 @@ def _log_line(row: dict[str, Any]) -> str:
     if row["status_label"]:
         parts[-1] += f" ({row['status_label'].lower()})"
     pain = f"leg pain {_score(row['pain_before'])} → {_score(row['pain_after'])}"
+    if row["quick"]:
+        pain = f"leg pain after the hold {_score(row['pain_now'])}"
     if row["has_back"]:
         pain += f", back {_score(row['back_pain_before'])} → {_score(row['back_pain_after'])}"
     parts.append(pain)
