@@ -630,7 +630,8 @@ def _store_outbox_release(
     cut = "" if skipped else held_cut_note(release, form.cleaned_data["held_seconds"])
     notice = " ".join(filter(None, [cut, answer_to(session, release)]))
     # `held_note` apart: a step sent after a wait was answered on the phone already, but only the server knows a cut.
-    return outbox_answer("created", 201, position=position, notice=notice, held_note=cut)
+    extra = {"held_note": cut} if cut else {}
+    return outbox_answer("created", 201, position=position, notice=notice, **extra)
 
 
 @login_required
