@@ -4,7 +4,6 @@ session's releases add up to no more than the time from its start to the last lo
 (`Session.log_release`, `Session._existing_and_room_to_hold`)."""
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from journal.models import PHONE_CLOCK_SKEW, Release, Session, SessionStatus
 from journal.redflags import RedFlag
 from tests.factories import ensure_catalogue, make_running_session, session_url
 from tests.test_hold_record import hold, started_ago
-from tests.test_never_twice import at_once
+from tests.test_never_twice import at_once, lingering
 from tests.test_outbox_replay import ms, send, whole_ms_ago
 from tests.test_runner import answers
 
@@ -95,13 +94,7 @@ def test_logs_of_different_steps_arriving_at_once_never_add_up_to_more_than_the_
     insert here lingers a moment, so that without the lock every log has read the others before any is stored."""
     ensure_catalogue()  # an earlier transactional test's flush may have emptied it
     session = make_running_session(ready, steps=4, hold_seconds=30, started_at=timezone.now() - timedelta(seconds=30))
-    save = Release.save
-
-    def lingering_save(self, *args, **kwargs):
-        time.sleep(0.3)
-        return save(self, *args, **kwargs)
-
-    monkeypatch.setattr(Release, "save", lingering_save)
+    lingering(monkeypatch, Release, "save")
 
     def log(i: int) -> int:
         client = Client(raise_request_exception=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from journal.models import Session, SessionStatus
 from tests.factories import ensure_catalogue, make_release, make_session
-from tests.test_never_twice import THREADS, at_once
+from tests.test_never_twice import THREADS, at_once, lingering
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,15 +23,8 @@ def test_corrections_sent_at_once_never_claim_more_than_the_session_lasted(owner
         owner, started_at=start, finished_at=start + timedelta(seconds=60), status=SessionStatus.COMPLETED
     )
     releases = [make_release(session, n, held_seconds=0, prescribed_seconds=45) for n in range(1, THREADS + 1)]
-    room_to_hold = Session.room_to_hold
-
-    def slow_room(self, *args, **kwargs):
-        # Every request reads the room before any has saved, unless the lock makes them take turns.
-        room = room_to_hold(self, *args, **kwargs)
-        time.sleep(0.3)
-        return room
-
-    monkeypatch.setattr(Session, "room_to_hold", slow_room)
+    # Every request reads the room before any has saved, unless the lock makes them take turns.
+    lingering(monkeypatch, Session, "room_to_hold", after=True)
 
     def correct(i: int) -> int:
         client = Client(raise_request_exception=True)
@@ -63,13 +56,7 @@ def test_an_edit_at_the_moment_of_a_finish_or_red_flag_stop_never_undoes_it(read
 
     ensure_catalogue()
     session = make_running_session(ready, steps=3)
-    clean = SessionForm.clean
-
-    def lingering_clean(self):
-        time.sleep(0.3)
-        return clean(self)
-
-    monkeypatch.setattr(SessionForm, "clean", lingering_clean)
+    lingering(monkeypatch, SessionForm, "clean")
     edit_url = reverse("journal:session_edit", args=[session.pk])
 
     def act(i: int) -> int:
@@ -102,14 +89,7 @@ def test_a_finish_moved_while_a_release_is_corrected_never_leaves_more_held_than
     )
     first = make_release(session, 1, held_seconds=30, prescribed_seconds=45)
     make_release(session, 2, held_seconds=30, prescribed_seconds=45)
-    clean = SessionForm.clean
-
-    def lingering_clean(self):
-        data = clean(self)
-        time.sleep(0.3)
-        return data
-
-    monkeypatch.setattr(SessionForm, "clean", lingering_clean)
+    lingering(monkeypatch, SessionForm, "clean", after=True)
     local = timezone.localtime(start, owner.profile.zone)
 
     def act(i: int) -> int:

@@ -7,6 +7,7 @@ PostgreSQL's row lock, SQLite's IMMEDIATE write lock) around a check-then-insert
 
 import json
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -48,6 +49,22 @@ def at_once(work, count: int = THREADS) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def lingering(monkeypatch, owner: type, name: str, *, after: bool = False, seconds: float = 0.3) -> None:
+    """Makes `owner.name` linger `seconds` before it runs (or, `after`, once it has run), so that the threads of
+    `at_once` all reach it before any gets past it: without a lock between them, the race then happens every time."""
+    original = getattr(owner, name)
+
+    def slow(self, *args, **kwargs):
+        if not after:
+            time.sleep(seconds)
+        result = original(self, *args, **kwargs)
+        if after:
+            time.sleep(seconds)
+        return result
+
+    monkeypatch.setattr(owner, name, slow)
 
 
 def test_four_simultaneous_start_posts_make_one_session(ready):

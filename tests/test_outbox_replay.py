@@ -13,7 +13,7 @@ from django.utils import timezone
 from journal.models import HOLD_MARGIN_SECONDS, PHONE_CLOCK_SKEW, Release, Session, SessionStatus
 from routines.models import Point
 from tests.factories import ensure_catalogue, make_running_session, make_session, session_url
-from tests.test_never_twice import at_once
+from tests.test_never_twice import at_once, lingering
 from tests.test_quick_log import URL as QUICK_LOG_URL
 from tests.test_quick_log import data as quick_data
 from tests.test_runner import answers
@@ -579,17 +579,10 @@ def test_two_different_entries_for_one_step_at_the_same_moment_one_is_refused(re
     """Two devices send step 1 with other answers at the same moment: both pass the look for a stored row before
     either is stored, and the second used to be answered "replay" (200), its answers silently dropped. It is refused
     with the reason, as when it comes later. Each insert lingers, so that the race happens every time."""
-    import time
 
     ensure_catalogue()  # an earlier transactional test's flush may have emptied it
     session = make_running_session(ready, steps=2)
-    save = Release.save
-
-    def lingering_save(self, *args, **kwargs):
-        time.sleep(0.3)
-        return save(self, *args, **kwargs)
-
-    monkeypatch.setattr(Release, "save", lingering_save)
+    lingering(monkeypatch, Release, "save")
 
     def log(i: int) -> int:
         client = Client(raise_request_exception=True)

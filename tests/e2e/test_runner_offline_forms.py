@@ -11,6 +11,7 @@ from tests.e2e.test_offline_outbox import (
     ALL_SAVED,
     alice,  # noqa: F401 (a fixture)
     answer,
+    first_step_logged_offline,
     log_without_timer,
     open_runner,
     started_session,
@@ -22,12 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_finish_now_works_offline_and_says_the_rest_stay_unlogged(app_page, alice):  # noqa: F811
     page = app_page
-    session = started_session(alice, steps=4)
-    open_runner(page, alice, session)
-    page.context.set_offline(True)
-    log_without_timer(page, held=20)
-    answer(page, 1, pressure=4, pain=3)
-    page.locator(".runner-meta", has_text="Step 2 of 4").wait_for()
+    session = first_step_logged_offline(page, alice, steps=4, held=20)
     page.get_by_role("link", name="Finish the session now").click()
     panel = page.locator("#runner-panel")
     expect(page.get_by_role("heading", name="Finish the session")).to_be_focused()
