@@ -110,6 +110,12 @@ class OwnedByLocalDateQuerySet[M: models.Model](models.QuerySet[M]):
 
 
 class SessionQuerySet(OwnedByLocalDateQuerySet["Session"]):
+    def locked(self) -> "SessionQuerySet":
+        """These sessions, read under their row lock, inside transaction.atomic (PostgreSQL: FOR NO KEY UPDATE,
+        which leaves their releases' inserts free; SQLite: the IMMEDIATE transaction holds the write lock already).
+        A log, a finish, a red-flag stop, an edit and a correction of one session take it, so they take turns."""
+        return self.select_for_update(no_key=True)
+
     def in_progress(self) -> "SessionQuerySet":
         return self.filter(status=SessionStatus.IN_PROGRESS)
 
@@ -529,7 +535,7 @@ class Session(models.Model):
             # stop from another of them), before the stop's time is read: a log in any of them lands before the
             # stop (and counts in its time) or waits and is refused.
             running = Session.objects.filter(Q(pk=self.pk) | Q(user_id=self.user_id, status=SessionStatus.IN_PROGRESS))
-            locked = running.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True)
+            locked = running.locked().order_by("pk").values_list("pk", flat=True)
             others = [pk for pk in locked if pk != self.pk]
             self._end(
                 SessionStatus.STOPPED,
@@ -574,7 +580,7 @@ class Session(models.Model):
         with transaction.atomic(savepoint=False):
             # The session's row lock, taken by `log_release` too, before the end's time is read: a log either is
             # stored before it (and counted in `last_logged`) or waits and finds the session closed.
-            locked = Session.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("status", flat=True)
+            locked = Session.objects.filter(pk=self.pk).locked().values_list("status", flat=True)
             current = locked.first()
             if current is None or (only_if_open and current != SessionStatus.IN_PROGRESS):
                 ended = False
@@ -789,12 +795,7 @@ class Session(models.Model):
         the locked row shows the session closed."""
         # The lock is the first read: status and hold record as they are now, no other log, finish or hold
         # start of this session can change them until this one is stored.
-        locked = (
-            Session.objects.select_for_update(no_key=True)
-            .filter(pk=self.pk)
-            .values_list("status", *HOLD_FIELDS)
-            .first()
-        )
+        locked = Session.objects.filter(pk=self.pk).locked().values_list("status", *HOLD_FIELDS).first()
         if locked is None:
             return None
         self.status = locked[0]

@@ -90,7 +90,7 @@ def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # Read again under the session's lock (PostgreSQL: a row lock; SQLite: the IMMEDIATE transaction's
             # write lock), as a log, a finish or a red-flag stop take it: the form edits the session as it is now,
             # and saves only its own fields, never a stale copy of the rest (which undid a stop or a finish).
-            session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
+            session = Session.objects.locked().get(pk=session.pk)
             form = SessionForm(request.POST, instance=session)
             saved = form.is_valid()
             if saved:
@@ -146,7 +146,7 @@ def _saved_under_lock(session: Session, form: ReleaseEditForm) -> bool:
     the session is being stored. Returns whether it was valid (and saved)."""
     with transaction.atomic():
         # The session as it is now (its finish may have just moved): the room is measured on it.
-        form.instance.session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)
+        form.instance.session = Session.objects.locked().get(pk=session.pk)
         if not form.is_valid():
             return False
         form.save()

@@ -292,11 +292,11 @@
     this.form.hidden = false;
     this.form.classList.remove("runner-log-wait");
     var heading = this.form.querySelector("h3");
-    var wrong = this.form.querySelector("fieldset.is-invalid legend, .is-invalid");
+    var wrong = this.form.querySelector(".is-invalid");
     if (wrong) {
       // Sent back with an answer missing: the first question to answer has the focus, high on the screen, clear of
       // the sticky "Save and go on" (the heading's focus left it under the bar or off the screen).
-      var question = wrong.closest("fieldset") ? wrong.closest("fieldset").querySelector("legend") : wrong;
+      var question = wrong.querySelector("legend") || wrong;
       question.setAttribute("tabindex", "-1");
       window.requestAnimationFrame(function () {
         question.focus({ preventScroll: true });
